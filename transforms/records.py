@@ -1,0 +1,72 @@
+"""Typed records that cross stage boundaries.
+
+Every loose structure from a library (feedparser's dicts, trafilatura's documents) becomes one of these at the
+boundary, so later stages and the warehouse never guess at keys.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class FeedEntry:
+    """One item of a feed, with its link already canonicalised."""
+
+    url: str
+    guid: str | None
+    title: str
+    published_at: datetime | None  # timezone-aware UTC, or None when the feed gave no usable date
+    summary: str
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    """What a feed document yielded: its entries plus whether it was a clean feed, a damaged one or not a feed."""
+
+    entries: tuple[FeedEntry, ...]
+    outcome: str  # "ok", "parse-error" (damaged but maybe partly readable) or "not-a-feed"
+    problem: str | None = None
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class ExtractedPage:
+    """Clean article text and metadata taken from one HTML page."""
+
+    text: str
+    title: str | None
+    author: str | None
+    published_at: datetime | None
+    site_name: str | None
+    language: str | None
+    canonical_url: str | None
+    method: str  # "trafilatura", "fallback", "feed-summary" or "failed"
+    quality: str  # "ok", "too-short", "paywall", "other-language" or "failed"
+    error: str | None = None
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One occurrence of a tracked person in an article's text; offsets index that same text."""
+
+    person_id: str
+    matched_text: str
+    kind: str  # "full", "honorific", "surname", "alias", "role" or "descriptor"
+    sentence_index: int
+    char_start: int
+    char_end: int
+    snippet: str
+
+
+@dataclass(frozen=True)
+class TopicMention:
+    """One occurrence of a topic's term in an article's text."""
+
+    topic_id: str
+    matched_text: str
+    sentence_index: int
+    char_start: int
+    char_end: int
+    snippet: str
