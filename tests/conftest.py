@@ -1,0 +1,14 @@
+"""Suite-wide setup: loopback-only networking, shared helpers on the path, an isolated Prefect home."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+TESTS_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(TESTS_DIR / "support"))
+
+# Each test session gets its own Prefect home so tests never touch a developer's ~/.prefect.
+os.environ.setdefault("PREFECT_HOME", str(TESTS_DIR.parent / "data" / "test-prefect-home"))
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
