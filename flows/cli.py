@@ -1,0 +1,155 @@
+"""The `presswatch` command: the composition root that picks feeds, database and channels for a run."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+import traceback
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flows.config import DEMO_DIR, PROJECT_DIR, Settings, describe_settings, settings_from_environment
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+QUIET_PREFECT = {
+    # Keep Prefect's own chatter (temporary server, telemetry) out of a newcomer's terminal; our summary says what
+    # happened and the Prefect UI keeps the full logs when a server is configured.
+    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
+    "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
+}
+
+
+def parse_when(text: str) -> datetime:
+    """An ISO date or timestamp; naive values are taken as UTC."""
+    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="presswatch",
+        description="Media monitoring: fetch feeds and articles, count mentions of tracked people and topics, "
+        "load them into DuckDB and alert the team when coverage spikes.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = commands.add_parser(
+        "run",
+        help="one monitoring run now",
+        description="Fetch every feed, extract new articles, detect mentions, load the warehouse and post alerts. "
+        "Exits 0 when the run completed, even if some feeds or pages failed (they are recorded in feed_fetches "
+        "and articles); non-zero only when the run itself could not proceed.",
+    )
+    run.add_argument("--feeds", type=Path, help="feeds CSV (default seeds/feeds.csv, env PRESSWATCH_FEEDS)")
+    run.add_argument("--db", type=Path, help="warehouse file (default data/presswatch.duckdb, env PRESSWATCH_DB)")
+    run.add_argument(
+        "--demo",
+        action="store_true",
+        help="serve the bundled demo newsroom on 127.0.0.1 and monitor it (offline, same HTTP code path)",
+    )
+    run.add_argument("--as-of", type=parse_when, help="evaluate alerts as of this time (default: now)")
+
+    sql = commands.add_parser(
+        "sql",
+        help="query the warehouse read-only",
+        description="Run one SQL query against the warehouse, opened read-only and released when the query "
+        "ends; without a query, start an interactive prompt.",
+    )
+    sql.add_argument("query", nargs="?", help="SQL to run; omit for an interactive prompt")
+    sql.add_argument("--db", type=Path, help="warehouse file (default data/presswatch.duckdb)")
+
+    commands.add_parser("config", help="print the effective settings (secrets masked)")
+    return parser
+
+
+def quiet_prefect() -> None:
+    for key, value in QUIET_PREFECT.items():
+        os.environ.setdefault(key, value)
+
+
+def command_run(arguments: argparse.Namespace, settings: Settings) -> int:
+    from flows.console import print_summary, progress_display
+    from flows.demo import serve_newsroom
+    from flows.runner import run_monitor
+
+    db = arguments.db or settings.db
+    if arguments.demo:
+        with serve_newsroom(DEMO_DIR, db.parent) as newsroom, progress_display() as progress:
+            progress.note(f"demo newsroom serving on {newsroom.base_url}")
+            summary = run_monitor(
+                feeds_file=newsroom.feeds_file,
+                db=db,
+                mode="demo",
+                as_of=arguments.as_of or newsroom.as_of,
+                demo=True,
+            )
+    else:
+        with progress_display():
+            summary = run_monitor(
+                feeds_file=arguments.feeds or settings.feeds, db=db, mode="live", as_of=arguments.as_of, demo=False
+            )
+    print_summary(summary, db)
+    return EXIT_OK
+
+
+def command_sql(arguments: argparse.Namespace, settings: Settings) -> int:
+    from flows.console import run_sql
+
+    return run_sql(arguments.db or settings.db, arguments.query)
+
+
+def command_config(arguments: argparse.Namespace, settings: Settings) -> int:
+    width = max(len(name) for name, _ in describe_settings(settings))
+    for name, value in describe_settings(settings):
+        print(f"{name.ljust(width)}  {value}")
+    return EXIT_OK
+
+
+COMMANDS = {"run": command_run, "sql": command_sql, "config": command_config}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    arguments = parser.parse_args(argv)
+    if arguments.command is None:
+        parser.print_help()
+        return EXIT_USAGE
+    quiet_prefect()
+    try:
+        settings = settings_from_environment()
+        return COMMANDS[arguments.command](arguments, settings)
+    except KeyboardInterrupt:
+        print("presswatch: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # the last line of defence: one readable line, the traceback in a log file
+        return report_failure(arguments.command, error)
+
+
+def report_failure(command: str, error: Exception) -> int:
+    """Print a one-line reason; keep the traceback in data/logs for whoever debugs it."""
+    from transforms.watchlist import SeedError
+    from warehouse.database import WarehouseError
+
+    expected = isinstance(error, SeedError | WarehouseError | ValueError | FileNotFoundError)
+    message = str(error).splitlines()[0] if str(error) else type(error).__name__
+    if expected:
+        print(f"presswatch {command}: {message}", file=sys.stderr)
+        return EXIT_FAILED
+    log_dir = PROJECT_DIR / "data" / "logs"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    log_file = log_dir / f"{command}-{datetime.now(UTC):%Y%m%dT%H%M%S}.log"
+    log_file.write_text("".join(traceback.format_exception(error)), encoding="utf-8")
+    print(f"presswatch {command}: failed: {type(error).__name__}: {message} (details: {log_file})", file=sys.stderr)
+    logging.getLogger("presswatch").debug("failure logged to %s", log_file)
+    return EXIT_FAILED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,98 @@
+"""The demo newsroom: the static site under seeds/demo/site served on loopback for the length of a run.
+
+It goes through exactly the HTTP code path real feeds use; only the feed list and the alert clock differ.
+"""
+
+from __future__ import annotations
+
+import csv
+import mimetypes
+import threading
+import tomllib
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+NEWSROOM_TOKEN = b"__NEWSROOM__"
+TEXT_SUFFIXES = frozenset({".xml", ".html", ".htm", ".txt", ".rss", ".atom"})
+CONTENT_TYPES = {
+    ".xml": "application/xml",
+    ".rss": "application/rss+xml",
+    ".atom": "application/atom+xml",
+    ".html": "text/html",
+    ".txt": "text/plain; charset=utf-8",
+}
+
+
+@dataclass(frozen=True)
+class DemoNewsroom:
+    """A running demo server: where it answers, its feeds file rewritten for that address, and its clock."""
+
+    base_url: str
+    feeds_file: Path
+    as_of: datetime
+
+
+class NewsroomHandler(SimpleHTTPRequestHandler):
+    """Serves files as they are, with the newsroom token replaced by the server's own address."""
+
+    def do_GET(self) -> None:
+        path = Path(self.translate_path(self.path.split("?", 1)[0]))
+        if not path.is_file():
+            self.send_error(404, "Not Found")
+            return
+        body = path.read_bytes()
+        if path.suffix in TEXT_SUFFIXES:
+            body = body.replace(NEWSROOM_TOKEN, newsroom_address(self.server))
+        content_type = CONTENT_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
+        self.send_response(200)
+        self.send_header("Content-Type", content_type or "application/octet-stream")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Stay quiet: the run's own summary reports what was fetched."""
+
+
+def newsroom_address(server: object) -> bytes:
+    """The address this server answers on, as the bytes that replace the token."""
+    host, port = server.server_address[:2]  # type: ignore[attr-defined]
+    return f"http://{host}:{port}".encode("ascii")
+
+
+def read_clock(demo_dir: Path) -> datetime:
+    """The moment the demo pretends it is, so its surge is "the last day" whatever today's date."""
+    config = tomllib.loads((demo_dir / "newsroom.toml").read_text(encoding="utf-8"))
+    return datetime.fromisoformat(str(config["as_of"]).replace("Z", "+00:00"))
+
+
+def write_feeds_file(demo_dir: Path, base_url: str, target: Path) -> None:
+    """The demo's feeds.csv with the token resolved to the live server address."""
+    text = (demo_dir / "feeds.csv").read_text(encoding="utf-8")
+    rows = list(csv.reader(text.replace(NEWSROOM_TOKEN.decode(), base_url).splitlines()))
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(rows)
+
+
+@contextmanager
+def serve_newsroom(demo_dir: Path, work_dir: Path) -> Iterator[DemoNewsroom]:
+    """Serve the demo site on 127.0.0.1 (a free port) until the block ends."""
+    handler = partial(NewsroomHandler, directory=str(demo_dir / "site"))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, name="demo-newsroom", daemon=True)
+    thread.start()
+    try:
+        work_dir.mkdir(parents=True, exist_ok=True)
+        feeds_file = work_dir / "demo-feeds.csv"
+        write_feeds_file(demo_dir, base_url, feeds_file)
+        yield DemoNewsroom(base_url=base_url, feeds_file=feeds_file, as_of=read_clock(demo_dir))
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)

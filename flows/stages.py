@@ -1,0 +1,597 @@
+"""The pipeline's stages as plain functions: the Prefect flow wraps them in tasks, benchmarks call them directly.
+
+fetch feeds -> pick new entries -> fetch pages -> extract -> stories -> detect -> load -> alerts
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import polars as pl
+
+from flows.config import Settings
+from flows.extraction import PageToExtract, extract_many
+from flows.fetching import FeedFetch, FeedSource, FeedState, PageFetch, fetch_feeds, fetch_pages
+from flows.http import FetchSettings, UrlGuard
+from transforms.alerts import Alert, SpikeRule, find_spikes
+from transforms.identity import article_id_for, text_digest
+from transforms.mentions import MentionDetector
+from transforms.records import ExtractedPage, FeedEntry, Mention, TopicMention
+from transforms.stories import StoryInput, assign_stories
+from transforms.text import article_text, choose_published_at
+from transforms.topics import TopicDetector
+from transforms.watchlist import WATCHLIST_FILES, SeedError, Watchlist, parse_watchlist
+from warehouse import database
+from warehouse.loads import RunTables, load_run
+
+FEEDS_COLUMNS = ("source_id", "name", "feed_url")
+FAILED_FEED_OUTCOMES = frozenset(
+    {"http-4xx", "http-5xx", "timeout", "dns", "connect-error", "too-large", "refused-unsafe", "not-a-feed"}
+)
+STORY_LOOKBACK = timedelta(days=3)
+
+
+@dataclass(frozen=True)
+class RunContext:
+    """Who, when and against which clock this run is."""
+
+    run_id: str
+    started_at: datetime
+    as_of: datetime
+    mode: str  # live, demo or backfill
+
+
+@dataclass(frozen=True)
+class NewEntry:
+    """A feed entry picked for fetching: never seen, or seen with a changed headline (a revision)."""
+
+    source_id: str
+    entry: FeedEntry
+    known_article_id: str | None = None
+    revision_count: int = 0
+
+
+@dataclass(frozen=True)
+class ArticleRecord:
+    """One article ready to load, with its mentions."""
+
+    article_id: str
+    source_id: str
+    url: str
+    guid: str | None
+    title: str
+    published_at: datetime
+    feed_published_at: datetime | None
+    page_published_at: datetime | None
+    first_seen_at: datetime
+    fetched_at: datetime | None
+    extracted_at: datetime
+    text: str
+    page: ExtractedPage
+    http_status: int | None
+    fetch_outcome: str
+    revision_count: int
+    story_id: str | None = None
+    mentions: tuple[Mention, ...] = ()
+    topic_mentions: tuple[TopicMention, ...] = ()
+
+
+@dataclass
+class StageTimings:
+    """Seconds per stage, for the run summary and the Prefect artifact."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+def read_seed_files(seeds_dir: Path) -> dict[str, str]:
+    """The watchlist files' text, keyed by file name; a missing file is a seed error naming it."""
+    files = {}
+    for name in WATCHLIST_FILES:
+        path = seeds_dir / name
+        if not path.is_file():
+            raise SeedError(f"{seeds_dir.name}/{name}", None, "file is missing")
+        files[name] = path.read_text(encoding="utf-8")
+    return files
+
+
+def load_watchlist(seeds_dir: Path) -> Watchlist:
+    """Read and validate the watchlist seeds (people, roles, topics)."""
+    return parse_watchlist(read_seed_files(seeds_dir), directory=seeds_dir.name)
+
+
+def parse_feeds_file(path: Path) -> list[FeedSource]:
+    """The operator's feed list; a bad row is a seed error naming file, row and problem."""
+    if not path.is_file():
+        raise SeedError(str(path), None, "feeds file is missing")
+    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
+    missing = [column for column in FEEDS_COLUMNS if column not in (reader.fieldnames or [])]
+    if missing:
+        raise SeedError(path.name, None, f"missing column(s): {', '.join(missing)}")
+    sources: list[FeedSource] = []
+    seen: set[str] = set()
+    for number, row in enumerate(reader, start=1):
+        source_id = (row.get("source_id") or "").strip()
+        feed_url = (row.get("feed_url") or "").strip()
+        if not source_id or not feed_url:
+            raise SeedError(path.name, number, "source_id and feed_url must not be empty")
+        if source_id in seen:
+            raise SeedError(path.name, number, f"duplicate source_id {source_id!r}")
+        if not feed_url.startswith(("http://", "https://")):
+            raise SeedError(path.name, number, f"feed_url must be http(s), got {feed_url!r}")
+        seen.add(source_id)
+        robots = (row.get("respect_robots") or "true").strip().lower() not in {"false", "no", "0"}
+        sources.append(
+            FeedSource(
+                source_id=source_id,
+                name=(row.get("name") or source_id).strip(),
+                feed_url=feed_url,
+                respect_robots=robots,
+            )
+        )
+    if not sources:
+        raise SeedError(path.name, None, "no feeds listed")
+    return sources
+
+
+def fetch_settings(settings: Settings) -> FetchSettings:
+    """The HTTP layer's limits, taken from the run's settings."""
+    return FetchSettings(
+        user_agent=settings.user_agent,
+        contact=settings.contact,
+        connect_timeout_s=settings.connect_timeout_s,
+        read_timeout_s=settings.read_timeout_s,
+        deadline_s=settings.deadline_s,
+        max_bytes=settings.max_bytes,
+        per_host_concurrency=settings.per_host_concurrency,
+        global_concurrency=settings.global_concurrency,
+        per_host_delay_s=settings.per_host_delay_s,
+    )
+
+
+def url_guard_for(sources: Sequence[FeedSource]) -> UrlGuard:
+    """Private addresses are reachable only on hosts the operator's own feeds file names."""
+    from urllib.parse import urlsplit
+
+    hosts = {urlsplit(source.feed_url).hostname or "" for source in sources}
+    return UrlGuard(allowed_private_hosts=sorted(host for host in hosts if host))
+
+
+def read_feed_states(db: Path) -> dict[str, FeedState]:
+    """Each feed's validators and failure record from earlier runs."""
+    with database.opened(db) as con:
+        frame = con.execute(database.read_sql("feed_states")).pl()
+    states = {}
+    for row in frame.iter_rows(named=True):
+        states[row["source_id"]] = FeedState(
+            source_id=row["source_id"],
+            etag=row["etag"],
+            last_modified=row["last_modified"],
+            body_sha256=row["body_sha256"],
+            validators_trusted=bool(row["validators_trusted"]),
+            consecutive_failures=int(row["consecutive_failures"]),
+            failing_since=row["failing_since"],
+            next_attempt_at=row["next_attempt_at"],
+            last_full_fetch_at=row["last_full_fetch_at"],
+        )
+    return states
+
+
+def run_feed_fetches(
+    sources: Sequence[FeedSource], states: dict[str, FeedState], settings: Settings, now: datetime
+) -> list[FeedFetch]:
+    """Fetch every feed that is due; failures come back as outcomes, never as exceptions."""
+    return fetch_feeds(sources, states, settings=fetch_settings(settings), guard=url_guard_for(sources), now=now)
+
+
+def pick_new_entries(fetches: Sequence[FeedFetch], db: Path) -> list[NewEntry]:
+    """Entries whose URL was never stored (first feed wins within a run), plus stored ones whose headline changed."""
+    first_by_url: dict[str, tuple[str, FeedEntry]] = {}
+    for fetch in fetches:
+        for entry in fetch.entries:
+            first_by_url.setdefault(entry.url, (fetch.source_id, entry))
+    if not first_by_url:
+        return []
+    candidates = pl.DataFrame({"url": list(first_by_url)})
+    with database.opened(db) as con:
+        con.register("candidate_urls", candidates.to_arrow())
+        known = con.execute(database.read_sql("known_articles")).pl()
+    known_by_url = {row["url"]: row for row in known.iter_rows(named=True)}
+    picked = []
+    for url, (source_id, entry) in first_by_url.items():
+        stored = known_by_url.get(url)
+        if stored is None:
+            picked.append(NewEntry(source_id=source_id, entry=entry))
+        elif entry.title and stored["title"] and entry.title.strip() != stored["title"].strip():
+            picked.append(
+                NewEntry(
+                    source_id=source_id,
+                    entry=entry,
+                    known_article_id=stored["article_id"],
+                    revision_count=int(stored["revision_count"]) + 1,
+                )
+            )
+    return picked
+
+
+def run_page_fetches(
+    entries: Sequence[NewEntry], sources: Sequence[FeedSource], settings: Settings
+) -> list[PageFetch]:
+    """Fetch each picked entry's page under the politeness rules; robots.txt unless the source opts out."""
+    robots_by_source = {source.source_id: source.respect_robots for source in sources}
+    robots_by_url = {item.entry.url: robots_by_source.get(item.source_id, True) for item in entries}
+    return fetch_pages(
+        [item.entry.url for item in entries],
+        settings=fetch_settings(settings),
+        guard=url_guard_for(sources),
+        respect_robots=lambda url: robots_by_url.get(url, True),
+    )
+
+
+def run_extraction(entries: Sequence[NewEntry], pages: Sequence[PageFetch], settings: Settings) -> list[ExtractedPage]:
+    """Extract text in worker processes; a page that could not be fetched falls back to its feed summary."""
+    to_extract = []
+    for item, page in zip(entries, pages, strict=True):
+        html = page.result.text if page.result.outcome == "ok" and page.result.text else ""
+        to_extract.append(
+            PageToExtract(url=item.entry.url, html=html, feed_title=item.entry.title, feed_summary=item.entry.summary)
+        )
+    return extract_many(
+        to_extract,
+        workers=settings.workers,
+        time_limit_s=settings.extraction_time_limit_s,
+        memory_limit_mb=settings.extraction_memory_mb,
+    )
+
+
+def build_articles(
+    entries: Sequence[NewEntry], pages: Sequence[PageFetch], extracted: Sequence[ExtractedPage], now: datetime
+) -> list[ArticleRecord]:
+    """Join entry, fetch and extraction into article records with their stored text."""
+    articles = []
+    for item, page, result in zip(entries, pages, extracted, strict=True):
+        entry = item.entry
+        title = result.title or entry.title or entry.url
+        fetch_ok = page.result.outcome == "ok"
+        if not fetch_ok and result.method == "failed" and entry.summary:
+            result = replace(result, text=entry.summary, method="feed-summary", quality="too-short")
+        articles.append(
+            ArticleRecord(
+                article_id=item.known_article_id or article_id_for(entry.url),
+                source_id=item.source_id,
+                url=entry.url,
+                guid=entry.guid,
+                title=title,
+                published_at=choose_published_at(entry.published_at, result.published_at, now),
+                feed_published_at=entry.published_at,
+                page_published_at=result.published_at,
+                first_seen_at=now,
+                fetched_at=page.result.started_at if fetch_ok else None,
+                extracted_at=now,
+                text=article_text(title, result.text) if result.text else title,
+                page=result,
+                http_status=page.result.status,
+                fetch_outcome=page.result.outcome,
+                revision_count=item.revision_count,
+            )
+        )
+    return articles
+
+
+def read_recent_stories(db: Path, since: datetime) -> list[tuple[StoryInput, str]]:
+    """Stored articles new ones may join as the same story."""
+    with database.opened(db) as con:
+        frame = con.execute(database.read_sql("recent_stories"), {"since": since}).pl()
+    return [
+        (
+            StoryInput(
+                article_id=row["article_id"],
+                title=row["title"] or "",
+                text=row["text"],
+                published_at=row["published_at"],
+                source_id=row["source_id"],
+            ),
+            row["story_id"],
+        )
+        for row in frame.iter_rows(named=True)
+    ]
+
+
+def attach_stories(
+    articles: Sequence[ArticleRecord], recent: Sequence[tuple[StoryInput, str]]
+) -> list[ArticleRecord]:
+    """Give every article a story id: an earlier story when it is a near-duplicate, else its own."""
+    inputs = [
+        StoryInput(
+            article_id=article.article_id,
+            title=article.title,
+            text=article.text,
+            published_at=article.published_at,
+            source_id=article.source_id,
+        )
+        for article in articles
+    ]
+    story_ids = assign_stories(inputs, recent)
+    return [replace(article, story_id=story_ids.get(article.article_id, article.article_id)) for article in articles]
+
+
+def detect_all(
+    articles: Sequence[ArticleRecord], detector: MentionDetector, topics: TopicDetector
+) -> list[ArticleRecord]:
+    """Mentions and topic mentions of every article (the matchers are built once per run, not per article)."""
+    return [
+        replace(
+            article,
+            mentions=tuple(detector.detect(article.text, article.published_at)),
+            topic_mentions=tuple(topics.detect(article.text)),
+        )
+        for article in articles
+    ]
+
+
+def next_feed_state_row(fetch: FeedFetch, now: datetime) -> dict[str, object]:
+    """The feed_state row to store after this fetch."""
+    state = fetch.state
+    succeeded = fetch.outcome not in FAILED_FEED_OUTCOMES and fetch.outcome != "skipped-backoff"
+    return {
+        "source_id": fetch.source_id,
+        "etag": state.etag,
+        "last_modified": state.last_modified,
+        "body_sha256": state.body_sha256,
+        "validators_trusted": state.validators_trusted,
+        "consecutive_failures": state.consecutive_failures,
+        "failing_since": state.failing_since,
+        "next_attempt_at": state.next_attempt_at,
+        "last_full_fetch_at": state.last_full_fetch_at,
+        "last_success_at": now if succeeded else None,
+        "updated_at": now,
+    }
+
+
+def build_tables(
+    context: RunContext,
+    watchlist: Watchlist,
+    sources: Sequence[FeedSource],
+    fetches: Sequence[FeedFetch],
+    entries: Sequence[NewEntry],
+    articles: Sequence[ArticleRecord],
+    finished_at: datetime | None,
+    status: str,
+) -> RunTables:
+    """The run's tidy tables as polars frames, ready for one bulk load."""
+    now = context.started_at
+    new_by_source: dict[str, int] = {}
+    for item in entries:
+        if item.known_article_id is None:
+            new_by_source[item.source_id] = new_by_source.get(item.source_id, 0) + 1
+    mentions = [
+        {
+            "article_id": article.article_id,
+            "person_id": mention.person_id,
+            "char_start": mention.char_start,
+            "char_end": mention.char_end,
+            "matched_text": mention.matched_text,
+            "kind": mention.kind,
+            "sentence_index": mention.sentence_index,
+            "snippet": mention.snippet,
+            "run_id": context.run_id,
+        }
+        for article in articles
+        for mention in article.mentions
+    ]
+    topic_mentions = [
+        {
+            "article_id": article.article_id,
+            "topic_id": mention.topic_id,
+            "char_start": mention.char_start,
+            "char_end": mention.char_end,
+            "matched_text": mention.matched_text,
+            "sentence_index": mention.sentence_index,
+            "snippet": mention.snippet,
+            "run_id": context.run_id,
+        }
+        for article in articles
+        for mention in article.topic_mentions
+    ]
+    feeds_failed = sum(1 for fetch in fetches if fetch.outcome in FAILED_FEED_OUTCOMES)
+    return RunTables(
+        sources=pl.DataFrame(
+            [
+                {
+                    "source_id": source.source_id,
+                    "name": source.name,
+                    "feed_url": source.feed_url,
+                    "respect_robots": source.respect_robots,
+                    "updated_at": now,
+                }
+                for source in sources
+            ]
+        ),
+        people=pl.DataFrame(
+            [{"person_id": person.person_id, "name": person.name, "updated_at": now} for person in watchlist.people]
+        ),
+        topics=pl.DataFrame(
+            [{"topic_id": topic.topic_id, "name": topic.name, "updated_at": now} for topic in watchlist.topics]
+        ),
+        feed_state=pl.DataFrame([next_feed_state_row(fetch, now) for fetch in fetches]),
+        articles=articles_frame(articles, context.run_id),
+        feed_fetches=pl.DataFrame(
+            [
+                {
+                    "run_id": context.run_id,
+                    "source_id": fetch.source_id,
+                    "started_at": fetch.started_at,
+                    "duration_s": fetch.duration_s,
+                    "http_status": fetch.http_status,
+                    "outcome": fetch.outcome,
+                    "entries_total": len(fetch.entries),
+                    "entries_new": new_by_source.get(fetch.source_id, 0),
+                    "size_bytes": fetch.size_bytes,
+                    "error": fetch.error,
+                }
+                for fetch in fetches
+            ],
+            schema_overrides={"http_status": pl.Int32, "error": pl.String},
+        ),
+        mentions=pl.DataFrame(mentions),
+        topic_mentions=pl.DataFrame(topic_mentions),
+        alerts=pl.DataFrame(),
+        runs=pl.DataFrame(
+            [
+                {
+                    "run_id": context.run_id,
+                    "started_at": context.started_at,
+                    "finished_at": finished_at,
+                    "status": status,
+                    "mode": context.mode,
+                    "as_of": context.as_of,
+                    "feeds_total": len(sources),
+                    "feeds_failed": feeds_failed,
+                    "entries_seen": sum(len(fetch.entries) for fetch in fetches),
+                    "articles_new": sum(1 for item in entries if item.known_article_id is None),
+                    "articles_failed": sum(1 for article in articles if article.page.method == "failed"),
+                    "mentions_new": len(mentions),
+                    "topic_mentions_new": len(topic_mentions),
+                    "alerts_fired": 0,
+                    "load_method": "direct",
+                    "error": None,
+                }
+            ],
+            schema_overrides={"finished_at": pl.Datetime("us", "UTC"), "error": pl.String},
+        ),
+        replaced_article_ids=tuple(article.article_id for article in articles if article.revision_count > 0),
+    )
+
+
+def articles_frame(articles: Sequence[ArticleRecord], run_id: str) -> pl.DataFrame:
+    """The articles table's rows for this run."""
+    rows = [
+        {
+            "article_id": article.article_id,
+            "source_id": article.source_id,
+            "url": article.url,
+            "guid": article.guid,
+            "title": article.title,
+            "published_at": article.published_at,
+            "feed_published_at": article.feed_published_at,
+            "page_published_at": article.page_published_at,
+            "first_seen_at": article.first_seen_at,
+            "fetched_at": article.fetched_at,
+            "extracted_at": article.extracted_at,
+            "text": article.text,
+            "text_sha256": text_digest(article.text),
+            "author": article.page.author,
+            "site_name": article.page.site_name,
+            "language": article.page.language,
+            "http_status": article.http_status,
+            "fetch_outcome": article.fetch_outcome,
+            "extraction_method": article.page.method,
+            "quality": article.page.quality,
+            "error": article.page.error,
+            "story_id": article.story_id,
+            "revision_count": article.revision_count,
+            "revised_at": article.extracted_at if article.revision_count else None,
+            "run_id": run_id,
+        }
+        for article in articles
+    ]
+    timestamp = pl.Datetime("us", "UTC")
+    return pl.DataFrame(
+        rows,
+        schema_overrides={
+            "feed_published_at": timestamp,
+            "page_published_at": timestamp,
+            "fetched_at": timestamp,
+            "revised_at": timestamp,
+            "http_status": pl.Int32,
+            "guid": pl.String,
+            "author": pl.String,
+            "site_name": pl.String,
+            "language": pl.String,
+            "error": pl.String,
+        },
+    )
+
+
+def load_tables(db: Path, tables: RunTables) -> dict[str, int]:
+    """Open the warehouse only for the load itself, so analysts are locked out for as short a time as possible."""
+    with database.opened(db) as con:
+        counts = load_run(con, tables)
+        con.execute("checkpoint")
+    return counts
+
+
+def evaluate_spikes(db: Path, as_of: datetime, rule: SpikeRule) -> list[Alert]:
+    """Spike alerts for people and topics as of the run's clock."""
+    parameters = {
+        "as_of": as_of,
+        "window_hours": rule.window_hours,
+        "baseline_windows": rule.baseline_windows,
+    }
+    with database.opened(db, read_only=False) as con:
+        volume = con.execute(database.read_sql("spike_volume"), parameters).pl()
+        people = con.execute(database.read_sql("spike_counts_people"), parameters).pl()
+        topics = con.execute(database.read_sql("spike_counts_topics"), parameters).pl()
+    return find_spikes(people, volume, as_of=as_of, rule=rule, subject_kind="person") + find_spikes(
+        topics, volume, as_of=as_of, rule=rule, subject_kind="topic"
+    )
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def record_alerts(db: Path, alerts: Sequence[Alert], context: RunContext) -> list[Alert]:
+    """Store alerts not stored before (same rule, subject and window) and return only those: never twice."""
+    if not alerts:
+        return []
+    frame = pl.DataFrame(
+        [
+            {
+                "alert_id": alert.alert_id,
+                "rule": alert.rule,
+                "subject": alert.subject,
+                "window_start": alert.window_start,
+                "window_end": alert.window_end,
+                "value": alert.value,
+                "baseline": alert.baseline,
+                "ratio": alert.ratio,
+                "zscore": alert.zscore,
+                "details": f'{{"subject_kind": "{alert.subject_kind}", "expected": {alert.expected}}}',
+                "fired_at": context.started_at,
+                "run_id": context.run_id,
+                "status": "pending",
+            }
+            for alert in alerts
+        ]
+    )
+    with database.opened(db) as con:
+        con.register("incoming_alerts", frame.to_arrow())
+        fresh = con.execute(database.read_sql("insert_new_alerts")).pl()
+    fresh_ids = set(fresh["alert_id"].to_list()) if fresh.height else set()
+    return [alert for alert in alerts if alert.alert_id in fresh_ids]
+
+
+def read_alert_evidence(db: Path, alert: Alert, limit: int = 3) -> pl.DataFrame:
+    """Headlines, links and one evidence sentence each for an alert's subject inside its window."""
+    query = "alert_evidence_person" if alert.subject_kind == "person" else "alert_evidence_topic"
+    with database.opened(db, read_only=False) as con:
+        return con.execute(
+            database.read_sql(query),
+            {
+                "subject": alert.subject,
+                "window_start": alert.window_start,
+                "window_end": alert.window_end,
+                "limit": limit,
+            },
+        ).pl()
+
+
+def finish_run(db: Path, run_id: str, *, alerts_fired: int) -> None:
+    """Complete the run's record once its alerts are known."""
+    with database.opened(db) as con:
+        con.execute(database.read_sql("finish_run"), {"run_id": run_id, "alerts_fired": alerts_fired})

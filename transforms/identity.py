@@ -1,0 +1,20 @@
+"""Stable identifiers derived from natural keys, so a re-run or retry produces the same keys and upserts."""
+
+from __future__ import annotations
+
+import hashlib
+
+
+def article_id_for(canonical_url: str) -> str:
+    """An article's id: a short hash of its canonical URL (the same story URL in two feeds is one article)."""
+    return hashlib.sha256(canonical_url.encode("utf-8")).hexdigest()[:20]
+
+
+def text_digest(text: str) -> str:
+    """A digest of article text, used to notice revisions."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def alert_id_for(rule: str, subject: str, window_start: str) -> str:
+    """An alert's id from rule, subject and window: the same alert cannot be stored or sent twice."""
+    return hashlib.sha256(f"{rule}|{subject}|{window_start}".encode()).hexdigest()[:20]
