@@ -1,0 +1,65 @@
+"""The layout's promises, checked: pure transforms, SQL in files, every CLI command documented."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+FORBIDDEN_IN_TRANSFORMS = {"prefect", "duckdb", "httpx", "apprise", "requests", "urllib3", "socket"}
+
+
+def imported_roots(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots.update(alias.name.split(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            roots.add(node.module.split(".")[0])
+    return roots
+
+
+class TestTransformsArePure:
+    @pytest.mark.parametrize("path", sorted((PROJECT_DIR / "transforms").glob("*.py")), ids=lambda p: p.name)
+    def test_no_io_libraries_imported(self, path: Path) -> None:
+        """A transforms module imports no orchestration, database or network library."""
+        forbidden = imported_roots(path) & FORBIDDEN_IN_TRANSFORMS
+
+        assert forbidden == set()
+
+    def test_transforms_do_not_import_other_layers(self) -> None:
+        """Transforms never reach up into flows or warehouse."""
+        offenders = {
+            path.name
+            for path in (PROJECT_DIR / "transforms").glob("*.py")
+            if imported_roots(path) & {"flows", "warehouse"}
+        }
+
+        assert offenders == set()
+
+
+class TestReadme:
+    def test_every_cli_command_is_documented(self) -> None:
+        """Each `presswatch` subcommand appears in the README."""
+        from flows.cli import build_parser
+
+        parser = build_parser()
+        subparsers = next(action for action in parser._actions if action.dest == "command")
+        readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+
+        missing = [name for name in subparsers.choices if f"presswatch {name}" not in readme]
+
+        assert missing == []
+
+    def test_every_make_target_is_documented(self) -> None:
+        """Each `##`-documented Makefile target appears in the README."""
+        makefile = (PROJECT_DIR / "Makefile").read_text(encoding="utf-8")
+        targets = [line.split(":")[0] for line in makefile.splitlines() if "## " in line and ":" in line]
+        readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+
+        missing = [target for target in targets if f"make {target}" not in readme]
+
+        assert missing == []

@@ -1,0 +1,120 @@
+"""Bulk loads upsert on natural keys inside one transaction; the trend views count what was loaded."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from warehouse import database
+from warehouse.loads import RunTables, load_run
+
+NOW = datetime(2025, 1, 6, 12, tzinfo=UTC)
+
+
+def article(article_id: str, published: datetime, story_id: str) -> dict[str, object]:
+    return {
+        "article_id": article_id,
+        "source_id": "herald",
+        "url": f"https://example.org/{article_id}",
+        "title": f"Headline {article_id}",
+        "published_at": published,
+        "first_seen_at": NOW,
+        "text": "Sir Keir Starmer spoke. Mr Musk posted.",
+        "fetch_outcome": "ok",
+        "extraction_method": "trafilatura",
+        "quality": "ok",
+        "story_id": story_id,
+        "revision_count": 0,
+        "run_id": "run-1",
+    }
+
+
+def mention(article_id: str, person_id: str, start: int) -> dict[str, object]:
+    return {
+        "article_id": article_id,
+        "person_id": person_id,
+        "char_start": start,
+        "char_end": start + 5,
+        "matched_text": "xxxxx",
+        "kind": "full",
+        "sentence_index": 0,
+        "snippet": "Sir Keir Starmer spoke.",
+        "run_id": "run-1",
+    }
+
+
+def tables(articles: list[dict[str, object]], mentions: list[dict[str, object]], **extra: object) -> RunTables:
+    empty = pl.DataFrame()
+    frames = {
+        "sources": pl.DataFrame([{"source_id": "herald", "name": "Herald", "feed_url": "https://example.org/feed",
+                                  "respect_robots": True, "updated_at": NOW}]),
+        "people": empty, "topics": empty, "feed_state": empty, "feed_fetches": empty, "topic_mentions": empty,
+        "alerts": empty, "runs": empty,
+        "articles": pl.DataFrame(articles),
+        "mentions": pl.DataFrame(mentions),
+    }
+    return RunTables(**frames, **extra)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def con(tmp_path: Path):  # type: ignore[no-untyped-def]
+    with database.opened(tmp_path / "w.duckdb") as connection:
+        yield connection
+
+
+def count(con, table: str) -> int:  # type: ignore[no-untyped-def]
+    return con.execute(f"select count(*) from {table}").fetchone()[0]
+
+
+class TestLoadRun:
+    def test_loading_twice_leaves_the_same_rows(self, con) -> None:  # type: ignore[no-untyped-def]
+        """A re-run or retried load of the same rows adds nothing."""
+        run = tables([article("a1", NOW, "s1")], [mention("a1", "keir-starmer", 0), mention("a1", "elon-musk", 27)])
+
+        load_run(con, run)
+        load_run(con, run)
+
+        assert (count(con, "articles"), count(con, "mentions")) == (1, 2)
+
+    def test_failure_rolls_back_the_whole_run(self, con) -> None:  # type: ignore[no-untyped-def]
+        """A load that fails on one table leaves no rows from the others."""
+        bad_mentions = [{"article_id": "a1", "person_id": None, "char_start": 0}]
+        run = tables([article("a1", NOW, "s1")], bad_mentions)
+
+        with pytest.raises(Exception, match="(?i)null"):
+            load_run(con, run)
+
+        assert count(con, "articles") == 0
+
+    def test_replaced_articles_lose_their_old_mentions(self, con) -> None:  # type: ignore[no-untyped-def]
+        """A revised article's mentions are replaced, not added to the old ones."""
+        load_run(con, tables([article("a1", NOW, "s1")], [mention("a1", "keir-starmer", 0), mention("a1", "elon-musk", 27)]))
+
+        load_run(con, tables([article("a1", NOW, "s1")], [mention("a1", "keir-starmer", 4)], replaced_article_ids=("a1",)))
+
+        rows = con.execute("select person_id, char_start from mentions").fetchall()
+        assert rows == [("keir-starmer", 4)]
+
+
+class TestTrendViews:
+    def test_mentions_daily_counts_articles_stories_and_mentions(self, con) -> None:  # type: ignore[no-untyped-def]
+        """Two syndicated copies are two articles but one story; occurrences are counted separately."""
+        day = datetime(2025, 1, 5, 9, tzinfo=UTC)
+        load_run(
+            con,
+            tables(
+                [article("a1", day, "s1"), article("a2", day, "s1"), article("a3", NOW, "s3")],
+                [mention("a1", "keir-starmer", 0), mention("a1", "keir-starmer", 10), mention("a2", "keir-starmer", 0),
+                 mention("a3", "keir-starmer", 0)],
+            ),
+        )
+
+        rows = con.execute(
+            "select cast(day as varchar), articles, stories, mentions from mentions_daily "
+            "where person_id = 'keir-starmer' order by day"
+        ).fetchall()
+
+        assert rows == [("2025-01-05", 2, 1, 3), ("2025-01-06", 1, 1, 1)]
