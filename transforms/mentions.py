@@ -1,0 +1,290 @@
+"""Find tracked people in article text: one Aho-Corasick scan, then cheap checks that make counts defensible.
+
+The automaton runs over a lower-cased copy of the text with the same length, so its offsets index the
+original. Case, word boundaries, neighbouring words, role dates and "introduced earlier in this article" are
+checked on each hit afterwards; they turn a fast substring scan into counts a press officer can sign off.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import ahocorasick
+
+from transforms.records import Mention
+from transforms.sentences import split_sentences
+from transforms.watchlist import NameForm, Watchlist
+
+# Kinds that only count once the person is introduced by a stronger form in the same article.
+DEPENDENT_KINDS = frozenset({"surname", "descriptor"})
+# Capitalised words that may stand right before a bare surname without making it part of another name.
+SURNAME_LEAD_WORDS = frozenset(
+    {
+        "a", "about", "after", "against", "also", "and", "as", "at", "before", "both", "but", "by", "did",
+        "does", "during", "even", "for", "from", "has", "have", "how", "if", "in", "is", "like",
+        "meanwhile", "not", "now", "of", "on", "only", "or", "over", "said", "says", "since", "so", "that",
+        "the", "then", "though", "to", "under", "unlike", "until", "versus", "was", "what", "when", "where",
+        "whether", "while", "who", "why", "with", "without", "yesterday", "today", "tonight", "asked",
+        "told", "warned", "added", "minister", "secretary", "leader", "chancellor", "mp", "labour", "tory",
+        "tories", "conservative", "reform", "billionaire", "activist",
+    }
+)  # fmt: skip
+PREFIXES = frozenset({"anti", "pro", "non", "ex", "post", "pre", "neo"})  # "anti-Musk" is still Musk
+NAME_SUFFIXES = frozenset({"jr", "junior", "snr", "sr", "jnr"})  # "Donald Trump Jr" is someone else
+_SPACES = " \u00a0"
+_APOSTROPHES = "'’"
+
+
+@dataclass(frozen=True)
+class CasePattern:
+    """A form with its per-word case rule, precomputed once when the automaton is built."""
+
+    form: NameForm
+    words: tuple[tuple[int, int, str], ...]  # (start, end, shape) of each word inside the form
+    lower_any: bool  # topics: lower-case seed words match any case ("Grooming Gangs" in a headline)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    start: int
+    end: int
+    person_id: str
+    kind: str
+
+
+def fold(text: str) -> str:
+    """Lower-case text without changing its length, so automaton offsets index the original text."""
+    folded = text.lower()
+    if len(folded) != len(text):  # a few characters ("İ") lower-case to two; keep those as they are
+        folded = "".join(char.lower() if len(char.lower()) == 1 else char for char in text)
+    return folded.replace("’", "'").replace("\u00a0", " ")
+
+
+def word_shape(word: str) -> str:
+    """Shape "upper" (PM), "title" (Starmer), "lower" (premier) or "other" for the case rule of a seed word."""
+    letters = [char for char in word if char.isalpha()]
+    if not letters:
+        return "other"
+    if len(letters) > 1 and all(char.isupper() for char in letters):
+        return "upper"
+    if letters[0].isupper():
+        return "title"
+    if all(char.islower() for char in letters):
+        return "lower"
+    return "other"
+
+
+def compile_pattern(form: NameForm, *, lower_any: bool = False) -> CasePattern:
+    """Split a form into words with the case shape each must show in the text.
+
+    Lower-case seed words must stay lower case ("the premier", not "the Premier League") except the first
+    word, which may open a sentence ("The premier"); lower_any relaxes that for topic terms.
+    """
+    words = tuple(
+        (match.start(), match.end(), word_shape(match.group())) for match in _WORD.finditer(form.text)
+    )
+    return CasePattern(form, words, lower_any)
+
+
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+
+
+def case_matches(text: str, start: int, pattern: CasePattern) -> bool:
+    """Whether text[start:...] has the capitals the seed spelling asks for (ALL CAPS text always passes)."""
+    matched = text[start : start + len(pattern.form.text)]
+    if matched.isupper():
+        return True
+    for index, (word_start, word_end, shape) in enumerate(pattern.words):
+        word = text[start + word_start : start + word_end]
+        if shape == "upper" and not word.isupper():
+            return False
+        if shape == "title" and not word[0].isupper():
+            return False
+        sentence_start = index == 0 and word[0].isupper() and word[1:].islower()
+        if shape == "lower" and not word.islower() and not pattern.lower_any and not sentence_start:
+            return False
+    return True
+
+
+def previous_word(text: str, start: int) -> str | None:
+    """The word separated from start by exactly one space, or None after punctuation or a line start."""
+    if start < 2 or text[start - 1] not in _SPACES or text[start - 2] in _SPACES:
+        return None
+    begin = start - 1
+    while begin > 0 and (text[begin - 1].isalnum() or text[begin - 1] in _APOSTROPHES + "-."):
+        begin -= 1
+    word = text[begin : start - 1]
+    return word if word and word[0].isalpha() else None
+
+
+def next_word(text: str, end: int) -> str | None:
+    """The word separated from end by exactly one space, or None before punctuation or a line end."""
+    if end + 1 >= len(text) or text[end] not in _SPACES:
+        return None
+    finish = end + 1
+    while finish < len(text) and (text[finish].isalnum() or text[finish] in _APOSTROPHES + "-"):
+        finish += 1
+    word = text[end + 1 : finish]
+    return word if word and word[0].isalpha() else None
+
+
+def is_titled(word: str) -> bool:
+    """A capital followed by lower case: how another person's name reads ("Kimbal", "Rayner")."""
+    return len(word) > 1 and word[0].isupper() and word[1].islower()
+
+
+def bounded(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is whole words: not inside "O'Brien", "Cooper-Smith" or "Yaxley-Lennon"."""
+    if start > 0:
+        before = text[start - 1]
+        if before.isalnum():
+            return False
+        if before in _APOSTROPHES and start > 1 and text[start - 2].isalpha():
+            return False
+        if before == "-" and start > 1 and text[start - 2].isalpha():
+            joined = previous_hyphen_word(text, start - 1)
+            if joined[:1].isupper() and joined.lower() not in PREFIXES:
+                return False
+    if end < len(text):
+        after = text[end]
+        if after.isalnum():
+            return False
+        if after == "-" and end + 2 < len(text) and text[end + 1].isupper() and text[end + 2].islower():
+            return False
+    return True
+
+
+def previous_hyphen_word(text: str, hyphen: int) -> str:
+    begin = hyphen
+    while begin > 0 and text[begin - 1].isalpha():
+        begin -= 1
+    return text[begin:hyphen]
+
+
+class MentionDetector:
+    """Detects watchlist people in article texts; build once per run, then call detect per article."""
+
+    def __init__(self, watchlist: Watchlist, *, descriptors: bool = True) -> None:
+        self._roles = {role.role_id: role for role in watchlist.roles}
+        self._negative = {
+            person.person_id: _phrase_regex(person.negative_terms)
+            for person in watchlist.people
+            if person.negative_terms
+        }
+        grouped: dict[str, list[CasePattern]] = {}
+        for form in watchlist.name_forms():
+            if form.kind == "descriptor" and not descriptors:
+                continue
+            key = fold(form.text)
+            patterns = grouped.setdefault(key, [])
+            if all(existing.form != form for existing in patterns):
+                patterns.append(compile_pattern(form))
+        self._automaton = ahocorasick.Automaton()
+        for key, patterns in grouped.items():
+            self._automaton.add_word(key, (len(key), tuple(patterns)))
+        if grouped:
+            self._automaton.make_automaton()
+        self.form_count = sum(len(patterns) for patterns in grouped.values())
+
+    def detect(self, text: str, published: datetime | date | None) -> list[Mention]:
+        """Every mention in text, in order; roles resolve to their holder on the publication date."""
+        if not text or self._automaton.kind != ahocorasick.AHOCORASICK:
+            return []
+        day = published.date() if isinstance(published, datetime) else published
+        sentences = split_sentences(text)
+        starts = [start for start, _ in sentences]
+        headline_end = text.find("\n")
+        candidates = sorted(self._candidates(text, day), key=lambda item: (item.start, item.start - item.end))
+        chosen: list[_Candidate] = []
+        last_end = -1
+        for candidate in candidates:
+            if candidate.start >= last_end:
+                chosen.append(candidate)
+                last_end = candidate.end
+        introduced = _introductions(chosen)
+        mentions: list[Mention] = []
+        for candidate in chosen:
+            index = bisect_right(starts, candidate.start) - 1
+            sentence_start, sentence_end = sentences[index]
+            if candidate.kind in DEPENDENT_KINDS:
+                first = introduced.get(candidate.person_id)
+                in_headline = candidate.start < headline_end
+                if first is None or (first > candidate.start and not in_headline):
+                    continue
+                negative = self._negative.get(candidate.person_id)
+                if negative is not None and negative.search(fold(text[sentence_start:sentence_end])):
+                    continue
+            mentions.append(
+                Mention(
+                    person_id=candidate.person_id,
+                    matched_text=text[candidate.start : candidate.end],
+                    kind=candidate.kind,
+                    sentence_index=index,
+                    char_start=candidate.start,
+                    char_end=candidate.end,
+                    snippet=text[sentence_start:sentence_end],
+                )
+            )
+        return mentions
+
+    def _candidates(self, text: str, day: date | None) -> Iterator[_Candidate]:
+        """Automaton hits that pass the context-free checks: boundaries, case, neighbours, role dates."""
+        for end_index, (length, patterns) in self._automaton.iter(fold(text)):
+            end = end_index + 1
+            start = end - length
+            if not bounded(text, start, end):
+                continue
+            for pattern in patterns:
+                if not case_matches(text, start, pattern):
+                    continue
+                person_id = self._owner(pattern.form, text, start, end, day)
+                if person_id is not None:
+                    yield _Candidate(start, end, person_id, pattern.form.kind)
+                    break
+
+    def _owner(self, form: NameForm, text: str, start: int, end: int, day: date | None) -> str | None:
+        """The person a hit refers to, or None when its neighbours show it is someone or something else."""
+        kind = form.kind
+        following = next_word(text, end)
+        shouting = text[start:end].isupper() and len(text[start:end]) > 1
+        if kind in ("full", "alias"):
+            if following is not None and following.rstrip(".").lower() in NAME_SUFFIXES:
+                return None
+        elif kind == "surname":
+            preceding = previous_word(text, start)
+            if not shouting and preceding is not None and preceding[0].isupper():
+                possessive = preceding.endswith(("'s", "’s"))
+                if not possessive and preceding.lower() not in SURNAME_LEAD_WORDS:
+                    return None
+            if not shouting and following is not None and is_titled(following):
+                return None
+        elif (
+            (kind in ("descriptor", "role") or form.first_name_only)
+            and following is not None
+            and not shouting
+        ):
+            if is_titled(following) or following == "of":
+                return None
+        if kind == "role":
+            role = self._roles[form.owner_id]
+            return None if day is None else role.holder_on(day)
+        return form.owner_id
+
+
+def _introductions(chosen: list[_Candidate]) -> dict[str, int]:
+    """Where each person is first named by a form that introduces them (not a surname or descriptor)."""
+    first: dict[str, int] = {}
+    for candidate in chosen:
+        if candidate.kind not in DEPENDENT_KINDS:
+            first.setdefault(candidate.person_id, candidate.start)
+    return first
+
+
+def _phrase_regex(phrases: tuple[str, ...]) -> re.Pattern[str]:
+    """One word-bounded regex matching any of the phrases in folded text."""
+    alternatives = "|".join(re.escape(fold(phrase)) for phrase in sorted(phrases, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)")

@@ -1,0 +1,375 @@
+"""The watchlist: who and what we track, parsed from seed CSVs a team edits without code.
+
+Seeds hold only what a person types once (name, honorifics that apply, aliases, role dates); every
+searchable form (honorific variants, "Sir Keir", misspellings' honorific forms) is generated here, so the
+detector and the docs agree on one list. Possessives need no variants: the detector treats an apostrophe as a word boundary.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+
+WATCHLIST_FILES: tuple[str, ...] = ("people.csv", "roles.csv", "role_holders.csv", "topics.csv")
+
+# Honorifics placed before a surname ("Mr Musk") and those placed before a first name ("Sir Keir").
+SURNAME_HONORIFICS = frozenset(
+    {
+        "Mr",
+        "Mrs",
+        "Ms",
+        "Miss",
+        "Mx",
+        "Dr",
+        "Lord",
+        "Lady",
+        "Baroness",
+        "Professor",
+        "Prof",
+        "President",
+        "Rev",
+    }
+)
+FIRST_NAME_HONORIFICS = frozenset({"Sir", "Dame"})
+HONORIFICS = SURNAME_HONORIFICS | FIRST_NAME_HONORIFICS
+DOTTED_HONORIFICS = frozenset({"Mr", "Mrs", "Ms", "Dr", "Prof", "Rev"})
+
+PEOPLE_COLUMNS = (
+    "person_id", "name", "first_name", "surname", "honorifics", "aliases", "misspellings", "descriptors",
+    "negative_terms", "wikidata_id",
+)  # fmt: skip
+PEOPLE_REQUIRED = ("person_id", "name")
+ROLE_COLUMNS = ("role_id", "name", "forms")
+ROLE_HOLDER_COLUMNS = ("role_id", "person_id", "valid_from", "valid_to")
+TOPIC_COLUMNS = ("topic_id", "name", "terms", "co_terms")
+
+_ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+_WIKIDATA = re.compile(r"Q[1-9][0-9]*")
+_FOCUS = re.compile(r"\[([^\[\]]+)\]")
+
+
+class SeedError(ValueError):
+    """A seed file problem, located by file and 1-based data row so a non-programmer can fix it."""
+
+    def __init__(self, file: str, row: int | None, problem: str) -> None:
+        self.file = file
+        self.row = row
+        self.problem = problem
+        where = file if row is None else f"{file} row {row}"
+        super().__init__(f"{where}: {problem}")
+
+
+@dataclass(frozen=True)
+class NameForm:
+    """One searchable spelling of a person or role; its capitals say how strictly case is checked."""
+
+    text: str
+    kind: str  # "full", "honorific", "surname", "alias", "role" or "descriptor"
+    owner_id: str  # person_id, or role_id for kind "role"
+    first_name_only: bool = False  # "Sir Keir": must not run on into another surname ("Sir Keir Hardie")
+
+
+@dataclass(frozen=True)
+class RoleHolder:
+    """A person holding a role from valid_from up to, but not including, valid_to (None: still holds it)."""
+
+    person_id: str
+    valid_from: date
+    valid_to: date | None
+
+    def holds_on(self, day: date) -> bool:
+        """Whether the person held the role on that day; a handover day belongs to the new holder."""
+        return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)
+
+
+@dataclass(frozen=True)
+class Role:
+    """A title such as "the Prime Minister" that refers to whoever held it on the publication date."""
+
+    role_id: str
+    name: str
+    forms: tuple[str, ...]
+    holders: tuple[RoleHolder, ...]
+
+    def holder_on(self, day: date) -> str | None:
+        """The person_id holding the role on day, or None when nobody tracked held it."""
+        for holder in self.holders:
+            if holder.holds_on(day):
+                return holder.person_id
+        return None
+
+
+@dataclass(frozen=True)
+class Person:
+    """A tracked person and every name form the detector searches for."""
+
+    person_id: str
+    name: str
+    first_name: str
+    surname: str
+    honorifics: tuple[str, ...] = ()
+    aliases: tuple[str, ...] = ()
+    misspellings: tuple[str, ...] = ()
+    descriptors: tuple[str, ...] = ()
+    negative_terms: tuple[str, ...] = ()
+    wikidata_id: str | None = None
+
+    def forms(self) -> tuple[NameForm, ...]:
+        """Every generated form of this person's name (roles excluded: they depend on dates)."""
+        found: dict[tuple[str, str], NameForm] = {}
+
+        def add(text: str, kind: str, first_name_only: bool = False) -> None:
+            found.setdefault((text, kind), NameForm(text, kind, self.person_id, first_name_only))
+
+        add(self.name, "full")
+        for misspelt in self.misspellings:
+            add(misspelt, "full")
+        for honorific in self.honorifics:
+            for first, surname, full in self._name_variants():
+                if honorific in FIRST_NAME_HONORIFICS:
+                    add(f"{honorific} {first}", "honorific", first_name_only=True)
+                else:
+                    add(f"{honorific} {surname}", "honorific")
+                    if honorific in DOTTED_HONORIFICS:
+                        add(f"{honorific}. {surname}", "honorific")  # American style: "Mr. Musk"
+                add(f"{honorific} {full}", "honorific")
+        if self.surname and self.surname != self.name:
+            add(self.surname, "surname")
+        for alias in self.aliases:
+            add(alias, "alias")
+            if " " in alias:
+                for honorific in sorted(SURNAME_HONORIFICS.intersection(self.honorifics)):
+                    add(f"{honorific} {alias.rsplit(' ', 1)[1]}", "honorific")
+        for descriptor in self.descriptors:
+            add(descriptor, "descriptor")
+        return tuple(found.values())
+
+    def _name_variants(self) -> list[tuple[str, str, str]]:
+        """(first name, surname, full name) for the real name and each misspelling, for honorific forms."""
+        variants = [(self.first_name, self.surname, self.name)]
+        for misspelt in self.misspellings:
+            first, _, surname = misspelt.rpartition(" ")
+            variants.append((first.split(" ")[0] if first else self.first_name, surname, misspelt))
+        return variants
+
+
+@dataclass(frozen=True)
+class Topic:
+    """A tracked theme: terms (plurals generated), optionally only when a co-term shares the sentence."""
+
+    topic_id: str
+    name: str
+    terms: tuple[str, ...]
+    co_terms: tuple[str, ...] = ()
+
+    def term_forms(self) -> tuple[str, ...]:
+        """Each term plus its generated plural; a term written with a leading "=" is kept exactly."""
+        forms: list[str] = []
+        for term in self.terms:
+            if term.startswith("="):
+                forms.append(term[1:])
+                continue
+            forms.append(term)
+            plural = pluralise(term)
+            if plural != term:
+                forms.append(plural)
+        return tuple(dict.fromkeys(forms))
+
+
+@dataclass(frozen=True)
+class Watchlist:
+    """Everything the detectors need, validated."""
+
+    people: tuple[Person, ...]
+    topics: tuple[Topic, ...]
+    roles: tuple[Role, ...] = ()
+
+    def name_forms(self) -> tuple[NameForm, ...]:
+        """Every person form plus every role form."""
+        forms = [form for person in self.people for form in person.forms()]
+        forms += [NameForm(text, "role", role.role_id) for role in self.roles for text in role.forms]
+        return tuple(forms)
+
+
+def pluralise(term: str) -> str:
+    """English plural of a term's last word when it is a lower-case word ("inquiry" -> "inquiries")."""
+    head, _, last = term.rpartition(" ")
+    if not (last.isalpha() and last.islower() and len(last) > 2) or last.endswith("s"):
+        return term
+    if last.endswith("y") and last[-2] not in "aeiou":
+        plural = last[:-1] + "ies"
+    elif last.endswith(("x", "z", "ch", "sh")):
+        plural = last + "es"
+    else:
+        plural = last + "s"
+    return f"{head} {plural}" if head else plural
+
+
+def parse_watchlist(files: Mapping[str, str], *, directory: str = "seeds") -> Watchlist:
+    """Parse and validate the seed CSV texts (file name -> text), raising SeedError at the first problem."""
+    people = _parse_people(_rows(files, "people.csv", PEOPLE_COLUMNS, PEOPLE_REQUIRED, directory), directory)
+    person_ids = {person.person_id for person in people}
+    roles = _parse_roles(
+        _rows(files, "roles.csv", ROLE_COLUMNS, ROLE_COLUMNS, directory),
+        _rows(
+            files, "role_holders.csv", ROLE_HOLDER_COLUMNS, ("role_id", "person_id", "valid_from"), directory
+        ),
+        person_ids,
+        directory,
+    )
+    topics = _parse_topics(
+        _rows(files, "topics.csv", TOPIC_COLUMNS, ("topic_id", "name", "terms"), directory), directory
+    )
+    return Watchlist(people=people, topics=topics, roles=roles)
+
+
+def _rows(
+    files: Mapping[str, str], name: str, columns: tuple[str, ...], required: tuple[str, ...], directory: str
+) -> list[tuple[int, dict[str, str]]]:
+    """(1-based data row, stripped cells) for a seed file, after checking its header."""
+    path = f"{directory}/{name}"
+    if name not in files:
+        raise SeedError(path, None, "file is missing")
+    reader = csv.reader(io.StringIO(files[name].lstrip("\ufeff")))
+    header = [cell.strip() for cell in next(reader, [])]
+    unknown = [column for column in header if column not in columns]
+    if unknown:
+        raise SeedError(path, None, f"unknown column {unknown[0]!r} (expected some of {', '.join(columns)})")
+    missing = [column for column in required if column not in header]
+    if missing:
+        raise SeedError(path, None, f"missing column {missing[0]!r}")
+    if len(set(header)) != len(header):
+        raise SeedError(path, None, "a column appears twice")
+    rows: list[tuple[int, dict[str, str]]] = []
+    for number, cells in enumerate(reader, start=1):
+        if not any(cell.strip() for cell in cells):
+            continue
+        if len(cells) > len(header):
+            raise SeedError(path, number, f"{len(cells)} cells but the header has {len(header)} columns")
+        row = {column: "" for column in columns}
+        row.update({column: cell.strip() for column, cell in zip(header, cells, strict=False)})
+        for column in required:
+            if not row[column]:
+                raise SeedError(path, number, f"{column} is empty")
+        rows.append((number, row))
+    return rows
+
+
+def _forms(cell: str, column: str, path: str, row: int) -> tuple[str, ...]:
+    """Split a ";"-separated cell, rejecting empty or letterless entries such as "a;;b"."""
+    if not cell:
+        return ()
+    forms = tuple(" ".join(part.split()) for part in cell.split(";"))
+    for form in forms:
+        if not any(char.isalnum() for char in form):
+            raise SeedError(path, row, f"empty form in {column}")
+    return forms
+
+
+def _checked_id(value: str, column: str, seen: set[str], path: str, row: int) -> str:
+    """An id that is lower-case words joined by hyphens and not already used in this file."""
+    if not _ID.fullmatch(value):
+        raise SeedError(path, row, f"{column} {value!r} must be lower-case words joined by hyphens")
+    if value in seen:
+        raise SeedError(path, row, f"duplicate {column} {value!r}")
+    seen.add(value)
+    return value
+
+
+def _parse_people(rows: list[tuple[int, dict[str, str]]], directory: str) -> tuple[Person, ...]:
+    path = f"{directory}/people.csv"
+    seen: set[str] = set()
+    people: list[Person] = []
+    for number, row in rows:
+        person_id = _checked_id(row["person_id"], "person_id", seen, path, number)
+        name = " ".join(row["name"].split())
+        words = name.split(" ")
+        honorifics = _forms(row["honorifics"], "honorifics", path, number)
+        for honorific in honorifics:
+            if honorific not in HONORIFICS:
+                known = ", ".join(sorted(HONORIFICS))
+                raise SeedError(path, number, f"unknown honorific {honorific!r} (known: {known})")
+        wikidata = row["wikidata_id"] or None
+        if wikidata is not None and not _WIKIDATA.fullmatch(wikidata):
+            raise SeedError(path, number, f"wikidata_id {wikidata!r} must look like Q12345")
+        people.append(
+            Person(
+                person_id=person_id,
+                name=name,
+                first_name=row["first_name"] or words[0],
+                surname=row["surname"] or (words[-1] if len(words) > 1 else ""),
+                honorifics=honorifics,
+                aliases=_forms(row["aliases"], "aliases", path, number),
+                misspellings=_forms(row["misspellings"], "misspellings", path, number),
+                descriptors=_forms(row["descriptors"], "descriptors", path, number),
+                negative_terms=_forms(row["negative_terms"], "negative_terms", path, number),
+                wikidata_id=wikidata,
+            )
+        )
+    return tuple(people)
+
+
+def _parse_date(value: str, column: str, path: str, row: int) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise SeedError(path, row, f"{column} {value!r} is not a date like 2024-07-05") from None
+
+
+def _parse_roles(
+    role_rows: list[tuple[int, dict[str, str]]],
+    holder_rows: list[tuple[int, dict[str, str]]],
+    person_ids: set[str],
+    directory: str,
+) -> tuple[Role, ...]:
+    roles_path, holders_path = f"{directory}/roles.csv", f"{directory}/role_holders.csv"
+    seen: set[str] = set()
+    definitions: dict[str, tuple[str, tuple[str, ...]]] = {}
+    for number, row in role_rows:
+        role_id = _checked_id(row["role_id"], "role_id", seen, roles_path, number)
+        definitions[role_id] = (row["name"], _forms(row["forms"], "forms", roles_path, number))
+    holders: dict[str, list[RoleHolder]] = {role_id: [] for role_id in definitions}
+    for number, row in holder_rows:
+        role_id, person_id = row["role_id"], row["person_id"]
+        if role_id not in definitions:
+            raise SeedError(holders_path, number, f"role_id {role_id!r} is not in roles.csv")
+        if person_id not in person_ids:
+            raise SeedError(holders_path, number, f"person_id {person_id!r} is not in people.csv")
+        valid_from = _parse_date(row["valid_from"], "valid_from", holders_path, number)
+        valid_to = _parse_date(row["valid_to"], "valid_to", holders_path, number) if row["valid_to"] else None
+        if valid_to is not None and valid_to <= valid_from:
+            raise SeedError(holders_path, number, "valid_to must be after valid_from")
+        holder = RoleHolder(person_id, valid_from, valid_to)
+        for other in holders[role_id]:
+            if _overlaps(holder, other):
+                raise SeedError(
+                    holders_path, number, f"{person_id} overlaps {other.person_id} as holder of {role_id}"
+                )
+        holders[role_id].append(holder)
+    return tuple(
+        Role(role_id, name, forms, tuple(holders[role_id])) for role_id, (name, forms) in definitions.items()
+    )
+
+
+def _overlaps(first: RoleHolder, second: RoleHolder) -> bool:
+    """Whether two holding periods share a day (periods end the day before valid_to)."""
+    first_end, second_end = first.valid_to or date.max, second.valid_to or date.max
+    return first.valid_from < second_end and second.valid_from < first_end
+
+
+def _parse_topics(rows: list[tuple[int, dict[str, str]]], directory: str) -> tuple[Topic, ...]:
+    path = f"{directory}/topics.csv"
+    seen: set[str] = set()
+    topics: list[Topic] = []
+    for number, row in rows:
+        topic_id = _checked_id(row["topic_id"], "topic_id", seen, path, number)
+        terms = _forms(row["terms"], "terms", path, number)
+        for term in terms:
+            if len(_FOCUS.findall(term)) > 1 or term.count("[") != term.count("]"):
+                raise SeedError(path, number, f"term {term!r} may mark at most one [focus]")
+        topics.append(Topic(topic_id, row["name"], terms, _forms(row["co_terms"], "co_terms", path, number)))
+    return tuple(topics)
