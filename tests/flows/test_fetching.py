@@ -1,0 +1,307 @@
+"""Feed and page fetching against real loopback servers: conditional GET, feed health, politeness, robots."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from loopback import LoopbackServer, Reply, Request
+
+from flows.fetching import FeedSource, FeedState, fetch_feeds, fetch_pages
+from flows.http import FetchSettings, UrlGuard
+
+NOW = datetime(2025, 1, 6, 12, 0, tzinfo=UTC)
+LOCAL = UrlGuard(["127.0.0.1"])
+FAST = FetchSettings(per_host_delay_s=0.0, connect_timeout_s=2, read_timeout_s=2, deadline_s=5)
+RSS_TYPE = "application/rss+xml"
+
+
+def rss(*links: str) -> bytes:
+    """An RSS feed with one item per link."""
+    items = "".join(f"<item><title>Story {i}</title><link>{link}</link></item>" for i, link in enumerate(links))
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>{items}</channel></rss>'.encode()
+
+
+def conditional(body: bytes, etag: str) -> object:
+    """A handler honouring If-None-Match like a well-behaved server."""
+
+    def handle(request: Request) -> Reply:
+        if request.header("If-None-Match") == etag:
+            return Reply(status=304, headers={"ETag": etag}, content_type=None)
+        return Reply(body=body, content_type=RSS_TYPE, headers={"ETag": etag})
+
+    return handle
+
+
+def fetch_one(server: LoopbackServer, state: FeedState | None = None, *, now: datetime = NOW,
+              path: str = "/feed") -> object:
+    """Fetch the feed at `path` once and return its FeedFetch."""
+    source = FeedSource("desk", "Desk", server.url(path))
+    states = {"desk": state} if state else {}
+    [fetch] = fetch_feeds([source], states, settings=FAST, guard=LOCAL, now=now)
+    return fetch
+
+
+class TestFetchFeeds:
+    def test_first_fetch_returns_entries_and_stores_validators(self) -> None:
+        """A new feed is fetched in full; its ETag, body hash and entries come back."""
+        with LoopbackServer({"/feed": conditional(rss("/a", "/b"), '"v1"')}) as server:  # type: ignore[dict-item]
+            fetch = fetch_one(server)
+
+        assert fetch.outcome == "ok"  # type: ignore[attr-defined]
+        assert [e.url for e in fetch.entries] == [server.url("/a"), server.url("/b")]  # type: ignore[attr-defined]
+        assert fetch.state.etag == '"v1"' and fetch.state.body_sha256  # type: ignore[attr-defined]
+
+    def test_304_when_validators_sent(self) -> None:
+        """With stored validators the request is conditional, and a 304 is not-modified with no entries."""
+        with LoopbackServer({"/feed": conditional(rss("/a"), '"v1"')}) as server:  # type: ignore[dict-item]
+            first = fetch_one(server).state  # type: ignore[attr-defined]
+            second = fetch_one(server, first, now=NOW + timedelta(hours=1))
+            sent = server.requests[-1].header("If-None-Match")
+
+        assert sent == '"v1"'
+        assert (second.outcome, second.entries, second.http_status) == ("not-modified", (), 304)  # type: ignore[attr-defined]
+
+    def test_200_with_identical_body_is_unchanged(self) -> None:
+        """A server ignoring validators but serving the same bytes costs no parsing: unchanged, no entries."""
+        with LoopbackServer({"/feed": Reply(body=rss("/a"), content_type=RSS_TYPE)}) as server:
+            first = fetch_one(server).state  # type: ignore[attr-defined]
+            second = fetch_one(server, first, now=NOW + timedelta(hours=1))
+
+        assert (second.outcome, second.entries) == ("unchanged", ())  # type: ignore[attr-defined]
+
+    def test_changed_content_behind_stale_validator_is_caught(self) -> None:
+        """A server that answers 304 while the feed changed is caught on the audit fetch and its validators dropped."""
+        feed = {"body": rss("/a")}
+
+        def stale(request: Request) -> Reply:
+            if request.header("If-None-Match"):
+                return Reply(status=304, content_type=None, headers={"ETag": '"frozen"'})
+            return Reply(body=feed["body"], content_type=RSS_TYPE, headers={"ETag": '"frozen"'})
+
+        with LoopbackServer({"/feed": stale}) as server:
+            first = fetch_one(server).state  # type: ignore[attr-defined]
+            feed["body"] = rss("/a", "/new")
+            audit = fetch_one(server, first, now=NOW + timedelta(hours=25))
+            after = fetch_one(server, audit.state, now=NOW + timedelta(hours=26))  # type: ignore[attr-defined]
+            last_request = server.requests[-1]
+
+        assert server.url("/new") in [e.url for e in audit.entries]  # type: ignore[attr-defined]
+        assert audit.state.validators_trusted is False  # type: ignore[attr-defined]
+        assert last_request.header("If-None-Match") is None
+        assert after.outcome == "unchanged"  # type: ignore[attr-defined]
+
+    def test_honest_304_survives_the_audit(self) -> None:
+        """When the audit body matches, validators stay trusted and the audit time is recorded."""
+        with LoopbackServer({"/feed": conditional(rss("/a"), '"v1"')}) as server:  # type: ignore[dict-item]
+            first = fetch_one(server).state  # type: ignore[attr-defined]
+            audit = fetch_one(server, first, now=NOW + timedelta(hours=25))
+
+        assert audit.outcome == "not-modified"  # type: ignore[attr-defined]
+        assert audit.state.validators_trusted  # type: ignore[attr-defined]
+        assert audit.state.last_full_fetch_at == NOW + timedelta(hours=25)  # type: ignore[attr-defined]
+
+    def test_malformed_xml_keeps_readable_entries(self) -> None:
+        """A broken feed is a parse-error carrying its readable entries, and is not counted as failing."""
+        broken = rss("/a", "/b")[:-30] + b"<item><title>oops & <link>"
+        with LoopbackServer({"/feed": Reply(body=broken, content_type=RSS_TYPE)}) as server:
+            fetch = fetch_one(server)
+
+        assert fetch.outcome == "parse-error" and fetch.error  # type: ignore[attr-defined]
+        assert server.url("/a") in [e.url for e in fetch.entries]  # type: ignore[attr-defined]
+        assert fetch.state.consecutive_failures == 0  # type: ignore[attr-defined]
+
+    @pytest.mark.parametrize(
+        ("reply", "outcome"),
+        [
+            (Reply(body=b"", content_type=RSS_TYPE), "not-a-feed"),
+            (Reply(body=b"<!doctype html><html><body><h1>Welcome</h1></body></html>"), "not-a-feed"),
+            (Reply(body=rss(), content_type=RSS_TYPE), "ok"),
+        ],
+        ids=["empty-body", "html-page", "feed-without-items"],
+    )
+    def test_empty_and_html_feeds(self, reply: Reply, outcome: str) -> None:
+        """An empty body or an HTML page is not-a-feed; a valid feed with no items is ok with 0 entries."""
+        with LoopbackServer({"/feed": reply}) as server:
+            fetch = fetch_one(server)
+
+        assert (fetch.outcome, fetch.entries) == (outcome, ())  # type: ignore[attr-defined]
+
+    @pytest.mark.parametrize(("status", "outcome"), [(404, "http-4xx"), (410, "http-4xx"), (500, "http-5xx")])
+    def test_error_status_starts_backoff(self, status: int, outcome: str) -> None:
+        """A failing feed records the failure, when it began, and a next attempt 2h minus jitter later."""
+        with LoopbackServer({"/feed": Reply(status=status)}) as server:
+            fetch = fetch_one(server)
+
+        state = fetch.state  # type: ignore[attr-defined]
+        assert (fetch.outcome, fetch.http_status) == (outcome, status)  # type: ignore[attr-defined]
+        assert (state.consecutive_failures, state.failing_since) == (1, NOW)
+        assert NOW + timedelta(hours=1.5) <= state.next_attempt_at <= NOW + timedelta(hours=2)
+
+    def test_backing_off_feed_is_skipped_then_retried_and_recovers(self) -> None:
+        """Before next_attempt_at nothing is sent; afterwards the feed is tried and a success clears the streak."""
+        failing = FeedState("desk", consecutive_failures=3, failing_since=NOW - timedelta(hours=9),
+                            next_attempt_at=NOW + timedelta(hours=4))
+        with LoopbackServer({"/feed": Reply(body=rss("/a"), content_type=RSS_TYPE)}) as server:
+            skipped = fetch_one(server, failing)
+            requests_while_skipped = len(server.requests)
+            retried = fetch_one(server, failing, now=NOW + timedelta(hours=5))
+
+        assert (skipped.outcome, requests_while_skipped) == ("skipped-backoff", 0)  # type: ignore[attr-defined]
+        assert skipped.state == failing  # type: ignore[attr-defined]
+        assert retried.outcome == "ok"  # type: ignore[attr-defined]
+        assert (retried.state.consecutive_failures, retried.state.next_attempt_at) == (0, None)  # type: ignore[attr-defined]
+
+    def test_long_failure_streak_caps_at_a_day_and_is_never_dropped(self) -> None:
+        """After many failures the feed is still retried, at most 24 hours later."""
+        state = FeedState("desk", consecutive_failures=40, failing_since=NOW - timedelta(days=30))
+        with LoopbackServer({"/feed": Reply(status=503)}) as server:
+            fetch = fetch_one(server, state)
+
+        assert fetch.state.consecutive_failures == 41  # type: ignore[attr-defined]
+        assert fetch.state.next_attempt_at <= NOW + timedelta(hours=24)  # type: ignore[attr-defined]
+
+    def test_gzip_feed_is_decoded(self) -> None:
+        """A gzip-encoded feed parses like a plain one."""
+        with LoopbackServer({"/feed": Reply(body=rss("/z"), content_type=RSS_TYPE, gzip=True)}) as server:
+            fetch = fetch_one(server)
+
+        assert [e.url for e in fetch.entries] == [server.url("/z")]  # type: ignore[attr-defined]
+
+    def test_entry_without_date_and_relative_link(self) -> None:
+        """A relative link resolves against the feed URL and a missing date stays None."""
+        with LoopbackServer({"/news/feed": Reply(body=rss("story?id=7&utm_source=rss"), content_type=RSS_TYPE)}) as s:
+            fetch = fetch_one(s, path="/news/feed")
+
+        [entry] = fetch.entries  # type: ignore[attr-defined]
+        assert (entry.url, entry.published_at) == (s.url("/news/story?id=7"), None)
+
+    def test_duplicate_entries_within_and_across_feeds(self) -> None:
+        """Repeats inside one feed collapse; the same story in two feeds has one canonical URL, fetched once."""
+        with LoopbackServer() as server:
+            server.route("/one", Reply(body=rss("/s", "/s#c", "/t"), content_type=RSS_TYPE))
+            server.route("/two", Reply(body=rss(server.url("/s?utm_campaign=x")), content_type=RSS_TYPE))
+            server.route("/s", Reply(body=b"<p>story</p>"))
+            server.route("/t", Reply(body=b"<p>other</p>"))
+            sources = [FeedSource("one", "One", server.url("/one")), FeedSource("two", "Two", server.url("/two"))]
+            fetches = fetch_feeds(sources, {}, settings=FAST, guard=LOCAL, now=NOW)
+            urls = [entry.url for fetch in fetches for entry in fetch.entries]
+            pages = fetch_pages(urls, settings=FAST, guard=LOCAL, respect_robots=lambda url: False)
+
+            assert len(server.requests_to("/s")) == 1
+        assert [len(fetch.entries) for fetch in fetches] == [2, 1]
+        assert [page.url for page in pages] == urls
+
+
+class TestFetchPages:
+    def test_results_in_input_order_and_bad_urls_do_not_raise(self) -> None:
+        """Every URL gets a result in input order, including refused and failing ones."""
+        with LoopbackServer({"/ok": Reply(body=b"<p>ok</p>")}) as server:
+            urls = [server.url("/missing"), "file:///etc/passwd", server.url("/ok"), "http://[bad"]
+            pages = fetch_pages(urls, settings=FAST, guard=LOCAL, respect_robots=lambda url: False)
+
+        assert [page.result.outcome for page in pages] == ["http-4xx", "refused-unsafe", "ok", "refused-unsafe"]
+
+    def test_robots_disallow_is_respected_and_cached(self) -> None:
+        """Disallowed paths are not fetched; robots.txt is read once per host for the whole call."""
+        robots = Reply(body=b"User-agent: *\nDisallow: /private/\n", content_type="text/plain")
+        with LoopbackServer({"/robots.txt": robots, "/public/a": Reply(body=b"<p>a</p>"),
+                             "/private/b": Reply(body=b"<p>b</p>")}) as server:
+            urls = [server.url("/private/b"), server.url("/public/a"), server.url("/private/c")]
+            pages = fetch_pages(urls, settings=FAST, guard=LOCAL, respect_robots=lambda url: True)
+            requested = [request.path for request in server.requests]
+
+        assert [p.result.outcome for p in pages] == ["robots-disallowed", "ok", "robots-disallowed"]
+        assert sorted(requested) == ["/public/a", "/robots.txt"]
+
+    def test_robots_override_fetches_anyway(self) -> None:
+        """A source with permission (respect_robots false) is fetched without reading robots.txt."""
+        robots = Reply(body=b"User-agent: *\nDisallow: /\n", content_type="text/plain")
+        with LoopbackServer({"/robots.txt": robots, "/a": Reply(body=b"<p>a</p>")}) as server:
+            [page] = fetch_pages([server.url("/a")], settings=FAST, guard=LOCAL, respect_robots=lambda url: False)
+            requested = [request.path for request in server.requests]
+
+        assert (page.result.outcome, requested) == ("ok", ["/a"])
+
+    def test_retry_after_pauses_only_that_host(self) -> None:
+        """A 429 with Retry-After: 1 delays that host's retry about a second while another host proceeds at once."""
+        resolver = {"busy.test": ["127.0.0.1"], "calm.test": ["127.0.0.1"]}
+        guard = UrlGuard(["busy.test", "calm.test"], resolver=lambda host, port: resolver[host])
+        answered: list[str] = []
+
+        def busy(request: Request) -> Reply:
+            answered.append("busy")
+            if len(answered) == 1:
+                return Reply(status=429, headers={"Retry-After": "1"})
+            return Reply(body=b"<p>busy ok</p>")
+
+        with LoopbackServer() as server:
+            server.route("/busy", busy)
+            server.route("/calm", Reply(body=b"<p>calm</p>", delay_s=0.05))
+            urls = [server.url("/busy", host="busy.test"), server.url("/calm", host="calm.test")]
+            pages = fetch_pages(urls, settings=FAST, guard=guard, respect_robots=lambda url: False)
+            busy_times = [r.received_at for r in server.requests_to("/busy")]
+            [calm_time] = [r.received_at for r in server.requests_to("/calm")]
+
+        assert [page.result.outcome for page in pages] == ["ok", "ok"]
+        assert busy_times[1] - busy_times[0] >= 0.9
+        assert calm_time - busy_times[0] < 0.5
+
+    def test_long_retry_after_defers_the_rest_of_that_host(self) -> None:
+        """After a Retry-After longer than the run may wait, the host's other URLs are not requested."""
+        settings = FetchSettings(per_host_delay_s=0.0, per_host_concurrency=1)
+        with LoopbackServer({"/a": Reply(status=503, headers={"Retry-After": "3600"}),
+                             "/b": Reply(body=b"<p>b</p>")}) as server:
+            pages = fetch_pages([server.url("/a"), server.url("/b")], settings=settings, guard=LOCAL,
+                                respect_robots=lambda url: False)
+            requested = [request.path for request in server.requests]
+
+        assert [p.result.outcome for p in pages] == ["http-5xx", "retry-later"]
+        assert pages[0].result.retry_after_s == 3600
+        assert requested == ["/a"]
+
+    def test_per_host_cap_and_delay(self) -> None:
+        """With a 0.2 s per-host delay, requests to one host start at least 0.2 s apart."""
+        settings = FetchSettings(per_host_delay_s=0.2, per_host_concurrency=2)
+        with LoopbackServer({f"/p{i}": Reply(body=b"<p>x</p>") for i in range(4)}) as server:
+            fetch_pages([server.url(f"/p{i}") for i in range(4)], settings=settings, guard=LOCAL,
+                        respect_robots=lambda url: False)
+            starts = sorted(request.received_at for request in server.requests)
+
+        assert min(b - a for a, b in zip(starts, starts[1:], strict=False)) >= 0.18
+
+    def test_feed_link_to_unnamed_loopback_host_fetches_nothing_there(self) -> None:
+        """A feed on the named 127.0.0.1 linking to 127.0.0.2 yields a refused-unsafe page; 127.0.0.2 sees nothing."""
+        with LoopbackServer({"/": Reply(body=b"<p>internal</p>")}, host="127.0.0.2") as hidden, \
+                LoopbackServer({"/feed": Reply(body=rss(hidden.url("/")), content_type=RSS_TYPE)}) as server:
+            [fetch] = fetch_feeds([FeedSource("desk", "Desk", server.url("/feed"))], {}, settings=FAST,
+                                  guard=LOCAL, now=NOW)
+            [page] = fetch_pages([e.url for e in fetch.entries], settings=FAST, guard=LOCAL,
+                                 respect_robots=lambda url: True)
+
+            assert hidden.requests == []
+        assert page.result.outcome == "refused-unsafe"
+
+    def test_works_inside_a_running_event_loop(self) -> None:
+        """Called from code that already runs an event loop, fetching still completes."""
+        import asyncio
+
+        async def caller(url: str) -> str:
+            [page] = fetch_pages([url], settings=FAST, guard=LOCAL, respect_robots=lambda u: False)
+            return page.result.outcome
+
+        with LoopbackServer({"/a": Reply(body=b"<p>a</p>")}) as server:
+            outcome = asyncio.run(caller(server.url("/a")))
+
+        assert outcome == "ok"
+
+
+class TestDeadlineExcludesQueueing:
+    def test_queued_requests_to_a_polite_host_do_not_time_out(self) -> None:
+        """Ten pages on one host, one at a time 0.1 s apart, all succeed under a 0.5 s per-request deadline."""
+        settings = FetchSettings(per_host_delay_s=0.1, per_host_concurrency=1, deadline_s=0.5)
+        with LoopbackServer({f"/p{i}": Reply(body=b"<p>x</p>") for i in range(10)}) as server:
+            pages = fetch_pages([server.url(f"/p{i}") for i in range(10)], settings=settings, guard=LOCAL,
+                                respect_robots=lambda url: False)
+
+        assert {page.result.outcome for page in pages} == {"ok"}

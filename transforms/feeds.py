@@ -1,0 +1,191 @@
+"""Feed documents in, typed entries out: feedparser behind a boundary that never trusts the document."""
+
+from __future__ import annotations
+
+import calendar
+import codecs
+import html
+import io
+import re
+import time
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import feedparser
+
+from transforms.records import FeedEntry, ParsedFeed
+from transforms.urls import canonicalize_url
+
+FUTURE_SKEW = timedelta(minutes=15)
+SUMMARY_MAX_CHARS = 2_000
+# feedparser flags these as bozo, yet the entries are exactly as published: note them, do not call them damage.
+BENIGN_PROBLEMS = ("CharacterEncodingOverride", "NonXMLContentType")
+
+FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
+DOCTYPE_START = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
+SAFE_ENTITY = re.compile(rb'<!ENTITY\s+(\w+)\s+"(&#\w+;|[^&"%<]*)"\s*>')
+HTML_TAG = re.compile(r"<[^>]*>")
+WHITESPACE = re.compile(r"\s+")
+UTF_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+WIDE_PREFIXES = ((b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"),
+                 (b"<\x00?\x00", "utf-16-le"), (b"\x00<\x00?", "utf-16-be"))
+XML_ENCODING_DECLARATION = re.compile(rb"""(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
+
+
+def parse_feed(body: bytes, *, base_url: str, content_type: str | None = None, now: datetime) -> ParsedFeed:
+    """Parse one fetched feed document into canonical, de-duplicated entries with an outcome.
+
+    Outcomes: "ok"; "parse-error" (damaged, carrying whatever entries were readable); "not-a-feed" (empty body,
+    HTML page, anything without a feed shape). Entry dates are UTC; dates beyond a small clock skew into the
+    future become None, since the pipeline then falls back to the time it first saw the entry.
+    """
+    if not body.strip():
+        return ParsedFeed(entries=(), outcome="not-a-feed", problem="empty body")
+    safe_body = defuse_prolog(widen_to_utf8(body))
+    headers = {"content-location": base_url}
+    if content_type:
+        headers["content-type"] = content_type
+    try:
+        # Always a file object: given bytes or str, feedparser may treat them as a path or URL and open it.
+        parsed = feedparser.parse(io.BytesIO(safe_body), response_headers=headers,
+                                  sanitize_html=False, resolve_relative_uris=False)
+    except Exception as error:  # feedparser bugs on hostile input must cost one feed, not the run
+        return ParsedFeed(entries=(), outcome="parse-error", problem=f"parser crashed: {error!r}")
+    entries = _collect_entries(parsed.get("entries", []), base_url=base_url, now=now)
+    title = _plain_text(parsed.get("feed", {}).get("title", "")) or None
+    problem = _problem(parsed)
+    if not parsed.get("version") and not entries:
+        return ParsedFeed(entries=(), outcome="not-a-feed", problem=problem or "no feed elements", title=title)
+    if problem and not problem.startswith(BENIGN_PROBLEMS):
+        return ParsedFeed(entries=entries, outcome="parse-error", problem=problem, title=title)
+    return ParsedFeed(entries=entries, outcome="ok", problem=problem, title=title)
+
+
+def widen_to_utf8(body: bytes) -> bytes:
+    """Re-encode UTF-16/32 documents as UTF-8 so the prolog can be inspected as ASCII bytes."""
+    encoding = next((name for bom, name in UTF_BOMS if body.startswith(bom)), None)
+    if encoding is None:
+        encoding = next((name for prefix, name in WIDE_PREFIXES if body.startswith(prefix)), None)
+    if encoding is None:
+        return body
+    try:
+        text = body.decode(encoding).removeprefix("\ufeff")
+    except UnicodeDecodeError:
+        return body
+    return XML_ENCODING_DECLARATION.sub(rb"\1\2utf-8\2", text.encode("utf-8"), count=1)
+
+
+def defuse_prolog(body: bytes) -> bytes:
+    """Replace any DOCTYPE with one holding only literal entities: no external DTD, no nested or external entity.
+
+    feedparser already filters entities with line-anchored patterns and expat refuses exponential expansion;
+    this removes the whole class up front, whatever the layout of the declaration.
+    """
+    first_element = FIRST_ELEMENT.search(body)
+    prolog_end = first_element.start() if first_element else len(body)
+    doctype = DOCTYPE_START.search(body, 0, prolog_end)
+    if doctype is None:
+        return body
+    end = _doctype_end(body, doctype.start())
+    declaration = body[doctype.start():end]
+    safe = SAFE_ENTITY.findall(declaration)
+    root = re.match(rb"<!DOCTYPE\s+([\w:.-]+)", declaration, re.IGNORECASE)
+    root_name = root.group(1) if root else b"feed"
+    replacement = b""
+    if safe:
+        lines = b"\n".join(b'<!ENTITY ' + name + b' "' + value + b'">' for name, value in safe)
+        replacement = b"<!DOCTYPE " + root_name + b" [\n" + lines + b"\n]>"
+    elif b"netscape" in declaration.lower():
+        replacement = b"<!DOCTYPE rss PUBLIC \"-//Netscape Communications//DTD RSS 0.91//EN\" \"\">"
+    return body[: doctype.start()] + replacement + body[end:]
+
+
+def _doctype_end(body: bytes, start: int) -> int:
+    # Walk the declaration honouring quotes and the [...] internal subset; an unterminated one runs to the end.
+    depth, quote, index = 0, 0, start + 2
+    while index < len(body):
+        byte = body[index]
+        if quote:
+            if byte == quote:
+                quote = 0
+        elif byte in (0x22, 0x27):
+            quote = byte
+        elif byte == 0x5B:
+            depth += 1
+        elif byte == 0x5D:
+            depth = max(depth - 1, 0)
+        elif byte == 0x3E and depth == 0:
+            return index + 1
+        index += 1
+    return len(body)
+
+
+def _collect_entries(raw_entries: list[Any], *, base_url: str, now: datetime) -> tuple[FeedEntry, ...]:
+    entries: list[FeedEntry] = []
+    seen_urls: set[str] = set()
+    seen_guids: set[str] = set()
+    for raw in raw_entries:
+        entry = _entry(raw, base_url=base_url, now=now)
+        if entry is None or entry.url in seen_urls or (entry.guid and entry.guid in seen_guids):
+            continue
+        seen_urls.add(entry.url)
+        if entry.guid:
+            seen_guids.add(entry.guid)
+        entries.append(entry)
+    return tuple(entries)
+
+
+def _entry(raw: Any, *, base_url: str, now: datetime) -> FeedEntry | None:
+    guid = str(raw.get("id") or "").strip() or None
+    link = _entry_link(raw, guid)
+    if not link:
+        return None
+    url = canonicalize_url(link, base=base_url)
+    if not url.startswith(("http://", "https://")):
+        return None
+    return FeedEntry(
+        url=url,
+        guid=guid,
+        title=_plain_text(raw.get("title", "")),
+        published_at=_published_at(raw, now),
+        summary=_plain_text(raw.get("summary", ""))[:SUMMARY_MAX_CHARS],
+    )
+
+
+def _entry_link(raw: Any, guid: str | None) -> str | None:
+    link = raw.get("link")
+    if link:
+        return str(link)
+    for candidate in raw.get("links", []):
+        if candidate.get("href") and candidate.get("rel", "alternate") == "alternate":
+            return str(candidate["href"])
+    if guid and guid.startswith(("http://", "https://")):
+        return guid
+    return None
+
+
+def _published_at(raw: Any, now: datetime) -> datetime | None:
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        value = dict.get(raw, key)  # plain lookup: FeedParserDict's key fallbacks warn and blur fields
+        if isinstance(value, time.struct_time):
+            try:
+                moment = datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
+            except (OverflowError, ValueError, OSError):
+                continue
+            return None if moment > now + FUTURE_SKEW else moment
+    return None
+
+
+def _plain_text(value: Any) -> str:
+    text = HTML_TAG.sub(" ", str(value or ""))
+    return WHITESPACE.sub(" ", html.unescape(text)).strip()
+
+
+def _problem(parsed: Any) -> str | None:
+    if not parsed.get("bozo"):
+        return None
+    error = parsed.get("bozo_exception")
+    return f"{type(error).__name__}: {error}"[:500] if error is not None else "malformed document"

@@ -1,0 +1,106 @@
+"""URL canonicalisation: one spelling per article, so the same story linked twice is fetched once."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+
+TRACKING_PARAMETER_PREFIXES = ("utm_", "mc_", "at_", "_hs", "pk_", "piwik_")
+TRACKING_PARAMETERS = frozenset(
+    {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "ocid", "cmpid", "_ga", "_gl", "ito", "ns_mchannel",
+     "ns_source", "ns_campaign", "ns_linkname", "ns_fee", "cmp", "sr_share", "share", "smid"}
+)
+DEFAULT_PORTS = {"http": "80", "https": "443"}
+UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+PATH_SAFE = "/%:@!$&'()*+,;=-._~"
+PERCENT_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+
+
+def canonicalize_url(url: str, base: str | None = None) -> str:
+    """Return the canonical spelling of `url`, resolved against `base` when it is relative.
+
+    Lower-cases scheme and host, drops default ports, fragments and tracking parameters, normalises
+    percent-escapes and dot segments, and sorts the query. Applying it twice changes nothing.
+    """
+    text = url.strip()
+    try:
+        if base:
+            text = urljoin(base.strip(), text)
+        parts = urlsplit(text)
+    except ValueError:
+        return text
+    scheme = parts.scheme.lower()
+    if scheme not in DEFAULT_PORTS:
+        return urlunsplit((scheme, parts.netloc, parts.path, parts.query, "")) if scheme else text
+    path = _remove_dot_segments(_normalise_escapes(quote(parts.path, safe=PATH_SAFE))) or "/"
+    return urlunsplit((scheme, _normalise_netloc(parts.netloc, scheme), path, _normalise_query(parts.query), ""))
+
+
+def is_tracking_parameter(name: str) -> bool:
+    """True for query parameters that only say where a click came from."""
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMETERS or lowered.startswith(TRACKING_PARAMETER_PREFIXES)
+
+
+def url_host(url: str) -> str:
+    """The lower-cased host of `url`, or "" when it has none."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
+def _normalise_netloc(netloc: str, scheme: str) -> str:
+    userinfo, at, hostport = netloc.rpartition("@")
+    host, port = hostport, ""
+    if hostport.startswith("["):
+        closing = hostport.find("]")
+        if closing != -1:
+            host, port = hostport[: closing + 1], hostport[closing + 1 :].removeprefix(":")
+    elif ":" in hostport:
+        host, _, port = hostport.rpartition(":")
+    host = host.lower().rstrip(".")
+    if port == DEFAULT_PORTS[scheme] or (port == "" and hostport.endswith(":")):
+        port = ""
+    hostport = f"{host}:{port}" if port else host
+    return f"{userinfo}{at}{hostport}"
+
+
+def _normalise_escapes(text: str) -> str:
+    # Decode escapes of unreserved characters and upper-case the rest (RFC 3986 section 6.2.2).
+    def replace(match: re.Match[str]) -> str:
+        character = chr(int(match.group(1), 16))
+        return character if character in UNRESERVED else match.group(0).upper()
+
+    return PERCENT_ESCAPE.sub(replace, text)
+
+
+def _normalise_query(query: str) -> str:
+    if not query:
+        return ""
+    pairs = [(name, value) for name, value in parse_qsl(query, keep_blank_values=True)
+             if not is_tracking_parameter(name)]
+    return urlencode(sorted(pairs), quote_via=quote)
+
+
+def _remove_dot_segments(path: str) -> str:
+    if "." not in path:
+        return path
+    output: list[str] = []
+    segments = path.split("/")
+    for index, segment in enumerate(segments):
+        last = index == len(segments) - 1
+        if segment == ".":
+            if last:
+                output.append("")
+        elif segment == "..":
+            if len(output) > 1:
+                output.pop()
+            if last:
+                output.append("")
+        else:
+            output.append(segment)
+    result = "/".join(output)
+    if path.startswith("/") and not result.startswith("/"):
+        result = "/" + result
+    return result
