@@ -1,4 +1,4 @@
-"""Feed and article-page fetching: conditional GET, feed health and backoff, robots.txt, per-host politeness."""
+"""Feed and article-page fetching: conditional GET, feed health, backoff, robots.txt, politeness."""
 
 from __future__ import annotations
 
@@ -68,26 +68,46 @@ class PageFetch:
     result: FetchResult
 
 
-def fetch_feeds(sources: Sequence[FeedSource], states: Mapping[str, FeedState], *, settings: FetchSettings,
-                guard: UrlGuard, now: datetime) -> list[FeedFetch]:
-    """Fetch every feed concurrently (per-host caps apply) and return one FeedFetch per source, in input order."""
+def fetch_feeds(
+    sources: Sequence[FeedSource],
+    states: Mapping[str, FeedState],
+    *,
+    settings: FetchSettings,
+    guard: UrlGuard,
+    now: datetime,
+) -> list[FeedFetch]:
+    """Fetch every feed concurrently (per-host caps apply); one FeedFetch per source, in input order."""
 
     async def run() -> list[FeedFetch]:
         async with GuardedClient(settings, guard) as client:
-            tasks = [_fetch_feed(client, source, states.get(source.source_id) or FeedState(source.source_id), now)
-                     for source in sources]
+            tasks = [
+                _fetch_feed(client, source, states.get(source.source_id) or FeedState(source.source_id), now)
+                for source in sources
+            ]
             return list(await asyncio.gather(*tasks))
 
     return run_async(run)
 
 
-async def _fetch_feed(client: GuardedClient, source: FeedSource, state: FeedState, now: datetime) -> FeedFetch:
+async def _fetch_feed(
+    client: GuardedClient, source: FeedSource, state: FeedState, now: datetime
+) -> FeedFetch:
     if state.next_attempt_at is not None and state.next_attempt_at > now:
-        return FeedFetch(source.source_id, now, 0.0, None, "skipped-backoff", (), 0,
-                         f"backing off until {state.next_attempt_at.isoformat()}", state)
+        return FeedFetch(
+            source.source_id,
+            now,
+            0.0,
+            None,
+            "skipped-backoff",
+            (),
+            0,
+            f"backing off until {state.next_attempt_at.isoformat()}",
+            state,
+        )
     settings = client.settings
     audit_due = state.last_full_fetch_at is None or (
-        now - state.last_full_fetch_at >= timedelta(seconds=settings.full_fetch_interval_s))
+        now - state.last_full_fetch_at >= timedelta(seconds=settings.full_fetch_interval_s)
+    )
     result = await client.fetch(source.feed_url, kind="feed", headers=_validators(state))
     full_fetch = not _validators(state)
     note: str | None = None
@@ -104,17 +124,31 @@ async def _fetch_feed(client: GuardedClient, source: FeedSource, state: FeedStat
     return _record(source, state, result, now, full_fetch=full_fetch, note=note)
 
 
-def _record(source: FeedSource, state: FeedState, result: FetchResult, now: datetime, *, full_fetch: bool,
-            note: str | None) -> FeedFetch:
-    outcome, entries, error = result.outcome, (), result.error
+def _record(
+    source: FeedSource,
+    state: FeedState,
+    result: FetchResult,
+    now: datetime,
+    *,
+    full_fetch: bool,
+    note: str | None,
+) -> FeedFetch:
+    entries: tuple[FeedEntry, ...] = ()
+    outcome, error = result.outcome, result.error
     if result.outcome == "ok":
         body_hash = _sha256(result.body)
-        state = replace(state, etag=result.etag, last_modified=result.last_modified,
-                        last_full_fetch_at=now if full_fetch else state.last_full_fetch_at)
+        state = replace(
+            state,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            last_full_fetch_at=now if full_fetch else state.last_full_fetch_at,
+        )
         if body_hash == state.body_sha256:
             outcome = "unchanged"
         else:
-            parsed = parse_feed(result.body, base_url=result.final_url, content_type=result.content_type, now=now)
+            parsed = parse_feed(
+                result.body, base_url=result.final_url, content_type=result.content_type, now=now
+            )
             outcome, entries, error = parsed.outcome, parsed.entries, parsed.problem
             state = replace(state, body_sha256=body_hash if parsed.outcome != "not-a-feed" else None)
             # A damaged feed that still yields entries is working; one that yields nothing is failing.
@@ -132,15 +166,33 @@ def _health(state: FeedState, *, failed: bool, now: datetime, retry_after_s: flo
     if not failed:
         return replace(state, consecutive_failures=0, failing_since=None, next_attempt_at=None)
     failures = state.consecutive_failures + 1
-    return replace(state, consecutive_failures=failures, failing_since=state.failing_since or now,
-                   next_attempt_at=next_attempt_at(now, failures, key=state.source_id, retry_after_s=retry_after_s))
+    return replace(
+        state,
+        consecutive_failures=failures,
+        failing_since=state.failing_since or now,
+        next_attempt_at=next_attempt_at(now, failures, key=state.source_id, retry_after_s=retry_after_s),
+    )
 
 
-def _fetch(source: FeedSource, result: FetchResult, outcome: str, entries: tuple[FeedEntry, ...],
-           error: str | None, state: FeedState) -> FeedFetch:
-    return FeedFetch(source_id=source.source_id, started_at=result.started_at, duration_s=result.duration_s,
-                     http_status=result.status, outcome=outcome, entries=entries, size_bytes=result.size_bytes,
-                     error=error, state=state)
+def _fetch(
+    source: FeedSource,
+    result: FetchResult,
+    outcome: str,
+    entries: tuple[FeedEntry, ...],
+    error: str | None,
+    state: FeedState,
+) -> FeedFetch:
+    return FeedFetch(
+        source_id=source.source_id,
+        started_at=result.started_at,
+        duration_s=result.duration_s,
+        http_status=result.status,
+        outcome=outcome,
+        entries=entries,
+        size_bytes=result.size_bytes,
+        error=error,
+        state=state,
+    )
 
 
 def _validators(state: FeedState) -> dict[str, str]:
@@ -163,8 +215,9 @@ def _join(*parts: str | None) -> str | None:
     return "; ".join(present) if present else None
 
 
-def fetch_pages(urls: Sequence[str], *, settings: FetchSettings, guard: UrlGuard,
-                respect_robots: Callable[[str], bool]) -> list[PageFetch]:
+def fetch_pages(
+    urls: Sequence[str], *, settings: FetchSettings, guard: UrlGuard, respect_robots: Callable[[str], bool]
+) -> list[PageFetch]:
     """Fetch article pages politely; results come back in input order and one bad URL never raises.
 
     A URL listed twice is fetched once. robots.txt is read once per host per call, for URLs whose
@@ -176,34 +229,48 @@ def fetch_pages(urls: Sequence[str], *, settings: FetchSettings, guard: UrlGuard
         async with GuardedClient(settings, guard) as client:
             robots = _RobotsCache(client)
             unique = list(dict.fromkeys(urls))
-            results = await asyncio.gather(*(_fetch_page(client, robots, url, respect_robots) for url in unique))
+            results = await asyncio.gather(
+                *(_fetch_page(client, robots, url, respect_robots) for url in unique)
+            )
             by_url = dict(zip(unique, results, strict=True))
             return [PageFetch(url=url, result=by_url[url]) for url in urls]
 
     return run_async(run)
 
 
-async def _fetch_page(client: GuardedClient, robots: _RobotsCache, url: str,
-                      respect_robots: Callable[[str], bool]) -> FetchResult:
+async def _fetch_page(
+    client: GuardedClient, robots: _RobotsCache, url: str, respect_robots: Callable[[str], bool]
+) -> FetchResult:
     try:
         refusal = await asyncio.to_thread(client.guard.inspect, url)
         if refusal.outcome != "allowed":
-            return FetchResult(url=url, final_url=url, status=None, outcome=refusal.outcome, error=refusal.reason)
+            return FetchResult(
+                url=url, final_url=url, status=None, outcome=refusal.outcome, error=refusal.reason
+            )
         if respect_robots(url):
             allowed, why = await robots.allows(url)
             if not allowed:
-                return FetchResult(url=url, final_url=url, status=None, outcome="robots-disallowed", error=why)
+                return FetchResult(
+                    url=url, final_url=url, status=None, outcome="robots-disallowed", error=why
+                )
         return await _fetch_with_retry_after(client, url)
     except Exception as error:  # a bug on one URL must not lose the other results
-        return FetchResult(url=url, final_url=url, status=None, outcome="error", error=f"{type(error).__name__}: {error}")
+        return FetchResult(
+            url=url, final_url=url, status=None, outcome="error", error=f"{type(error).__name__}: {error}"
+        )
 
 
 async def _fetch_with_retry_after(client: GuardedClient, url: str) -> FetchResult:
     host = (urlsplit(url).hostname or "").lower()
     limit = client.settings.max_retry_after_wait_s
     if client.gate.pause_remaining(host) > limit:
-        return FetchResult(url=url, final_url=url, status=None, outcome="retry-later",
-                           error=f"{host} asked us to wait {client.gate.pause_remaining(host):.0f}s")
+        return FetchResult(
+            url=url,
+            final_url=url,
+            status=None,
+            outcome="retry-later",
+            error=f"{host} asked us to wait {client.gate.pause_remaining(host):.0f}s",
+        )
     result = await client.fetch(url, kind="page")
     if result.status in (429, 503) and result.retry_after_s is not None and result.retry_after_s <= limit:
         return await client.fetch(url, kind="page")  # the gate already holds this host until Retry-After

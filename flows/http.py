@@ -1,4 +1,4 @@
-"""The one guarded HTTP client: safe-URL checks on every hop, per-host politeness, and hard limits per request.
+"""The one guarded HTTP client: safe-URL checks on every hop, per-host politeness, hard limits per request.
 
 Everything that leaves the process for a feed, a page or a robots.txt goes through `GuardedClient.fetch`.
 """
@@ -24,8 +24,17 @@ from charset_normalizer import from_bytes
 Resolver = Callable[[str, int], list[str]]
 T = TypeVar("T")
 
-FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
-              "text/xml", "application/x-rss+xml", "text/html", "application/xhtml+xml", "text/plain")
+FEED_TYPES = (
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/xml",
+    "text/xml",
+    "application/x-rss+xml",
+    "text/html",
+    "application/xhtml+xml",
+    "text/plain",
+)
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
@@ -35,8 +44,14 @@ ACCEPT = {
     "page": "text/html, application/xhtml+xml;q=0.9, */*;q=0.1",
     "robots": "text/plain, */*;q=0.1",
 }
-CHARSET_ALIASES = {"iso-8859-1": "cp1252", "latin1": "cp1252", "latin-1": "cp1252", "us-ascii": "cp1252",
-                   "ascii": "cp1252", "iso8859-1": "cp1252"}
+CHARSET_ALIASES = {
+    "iso-8859-1": "cp1252",
+    "latin1": "cp1252",
+    "latin-1": "cp1252",
+    "us-ascii": "cp1252",
+    "ascii": "cp1252",
+    "iso8859-1": "cp1252",
+}
 
 
 @dataclass(frozen=True)
@@ -72,7 +87,8 @@ class FetchResult:
     final_url: str
     status: int | None
     outcome: str  # ok, not-modified, http-4xx, http-5xx, http-other, timeout, dns, connect-error, too-large,
-    # refused-unsafe, bad-content-type, robots-disallowed, too-many-redirects, redirect-loop, retry-later, error
+    # refused-unsafe, bad-content-type, robots-disallowed, too-many-redirects, redirect-loop, retry-later,
+    # error
     body: bytes = b""
     text: str | None = None
     content_type: str | None = None
@@ -96,18 +112,20 @@ class Verdict:
 
 def system_resolver(host: str, port: int) -> list[str]:
     """Resolve `host` with the operating system, every address family."""
-    return list(dict.fromkeys(str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)))
+    return list(
+        dict.fromkeys(str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+    )
 
 
 def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """True when an address is globally routable (not loopback, private, link-local, metadata, reserved...)."""
+    """True when an address is globally routable (not loopback, private, link-local, metadata...)."""
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
     return address.is_global and not address.is_multicast
 
 
 class UrlGuard:
-    """Refuses URLs that are not http(s) or that resolve to non-public addresses, unless the operator named the host."""
+    """Refuses non-http(s) URLs and names resolving to non-public addresses, unless the operator named them."""
 
     def __init__(self, allowed_private_hosts: Iterable[str], resolver: Resolver | None = None) -> None:
         self.allowed_private_hosts = frozenset(host.lower().strip("[]") for host in allowed_private_hosts)
@@ -150,7 +168,7 @@ class HostDeferred(Exception):
 
 
 class HostGate:
-    """Per-host politeness: at most N requests in flight, a minimum gap between starts, and Retry-After pauses."""
+    """Per-host politeness: at most N requests in flight, a minimum gap between starts, Retry-After pauses."""
 
     def __init__(self, settings: FetchSettings) -> None:
         self.settings = settings
@@ -213,11 +231,17 @@ class GuardedClient:
         self.settings = settings
         self.guard = guard
         self.gate = HostGate(settings)
-        timeout = httpx.Timeout(connect=settings.connect_timeout_s, read=settings.read_timeout_s,
-                                write=settings.read_timeout_s, pool=settings.deadline_s)
+        timeout = httpx.Timeout(
+            connect=settings.connect_timeout_s,
+            read=settings.read_timeout_s,
+            write=settings.read_timeout_s,
+            pool=settings.deadline_s,
+        )
         limits = httpx.Limits(max_connections=settings.global_concurrency * 2, max_keepalive_connections=64)
         # trust_env=False: an environment proxy would connect by name and undo the address pinning.
-        self.client = httpx.AsyncClient(timeout=timeout, limits=limits, follow_redirects=False, trust_env=False)
+        self.client = httpx.AsyncClient(
+            timeout=timeout, limits=limits, follow_redirects=False, trust_env=False
+        )
 
     async def __aenter__(self) -> GuardedClient:
         return self
@@ -225,8 +249,10 @@ class GuardedClient:
     async def __aexit__(self, *exc: object) -> None:
         await self.client.aclose()
 
-    async def fetch(self, url: str, *, kind: str = "page", headers: Mapping[str, str] | None = None) -> FetchResult:
-        """GET `url` following up to max_redirects hops, each checked by the guard; never raises for network faults.
+    async def fetch(
+        self, url: str, *, kind: str = "page", headers: Mapping[str, str] | None = None
+    ) -> FetchResult:
+        """GET `url` following up to max_redirects hops, each checked by the guard; never raises for faults.
 
         The deadline covers time on the wire across all hops; waiting for the host's turn does not count,
         so a long queue for one polite host never turns into timeouts.
@@ -238,8 +264,13 @@ class GuardedClient:
         except HostDeferred as deferred:
             result = _failure(url, state.current, "retry-later", str(deferred), None)
         except TimeoutError:
-            result = _failure(url, state.current, "timeout", f"deadline of {self.settings.deadline_s}s exceeded",
-                              state.status)
+            result = _failure(
+                url,
+                state.current,
+                "timeout",
+                f"deadline of {self.settings.deadline_s}s exceeded",
+                state.status,
+            )
         except httpx.TimeoutException as error:
             result = _failure(url, state.current, "timeout", f"{type(error).__name__}: {error}", state.status)
         except httpx.ConnectError as error:
@@ -254,7 +285,9 @@ class GuardedClient:
         for _ in range(self.settings.max_redirects + 1):
             state.current = current
             if current in visited:
-                return _failure(url, current, "redirect-loop", f"redirect loop back to {current}", state.status)
+                return _failure(
+                    url, current, "redirect-loop", f"redirect loop back to {current}", state.status
+                )
             visited.add(current)
             verdict = await asyncio.to_thread(self.guard.inspect, current)
             if verdict.outcome != "allowed":
@@ -279,8 +312,13 @@ class GuardedClient:
                             await response.aclose()
                 finally:
                     state.remaining_s -= time.monotonic() - hop_started
-        return _failure(url, current, "too-many-redirects",
-                        f"more than {self.settings.max_redirects} redirects", state.status)
+        return _failure(
+            url,
+            current,
+            "too-many-redirects",
+            f"more than {self.settings.max_redirects} redirects",
+            state.status,
+        )
 
     def _request(self, url: str, verdict: Verdict, kind: str, headers: Mapping[str, str]) -> httpx.Request:
         parts = urlsplit(url)
@@ -289,19 +327,30 @@ class GuardedClient:
         netloc = f"{pinned_host}:{parts.port}" if parts.port else pinned_host
         pinned = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
         host_header = parts.netloc.rpartition("@")[2]
-        request_headers = {"User-Agent": self.settings.user_agent_header, "Host": host_header,
-                           "Accept": ACCEPT.get(kind, "*/*"),
-                           "Accept-Encoding": "gzip, deflate, br", **headers}
+        request_headers = {
+            "User-Agent": self.settings.user_agent_header,
+            "Host": host_header,
+            "Accept": ACCEPT.get(kind, "*/*"),
+            "Accept-Encoding": "gzip, deflate, br",
+            **headers,
+        }
         # Connect to the address the guard checked (no second lookup to rebind); TLS still verifies the name.
-        return self.client.build_request("GET", pinned, headers=request_headers,
-                                         extensions={"sni_hostname": parts.hostname or ""})
+        return self.client.build_request(
+            "GET", pinned, headers=request_headers, extensions={"sni_hostname": parts.hostname or ""}
+        )
 
-    async def _read(self, url: str, final_url: str, kind: str, response: httpx.Response, host: str) -> FetchResult:
+    async def _read(
+        self, url: str, final_url: str, kind: str, response: httpx.Response, host: str
+    ) -> FetchResult:
         status = response.status_code
         content_type = response.headers.get("content-type")
         common: dict[str, Any] = {
-            "url": url, "final_url": final_url, "status": status, "content_type": content_type,
-            "etag": response.headers.get("etag"), "last_modified": response.headers.get("last-modified"),
+            "url": url,
+            "final_url": final_url,
+            "status": status,
+            "content_type": content_type,
+            "etag": response.headers.get("etag"),
+            "last_modified": response.headers.get("last-modified"),
         }
         if status == 304:
             return FetchResult(outcome="not-modified", **common)
@@ -312,15 +361,26 @@ class GuardedClient:
             outcome = "http-4xx" if 400 <= status < 500 else "http-5xx" if status >= 500 else "http-other"
             return FetchResult(outcome=outcome, retry_after_s=retry_after, error=f"HTTP {status}", **common)
         if not content_type_allowed(content_type, kind):
-            return FetchResult(outcome="bad-content-type", error=f"content type {content_type} refused", **common)
+            return FetchResult(
+                outcome="bad-content-type", error=f"content type {content_type} refused", **common
+            )
         declared = _content_length(response)
         if declared is not None and declared > self.settings.max_bytes:
-            return FetchResult(outcome="too-large", size_bytes=declared,
-                               error=f"declared {declared} bytes > {self.settings.max_bytes}", **common)
+            return FetchResult(
+                outcome="too-large",
+                size_bytes=declared,
+                error=f"declared {declared} bytes > {self.settings.max_bytes}",
+                **common,
+            )
         body, truncated = await _read_capped(response, self.settings.max_bytes)
         if truncated:
-            return FetchResult(outcome="too-large", body=body, size_bytes=len(body),
-                               error=f"body cut at {self.settings.max_bytes} bytes", **common)
+            return FetchResult(
+                outcome="too-large",
+                body=body,
+                size_bytes=len(body),
+                error=f"body cut at {self.settings.max_bytes} bytes",
+                **common,
+            )
         text = decode_html(body, content_type) if kind == "page" else None
         return FetchResult(outcome="ok", body=body, text=text, size_bytes=len(body), **common)
 
@@ -374,7 +434,7 @@ def content_type_allowed(content_type: str | None, kind: str) -> bool:
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (delta-seconds or HTTP-date), or None when absent or invalid."""
+    """Seconds to wait from a Retry-After header (seconds or HTTP-date); None when absent or invalid."""
     if not value:
         return None
     value = value.strip()
@@ -417,8 +477,14 @@ def decode_html(body: bytes, content_type: str | None) -> str:
     return body.decode(encoding, errors="replace")
 
 
-def fetch_url(url: str, *, settings: FetchSettings, guard: UrlGuard, kind: str = "page",
-              headers: Mapping[str, str] | None = None) -> FetchResult:
+def fetch_url(
+    url: str,
+    *,
+    settings: FetchSettings,
+    guard: UrlGuard,
+    kind: str = "page",
+    headers: Mapping[str, str] | None = None,
+) -> FetchResult:
     """Fetch one URL synchronously through the guarded client (for one-off requests and tests)."""
 
     async def run() -> FetchResult:
@@ -429,7 +495,7 @@ def fetch_url(url: str, *, settings: FetchSettings, guard: UrlGuard, kind: str =
 
 
 def run_async(factory: Callable[[], Coroutine[Any, Any, T]]) -> T:
-    """Run a coroutine from sync code, also when the calling thread already runs an event loop (Prefect, notebooks)."""
+    """Run a coroutine from sync code, also when the calling thread already runs an event loop."""
     try:
         asyncio.get_running_loop()
     except RuntimeError:

@@ -10,13 +10,19 @@ MAXIMUM_DELAY = timedelta(hours=24)
 JITTER_FRACTION = 0.2
 
 
-def backoff_delay(consecutive_failures: int, *, key: str, salt: str = "",
-                  base: timedelta = BASE_DELAY, maximum: timedelta = MAXIMUM_DELAY,
-                  jitter_fraction: float = JITTER_FRACTION) -> timedelta:
+def backoff_delay(
+    consecutive_failures: int,
+    *,
+    key: str,
+    salt: str = "",
+    base: timedelta = BASE_DELAY,
+    maximum: timedelta = MAXIMUM_DELAY,
+    jitter_fraction: float = JITTER_FRACTION,
+) -> timedelta:
     """Delay before the next attempt after `consecutive_failures` failures in a row: min(2^n * base, maximum).
 
-    Jitter shortens the delay by up to `jitter_fraction`, derived from `key` and `salt` so each feed gets its own
-    stable offset (feeds that failed together do not retry together) and tests can pin it.
+    Jitter shortens the delay by up to `jitter_fraction`, derived from `key` and `salt` so each feed gets
+    its own stable offset (feeds that failed together do not retry together) and tests can pin it.
     """
     if consecutive_failures <= 0:
         return timedelta(0)
@@ -27,9 +33,10 @@ def backoff_delay(consecutive_failures: int, *, key: str, salt: str = "",
     return delay * (1 - jitter_fraction * fraction)
 
 
-def next_attempt_at(now: datetime, consecutive_failures: int, *, key: str, salt: str = "",
-                    retry_after_s: float | None = None) -> datetime | None:
-    """The earliest time a feed with this many consecutive failures should be fetched again (None: no wait)."""
+def next_attempt_at(
+    now: datetime, consecutive_failures: int, *, key: str, salt: str = "", retry_after_s: float | None = None
+) -> datetime | None:
+    """When a feed with this many consecutive failures may be fetched again (None: no wait)."""
     if consecutive_failures <= 0 and retry_after_s is None:
         return None
     delay = backoff_delay(consecutive_failures, key=key, salt=salt)

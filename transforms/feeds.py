@@ -18,7 +18,7 @@ from transforms.urls import canonicalize_url
 
 FUTURE_SKEW = timedelta(minutes=15)
 SUMMARY_MAX_CHARS = 2_000
-# feedparser flags these as bozo, yet the entries are exactly as published: note them, do not call them damage.
+# feedparser flags these as bozo, yet entries are exactly as published: note them, do not call them damage.
 BENIGN_PROBLEMS = ("CharacterEncodingOverride", "NonXMLContentType")
 
 FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
@@ -27,20 +27,26 @@ SAFE_ENTITY = re.compile(rb'<!ENTITY\s+(\w+)\s+"(&#\w+;|[^&"%<]*)"\s*>')
 HTML_TAG = re.compile(r"<[^>]*>")
 WHITESPACE = re.compile(r"\s+")
 UTF_BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32-le"), (codecs.BOM_UTF32_BE, "utf-32-be"),
-    (codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be"),
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
 )
-WIDE_PREFIXES = ((b"<\x00\x00\x00", "utf-32-le"), (b"\x00\x00\x00<", "utf-32-be"),
-                 (b"<\x00?\x00", "utf-16-le"), (b"\x00<\x00?", "utf-16-be"))
+WIDE_PREFIXES = (
+    (b"<\x00\x00\x00", "utf-32-le"),
+    (b"\x00\x00\x00<", "utf-32-be"),
+    (b"<\x00?\x00", "utf-16-le"),
+    (b"\x00<\x00?", "utf-16-be"),
+)
 XML_ENCODING_DECLARATION = re.compile(rb"""(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
 
 
 def parse_feed(body: bytes, *, base_url: str, content_type: str | None = None, now: datetime) -> ParsedFeed:
     """Parse one fetched feed document into canonical, de-duplicated entries with an outcome.
 
-    Outcomes: "ok"; "parse-error" (damaged, carrying whatever entries were readable); "not-a-feed" (empty body,
-    HTML page, anything without a feed shape). Entry dates are UTC; dates beyond a small clock skew into the
-    future become None, since the pipeline then falls back to the time it first saw the entry.
+    Outcomes: "ok"; "parse-error" (damaged, carrying whatever entries were readable); "not-a-feed"
+    (empty body, HTML page, anything without a feed shape). Entry dates are UTC; dates beyond a small clock
+    skew into the future become None, since the pipeline then falls back to the time it first saw the entry.
     """
     if not body.strip():
         return ParsedFeed(entries=(), outcome="not-a-feed", problem="empty body")
@@ -50,15 +56,18 @@ def parse_feed(body: bytes, *, base_url: str, content_type: str | None = None, n
         headers["content-type"] = content_type
     try:
         # Always a file object: given bytes or str, feedparser may treat them as a path or URL and open it.
-        parsed = feedparser.parse(io.BytesIO(safe_body), response_headers=headers,
-                                  sanitize_html=False, resolve_relative_uris=False)
+        parsed = feedparser.parse(
+            io.BytesIO(safe_body), response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+        )
     except Exception as error:  # feedparser bugs on hostile input must cost one feed, not the run
         return ParsedFeed(entries=(), outcome="parse-error", problem=f"parser crashed: {error!r}")
     entries = _collect_entries(parsed.get("entries", []), base_url=base_url, now=now)
     title = _plain_text(parsed.get("feed", {}).get("title", "")) or None
     problem = _problem(parsed)
     if not parsed.get("version") and not entries:
-        return ParsedFeed(entries=(), outcome="not-a-feed", problem=problem or "no feed elements", title=title)
+        return ParsedFeed(
+            entries=(), outcome="not-a-feed", problem=problem or "no feed elements", title=title
+        )
     if problem and not problem.startswith(BENIGN_PROBLEMS):
         return ParsedFeed(entries=entries, outcome="parse-error", problem=problem, title=title)
     return ParsedFeed(entries=entries, outcome="ok", problem=problem, title=title)
@@ -79,7 +88,7 @@ def widen_to_utf8(body: bytes) -> bytes:
 
 
 def defuse_prolog(body: bytes) -> bytes:
-    """Replace any DOCTYPE with one holding only literal entities: no external DTD, no nested or external entity.
+    """Replace any DOCTYPE with one holding only literal entities: no external DTD, nested or external entity.
 
     feedparser already filters entities with line-anchored patterns and expat refuses exponential expansion;
     this removes the whole class up front, whatever the layout of the declaration.
@@ -90,21 +99,21 @@ def defuse_prolog(body: bytes) -> bytes:
     if doctype is None:
         return body
     end = _doctype_end(body, doctype.start())
-    declaration = body[doctype.start():end]
+    declaration = body[doctype.start() : end]
     safe = SAFE_ENTITY.findall(declaration)
     root = re.match(rb"<!DOCTYPE\s+([\w:.-]+)", declaration, re.IGNORECASE)
     root_name = root.group(1) if root else b"feed"
     replacement = b""
     if safe:
-        lines = b"\n".join(b'<!ENTITY ' + name + b' "' + value + b'">' for name, value in safe)
+        lines = b"\n".join(b"<!ENTITY " + name + b' "' + value + b'">' for name, value in safe)
         replacement = b"<!DOCTYPE " + root_name + b" [\n" + lines + b"\n]>"
     elif b"netscape" in declaration.lower():
-        replacement = b"<!DOCTYPE rss PUBLIC \"-//Netscape Communications//DTD RSS 0.91//EN\" \"\">"
+        replacement = b'<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "">'
     return body[: doctype.start()] + replacement + body[end:]
 
 
 def _doctype_end(body: bytes, start: int) -> int:
-    # Walk the declaration honouring quotes and the [...] internal subset; an unterminated one runs to the end.
+    # Walk the declaration honouring quotes and the [...] subset; an unterminated one runs to the end.
     depth, quote, index = 0, 0, start + 2
     while index < len(body):
         byte = body[index]

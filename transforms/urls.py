@@ -7,8 +7,28 @@ from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsp
 
 TRACKING_PARAMETER_PREFIXES = ("utm_", "mc_", "at_", "_hs", "pk_", "piwik_")
 TRACKING_PARAMETERS = frozenset(
-    {"fbclid", "gclid", "dclid", "msclkid", "yclid", "igshid", "ocid", "cmpid", "_ga", "_gl", "ito", "ns_mchannel",
-     "ns_source", "ns_campaign", "ns_linkname", "ns_fee", "cmp", "sr_share", "share", "smid"}
+    {
+        "fbclid",
+        "gclid",
+        "dclid",
+        "msclkid",
+        "yclid",
+        "igshid",
+        "ocid",
+        "cmpid",
+        "_ga",
+        "_gl",
+        "ito",
+        "ns_mchannel",
+        "ns_source",
+        "ns_campaign",
+        "ns_linkname",
+        "ns_fee",
+        "cmp",
+        "sr_share",
+        "share",
+        "smid",
+    }
 )
 DEFAULT_PORTS = {"http": "80", "https": "443"}
 UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
@@ -33,7 +53,9 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
     if scheme not in DEFAULT_PORTS:
         return urlunsplit((scheme, parts.netloc, parts.path, parts.query, "")) if scheme else text
     path = _remove_dot_segments(_normalise_escapes(quote(parts.path, safe=PATH_SAFE))) or "/"
-    return urlunsplit((scheme, _normalise_netloc(parts.netloc, scheme), path, _normalise_query(parts.query), ""))
+    return urlunsplit(
+        (scheme, _normalise_netloc(parts.netloc, scheme), path, _normalise_query(parts.query), "")
+    )
 
 
 def is_tracking_parameter(name: str) -> bool:
@@ -78,8 +100,11 @@ def _normalise_escapes(text: str) -> str:
 def _normalise_query(query: str) -> str:
     if not query:
         return ""
-    pairs = [(name, value) for name, value in parse_qsl(query, keep_blank_values=True)
-             if not is_tracking_parameter(name)]
+    pairs = [
+        (name, value)
+        for name, value in parse_qsl(query, keep_blank_values=True)
+        if not is_tracking_parameter(name)
+    ]
     return urlencode(sorted(pairs), quote_via=quote)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from itertools import pairwise
 
 import pytest
 from loopback import LoopbackServer, Reply, Request
@@ -18,8 +19,12 @@ RSS_TYPE = "application/rss+xml"
 
 def rss(*links: str) -> bytes:
     """An RSS feed with one item per link."""
-    items = "".join(f"<item><title>Story {i}</title><link>{link}</link></item>" for i, link in enumerate(links))
-    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>{items}</channel></rss>'.encode()
+    items = "".join(
+        f"<item><title>Story {i}</title><link>{link}</link></item>" for i, link in enumerate(links)
+    )
+    return (
+        f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>{items}</channel></rss>'.encode()
+    )
 
 
 def conditional(body: bytes, etag: str) -> object:
@@ -33,8 +38,9 @@ def conditional(body: bytes, etag: str) -> object:
     return handle
 
 
-def fetch_one(server: LoopbackServer, state: FeedState | None = None, *, now: datetime = NOW,
-              path: str = "/feed") -> object:
+def fetch_one(
+    server: LoopbackServer, state: FeedState | None = None, *, now: datetime = NOW, path: str = "/feed"
+) -> object:
     """Fetch the feed at `path` once and return its FeedFetch."""
     source = FeedSource("desk", "Desk", server.url(path))
     states = {"desk": state} if state else {}
@@ -71,7 +77,7 @@ class TestFetchFeeds:
         assert (second.outcome, second.entries) == ("unchanged", ())  # type: ignore[attr-defined]
 
     def test_changed_content_behind_stale_validator_is_caught(self) -> None:
-        """A server that answers 304 while the feed changed is caught on the audit fetch and its validators dropped."""
+        """A server answering 304 while the feed changed is caught by the audit; its validators are dropped."""
         feed = {"body": rss("/a")}
 
         def stale(request: Request) -> Reply:
@@ -139,9 +145,13 @@ class TestFetchFeeds:
         assert NOW + timedelta(hours=1.5) <= state.next_attempt_at <= NOW + timedelta(hours=2)
 
     def test_backing_off_feed_is_skipped_then_retried_and_recovers(self) -> None:
-        """Before next_attempt_at nothing is sent; afterwards the feed is tried and a success clears the streak."""
-        failing = FeedState("desk", consecutive_failures=3, failing_since=NOW - timedelta(hours=9),
-                            next_attempt_at=NOW + timedelta(hours=4))
+        """Before next_attempt_at nothing is sent; afterwards it is tried and success clears the streak."""
+        failing = FeedState(
+            "desk",
+            consecutive_failures=3,
+            failing_since=NOW - timedelta(hours=9),
+            next_attempt_at=NOW + timedelta(hours=4),
+        )
         with LoopbackServer({"/feed": Reply(body=rss("/a"), content_type=RSS_TYPE)}) as server:
             skipped = fetch_one(server, failing)
             requests_while_skipped = len(server.requests)
@@ -170,20 +180,25 @@ class TestFetchFeeds:
 
     def test_entry_without_date_and_relative_link(self) -> None:
         """A relative link resolves against the feed URL and a missing date stays None."""
-        with LoopbackServer({"/news/feed": Reply(body=rss("story?id=7&utm_source=rss"), content_type=RSS_TYPE)}) as s:
+        with LoopbackServer(
+            {"/news/feed": Reply(body=rss("story?id=7&utm_source=rss"), content_type=RSS_TYPE)}
+        ) as s:
             fetch = fetch_one(s, path="/news/feed")
 
         [entry] = fetch.entries  # type: ignore[attr-defined]
         assert (entry.url, entry.published_at) == (s.url("/news/story?id=7"), None)
 
     def test_duplicate_entries_within_and_across_feeds(self) -> None:
-        """Repeats inside one feed collapse; the same story in two feeds has one canonical URL, fetched once."""
+        """Repeats inside one feed collapse; one story in two feeds has one canonical URL, fetched once."""
         with LoopbackServer() as server:
             server.route("/one", Reply(body=rss("/s", "/s#c", "/t"), content_type=RSS_TYPE))
             server.route("/two", Reply(body=rss(server.url("/s?utm_campaign=x")), content_type=RSS_TYPE))
             server.route("/s", Reply(body=b"<p>story</p>"))
             server.route("/t", Reply(body=b"<p>other</p>"))
-            sources = [FeedSource("one", "One", server.url("/one")), FeedSource("two", "Two", server.url("/two"))]
+            sources = [
+                FeedSource("one", "One", server.url("/one")),
+                FeedSource("two", "Two", server.url("/two")),
+            ]
             fetches = fetch_feeds(sources, {}, settings=FAST, guard=LOCAL, now=NOW)
             urls = [entry.url for fetch in fetches for entry in fetch.entries]
             pages = fetch_pages(urls, settings=FAST, guard=LOCAL, respect_robots=lambda url: False)
@@ -200,13 +215,23 @@ class TestFetchPages:
             urls = [server.url("/missing"), "file:///etc/passwd", server.url("/ok"), "http://[bad"]
             pages = fetch_pages(urls, settings=FAST, guard=LOCAL, respect_robots=lambda url: False)
 
-        assert [page.result.outcome for page in pages] == ["http-4xx", "refused-unsafe", "ok", "refused-unsafe"]
+        assert [page.result.outcome for page in pages] == [
+            "http-4xx",
+            "refused-unsafe",
+            "ok",
+            "refused-unsafe",
+        ]
 
     def test_robots_disallow_is_respected_and_cached(self) -> None:
         """Disallowed paths are not fetched; robots.txt is read once per host for the whole call."""
         robots = Reply(body=b"User-agent: *\nDisallow: /private/\n", content_type="text/plain")
-        with LoopbackServer({"/robots.txt": robots, "/public/a": Reply(body=b"<p>a</p>"),
-                             "/private/b": Reply(body=b"<p>b</p>")}) as server:
+        with LoopbackServer(
+            {
+                "/robots.txt": robots,
+                "/public/a": Reply(body=b"<p>a</p>"),
+                "/private/b": Reply(body=b"<p>b</p>"),
+            }
+        ) as server:
             urls = [server.url("/private/b"), server.url("/public/a"), server.url("/private/c")]
             pages = fetch_pages(urls, settings=FAST, guard=LOCAL, respect_robots=lambda url: True)
             requested = [request.path for request in server.requests]
@@ -218,13 +243,15 @@ class TestFetchPages:
         """A source with permission (respect_robots false) is fetched without reading robots.txt."""
         robots = Reply(body=b"User-agent: *\nDisallow: /\n", content_type="text/plain")
         with LoopbackServer({"/robots.txt": robots, "/a": Reply(body=b"<p>a</p>")}) as server:
-            [page] = fetch_pages([server.url("/a")], settings=FAST, guard=LOCAL, respect_robots=lambda url: False)
+            [page] = fetch_pages(
+                [server.url("/a")], settings=FAST, guard=LOCAL, respect_robots=lambda url: False
+            )
             requested = [request.path for request in server.requests]
 
         assert (page.result.outcome, requested) == ("ok", ["/a"])
 
     def test_retry_after_pauses_only_that_host(self) -> None:
-        """A 429 with Retry-After: 1 delays that host's retry about a second while another host proceeds at once."""
+        """A 429 with Retry-After: 1 delays that host's retry by a second; another host proceeds at once."""
         resolver = {"busy.test": ["127.0.0.1"], "calm.test": ["127.0.0.1"]}
         guard = UrlGuard(["busy.test", "calm.test"], resolver=lambda host, port: resolver[host])
         answered: list[str] = []
@@ -250,10 +277,15 @@ class TestFetchPages:
     def test_long_retry_after_defers_the_rest_of_that_host(self) -> None:
         """After a Retry-After longer than the run may wait, the host's other URLs are not requested."""
         settings = FetchSettings(per_host_delay_s=0.0, per_host_concurrency=1)
-        with LoopbackServer({"/a": Reply(status=503, headers={"Retry-After": "3600"}),
-                             "/b": Reply(body=b"<p>b</p>")}) as server:
-            pages = fetch_pages([server.url("/a"), server.url("/b")], settings=settings, guard=LOCAL,
-                                respect_robots=lambda url: False)
+        with LoopbackServer(
+            {"/a": Reply(status=503, headers={"Retry-After": "3600"}), "/b": Reply(body=b"<p>b</p>")}
+        ) as server:
+            pages = fetch_pages(
+                [server.url("/a"), server.url("/b")],
+                settings=settings,
+                guard=LOCAL,
+                respect_robots=lambda url: False,
+            )
             requested = [request.path for request in server.requests]
 
         assert [p.result.outcome for p in pages] == ["http-5xx", "retry-later"]
@@ -264,20 +296,28 @@ class TestFetchPages:
         """With a 0.2 s per-host delay, requests to one host start at least 0.2 s apart."""
         settings = FetchSettings(per_host_delay_s=0.2, per_host_concurrency=2)
         with LoopbackServer({f"/p{i}": Reply(body=b"<p>x</p>") for i in range(4)}) as server:
-            fetch_pages([server.url(f"/p{i}") for i in range(4)], settings=settings, guard=LOCAL,
-                        respect_robots=lambda url: False)
+            fetch_pages(
+                [server.url(f"/p{i}") for i in range(4)],
+                settings=settings,
+                guard=LOCAL,
+                respect_robots=lambda url: False,
+            )
             starts = sorted(request.received_at for request in server.requests)
 
-        assert min(b - a for a, b in zip(starts, starts[1:], strict=False)) >= 0.18
+        assert min(b - a for a, b in pairwise(starts)) >= 0.18
 
     def test_feed_link_to_unnamed_loopback_host_fetches_nothing_there(self) -> None:
-        """A feed on the named 127.0.0.1 linking to 127.0.0.2 yields a refused-unsafe page; 127.0.0.2 sees nothing."""
-        with LoopbackServer({"/": Reply(body=b"<p>internal</p>")}, host="127.0.0.2") as hidden, \
-                LoopbackServer({"/feed": Reply(body=rss(hidden.url("/")), content_type=RSS_TYPE)}) as server:
-            [fetch] = fetch_feeds([FeedSource("desk", "Desk", server.url("/feed"))], {}, settings=FAST,
-                                  guard=LOCAL, now=NOW)
-            [page] = fetch_pages([e.url for e in fetch.entries], settings=FAST, guard=LOCAL,
-                                 respect_robots=lambda url: True)
+        """A feed on the named 127.0.0.1 linking to 127.0.0.2 gives refused-unsafe; 127.0.0.2 sees nothing."""
+        with (
+            LoopbackServer({"/": Reply(body=b"<p>internal</p>")}, host="127.0.0.2") as hidden,
+            LoopbackServer({"/feed": Reply(body=rss(hidden.url("/")), content_type=RSS_TYPE)}) as server,
+        ):
+            [fetch] = fetch_feeds(
+                [FeedSource("desk", "Desk", server.url("/feed"))], {}, settings=FAST, guard=LOCAL, now=NOW
+            )
+            [page] = fetch_pages(
+                [e.url for e in fetch.entries], settings=FAST, guard=LOCAL, respect_robots=lambda url: True
+            )
 
             assert hidden.requests == []
         assert page.result.outcome == "refused-unsafe"
@@ -298,10 +338,14 @@ class TestFetchPages:
 
 class TestDeadlineExcludesQueueing:
     def test_queued_requests_to_a_polite_host_do_not_time_out(self) -> None:
-        """Ten pages on one host, one at a time 0.1 s apart, all succeed under a 0.5 s per-request deadline."""
+        """Ten pages on one host, one at a time 0.1 s apart, all succeed under a 0.5 s deadline."""
         settings = FetchSettings(per_host_delay_s=0.1, per_host_concurrency=1, deadline_s=0.5)
         with LoopbackServer({f"/p{i}": Reply(body=b"<p>x</p>") for i in range(10)}) as server:
-            pages = fetch_pages([server.url(f"/p{i}") for i in range(10)], settings=settings, guard=LOCAL,
-                                respect_robots=lambda url: False)
+            pages = fetch_pages(
+                [server.url(f"/p{i}") for i in range(10)],
+                settings=settings,
+                guard=LOCAL,
+                respect_robots=lambda url: False,
+            )
 
         assert {page.result.outcome for page in pages} == {"ok"}

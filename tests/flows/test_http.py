@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import pytest
 from loopback import LoopbackServer, Reply
 
@@ -29,8 +28,14 @@ def injected_resolver(table: dict[str, list[str]]) -> object:
 class TestUrlGuard:
     @pytest.mark.parametrize(
         "url",
-        ["file:///etc/passwd", "ftp://example.com/feed", "gopher://example.com/", "javascript:alert(1)",
-         "data:text/html,hi", "http:///nohost"],
+        [
+            "file:///etc/passwd",
+            "ftp://example.com/feed",
+            "gopher://example.com/",
+            "javascript:alert(1)",
+            "data:text/html,hi",
+            "http:///nohost",
+        ],
     )
     def test_refuses_other_schemes(self, url: str) -> None:
         """Only http and https URLs are fetched."""
@@ -38,10 +43,16 @@ class TestUrlGuard:
 
     @pytest.mark.parametrize(
         ("name", "address"),
-        [("intranet.example", "10.1.2.3"), ("router.example", "192.168.1.1"),
-         ("metadata.example", "169.254.169.254"), ("docker.example", "172.17.0.1"),
-         ("v6local.example", "fd00::1"), ("v6loop.example", "::1"), ("zero.example", "0.0.0.0"),
-         ("mapped.example", "::ffff:10.0.0.1")],
+        [
+            ("intranet.example", "10.1.2.3"),
+            ("router.example", "192.168.1.1"),
+            ("metadata.example", "169.254.169.254"),
+            ("docker.example", "172.17.0.1"),
+            ("v6local.example", "fd00::1"),
+            ("v6loop.example", "::1"),
+            ("zero.example", "0.0.0.0"),
+            ("mapped.example", "::ffff:10.0.0.1"),
+        ],
     )
     def test_refuses_names_resolving_to_private_addresses(self, name: str, address: str) -> None:
         """Names that resolve to private, link-local, metadata or loopback addresses are refused."""
@@ -62,7 +73,10 @@ class TestUrlGuard:
         resolver = injected_resolver({"news.example": ["93.184.216.34"], "newsroom.lan": ["192.168.5.5"]})
         guard = UrlGuard(["newsroom.lan"], resolver=resolver)  # type: ignore[arg-type]
 
-        assert [guard.check("https://news.example/a"), guard.check("http://newsroom.lan/feed")] == [None, None]
+        assert [guard.check("https://news.example/a"), guard.check("http://newsroom.lan/feed")] == [
+            None,
+            None,
+        ]
 
     def test_unnamed_loopback_address_is_refused(self) -> None:
         """127.0.0.2 is loopback and not named by the operator, so it is refused."""
@@ -90,7 +104,7 @@ class TestFetchUrl:
         assert (result.outcome, result.status) == (outcome, status)
 
     def test_slow_trickling_server_hits_the_deadline(self) -> None:
-        """A server sending a byte every 0.3 s is cut off by the 1 s wall-clock deadline, not read for minutes."""
+        """A server sending a byte every 0.3 s is cut off by the 1 s wall-clock deadline."""
         settings = FetchSettings(per_host_delay_s=0, read_timeout_s=5, deadline_s=1.0)
         trickle = Reply(body=b"", chunks=(b"x" for _ in range(100)), chunk_interval_s=0.3)
         with LoopbackServer({"/slow": trickle}) as server:
@@ -111,8 +125,9 @@ class TestFetchUrl:
     @pytest.mark.parametrize(("hops", "outcome"), [(5, "ok"), (6, "too-many-redirects")])
     def test_at_most_five_redirects(self, hops: int, outcome: str) -> None:
         """Five redirects are followed; a sixth is refused."""
-        routes: dict[str, Reply] = {f"/r{i}": Reply(status=301, headers={"Location": f"/r{i + 1}"})
-                                    for i in range(hops)}
+        routes: dict[str, Reply] = {
+            f"/r{i}": Reply(status=301, headers={"Location": f"/r{i + 1}"}) for i in range(hops)
+        }
         routes[f"/r{hops}"] = Reply(body=b"<p>end</p>")
         with LoopbackServer(routes) as server:
             result = fetch_url(server.url("/r0"), settings=FAST, guard=LOCAL)
@@ -123,8 +138,7 @@ class TestFetchUrl:
     def test_twenty_megabyte_body_is_cut_at_max_bytes(self, declared: bool) -> None:
         """A 20 MB response is stopped at max_bytes and recorded as too-large."""
         block = b"a" * 65_536
-        reply = (Reply(body=block * 320) if declared
-                 else Reply(chunks=(block for _ in range(320))))
+        reply = Reply(body=block * 320) if declared else Reply(chunks=(block for _ in range(320)))
         with LoopbackServer({"/big": reply}) as server:
             result = fetch_url(server.url("/big"), settings=FAST, guard=LOCAL)
 
@@ -149,8 +163,11 @@ class TestFetchUrl:
     @pytest.mark.parametrize(
         ("body", "content_type", "expected"),
         [
-            ("<p>caf\u00e9 \u2013 \u201cquote\u201d</p>".encode("cp1252"), "text/html; charset=iso-8859-1",
-             "caf\u00e9 \u2013 \u201cquote\u201d"),
+            (
+                "<p>caf\u00e9 \u2013 \u201cquote\u201d</p>".encode("cp1252"),
+                "text/html; charset=iso-8859-1",
+                "caf\u00e9 \u2013 \u201cquote\u201d",
+            ),
             (b'<meta charset="windows-1252"><p>caf\xe9</p>', "text/html", "caf\u00e9"),
             ("<p>caf\u00e9 d\u00e9j\u00e0 vu</p>".encode(), "text/html", "caf\u00e9 d\u00e9j\u00e0 vu"),
             (b"<p>caf\xc3\xa9 broken \xff\xfe byte</p>", "text/html; charset=utf-8", "caf\u00e9 broken"),
@@ -191,10 +208,12 @@ class TestFetchUrl:
         assert result.status is None
 
     def test_redirect_to_unnamed_host_is_refused(self) -> None:
-        """An allowed host redirecting to a private name is stopped at that hop, and that host gets nothing."""
+        """An allowed host redirecting to a private name is stopped at that hop."""
         resolver = injected_resolver({"internal.example": ["192.168.1.20"]})
         guard = UrlGuard(["127.0.0.1"], resolver=resolver)  # type: ignore[arg-type]
-        with LoopbackServer({"/go": Reply(status=302, headers={"Location": "http://internal.example/admin"})}) as s:
+        with LoopbackServer(
+            {"/go": Reply(status=302, headers={"Location": "http://internal.example/admin"})}
+        ) as s:
             result = fetch_url(s.url("/go"), settings=FAST, guard=guard)
 
         assert result.outcome == "refused-unsafe"
@@ -202,8 +221,10 @@ class TestFetchUrl:
 
     def test_redirect_to_unnamed_loopback_address_is_refused(self) -> None:
         """A redirect from the named 127.0.0.1 to the unnamed 127.0.0.2 is refused; 127.0.0.2 sees nothing."""
-        with LoopbackServer({"/": Reply(body=b"inside")}, host="127.0.0.2") as hidden, \
-                LoopbackServer({"/go": Reply(status=307, headers={"Location": hidden.url("/")})}) as server:
+        with (
+            LoopbackServer({"/": Reply(body=b"inside")}, host="127.0.0.2") as hidden,
+            LoopbackServer({"/go": Reply(status=307, headers={"Location": hidden.url("/")})}) as server,
+        ):
             result = fetch_url(server.url("/go"), settings=FAST, guard=LOCAL)
 
             assert hidden.requests == []
@@ -235,8 +256,10 @@ class TestHelpers:
 
     def test_decodes_undeclared_legacy_page(self) -> None:
         """An undeclared Windows-1252 page decodes without replacement characters for its accents."""
-        body = ("<html><body><p>" + "Le caf\u00e9 o\u00f9 l'\u00e9t\u00e9 commen\u00e7a. " * 20 + "</p></body></html>")
+        body = (
+            "<html><body><p>"
+            + "Le caf\u00e9 o\u00f9 l'\u00e9t\u00e9 commen\u00e7a. " * 20
+            + "</p></body></html>"
+        )
 
         assert "caf\u00e9" in decode_html(body.encode("cp1252"), None)
-
-

@@ -1,4 +1,4 @@
-"""A small threaded HTTP server on loopback for tests and benchmarks: routes, scripted replies, request log."""
+"""A small threaded HTTP server on loopback for tests and benchmarks: routes, replies, request log."""
 
 from __future__ import annotations
 
@@ -44,10 +44,15 @@ Handler = Callable[[Request], Reply]
 
 
 class LoopbackServer:
-    """Serve `routes` (path -> Reply or handler) on `host`; use as a context manager. Unknown paths get 404."""
+    """Serve `routes` (path -> Reply or handler) on `host` as a context manager; unknown paths get 404."""
 
-    def __init__(self, routes: Mapping[str, Reply | Handler] | None = None, *, host: str = "127.0.0.1",
-                 fallback: Handler | None = None) -> None:
+    def __init__(
+        self,
+        routes: Mapping[str, Reply | Handler] | None = None,
+        *,
+        host: str = "127.0.0.1",
+        fallback: Handler | None = None,
+    ) -> None:
         self.routes: dict[str, Reply | Handler] = dict(routes or {})
         self.fallback = fallback
         self.requests: list[Request] = []
@@ -56,8 +61,9 @@ class LoopbackServer:
         self.server.daemon_threads = True
         self.host = host
         self.port = self.server.server_address[1]
-        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05},
-                                       daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
 
     def __enter__(self) -> LoopbackServer:
         self.thread.start()
@@ -95,8 +101,9 @@ def _make_handler(owner: LoopbackServer) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             headers = {key: value for key, value in self.headers.items()}
-            request = Request("GET", self.path, headers, (self.headers.get("Host") or "").lower(),
-                              time.monotonic())
+            request = Request(
+                "GET", self.path, headers, (self.headers.get("Host") or "").lower(), time.monotonic()
+            )
             reply = owner._answer(request)
             if reply.delay_s:
                 time.sleep(reply.delay_s)

@@ -17,16 +17,20 @@ BASE = "https://news.example.com/politics/rss.xml"
 def rss(*items: str, preamble: str = "", title: str = "Politics") -> bytes:
     """A small RSS 2.0 document around `items`."""
     body = "".join(f"<item>{item}</item>" for item in items)
-    return (f'<?xml version="1.0" encoding="utf-8"?>{preamble}<rss version="2.0"><channel><title>{title}</title>'
-            f"{body}</channel></rss>").encode()
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?>{preamble}<rss version="2.0"><channel><title>{title}</title>'
+        f"{body}</channel></rss>"
+    ).encode()
 
 
 class TestParseFeed:
     def test_reads_entries_as_typed_records(self) -> None:
         """A clean RSS item becomes a FeedEntry with canonical URL, guid, UTC date and plain-text summary."""
-        body = rss("<title>Starmer answers Musk</title><link>https://news.example.com/a?utm_source=rss</link>"
-                   "<guid>story-1</guid><pubDate>Mon, 06 Jan 2025 10:30:00 +0100</pubDate>"
-                   "<description>&lt;p&gt;The &lt;b&gt;PM&lt;/b&gt; spoke.&lt;/p&gt;</description>")
+        body = rss(
+            "<title>Starmer answers Musk</title><link>https://news.example.com/a?utm_source=rss</link>"
+            "<guid>story-1</guid><pubDate>Mon, 06 Jan 2025 10:30:00 +0100</pubDate>"
+            "<description>&lt;p&gt;The &lt;b&gt;PM&lt;/b&gt; spoke.&lt;/p&gt;</description>"
+        )
 
         parsed = parse_feed(body, base_url=BASE, now=NOW)
 
@@ -40,14 +44,17 @@ class TestParseFeed:
 
     def test_reads_atom(self) -> None:
         """Atom entries with alternate links and updated dates are read."""
-        body = (b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>'
-                b'<entry><title>One</title><id>urn:1</id><link rel="alternate" href="/one"/>'
-                b"<updated>2025-01-05T08:00:00Z</updated></entry></feed>")
+        body = (
+            b'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>A</title>'
+            b'<entry><title>One</title><id>urn:1</id><link rel="alternate" href="/one"/>'
+            b"<updated>2025-01-05T08:00:00Z</updated></entry></feed>"
+        )
 
         parsed = parse_feed(body, base_url=BASE, now=NOW)
 
         assert [(e.url, e.guid, e.published_at) for e in parsed.entries] == [
-            ("https://news.example.com/one", "urn:1", datetime(2025, 1, 5, 8, 0, tzinfo=UTC))]
+            ("https://news.example.com/one", "urn:1", datetime(2025, 1, 5, 8, 0, tzinfo=UTC))
+        ]
 
     def test_resolves_relative_links(self) -> None:
         """Relative item links resolve against the feed's own URL."""
@@ -55,15 +62,19 @@ class TestParseFeed:
 
         parsed = parse_feed(body, base_url=BASE, now=NOW)
 
-        assert [e.url for e in parsed.entries] == ["https://news.example.com/uk/story-2",
-                                                   "https://news.example.com/politics/story-3"]
+        assert [e.url for e in parsed.entries] == [
+            "https://news.example.com/uk/story-2",
+            "https://news.example.com/politics/story-3",
+        ]
 
     def test_collapses_duplicate_entries(self) -> None:
         """Items repeating a URL (after canonicalisation) or a guid appear once, first occurrence kept."""
-        body = rss("<title>first</title><link>https://news.example.com/a</link><guid>g1</guid>",
-                   "<title>again</title><link>https://news.example.com/a?utm_medium=x#c</link>",
-                   "<title>same guid</title><link>https://news.example.com/b</link><guid>g1</guid>",
-                   "<title>other</title><link>https://news.example.com/c</link>")
+        body = rss(
+            "<title>first</title><link>https://news.example.com/a</link><guid>g1</guid>",
+            "<title>again</title><link>https://news.example.com/a?utm_medium=x#c</link>",
+            "<title>same guid</title><link>https://news.example.com/b</link><guid>g1</guid>",
+            "<title>other</title><link>https://news.example.com/c</link>",
+        )
 
         parsed = parse_feed(body, base_url=BASE, now=NOW)
 
@@ -79,7 +90,9 @@ class TestParseFeed:
         ],
         ids=["missing", "unreadable", "within-skew", "future"],
     )
-    def test_dates_missing_or_in_the_future_become_none(self, date_element: str, expected: datetime | None) -> None:
+    def test_dates_missing_or_in_the_future_become_none(
+        self, date_element: str, expected: datetime | None
+    ) -> None:
         """Entries without a usable date, or dated beyond 15 minutes ahead, keep published_at None."""
         body = rss(f"<title>t</title><link>https://news.example.com/a</link>{date_element}")
 
@@ -89,8 +102,10 @@ class TestParseFeed:
 
     def test_malformed_xml_yields_readable_entries(self) -> None:
         """A broken document is a parse-error that still carries the entries it holds."""
-        body = rss("<title>kept</title><link>https://news.example.com/a</link>",
-                   "<title>broken & unescaped<link>https://news.example.com/b</link>")[:-20]
+        body = rss(
+            "<title>kept</title><link>https://news.example.com/a</link>",
+            "<title>broken & unescaped<link>https://news.example.com/b</link>",
+        )[:-20]
 
         parsed = parse_feed(body, base_url=BASE, now=NOW)
 
@@ -100,8 +115,12 @@ class TestParseFeed:
 
     @pytest.mark.parametrize(
         "body",
-        [b"", b"   \n", b"<!doctype html><html><head><title>Home</title></head><body><p>News</p></body></html>",
-         b"just some text"],
+        [
+            b"",
+            b"   \n",
+            b"<!doctype html><html><head><title>Home</title></head><body><p>News</p></body></html>",
+            b"just some text",
+        ],
         ids=["empty", "blank", "html-page", "text"],
     )
     def test_non_feeds_are_not_a_feed(self, body: bytes) -> None:
@@ -117,7 +136,10 @@ class TestParseFeed:
     @pytest.mark.parametrize(
         ("body", "content_type"),
         [
-            ("<title>Caf\u00e9 row \u2019s</title>".encode("cp1252"), "application/rss+xml; charset=windows-1252"),
+            (
+                "<title>Caf\u00e9 row \u2019s</title>".encode("cp1252"),
+                "application/rss+xml; charset=windows-1252",
+            ),
             ("<title>Caf\u00e9 row \u2019s</title>".encode(), None),
             ("<title>Caf\u00e9 row \u2019s</title>".encode("utf-16"), None),
         ],
@@ -128,9 +150,10 @@ class TestParseFeed:
         document = b'<rss version="2.0"><channel><item>' + body + b"<link>https://x.example/a</link></item>"
         document += b"</channel></rss>"
         if body.startswith(b"\xff\xfe"):
-            document = ('<?xml version="1.0" encoding="utf-16"?><rss version="2.0"><channel><item>'
-                        "<title>Caf\u00e9 row \u2019s</title><link>https://x.example/a</link></item></channel></rss>"
-                        ).encode("utf-16")
+            document = (
+                '<?xml version="1.0" encoding="utf-16"?><rss version="2.0"><channel><item>'
+                "<title>Caf\u00e9 row \u2019s</title><link>https://x.example/a</link></item></channel></rss>"
+            ).encode("utf-16")
 
         [entry] = parse_feed(document, base_url=BASE, content_type=content_type, now=NOW).entries
 
@@ -141,9 +164,13 @@ class TestHostileXml:
     def test_billion_laughs_expands_nothing(self) -> None:
         """Nested entity declarations are dropped, so no expansion happens and the text stays small."""
         laughs = '<!ENTITY lol "lol">' + "".join(
-            f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
-        body = rss("<title>&lol9;</title><link>https://news.example.com/a</link>",
-                   preamble=f"<!DOCTYPE rss [{laughs}]>", title="&lol9;")
+            f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10)
+        )
+        body = rss(
+            "<title>&lol9;</title><link>https://news.example.com/a</link>",
+            preamble=f"<!DOCTYPE rss [{laughs}]>",
+            title="&lol9;",
+        )
 
         parsed = parse_feed(body, base_url=BASE, now=NOW)
 
@@ -154,8 +181,10 @@ class TestHostileXml:
         """A SYSTEM entity naming a local file does not pull the file into the feed."""
         secret = tmp_path / "secret.txt"
         secret.write_text("TOP-SECRET-VALUE")
-        body = rss("<title>&leak;</title><link>https://news.example.com/a</link>",
-                   preamble=f'<!DOCTYPE rss [<!ENTITY leak SYSTEM "file://{secret}">]>')
+        body = rss(
+            "<title>&leak;</title><link>https://news.example.com/a</link>",
+            preamble=f'<!DOCTYPE rss [<!ENTITY leak SYSTEM "file://{secret}">]>',
+        )
 
         parsed = parse_feed(body, base_url=BASE, now=NOW)
 
@@ -163,12 +192,22 @@ class TestHostileXml:
 
     def test_external_entity_and_dtd_reach_no_server(self) -> None:
         """Neither an external DTD nor an external entity causes a request, even to a live server."""
-        with LoopbackServer({"/evil.dtd": Reply(body=b'<!ENTITY x "PWNED">', content_type="text/plain"),
-                             "/entity": Reply(body=b"PWNED", content_type="text/plain")}) as server:
+        with LoopbackServer(
+            {
+                "/evil.dtd": Reply(body=b'<!ENTITY x "PWNED">', content_type="text/plain"),
+                "/entity": Reply(body=b"PWNED", content_type="text/plain"),
+            }
+        ) as server:
             dtd = f'<!DOCTYPE rss SYSTEM "{server.url("/evil.dtd")}">'
             entity = f'<!DOCTYPE rss [<!ENTITY e SYSTEM "{server.url("/entity")}">]>'
-            results = [parse_feed(rss("<title>&x;&e;</title><link>https://n.example/a</link>", preamble=p),
-                                  base_url=BASE, now=NOW) for p in (dtd, entity)]
+            results = [
+                parse_feed(
+                    rss("<title>&x;&e;</title><link>https://n.example/a</link>", preamble=p),
+                    base_url=BASE,
+                    now=NOW,
+                )
+                for p in (dtd, entity)
+            ]
 
             assert server.requests == []
         assert all("PWNED" not in repr(result) for result in results)
@@ -184,7 +223,9 @@ class TestHostileXml:
 
     def test_defuse_keeps_literal_entities(self) -> None:
         """Harmless literal entity declarations survive so feeds using them still read cleanly."""
-        body = b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY brand "Daily News"><!ENTITY x SYSTEM "f">]><rss/>'
+        body = (
+            b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY brand "Daily News"><!ENTITY x SYSTEM "f">]><rss/>'
+        )
 
         defused = defuse_prolog(body)
 

@@ -33,7 +33,11 @@ class TestCanonicalizeUrl:
     @pytest.mark.parametrize(
         ("link", "base", "expected"),
         [
-            ("/politics/story-1", "https://example.com/feeds/rss.xml", "https://example.com/politics/story-1"),
+            (
+                "/politics/story-1",
+                "https://example.com/feeds/rss.xml",
+                "https://example.com/politics/story-1",
+            ),
             ("story-2", "https://example.com/feeds/rss.xml", "https://example.com/feeds/story-2"),
             ("//cdn.example.org/x", "https://example.com/feed", "https://cdn.example.org/x"),
             ("https://other.example/y", "https://example.com/feed", "https://other.example/y"),
@@ -45,7 +49,10 @@ class TestCanonicalizeUrl:
 
     def test_keeps_meaningful_query_parameters(self) -> None:
         """Parameters that select content (an article id) survive."""
-        assert canonicalize_url("https://example.com/view?id=42&utm_campaign=x") == "https://example.com/view?id=42"
+        assert (
+            canonicalize_url("https://example.com/view?id=42&utm_campaign=x")
+            == "https://example.com/view?id=42"
+        )
 
     @pytest.mark.parametrize("name", ["utm_source", "UTM_Medium", "fbclid", "gclid", "mc_cid"])
     def test_recognises_tracking_parameters(self, name: str) -> None:
@@ -63,15 +70,30 @@ class TestCanonicalizeUrl:
         scheme=st.sampled_from(["http", "https", "HTTP", "Https"]),
         host=st.from_regex(r"[A-Za-z0-9-]{1,12}(\.[A-Za-z]{2,6}){1,2}", fullmatch=True),
         port=st.sampled_from(["", ":80", ":443", ":8080"]),
-        path=st.lists(st.sampled_from(["a", "B", ".", "..", "%7e", "%2F", "%zz", "caf\u00e9", " ", "x y", ""]),
-                      max_size=6),
-        query=st.lists(st.tuples(st.sampled_from(["utm_source", "id", "q", "A", ""]),
-                                 st.text(alphabet="ab +%&=?/\u00e9", max_size=5)), max_size=4),
+        path=st.lists(
+            st.sampled_from(["a", "B", ".", "..", "%7e", "%2F", "%zz", "caf\u00e9", " ", "x y", ""]),
+            max_size=6,
+        ),
+        query=st.lists(
+            st.tuples(
+                st.sampled_from(["utm_source", "id", "q", "A", ""]),
+                st.text(alphabet="ab +%&=?/\u00e9", max_size=5),
+            ),
+            max_size=4,
+        ),
         fragment=st.text(max_size=5),
         base=st.sampled_from([None, "https://base.example/dir/feed.xml"]),
     )
-    def test_idempotent_on_url_shaped_input(self, scheme: str, host: str, port: str, path: list[str],
-                                            query: list[tuple[str, str]], fragment: str, base: str | None) -> None:
+    def test_idempotent_on_url_shaped_input(
+        self,
+        scheme: str,
+        host: str,
+        port: str,
+        path: list[str],
+        query: list[tuple[str, str]],
+        fragment: str,
+        base: str | None,
+    ) -> None:
         """URLs built from awkward parts reach a fixed point after one pass."""
         query_text = "&".join(f"{name}={value}" for name, value in query)
         url = f"{scheme}://{host}{port}/{'/'.join(path)}?{query_text}#{fragment}"
