@@ -16,6 +16,7 @@ from flows.config import DEMO_DIR, PROJECT_DIR, Settings, describe_settings, set
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
+EXIT_SKIPPED = 75  # EX_TEMPFAIL: another run held the warehouse; try again later
 QUIET_PREFECT = {
     # Keep Prefect's own chatter (temporary server, telemetry) out of a newcomer's terminal; our summary says what
     # happened and the Prefect UI keeps the full logs when a server is configured.
@@ -55,6 +56,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="serve the bundled demo newsroom on 127.0.0.1 and monitor it (offline, same HTTP code path)",
     )
     run.add_argument("--as-of", type=parse_when, help="evaluate alerts as of this time (default: now)")
+    run.add_argument(
+        "--since",
+        type=parse_when,
+        help="backfill: re-derive mentions, topics and alert state for stored articles published since DATE "
+        "(after a watchlist change), without refetching; alerts for history are recorded, never sent",
+    )
+
+    serve = commands.add_parser(
+        "serve",
+        help="serve the hourly deployment",
+        description="Serve the monitoring flow as a Prefect deployment on a cron schedule. Uses the Prefect API "
+        "in PREFECT_API_URL when set (your server or Prefect Cloud); otherwise starts a local Prefect server on "
+        "127.0.0.1:4200 for as long as it serves (UI at http://127.0.0.1:4200). A run still going when the next "
+        "one is due makes the new one cancelled, never concurrent.",
+    )
+    serve.add_argument("--cron", default="0 * * * *", help="cron schedule (default: hourly, on the hour)")
+    serve.add_argument("--timezone", default="Europe/London", help="IANA timezone of the schedule")
+    serve.add_argument("--feeds", type=Path, help="feeds CSV (default seeds/feeds.csv)")
+    serve.add_argument("--db", type=Path, help="warehouse file (default data/presswatch.duckdb)")
 
     sql = commands.add_parser(
         "sql",
@@ -80,6 +100,8 @@ def command_run(arguments: argparse.Namespace, settings: Settings) -> int:
     from flows.runner import run_monitor
 
     db = arguments.db or settings.db
+    if arguments.since is not None:
+        return command_backfill(db, arguments.since)
     if arguments.demo:
         with serve_newsroom(DEMO_DIR, db.parent) as newsroom, progress_display() as progress:
             progress.note(f"demo newsroom serving on {newsroom.base_url}")
@@ -95,7 +117,46 @@ def command_run(arguments: argparse.Namespace, settings: Settings) -> int:
             summary = run_monitor(
                 feeds_file=arguments.feeds or settings.feeds, db=db, mode="live", as_of=arguments.as_of, demo=False
             )
+    if summary.skipped:
+        print(f"presswatch run: skipped: {summary.skipped}", file=sys.stderr)
+        return EXIT_SKIPPED
     print_summary(summary, db)
+    return EXIT_OK
+
+
+def command_backfill(db: Path, since: datetime) -> int:
+    from flows.backfill import backfill
+    from flows.console import progress_display
+
+    with progress_display():
+        result = backfill(since=since, db_file=str(db))
+    print(
+        f"Backfill {result.run_id}: {result.articles} stored articles since {since:%Y-%m-%d}, "
+        f"{result.mentions} mentions and {result.topic_mentions} topic mentions re-derived, "
+        f"{result.alerts_suppressed} historical alert(s) recorded as suppressed (not sent)."
+    )
+    return EXIT_OK
+
+
+def command_serve(arguments: argparse.Namespace, settings: Settings) -> int:
+    from contextlib import nullcontext
+
+    from flows.schedule import build_deployment, local_prefect_server, serve_forever
+
+    deployment = build_deployment(
+        cron=arguments.cron,
+        timezone=arguments.timezone,
+        feeds_file=arguments.feeds or settings.feeds,
+        db_file=arguments.db or settings.db,
+    )
+    external = os.environ.get("PREFECT_API_URL")
+    server = nullcontext(external) if external else local_prefect_server()
+    with server as api_url:
+        os.environ["PREFECT_API_URL"] = str(api_url)
+        ui = str(api_url).removesuffix("/api")
+        print(f"presswatch serve: deployment presswatch-monitor/hourly on '{arguments.cron}' ({arguments.timezone})")
+        print(f"Prefect UI: {ui}   Ctrl-C stops serving (the schedule is paused on shutdown).")
+        serve_forever(deployment)
     return EXIT_OK
 
 
@@ -112,7 +173,7 @@ def command_config(arguments: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"run": command_run, "sql": command_sql, "config": command_config}
+COMMANDS = {"run": command_run, "sql": command_sql, "config": command_config, "serve": command_serve}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -33,6 +33,8 @@ class Settings:
     extraction_time_limit_s: float = 20.0
     extraction_memory_mb: int = 1024
     report_dir: Path = PROJECT_DIR / "reports"
+    task_retries: int = 2
+    task_retry_delay_s: float = 10.0
 
     @property
     def user_agent(self) -> str:

@@ -56,9 +56,15 @@ def progress_display() -> Iterator[Progress]:
 
 def print_summary(summary: RunSummary, db: Path) -> None:
     """The end-of-run summary: feeds, articles, mentions per person, topics, alerts."""
-    failed = {source: outcome for source, outcome in summary.feeds.items() if outcome not in {"ok", "not-modified", "unchanged"}}
+    failed = {
+        source: outcome
+        for source, outcome in summary.feeds.items()
+        if outcome not in {"ok", "not-modified", "unchanged"}
+    }
     CONSOLE.print()
-    CONSOLE.print(f"[bold]Run {summary.run_id}[/bold] ({summary.mode}, alerts as of {summary.as_of:%Y-%m-%d %H:%M} UTC)")
+    CONSOLE.print(
+        f"[bold]Run {summary.run_id}[/bold] ({summary.mode}, alerts as of {summary.as_of:%Y-%m-%d %H:%M} UTC)"
+    )
     CONSOLE.print(
         f"Feeds: {len(summary.feeds)} fetched, {len(failed)} with problems   "
         f"Entries: {summary.entries_seen}   Articles: {summary.articles_new} new, "
@@ -84,7 +90,7 @@ def print_summary(summary: RunSummary, db: Path) -> None:
     else:
         CONSOLE.print("No alerts: nothing moved beyond its usual level.")
     CONSOLE.print()
-    CONSOLE.print(f"Warehouse: {db}   Try: presswatch sql \"select person_id, count(*) from mentions group by 1\"")
+    CONSOLE.print(f'Warehouse: {db}   Try: presswatch sql "select person_id, count(*) from mentions group by 1"')
 
 
 def build_digest(summary: RunSummary, db: Path) -> str:

@@ -1,7 +1,8 @@
 """The monitoring flow: fetch -> extract -> detect -> load -> alert, each stage a Prefect task.
 
 Retries sit only on the tasks that touch the network; a failed feed or page is an outcome inside a task's
-result, never a failed task, so one broken publisher cannot fail the run.
+result, never a failed task, so one broken publisher cannot fail the run. The pipeline body (`execute_run`) takes
+a stage runner, so the same sequence runs as Prefect tasks in the flow or as plain calls in the benchmark.
 """
 
 from __future__ import annotations
@@ -10,18 +11,21 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import ParamSpec, TypeVar
+from typing import Any, ParamSpec, Protocol, TypeVar
 
 from prefect import flow, task
+from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.runtime import task_run
 from prefect.tasks import exponential_backoff
 
 from flows import stages
 from flows.config import Settings, settings_from_environment
 from flows.fetching import FeedFetch, FeedSource, FeedState, PageFetch
+from flows.lock import RunInProgress, run_lock
 from transforms.alerts import Alert, SpikeRule
 from transforms.mentions import MentionDetector
 from transforms.records import ExtractedPage
@@ -32,6 +36,11 @@ from warehouse.loads import RunTables
 LOGGER = logging.getLogger("presswatch.pipeline")
 P = ParamSpec("P")
 R = TypeVar("R")
+TRANSIENT_FEED_OUTCOMES = frozenset({"timeout", "dns", "connect-error", "http-5xx"})
+
+
+class NetworkLooksDown(RuntimeError):
+    """Every feed failed in a way that points at our own network rather than at the publishers."""
 
 
 @dataclass
@@ -41,6 +50,7 @@ class RunSummary:
     run_id: str
     mode: str
     as_of: datetime
+    skipped: str | None = None  # why the run did not happen (another run held the lock)
     feeds: dict[str, str] = field(default_factory=dict)  # source_id -> outcome
     feed_errors: dict[str, str] = field(default_factory=dict)
     entries_seen: int = 0
@@ -54,27 +64,46 @@ class RunSummary:
     load_counts: dict[str, int] = field(default_factory=dict)
 
 
-def timed(summary: RunSummary, stage: str, function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-    """Run one stage, logging its start and recording its duration."""
-    LOGGER.info("%s ...", stage)
-    started = time.perf_counter()
-    result = function(*args, **kwargs)
-    summary.stage_seconds[stage] = round(time.perf_counter() - started, 2)
-    return result
+class StageRunner(Protocol):
+    """How each stage is executed: as a Prefect task or as a plain call."""
+
+    def __call__(self, name: str, function: Callable[..., R], *args: Any) -> R: ...
 
 
-# Network tasks: retried with exponential backoff and jitter. Their own failures per URL are outcomes, so a retry
-# here covers only a crash of the fetch machinery itself.
-@task(name="fetch-feeds", retries=2, retry_delay_seconds=exponential_backoff(5), retry_jitter_factor=0.5,
-      cache_policy=NO_CACHE, timeout_seconds=900)
+def call_directly(name: str, function: Callable[..., R], *args: Any) -> R:
+    """The plain-Python runner: no orchestration at all."""
+    return function(*args)
+
+
+# Network tasks: retried with exponential backoff and jitter. Per-URL failures are outcomes inside the result, so
+# a retry covers the machinery itself failing or, for feeds, every feed failing as if our network were down.
+@task(
+    name="fetch-feeds",
+    retries=2,
+    retry_delay_seconds=exponential_backoff(10),
+    retry_jitter_factor=0.5,
+    cache_policy=NO_CACHE,
+    timeout_seconds=900,
+)
 def fetch_feeds_task(
     sources: Sequence[FeedSource], states: dict[str, FeedState], settings: Settings, now: datetime
 ) -> list[FeedFetch]:
-    return stages.run_feed_fetches(sources, states, settings, now)
+    fetches = stages.run_feed_fetches(sources, states, settings, now)
+    attempted = [fetch for fetch in fetches if fetch.outcome != "skipped-backoff"]
+    all_transient = bool(attempted) and all(fetch.outcome in TRANSIENT_FEED_OUTCOMES for fetch in attempted)
+    if all_transient and task_run.get_run_count() <= settings.task_retries:
+        raise NetworkLooksDown(f"all {len(attempted)} feeds failed with network errors; retrying")
+    return fetches
 
 
-@task(name="fetch-pages", retries=2, retry_delay_seconds=exponential_backoff(5), retry_jitter_factor=0.5,
-      cache_policy=NO_CACHE, timeout_seconds=1800)
+@task(
+    name="fetch-pages",
+    retries=2,
+    retry_delay_seconds=exponential_backoff(10),
+    retry_jitter_factor=0.5,
+    cache_policy=NO_CACHE,
+    timeout_seconds=1800,
+)
 def fetch_pages_task(
     entries: Sequence[stages.NewEntry], sources: Sequence[FeedSource], settings: Settings
 ) -> list[PageFetch]:
@@ -92,9 +121,7 @@ def extract_task(
 def detect_task(
     articles: Sequence[stages.ArticleRecord], watchlist: Watchlist, db: Path, now: datetime
 ) -> list[stages.ArticleRecord]:
-    recent = stages.read_recent_stories(db, now - stages.STORY_LOOKBACK)
-    with_stories = stages.attach_stories(articles, recent)
-    return stages.detect_all(with_stories, MentionDetector(watchlist), TopicDetector(watchlist))
+    return detect_stage(articles, watchlist, db, now)
 
 
 @task(name="load", cache_policy=NO_CACHE, timeout_seconds=900)
@@ -104,47 +131,76 @@ def load_task(db: Path, tables: RunTables) -> dict[str, int]:
 
 @task(name="alerts", cache_policy=NO_CACHE, timeout_seconds=600)
 def alerts_task(db: Path, context: stages.RunContext) -> list[Alert]:
+    return alert_stage(db, context)
+
+
+def detect_stage(
+    articles: Sequence[stages.ArticleRecord], watchlist: Watchlist, db: Path, now: datetime
+) -> list[stages.ArticleRecord]:
+    """Stories first (they need the stored recent articles), then mentions and topics."""
+    recent = stages.read_recent_stories(db, now - stages.STORY_LOOKBACK)
+    with_stories = stages.attach_stories(articles, recent)
+    return stages.detect_all(with_stories, MentionDetector(watchlist), TopicDetector(watchlist))
+
+
+def alert_stage(db: Path, context: stages.RunContext) -> list[Alert]:
     fired = stages.evaluate_spikes(db, context.as_of, SpikeRule())
     return stages.record_alerts(db, fired, context)
 
 
-@flow(name="presswatch-monitor", log_prints=False)
-def monitor(
-    feeds_file: str | None = None,
-    db_file: str | None = None,
-    mode: str = "live",
-    as_of: datetime | None = None,
-    settings_overrides: dict[str, float] | None = None,
-) -> RunSummary:
-    """One monitoring run over every feed in the feeds file."""
-    settings = settings_from_environment()
-    if settings_overrides:
-        from dataclasses import replace
+def task_runner(settings: Settings) -> StageRunner:
+    """Run each stage as its Prefect task, with retry delays taken from the settings."""
+    tasks: dict[str, Any] = {
+        "feeds": fetch_feeds_task.with_options(
+            retries=settings.task_retries,
+            retry_delay_seconds=exponential_backoff(settings.task_retry_delay_s),
+        ),
+        "pages": fetch_pages_task.with_options(
+            retries=settings.task_retries,
+            retry_delay_seconds=exponential_backoff(settings.task_retry_delay_s),
+        ),
+        "extract": extract_task,
+        "detect": detect_task,
+        "load": load_task,
+        "alerts": alerts_task,
+    }
 
-        settings = replace(settings, **settings_overrides)  # type: ignore[arg-type]
-    feeds_path = Path(feeds_file) if feeds_file else settings.feeds
-    db = Path(db_file) if db_file else settings.db
-    now = stages.utc_now()
-    context = stages.RunContext(
-        run_id=f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}", started_at=now, as_of=as_of or now, mode=mode
-    )
-    summary = RunSummary(run_id=context.run_id, mode=mode, as_of=context.as_of)
+    def run(name: str, function: Callable[..., R], *args: Any) -> R:
+        return tasks[name](*args)  # type: ignore[no-any-return]
+
+    return run
+
+
+def timed(summary: RunSummary, stage: str, function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run one stage, logging its start and recording its duration."""
+    LOGGER.info("%s ...", stage)
+    started = time.perf_counter()
+    result = function(*args, **kwargs)
+    summary.stage_seconds[stage] = round(time.perf_counter() - started, 2)
+    return result
+
+
+def execute_run(
+    settings: Settings, feeds_path: Path, db: Path, context: stages.RunContext, runner: StageRunner
+) -> RunSummary:
+    """The pipeline body: every stage once, in order, through the given runner."""
+    summary = RunSummary(run_id=context.run_id, mode=context.mode, as_of=context.as_of)
+    now = context.started_at
 
     watchlist = timed(summary, "seeds", stages.load_watchlist, settings.seeds_dir)
     sources = stages.parse_feeds_file(feeds_path)
     states = timed(summary, "warehouse", stages.read_feed_states, db)
 
-    fetches = timed(summary, "feeds", fetch_feeds_task, sources, states, settings, now)
+    fetches = timed(summary, "feeds", runner, "feeds", stages.run_feed_fetches, sources, states, settings, now)
     entries = stages.pick_new_entries(fetches, db)
-    pages = timed(summary, "pages", fetch_pages_task, entries, sources, settings)
-    extracted = timed(summary, "extract", extract_task, entries, pages, settings)
+    pages = timed(summary, "pages", runner, "pages", stages.run_page_fetches, entries, sources, settings)
+    extracted = timed(summary, "extract", runner, "extract", stages.run_extraction, entries, pages, settings)
     articles = stages.build_articles(entries, pages, extracted, now)
-    articles = timed(summary, "detect", detect_task, articles, watchlist, db, now)
+    articles = timed(summary, "detect", runner, "detect", detect_stage, articles, watchlist, db, now)
 
-    finished = stages.utc_now()
-    tables = stages.build_tables(context, watchlist, sources, fetches, entries, articles, finished, "completed")
-    summary.load_counts = timed(summary, "load", load_task, db, tables)
-    summary.alerts = timed(summary, "alerts", alerts_task, db, context)
+    tables = stages.build_tables(context, watchlist, sources, fetches, entries, articles, stages.utc_now(), "completed")
+    summary.load_counts = timed(summary, "load", runner, "load", stages.load_tables, db, tables)
+    summary.alerts = timed(summary, "alerts", runner, "alerts", alert_stage, db, context)
     stages.finish_run(db, context.run_id, alerts_fired=len(summary.alerts))
 
     summary.feeds = {fetch.source_id: fetch.outcome for fetch in fetches}
@@ -160,3 +216,81 @@ def monitor(
             summary.topics[topic.topic_id] = summary.topics.get(topic.topic_id, 0) + 1
     return summary
 
+
+def new_context(mode: str, as_of: datetime | None) -> stages.RunContext:
+    now = stages.utc_now()
+    return stages.RunContext(
+        run_id=f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}", started_at=now, as_of=as_of or now, mode=mode
+    )
+
+
+def run_markdown(summary: RunSummary) -> str:
+    """The run's Prefect artifact: counts per stage, top people, alerts, failing feeds, durations."""
+    if summary.skipped:
+        return f"# presswatch run {summary.run_id}\n\nSkipped: {summary.skipped}\n"
+    failing = {source: outcome for source, outcome in summary.feeds.items() if outcome in stages.FAILED_FEED_OUTCOMES}
+    top = sorted(summary.mentions_by_person.items(), key=lambda item: -item[1])[:10]
+    lines = [
+        f"# presswatch run {summary.run_id}",
+        "",
+        f"Mode {summary.mode}; alerts evaluated as of {summary.as_of:%Y-%m-%d %H:%M} UTC.",
+        "",
+        "| stage | count | seconds |",
+        "|---|---:|---:|",
+        f"| feeds | {len(summary.feeds)} ({len(failing)} failing) | {summary.stage_seconds.get('feeds', 0)} |",
+        f"| new articles | {summary.articles_new} (+{summary.articles_revised} revised) | "
+        f"{summary.stage_seconds.get('pages', 0)} |",
+        f"| extraction failures | {summary.articles_failed} | {summary.stage_seconds.get('extract', 0)} |",
+        f"| mentions | {sum(summary.mentions_by_person.values())} | {summary.stage_seconds.get('detect', 0)} |",
+        f"| rows loaded | {sum(summary.load_counts.values())} | {summary.stage_seconds.get('load', 0)} |",
+        f"| alerts fired | {len(summary.alerts)} | {summary.stage_seconds.get('alerts', 0)} |",
+        "",
+        "## Top mentioned",
+        "",
+        *[f"- {person}: {count}" for person, count in top],
+        "",
+        "## Alerts",
+        "",
+        *(
+            [
+                f"- {alert.rule}: {alert.subject} {alert.value:g} vs {alert.expected:g} expected"
+                for alert in summary.alerts
+            ]
+            or ["- none"]
+        ),
+        "",
+        "## Failing feeds",
+        "",
+        *(
+            [f"- {source}: {outcome} {summary.feed_errors.get(source, '')}" for source, outcome in failing.items()]
+            or ["- none"]
+        ),
+    ]
+    return "\n".join(lines) + "\n"
+
+
+@flow(name="presswatch-monitor", log_prints=False)
+def monitor(
+    feeds_file: str | None = None,
+    db_file: str | None = None,
+    mode: str = "live",
+    as_of: datetime | None = None,
+    settings_overrides: dict[str, float] | None = None,
+) -> RunSummary:
+    """One monitoring run over every feed in the feeds file (skipped if another run holds the warehouse)."""
+    settings = settings_from_environment()
+    if settings_overrides:
+        settings = replace(settings, **settings_overrides)  # type: ignore[arg-type]
+    feeds_path = Path(feeds_file) if feeds_file else settings.feeds
+    db = Path(db_file) if db_file else settings.db
+    context = new_context(mode, as_of)
+    try:
+        with run_lock(db):
+            summary = execute_run(settings, feeds_path, db, context, task_runner(settings))
+    except RunInProgress as busy:
+        summary = RunSummary(run_id=context.run_id, mode=mode, as_of=context.as_of, skipped=str(busy))
+    except Exception as error:
+        stages.record_failed_run(db, context, error)
+        raise
+    create_markdown_artifact(markdown=run_markdown(summary), key="presswatch-run", description="presswatch run summary")
+    return summary

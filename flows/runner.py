@@ -12,9 +12,7 @@ from flows.pipeline import RunSummary, monitor
 DEMO_OVERRIDES = {"per_host_delay_s": 0.0}
 
 
-def run_monitor(
-    *, feeds_file: Path, db: Path, mode: str, as_of: datetime | None, demo: bool
-) -> RunSummary:
+def run_monitor(*, feeds_file: Path, db: Path, mode: str, as_of: datetime | None, demo: bool) -> RunSummary:
     """Run the flow in this process; Prefect uses PREFECT_API_URL when set, else a temporary local server."""
     logging.getLogger("prefect").setLevel(logging.WARNING)
     return monitor(

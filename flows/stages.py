@@ -218,9 +218,7 @@ def pick_new_entries(fetches: Sequence[FeedFetch], db: Path) -> list[NewEntry]:
     return picked
 
 
-def run_page_fetches(
-    entries: Sequence[NewEntry], sources: Sequence[FeedSource], settings: Settings
-) -> list[PageFetch]:
+def run_page_fetches(entries: Sequence[NewEntry], sources: Sequence[FeedSource], settings: Settings) -> list[PageFetch]:
     """Fetch each picked entry's page under the politeness rules; robots.txt unless the source opts out."""
     robots_by_source = {source.source_id: source.respect_robots for source in sources}
     robots_by_url = {item.entry.url: robots_by_source.get(item.source_id, True) for item in entries}
@@ -301,9 +299,7 @@ def read_recent_stories(db: Path, since: datetime) -> list[tuple[StoryInput, str
     ]
 
 
-def attach_stories(
-    articles: Sequence[ArticleRecord], recent: Sequence[tuple[StoryInput, str]]
-) -> list[ArticleRecord]:
+def attach_stories(articles: Sequence[ArticleRecord], recent: Sequence[tuple[StoryInput, str]]) -> list[ArticleRecord]:
     """Give every article a story id: an earlier story when it is a near-duplicate, else its own."""
     inputs = [
         StoryInput(
@@ -595,3 +591,28 @@ def finish_run(db: Path, run_id: str, *, alerts_fired: int) -> None:
     """Complete the run's record once its alerts are known."""
     with database.opened(db) as con:
         con.execute(database.read_sql("finish_run"), {"run_id": run_id, "alerts_fired": alerts_fired})
+
+
+def record_failed_run(db: Path, context: RunContext, error: Exception) -> None:
+    """Leave a `failed` row in runs with the reason; if the warehouse itself is the problem, say so in the log."""
+    import logging
+
+    row = pl.DataFrame(
+        [
+            {
+                "run_id": context.run_id,
+                "started_at": context.started_at,
+                "finished_at": utc_now(),
+                "status": "failed",
+                "mode": context.mode,
+                "as_of": context.as_of,
+                "error": f"{type(error).__name__}: {error}"[:2000],
+            }
+        ]
+    )
+    try:
+        with database.opened(db) as con:
+            con.register("failed_run", row.to_arrow())
+            con.execute("insert or replace into runs by name select * from failed_run")
+    except Exception as second:  # the warehouse may be exactly what failed
+        logging.getLogger("presswatch.pipeline").warning("could not record the failed run: %s", second)

@@ -66,7 +66,9 @@ def find_spikes(
     alerts = []
     for subject, rows in counts.cast({"window": pl.Int64}).group_by("subject", maintain_order=True):
         current = float(rows.filter(pl.col("window") == 0)["stories"].sum())
-        history = float(rows.filter((pl.col("window") > 0) & (pl.col("window") <= rule.baseline_windows))["stories"].sum())
+        history = float(
+            rows.filter((pl.col("window") > 0) & (pl.col("window") <= rule.baseline_windows))["stories"].sum()
+        )
         baseline = history / rule.baseline_windows
         # Expected count at today's volume; a subject never seen before still expects half a story.
         expected = max(history / baseline_volume * current_volume, 0.5)

@@ -27,9 +27,7 @@ def describe_alert(alert: Alert, display_name: str) -> str:
     )
 
 
-def format_digest(
-    alerts: Sequence[Alert], evidence: Mapping[str, Sequence[Evidence]], names: Mapping[str, str]
-) -> str:
+def format_digest(alerts: Sequence[Alert], evidence: Mapping[str, Sequence[Evidence]], names: Mapping[str, str]) -> str:
     """The whole digest for one run as plain text; empty when nothing fired."""
     if not alerts:
         return ""
@@ -39,5 +37,5 @@ def format_digest(
         lines.append(f"* {describe_alert(alert, names.get(alert.subject, alert.subject))}")
         for item in evidence.get(alert.alert_id, ()):
             lines.append(f"  - {item.title} ({item.outlet}) {item.url}")
-            lines.append(f"    \"{item.snippet}\"")
+            lines.append(f'    "{item.snippet}"')
     return "\n".join(lines)

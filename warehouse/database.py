@@ -56,9 +56,7 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute("begin transaction")
         try:
             con.execute(path.read_text(encoding="utf-8"))
-            con.execute(
-                "insert into schema_migrations values (?, ?, ?)", [version, path.stem, datetime.now(UTC)]
-            )
+            con.execute("insert into schema_migrations values (?, ?, ?)", [version, path.stem, datetime.now(UTC)])
             con.execute("commit")
         except duckdb.Error as error:
             con.execute("rollback")

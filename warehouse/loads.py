@@ -70,4 +70,3 @@ def load_run(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str, int
         con.execute("rollback")
         raise
     return counts
-

@@ -15,8 +15,11 @@ AS_OF = datetime(2025, 1, 6, 21, tzinfo=UTC)
 def counts(rows: dict[str, list[int]]) -> pl.DataFrame:
     """subject -> stories per window, window 0 first."""
     return pl.DataFrame(
-        [{"subject": subject, "window": window, "stories": stories}
-         for subject, series in rows.items() for window, stories in enumerate(series)]
+        [
+            {"subject": subject, "window": window, "stories": stories}
+            for subject, series in rows.items()
+            for window, stories in enumerate(series)
+        ]
     )
 
 
@@ -28,8 +31,11 @@ class TestFindSpikes:
     def test_surge_fires_with_its_figures(self) -> None:
         """A person in 10 of 13 stories after 1-2 a day of 6 fires, with ratio and baseline explained."""
         alerts = find_spikes(
-            counts({"keir-starmer": [10, 2, 1, 2, 1, 2]}), volume([13, 6, 6, 6, 6, 6]),
-            as_of=AS_OF, rule=SpikeRule(), subject_kind="person",
+            counts({"keir-starmer": [10, 2, 1, 2, 1, 2]}),
+            volume([13, 6, 6, 6, 6, 6]),
+            as_of=AS_OF,
+            rule=SpikeRule(),
+            subject_kind="person",
         )
 
         assert [(a.subject, a.value, a.baseline, a.expected) for a in alerts] == [("keir-starmer", 10, 1.6, 3.47)]
@@ -37,8 +43,11 @@ class TestFindSpikes:
     def test_busy_day_does_not_fire_for_everyone(self) -> None:
         """Doubling everyone's coverage on a doubled news day is not a spike."""
         alerts = find_spikes(
-            counts({"elon-musk": [10, 5, 5, 5, 5, 5]}), volume([20, 10, 10, 10, 10, 10]),
-            as_of=AS_OF, rule=SpikeRule(), subject_kind="person",
+            counts({"elon-musk": [10, 5, 5, 5, 5, 5]}),
+            volume([20, 10, 10, 10, 10, 10]),
+            as_of=AS_OF,
+            rule=SpikeRule(),
+            subject_kind="person",
         )
 
         assert alerts == []
@@ -47,8 +56,11 @@ class TestFindSpikes:
     def test_below_the_floor_never_fires(self, current: int) -> None:
         """Under the minimum story count even a large ratio is noise."""
         alerts = find_spikes(
-            counts({"alexis-jay": [current, 0, 0, 0, 0, 0]}), volume([10, 10, 10, 10, 10, 10]),
-            as_of=AS_OF, rule=SpikeRule(min_stories=5), subject_kind="person",
+            counts({"alexis-jay": [current, 0, 0, 0, 0, 0]}),
+            volume([10, 10, 10, 10, 10, 10]),
+            as_of=AS_OF,
+            rule=SpikeRule(min_stories=5),
+            subject_kind="person",
         )
 
         assert alerts == []

@@ -26,15 +26,21 @@ class TestMigrations:
     def test_second_pass_applies_nothing(self, fresh_db: Path) -> None:
         """Opening the file again applies no migration and leaves the schema unchanged."""
         with database.opened(fresh_db) as con:
-            before = con.execute("select table_name, column_name from information_schema.columns order by all").fetchall()
+            before = con.execute(
+                "select table_name, column_name from information_schema.columns order by all"
+            ).fetchall()
 
         with database.opened(fresh_db) as con:
             applied = database.apply_migrations(con)
-            after = con.execute("select table_name, column_name from information_schema.columns order by all").fetchall()
+            after = con.execute(
+                "select table_name, column_name from information_schema.columns order by all"
+            ).fetchall()
 
         assert (applied, after) == ([], before)
 
-    def test_failing_migration_leaves_no_trace(self, fresh_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def test_failing_migration_leaves_no_trace(
+        self, fresh_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
         """A migration that fails half-way is rolled back with its record, and the error names the file."""
         broken_dir = tmp_path / "migrations"
         broken_dir.mkdir()
@@ -42,7 +48,7 @@ class TestMigrations:
         monkeypatch.setattr(database, "MIGRATIONS_DIR", broken_dir)
         con = duckdb.connect(str(fresh_db))
 
-        with pytest.raises(database.WarehouseError, match="0001_half.sql"):
+        with pytest.raises(database.WarehouseError, match=r"0001_half\.sql"):
             database.apply_migrations(con)
         tables = {row[0] for row in con.execute("select table_name from information_schema.tables").fetchall()}
         con.close()
@@ -59,6 +65,8 @@ class TestMigrations:
     def test_views_exist_after_open(self, fresh_db: Path) -> None:
         """Every view file defines a view analysts can query."""
         with database.opened(fresh_db) as con:
-            views = {row[0] for row in con.execute("select view_name from duckdb_views() where not internal").fetchall()}
+            views = {
+                row[0] for row in con.execute("select view_name from duckdb_views() where not internal").fetchall()
+            }
 
         assert {path.stem for path in database.view_files()} <= views

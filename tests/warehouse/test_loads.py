@@ -49,10 +49,24 @@ def mention(article_id: str, person_id: str, start: int) -> dict[str, object]:
 def tables(articles: list[dict[str, object]], mentions: list[dict[str, object]], **extra: object) -> RunTables:
     empty = pl.DataFrame()
     frames = {
-        "sources": pl.DataFrame([{"source_id": "herald", "name": "Herald", "feed_url": "https://example.org/feed",
-                                  "respect_robots": True, "updated_at": NOW}]),
-        "people": empty, "topics": empty, "feed_state": empty, "feed_fetches": empty, "topic_mentions": empty,
-        "alerts": empty, "runs": empty,
+        "sources": pl.DataFrame(
+            [
+                {
+                    "source_id": "herald",
+                    "name": "Herald",
+                    "feed_url": "https://example.org/feed",
+                    "respect_robots": True,
+                    "updated_at": NOW,
+                }
+            ]
+        ),
+        "people": empty,
+        "topics": empty,
+        "feed_state": empty,
+        "feed_fetches": empty,
+        "topic_mentions": empty,
+        "alerts": empty,
+        "runs": empty,
         "articles": pl.DataFrame(articles),
         "mentions": pl.DataFrame(mentions),
     }
@@ -84,16 +98,20 @@ class TestLoadRun:
         bad_mentions = [{"article_id": "a1", "person_id": None, "char_start": 0}]
         run = tables([article("a1", NOW, "s1")], bad_mentions)
 
-        with pytest.raises(Exception, match="(?i)null"):
+        with pytest.raises(Exception, match=r"(?i)null"):
             load_run(con, run)
 
         assert count(con, "articles") == 0
 
     def test_replaced_articles_lose_their_old_mentions(self, con) -> None:  # type: ignore[no-untyped-def]
         """A revised article's mentions are replaced, not added to the old ones."""
-        load_run(con, tables([article("a1", NOW, "s1")], [mention("a1", "keir-starmer", 0), mention("a1", "elon-musk", 27)]))
+        load_run(
+            con, tables([article("a1", NOW, "s1")], [mention("a1", "keir-starmer", 0), mention("a1", "elon-musk", 27)])
+        )
 
-        load_run(con, tables([article("a1", NOW, "s1")], [mention("a1", "keir-starmer", 4)], replaced_article_ids=("a1",)))
+        load_run(
+            con, tables([article("a1", NOW, "s1")], [mention("a1", "keir-starmer", 4)], replaced_article_ids=("a1",))
+        )
 
         rows = con.execute("select person_id, char_start from mentions").fetchall()
         assert rows == [("keir-starmer", 4)]
@@ -107,8 +125,12 @@ class TestTrendViews:
             con,
             tables(
                 [article("a1", day, "s1"), article("a2", day, "s1"), article("a3", NOW, "s3")],
-                [mention("a1", "keir-starmer", 0), mention("a1", "keir-starmer", 10), mention("a2", "keir-starmer", 0),
-                 mention("a3", "keir-starmer", 0)],
+                [
+                    mention("a1", "keir-starmer", 0),
+                    mention("a1", "keir-starmer", 10),
+                    mention("a2", "keir-starmer", 0),
+                    mention("a3", "keir-starmer", 0),
+                ],
             ),
         )
 

@@ -1,0 +1,1 @@
+update alerts set status = 'suppressed' where alert_id = $alert_id
