@@ -125,7 +125,7 @@ def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) ->
 
 
 class UrlGuard:
-    """Refuses non-http(s) URLs and names resolving to non-public addresses, unless the operator named them."""
+    """Refuses non-http(s) URLs and names resolving to non-public addresses, unless named by the operator."""
 
     def __init__(self, allowed_private_hosts: Iterable[str], resolver: Resolver | None = None) -> None:
         self.allowed_private_hosts = frozenset(host.lower().strip("[]") for host in allowed_private_hosts)

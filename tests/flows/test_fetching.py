@@ -77,7 +77,7 @@ class TestFetchFeeds:
         assert (second.outcome, second.entries) == ("unchanged", ())  # type: ignore[attr-defined]
 
     def test_changed_content_behind_stale_validator_is_caught(self) -> None:
-        """A server answering 304 while the feed changed is caught by the audit; its validators are dropped."""
+        """A server answering 304 while the feed changed is caught by the audit; validators dropped."""
         feed = {"body": rss("/a")}
 
         def stale(request: Request) -> Reply:
