@@ -70,6 +70,8 @@ def extract_page(
     expected_language: str = "en",
 ) -> ExtractedPage:
     """Extract the article body and metadata of `html`; never raises, a failure is recorded on the result."""
+    if not html.strip():
+        return _from_summary_only(feed_summary, feed_title, "empty page")
     try:
         document = _run_trafilatura(html, url, fast=True)
         method = "trafilatura"
@@ -80,6 +82,8 @@ def extract_page(
             retry_body = _clean_body(retry.text if retry else "", _title_of(retry, feed_title))
             if _word_count(retry_body) > _word_count(body):
                 document, body, method = retry, retry_body, "fallback"
+    except MemoryError:
+        raise  # the worker pool records it as a memory-limit failure and replaces the process
     except Exception as error:  # a parser crash on one page must not stop the run
         return _failed(f"{type(error).__name__}: {error}", feed_title)
 
@@ -231,6 +235,23 @@ def _guess(quality: str, expected_language: str) -> str | None:
 def _declared_language(html: str) -> str | None:
     match = re.search(r"<html[^>]*\slang=[\"']?([A-Za-z-]+)", html[:5000], re.IGNORECASE)
     return match.group(1).lower() if match else None
+
+
+def _from_summary_only(feed_summary: str, feed_title: str, error: str) -> ExtractedPage:
+    summary = _clean_body(TAG.sub(" ", html_lib.unescape(feed_summary)), feed_title)
+    if not summary:
+        return _failed(error, feed_title)
+    return ExtractedPage(
+        text=summary,
+        title=feed_title or None,
+        author=None,
+        published_at=None,
+        site_name=None,
+        language=None,
+        canonical_url=None,
+        method="feed-summary",
+        quality="too-short",
+    )
 
 
 def _failed(error: str, feed_title: str, document: Any = None) -> ExtractedPage:

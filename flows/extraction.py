@@ -1,0 +1,208 @@
+"""Run page extraction in worker processes with a hard wall-clock limit and a memory cap per page.
+
+trafilatura's own timeout only covers its command line, and one 19 MB page can take it 30 s and 850 MB. Each page
+therefore goes to a worker process: one that overruns its time limit is killed and replaced, one that hits the
+address-space cap fails that page only. Workers use the "spawn" context so this runs from a Prefect task thread and
+on macOS alike. Plain Python, no Prefect: the flow decides when to call it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from multiprocessing.context import SpawnProcess
+from typing import Any
+
+from transforms.records import ExtractedPage
+from transforms.text import extract_page
+
+WORKER_START_TIMEOUT_S = 120.0  # importing trafilatura in a fresh interpreter on a loaded machine
+WORKER_STOP_TIMEOUT_S = 5.0
+
+
+@dataclass(frozen=True)
+class PageToExtract:
+    """One fetched page and what its feed said about it."""
+
+    url: str
+    html: str
+    feed_title: str = ""
+    feed_summary: str = ""
+
+
+def extract_many(
+    pages: Sequence[PageToExtract],
+    *,
+    workers: int = 2,
+    time_limit_s: float = 20.0,
+    memory_limit_mb: int = 1024,
+) -> list[ExtractedPage]:
+    """Extract every page in worker processes; results come back in input order, failures recorded, never raised."""
+    results: list[ExtractedPage | None] = [None] * len(pages)
+    queue: deque[int] = deque()
+    for index, page in enumerate(pages):
+        if page.html.strip():
+            queue.append(index)
+        else:  # nothing to parse: decide in this process (feed summary or failure) without a worker
+            results[index] = _extract_one(page)
+    if queue:
+        with _Pool(min(max(workers, 1), len(queue)), memory_limit_mb) as pool:
+            pool.run(pages, queue, results, time_limit_s)
+    return [result if result is not None else _failed(pages[i], "no result") for i, result in enumerate(results)]
+
+
+@dataclass
+class _Worker:
+    process: SpawnProcess
+    connection: Connection
+    ready: bool = False
+    task: int | None = None
+    deadline: float = 0.0
+    started: float = field(default_factory=time.monotonic)
+
+
+class _Pool:
+    """A handful of worker processes the parent can kill and replace one at a time."""
+
+    def __init__(self, size: int, memory_limit_mb: int) -> None:
+        self.context = multiprocessing.get_context("spawn")
+        self.memory_limit_mb = memory_limit_mb
+        self.workers = [self._start() for _ in range(size)]
+
+    def __enter__(self) -> _Pool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        for worker in self.workers:
+            self._stop(worker)
+
+    def run(
+        self,
+        pages: Sequence[PageToExtract],
+        queue: deque[int],
+        results: list[ExtractedPage | None],
+        time_limit_s: float,
+    ) -> None:
+        while queue or any(worker.task is not None for worker in self.workers):
+            for worker in self.workers:
+                if worker.ready and worker.task is None and queue:
+                    index = queue.popleft()
+                    worker.connection.send((index, pages[index]))
+                    worker.task, worker.deadline = index, time.monotonic() + time_limit_s
+            ready = wait([w.connection for w in self.workers], timeout=self._next_timeout())
+            for worker in list(self.workers):
+                if worker.connection in ready:
+                    self._receive(worker, pages, results)
+            self._enforce_deadlines(pages, results, time_limit_s)
+
+    def _next_timeout(self) -> float:
+        now = time.monotonic()
+        deadlines = [w.deadline for w in self.workers if w.task is not None]
+        deadlines += [w.started + WORKER_START_TIMEOUT_S for w in self.workers if not w.ready]
+        return max(0.0, min(deadlines) - now) if deadlines else 0.1
+
+    def _receive(self, worker: _Worker, pages: Sequence[PageToExtract], results: list[ExtractedPage | None]) -> None:
+        try:
+            kind, payload = worker.connection.recv()
+        except (EOFError, OSError):  # the worker died: killed by the kernel, or a crash inside libxml2
+            worker.process.join(WORKER_STOP_TIMEOUT_S)
+            if worker.task is not None:
+                code = worker.process.exitcode
+                results[worker.task] = _failed(
+                    pages[worker.task], f"memory limit or crash: worker exited with code {code}"
+                )
+            self._replace(worker)
+            return
+        if kind == "ready":
+            worker.ready = True
+        elif worker.task is not None:
+            results[worker.task] = payload
+            worker.task = None
+            if kind == "recycle":  # a MemoryError leaves the interpreter in doubt: start afresh
+                self._replace(worker)
+
+    def _enforce_deadlines(
+        self, pages: Sequence[PageToExtract], results: list[ExtractedPage | None], time_limit_s: float
+    ) -> None:
+        now = time.monotonic()
+        for worker in list(self.workers):
+            if worker.task is not None and now >= worker.deadline:
+                results[worker.task] = _failed(pages[worker.task], f"timeout after {time_limit_s:g}s")
+                self._replace(worker)
+            elif not worker.ready and now >= worker.started + WORKER_START_TIMEOUT_S:
+                raise RuntimeError(f"extraction worker did not start within {WORKER_START_TIMEOUT_S:g}s")
+
+    def _start(self) -> _Worker:
+        parent_end, child_end = self.context.Pipe()
+        process = self.context.Process(target=_worker_main, args=(child_end, self.memory_limit_mb), daemon=True)
+        process.start()
+        child_end.close()
+        return _Worker(process=process, connection=parent_end)
+
+    def _replace(self, worker: _Worker) -> None:
+        self._stop(worker, kill=True)
+        self.workers[self.workers.index(worker)] = self._start()
+
+    def _stop(self, worker: _Worker, *, kill: bool = False) -> None:
+        if not kill and worker.process.is_alive():
+            try:
+                worker.connection.send(None)
+            except OSError:
+                pass
+            worker.process.join(WORKER_STOP_TIMEOUT_S)
+        if worker.process.is_alive():
+            worker.process.kill()
+            worker.process.join(WORKER_STOP_TIMEOUT_S)
+        worker.connection.close()
+
+
+def _worker_main(connection: Connection, memory_limit_mb: int) -> None:
+    """Worker loop: cap the address space, announce readiness, extract pages until told to stop."""
+    _limit_memory(memory_limit_mb)
+    connection.send(("ready", None))
+    while True:
+        try:
+            message: Any = connection.recv()
+        except EOFError:
+            return
+        if message is None:
+            return
+        _index, page = message
+        try:
+            connection.send(("result", _extract_one(page)))
+        except MemoryError:
+            connection.send(("recycle", _failed(page, f"memory limit of {memory_limit_mb} MB exceeded")))
+
+
+def _extract_one(page: PageToExtract) -> ExtractedPage:
+    return extract_page(page.html, url=page.url, feed_summary=page.feed_summary, feed_title=page.feed_title)
+
+
+def _limit_memory(memory_limit_mb: int) -> None:
+    """RLIMIT_AS caps the worker's address space on Linux; macOS ignores it, the time limit still applies."""
+    try:
+        import resource
+
+        limit = memory_limit_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    except (ImportError, ValueError, OSError):
+        pass
+
+
+def _failed(page: PageToExtract, error: str) -> ExtractedPage:
+    return ExtractedPage(
+        text="",
+        title=page.feed_title or None,
+        author=None,
+        published_at=None,
+        site_name=None,
+        language=None,
+        canonical_url=None,
+        method="failed",
+        quality="failed",
+        error=error,
+    )
