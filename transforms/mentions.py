@@ -30,8 +30,13 @@ SURNAME_LEAD_WORDS = frozenset(
         "the", "then", "though", "to", "under", "unlike", "until", "versus", "was", "what", "when", "where",
         "whether", "while", "who", "why", "with", "without", "yesterday", "today", "tonight", "asked",
         "told", "warned", "added", "minister", "secretary", "leader", "chancellor", "mp", "labour", "tory",
-        "tories", "conservative", "reform", "billionaire", "activist",
+        "tories", "conservative", "reform", "billionaire", "activist", "later", "earlier", "instead", "still",
+        "yet", "again",
     }
+)  # fmt: skip
+DAYS_AND_MONTHS = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+     "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
 )  # fmt: skip
 PREFIXES = frozenset({"anti", "pro", "non", "ex", "post", "pre", "neo"})  # "anti-Musk" is still Musk
 NAME_SUFFIXES = frozenset({"jr", "junior", "snr", "sr", "jnr"})  # "Donald Trump Jr" is someone else
@@ -65,7 +70,7 @@ def fold(text: str) -> str:
 
 
 def word_shape(word: str) -> str:
-    """Shape "upper" (PM), "title" (Starmer), "lower" (premier) or "other" for the case rule of a seed word."""
+    """Case shape of a seed word: "upper" (PM), "title" (Starmer), "lower" (premier) or "other"."""
     letters = [char for char in word if char.isalpha()]
     if not letters:
         return "other"
@@ -84,9 +89,7 @@ def compile_pattern(form: NameForm, *, lower_any: bool = False) -> CasePattern:
     Lower-case seed words must stay lower case ("the premier", not "the Premier League") except the first
     word, which may open a sentence ("The premier"); lower_any relaxes that for topic terms.
     """
-    words = tuple(
-        (match.start(), match.end(), word_shape(match.group())) for match in _WORD.finditer(form.text)
-    )
+    words = tuple((match.start(), match.end(), word_shape(match.group())) for match in _WORD.finditer(form.text))
     return CasePattern(form, words, lower_any)
 
 
@@ -112,8 +115,10 @@ def case_matches(text: str, start: int, pattern: CasePattern) -> bool:
 
 def previous_word(text: str, start: int) -> str | None:
     """The word separated from start by exactly one space, or None after punctuation or a line start."""
-    if start < 2 or text[start - 1] not in _SPACES or text[start - 2] in _SPACES:
+    if start < 2 or text[start - 1] not in _SPACES:
         return None
+    if not (text[start - 2].isalnum() or text[start - 2] in _APOSTROPHES):
+        return None  # punctuation first: "Essex. Farage" starts a new sentence or clause
     begin = start - 1
     while begin > 0 and (text[begin - 1].isalnum() or text[begin - 1] in _APOSTROPHES + "-."):
         begin -= 1
@@ -198,7 +203,10 @@ class MentionDetector:
         sentences = split_sentences(text)
         starts = [start for start, _ in sentences]
         headline_end = text.find("\n")
-        candidates = sorted(self._candidates(text, day), key=lambda item: (item.start, item.start - item.end))
+        relaxed_end = headline_end if headline_end > 0 and is_title_case(text[:headline_end]) else 0
+        candidates = sorted(
+            self._candidates(text, day, relaxed_end), key=lambda item: (item.start, item.start - item.end)
+        )
         chosen: list[_Candidate] = []
         last_end = -1
         for candidate in candidates:
@@ -231,7 +239,7 @@ class MentionDetector:
             )
         return mentions
 
-    def _candidates(self, text: str, day: date | None) -> Iterator[_Candidate]:
+    def _candidates(self, text: str, day: date | None, relaxed_end: int) -> Iterator[_Candidate]:
         """Automaton hits that pass the context-free checks: boundaries, case, neighbours, role dates."""
         for end_index, (length, patterns) in self._automaton.iter(fold(text)):
             end = end_index + 1
@@ -241,16 +249,19 @@ class MentionDetector:
             for pattern in patterns:
                 if not case_matches(text, start, pattern):
                     continue
-                person_id = self._owner(pattern.form, text, start, end, day)
+                person_id = self._owner(pattern.form, text, start, end, day, start < relaxed_end)
                 if person_id is not None:
                     yield _Candidate(start, end, person_id, pattern.form.kind)
                     break
 
-    def _owner(self, form: NameForm, text: str, start: int, end: int, day: date | None) -> str | None:
-        """The person a hit refers to, or None when its neighbours show it is someone or something else."""
+    def _owner(self, form: NameForm, text: str, start: int, end: int, day: date | None, title_case: bool) -> str | None:
+        """The person a hit refers to, or None when its neighbours show it is someone or something else.
+
+        In ALL CAPS or Title Case Headlines capitals say nothing about names, so neighbour checks are skipped.
+        """
         kind = form.kind
         following = next_word(text, end)
-        shouting = text[start:end].isupper() and len(text[start:end]) > 1
+        shouting = title_case or (text[start:end].isupper() and len(text[start:end]) > 1)
         if kind in ("full", "alias"):
             if following is not None and following.rstrip(".").lower() in NAME_SUFFIXES:
                 return None
@@ -258,21 +269,26 @@ class MentionDetector:
             preceding = previous_word(text, start)
             if not shouting and preceding is not None and preceding[0].isupper():
                 possessive = preceding.endswith(("'s", "’s"))
-                if not possessive and preceding.lower() not in SURNAME_LEAD_WORDS:
+                lead = preceding.lower() in SURNAME_LEAD_WORDS or preceding.lower() in DAYS_AND_MONTHS
+                if not possessive and not lead:
                     return None
             if not shouting and following is not None and is_titled(following):
                 return None
-        elif (
-            (kind in ("descriptor", "role") or form.first_name_only)
-            and following is not None
-            and not shouting
-        ):
-            if is_titled(following) or following == "of":
+        elif kind in ("descriptor", "role") or form.first_name_only:
+            # "the Health Secretary Wes Streeting" is one full-name mention; "the premier of Ontario" is not
+            runs_on = following is not None and (is_titled(following) or following == "of")
+            if runs_on and not shouting:
                 return None
         if kind == "role":
             role = self._roles[form.owner_id]
             return None if day is None else role.holder_on(day)
         return form.owner_id
+
+
+def is_title_case(line: str) -> bool:
+    """Whether most longer words of a line are capitalised: "Musk Attacks Starmer Over Grooming Gangs"."""
+    words = [word for word in line.split() if len(word) > 3 and word[0].isalpha()]
+    return len(words) >= 3 and sum(word[0].isupper() for word in words) >= 0.8 * len(words)
 
 
 def _introductions(chosen: list[_Candidate]) -> dict[str, int]:

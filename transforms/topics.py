@@ -65,7 +65,7 @@ class TopicDetector:
             self._automaton.make_automaton()
 
     def detect(self, text: str) -> list[TopicMention]:
-        """Every topic mention in text, in order; overlapping hits of one topic keep the longest phrase."""
+        """Every topic mention in text, in order; of overlapping hits only the longest phrase counts."""
         if not text or self._automaton.kind != ahocorasick.AHOCORASICK:
             return []
         sentences = split_sentences(text)
@@ -79,13 +79,14 @@ class TopicDetector:
             for term in terms:
                 if self._accepts(term, text, start, end):
                     hits.append((start, end, start + term.focus_start, start + term.focus_end, term.topic_id))
-        hits.sort(key=lambda hit: (hit[4], hit[0], hit[0] - hit[1]))
+        # Longest phrase wins across topics: "Independent Inquiry into Child Sexual Abuse" is one inquiry hit.
+        hits.sort(key=lambda hit: (hit[0], hit[0] - hit[1]))
         kept: dict[tuple[str, int, int], None] = {}
-        last_end: dict[str, int] = {}
+        last_end = -1
         for start, end, focus_start, focus_end, topic_id in hits:
-            if start >= last_end.get(topic_id, -1):
+            if start >= last_end:
                 kept[(topic_id, focus_start, focus_end)] = None
-                last_end[topic_id] = end
+                last_end = end
         mentions: list[TopicMention] = []
         for topic_id, start, end in sorted(kept, key=lambda key: (key[1], key[0])):
             index = bisect_right(starts, start) - 1
