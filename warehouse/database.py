@@ -2,30 +2,47 @@
 
 from __future__ import annotations
 
+import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
+from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
 VIEWS_DIR = PACKAGE_DIR / "sql"
 QUERIES_DIR = PACKAGE_DIR / "queries"
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+WAL_REPLAY_FAILURE = "failure while replaying wal"
+LOGGER = logging.getLogger("presswatch.warehouse")
+
+Notice = Callable[[str], None]
 
 
 class WarehouseError(RuntimeError):
     """The warehouse file cannot be used; the message says why in one line."""
 
 
+class WarehouseLocked(WarehouseError):
+    """Another process holds the file (a writer, or any open session when we want to write)."""
+
+
 @cache
 def read_sql(name: str) -> str:
     """Return the text of `warehouse/queries/<name>.sql`; queries live in files, not in Python strings."""
     return (QUERIES_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, parameters: object = None) -> object:
+    """The first cell of a query's result (None when no rows); fetches every row so the result is finished."""
+    rows = con.execute(sql, parameters).fetchall() if parameters is not None else con.execute(sql).fetchall()
+    return rows[0][0] if rows else None
 
 
 def migration_files() -> list[tuple[int, Path]]:
@@ -56,7 +73,9 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
         con.execute("begin transaction")
         try:
             con.execute(path.read_text(encoding="utf-8"))
-            con.execute("insert into schema_migrations values (?, ?, ?)", [version, path.stem, datetime.now(UTC)])
+            con.execute(
+                "insert into schema_migrations values (?, ?, ?)", [version, path.stem, datetime.now(UTC)]
+            )
             con.execute("commit")
         except duckdb.Error as error:
             con.execute("rollback")
@@ -66,31 +85,89 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def view_files() -> list[Path]:
-    """View definitions, one file per view, applied in name order (a view may build on an earlier one)."""
-    return sorted(VIEWS_DIR.glob("*.sql"))
+    """View definitions, one file per view (file stem == view name), in an order where dependencies come first."""
+    paths = sorted(VIEWS_DIR.glob("*.sql"))
+    by_name = {path.stem: path for path in paths}
+    graph: dict[str, set[str]] = {}
+    for path in paths:
+        text = strip_comments(path.read_text(encoding="utf-8"))
+        graph[path.stem] = {
+            other for other in by_name if other != path.stem and re.search(rf"\b{re.escape(other)}\b", text)
+        }
+    try:
+        order = list(TopologicalSorter(graph).static_order())
+    except CycleError as error:
+        raise WarehouseError(f"view files depend on each other in a cycle: {error.args[1]}") from error
+    return [by_name[name] for name in order]
+
+
+def strip_comments(sql: str) -> str:
+    """SQL without `--` comments, so a view that only mentions another in prose does not depend on it."""
+    return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
 
 
 def apply_views(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create every view; views hold no data, so replacing them on each run is safe."""
+    """(Re)create every view in one transaction; views hold no data, so replacing them on each run is safe."""
     con.execute("begin transaction")
     for path in view_files():
-        con.execute(path.read_text(encoding="utf-8"))
+        try:
+            con.execute(path.read_text(encoding="utf-8"))
+        except duckdb.Error as error:
+            con.execute("rollback")
+            raise WarehouseError(f"view {path.name} failed: {error}") from error
     con.execute("commit")
 
 
-def connect(path: Path, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
-    """Open the warehouse file; a writer gets the schema and views brought up to date."""
+def connect(path: Path, *, read_only: bool = False, notice: Notice | None = None) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse file; a writer gets the schema and views brought up to date.
+
+    A write-ahead log DuckDB cannot replay is moved aside (named in the notice) so hourly runs do not crash-loop.
+    """
     if read_only and not path.exists():
         raise WarehouseError(f"no warehouse at {path}: run `presswatch run` first")
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
-    except duckdb.IOException as error:
-        raise WarehouseError(describe_open_error(path, error)) from error
+        con = open_file(path, read_only=read_only)
+    except duckdb.Error as error:
+        if read_only or WAL_REPLAY_FAILURE not in str(error).lower():
+            raise
+        moved = quarantine_wal(path)
+        (notice or LOGGER.warning)(
+            f"the write-ahead log of {path} could not be replayed ({first_line(error)}); "
+            f"moved it to {moved} and opened the file without it: changes since the last checkpoint are in that file"
+        )
+        con = open_file(path, read_only=read_only)
     if not read_only:
         apply_migrations(con)
         apply_views(con)
     return con
+
+
+def open_file(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+    """duckdb.connect with lock errors turned into WarehouseLocked and other I/O errors into one sentence."""
+    try:
+        return duckdb.connect(str(path), read_only=read_only)
+    except duckdb.IOException as error:
+        if "lock" in str(error).lower():
+            raise WarehouseLocked(describe_open_error(path, error)) from error
+        raise WarehouseError(describe_open_error(path, error)) from error
+
+
+def wal_path(path: Path) -> Path:
+    return path.with_name(path.name + ".wal")
+
+
+def quarantine_wal(path: Path) -> Path:
+    """Move the unreadable WAL aside under a name that says what it is and when it was set aside."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.wal.unreplayable-{stamp}")
+    wal_path(path).rename(target)
+    return target
+
+
+def first_line(error: BaseException) -> str:
+    text = str(error).strip()
+    return text.splitlines()[0] if text else type(error).__name__
 
 
 @contextmanager
@@ -103,9 +180,24 @@ def opened(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyCo
         con.close()
 
 
+@contextmanager
+def open_read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The analysts' way in (`presswatch sql`): read-only, released as soon as the block ends."""
+    with opened(path, read_only=True) as con:
+        yield con
+
+
 def describe_open_error(path: Path, error: Exception) -> str:
     """Turn DuckDB's open errors into a sentence a newcomer can act on."""
     text = str(error)
     if "lock" in text.lower():
         return f"{path} is in use by another process (a running presswatch or an open DuckDB session)"
     return f"cannot open {path}: {text.splitlines()[0]}"
+
+
+def query_frame(
+    con: duckdb.DuckDBPyConnection, name: str, parameters: dict[str, object] | None = None
+) -> pl.DataFrame:
+    """Run the named query file and return all its rows as a polars frame (through Arrow, fully fetched)."""
+    result = con.execute(read_sql(name), parameters or {})
+    return pl.from_arrow(result.to_arrow_table())  # type: ignore[return-value]

@@ -1,15 +1,28 @@
-"""Bulk loads of one run's tidy tables: polars frames handed to DuckDB as Arrow, upserted on natural keys."""
+"""Bulk loads of one run's tidy tables: polars frames handed to DuckDB as Arrow, upserted on natural keys.
+
+`load_or_spool` is what a run calls: it merges runs spooled earlier, loads this one, checkpoints, and when the file
+stays locked it spools the run to Parquet instead, so a run is never lost to an analyst's open session.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field, fields, replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
 
 import duckdb
 import polars as pl
 
+from warehouse import database, spool
 from warehouse.database import read_sql
+from warehouse.retention import apply_retention
+from warehouse.snapshot import copy_checkpointed
 
-# Tables whose rows replace earlier rows with the same key; order matters only for readability.
+# Tables whose rows replace earlier rows with the same key, in load order.
 UPSERT_TABLES = (
     "sources",
     "people",
@@ -22,6 +35,8 @@ UPSERT_TABLES = (
     "alerts",
     "runs",
 )
+
+LoadMethod = Literal["direct", "spooled", "merged+direct"]
 
 
 @dataclass(frozen=True)
@@ -44,29 +59,177 @@ class RunTables:
     def frames(self) -> dict[str, pl.DataFrame]:
         return {field.name: getattr(self, field.name) for field in fields(self) if field.name in UPSERT_TABLES}
 
+    def run_id(self) -> str | None:
+        """The run these tables belong to, when the runs frame says."""
+        if self.runs.is_empty() or "run_id" not in self.runs.columns:
+            return None
+        return str(self.runs["run_id"][0])
+
+    def with_load_method(self, method: str, merged_spools: int) -> RunTables:
+        """The same tables with the run's record saying how it reached the warehouse."""
+        if self.runs.is_empty():
+            return self
+        runs = self.runs.with_columns(
+            pl.lit(method, dtype=pl.String).alias("load_method"),
+            pl.lit(merged_spools, dtype=pl.Int32).alias("merged_spools"),
+        )
+        return replace(self, runs=runs)
+
+    @classmethod
+    def from_frames(cls, frames: dict[str, pl.DataFrame], replaced_article_ids: tuple[str, ...] = ()) -> RunTables:
+        """Tables from a name -> frame mapping; a table not given is empty."""
+        present = {name: frames.get(name, pl.DataFrame()) for name in UPSERT_TABLES}
+        return cls(**present, replaced_article_ids=replaced_article_ids)
+
+
+@dataclass(frozen=True)
+class LoadOutcome:
+    """How a run reached the warehouse: loaded now, spooled for later, or loaded after merging earlier spools."""
+
+    method: LoadMethod
+    counts: dict[str, int]
+    spooled_path: Path | None = None
+    merged_spools: int = 0
+    message: str = ""
+    notices: tuple[str, ...] = field(default=())
+
+
+def primary_key(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    columns = database.scalar(
+        con,
+        "select constraint_column_names from duckdb_constraints() "
+        "where table_name = ? and constraint_type = 'PRIMARY KEY'",
+        [table],
+    )
+    return [str(column) for column in columns] if isinstance(columns, list) else []
+
+
+def upsert_tables(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str, int]:
+    """Upsert every table inside the caller's transaction; return the rows handed over per table."""
+    counts: dict[str, int] = {}
+    if tables.replaced_article_ids:
+        ids = pl.DataFrame({"article_id": list(tables.replaced_article_ids)}, schema={"article_id": pl.String})
+        con.register("replaced_articles", ids.to_arrow())
+        con.execute(read_sql("delete_replaced_mentions"))
+        con.execute(read_sql("delete_replaced_topic_mentions"))
+        con.unregister("replaced_articles")
+    for table, frame in tables.frames().items():
+        if frame.is_empty():
+            counts[table] = 0
+            continue
+        key = primary_key(con, table)
+        if key and set(key) <= set(frame.columns):
+            # One statement cannot replace the same row twice: the last copy of a key in a run wins.
+            frame = frame.unique(subset=key, keep="last", maintain_order=True)
+        view_name = f"incoming_{table}"
+        # On failure the registration is left for the connection's end: an aborted transaction refuses it.
+        con.register(view_name, frame.to_arrow())
+        con.execute(f"insert or replace into {table} by name select * from {view_name}")
+        con.unregister(view_name)
+        counts[table] = frame.height
+    return counts
+
 
 def load_run(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str, int]:
     """Upsert every table in one explicit transaction, so a failure leaves no half-loaded run; return row counts."""
-    counts: dict[str, int] = {}
     con.execute("begin transaction")
     try:
-        if tables.replaced_article_ids:
-            ids = pl.DataFrame({"article_id": list(tables.replaced_article_ids)}).to_arrow()
-            con.register("replaced_articles", ids)
-            con.execute(read_sql("delete_replaced_mentions"))
-            con.execute(read_sql("delete_replaced_topic_mentions"))
-            con.unregister("replaced_articles")
-        for table, frame in tables.frames().items():
-            if frame.is_empty():
-                counts[table] = 0
-                continue
-            view_name = f"incoming_{table}"
-            con.register(view_name, frame.to_arrow())
-            con.execute(f"insert or replace into {table} by name select * from {view_name}")
-            con.unregister(view_name)
-            counts[table] = frame.height
+        counts = upsert_tables(con, tables)
         con.execute("commit")
     except BaseException:
         con.execute("rollback")
         raise
     return counts
+
+
+def merge_pending_spools(
+    con: duckdb.DuckDBPyConnection, spool_dir: Path, *, notice: Callable[[str], None] | None = None
+) -> int:
+    """Merge every complete spool, oldest first, each in its own transaction; delete it only after the commit.
+
+    A spool whose merge was committed but not yet deleted (a crash in between) is recognised and just deleted.
+    A spool that cannot be merged is renamed `failed-...` and named in the notice, so it does not block every run.
+    """
+    spool.remove_stale_incomplete(spool_dir)
+    merged = 0
+    for path in spool.pending_spools(spool_dir):
+        try:
+            spooled = spool.read_spool(path)
+        except (OSError, ValueError, KeyError, pl.exceptions.PolarsError) as error:
+            moved = spool.set_aside(path)
+            (notice or database.LOGGER.warning)(f"spool {path} is unreadable ({error}); moved to {moved}")
+            continue
+        if not already_merged(con, spooled.spool_id):
+            tables = RunTables.from_frames(spooled.frames, spooled.replaced_article_ids)
+            con.execute("begin transaction")
+            try:
+                upsert_tables(con, tables)
+                con.execute(
+                    "insert into spool_merges values (?, ?, ?, ?, ?)",
+                    [spooled.spool_id, spooled.run_id, spooled.spooled_at, datetime.now(UTC), spooled.rows()],
+                )
+                con.execute("commit")
+            except duckdb.Error as error:
+                con.execute("rollback")
+                moved = spool.set_aside(path)
+                (notice or database.LOGGER.warning)(
+                    f"spool {path} could not be merged ({database.first_line(error)}); moved to {moved}"
+                )
+                continue
+            merged += 1
+        shutil.rmtree(path)
+    return merged
+
+
+def already_merged(con: duckdb.DuckDBPyConnection, spool_id: str) -> bool:
+    return bool(database.scalar(con, "select count(*) from spool_merges where spool_id = ?", [spool_id]))
+
+
+def load_or_spool(
+    db: Path,
+    tables: RunTables,
+    *,
+    spool_dir: Path,
+    attempts: int = 5,
+    backoff_s: float = 0.5,
+    keep_text_days: int | None = None,
+    snapshot: Path | None = None,
+) -> LoadOutcome:
+    """Load the run, retrying with doubling waits while another process holds the file; else spool it durably.
+
+    On success, earlier spools are merged first (oldest first), retention is applied when `keep_text_days` is
+    set, the file is checkpointed and, when `snapshot` is given, a read-only copy for analysts is published.
+    """
+    notices: list[str] = []
+    last_error = ""
+    for attempt in range(max(attempts, 1)):
+        if attempt:
+            time.sleep(backoff_s * 2 ** (attempt - 1))
+        try:
+            con = database.connect(db, notice=notices.append)
+        except database.WarehouseLocked as error:
+            last_error = str(error)
+            continue
+        try:
+            merged = merge_pending_spools(con, spool_dir, notice=notices.append)
+            method: LoadMethod = "merged+direct" if merged else "direct"
+            counts = load_run(con, tables.with_load_method(method, merged))
+            if keep_text_days is not None:
+                apply_retention(con, keep_text_days)
+            con.execute("checkpoint")
+            if snapshot is not None:
+                copy_checkpointed(con, db, snapshot)
+        finally:
+            con.close()
+        message = f"loaded into {db}" + (f" after merging {merged} spooled run(s)" if merged else "")
+        return LoadOutcome(method, counts, None, merged, message, tuple(notices))
+    spooled = tables.with_load_method("spooled", 0)
+    path = spool.write_spool(
+        spool_dir, spooled.frames(), run_id=tables.run_id(), replaced_article_ids=tables.replaced_article_ids
+    )
+    counts = {name: frame.height for name, frame in spooled.frames().items()}
+    message = (
+        f"{last_error}; after {attempts} attempt(s) the run was spooled to {path} "
+        "and will be merged by the next run that gets the file"
+    )
+    return LoadOutcome("spooled", counts, path, 0, message, tuple(notices))
