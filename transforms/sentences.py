@@ -22,6 +22,7 @@ ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(r"""([.!?…]+)(["'”’)\]]*)[ \t\u00a0]+(?=["'“‘(\[]*[A-Z0-9\u00c0-\u00de])""")
 _LINE = re.compile(r"[^\n]+")
 _WORD_BEFORE_DOT = re.compile(r"([A-Za-z.]+)$")
+_NEXT_INITIAL = re.compile(r"[ \t\u00a0]+[A-Z]\.")
 _DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]?$")
 
 
@@ -31,11 +32,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     for line in _LINE.finditer(text):
         start = line.start()
         for boundary in _BOUNDARY.finditer(text, line.start(), line.end()):
-            if (
-                boundary.group(1) == "."
-                and not boundary.group(2)
-                and _is_abbreviation(text, boundary.start())
-            ):
+            if boundary.group(1) == "." and not boundary.group(2) and _is_abbreviation(text, boundary.start()):
                 continue
             _append_trimmed(text, start, boundary.end(2), spans)
             start = boundary.end()
@@ -50,7 +47,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         return False
     token = word.group(1)
     if len(token) == 1 and token.isupper():
-        return _is_initial(text, word.start())
+        return _NEXT_INITIAL.match(text, dot + 1) is not None or _is_initial(text, word.start())
     if _DOTTED_ACRONYM.fullmatch(token + "."):
         return True  # "U.S." or "e.g."
     return token.lower() in ABBREVIATIONS

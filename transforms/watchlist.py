@@ -2,7 +2,8 @@
 
 Seeds hold only what a person types once (name, honorifics that apply, aliases, role dates); every
 searchable form (honorific variants, "Sir Keir", misspellings' honorific forms) is generated here, so the
-detector and the docs agree on one list. Possessives need no variants: the detector treats an apostrophe as a word boundary.
+detector and the docs agree on one list. Possessives need no variants: the detector treats an apostrophe
+as a word boundary.
 """
 
 from __future__ import annotations
@@ -215,9 +216,7 @@ def parse_watchlist(files: Mapping[str, str], *, directory: str = "seeds") -> Wa
     person_ids = {person.person_id for person in people}
     roles = _parse_roles(
         _rows(files, "roles.csv", ROLE_COLUMNS, ROLE_COLUMNS, directory),
-        _rows(
-            files, "role_holders.csv", ROLE_HOLDER_COLUMNS, ("role_id", "person_id", "valid_from"), directory
-        ),
+        _rows(files, "role_holders.csv", ROLE_HOLDER_COLUMNS, ("role_id", "person_id", "valid_from"), directory),
         person_ids,
         directory,
     )
@@ -346,13 +345,9 @@ def _parse_roles(
         holder = RoleHolder(person_id, valid_from, valid_to)
         for other in holders[role_id]:
             if _overlaps(holder, other):
-                raise SeedError(
-                    holders_path, number, f"{person_id} overlaps {other.person_id} as holder of {role_id}"
-                )
+                raise SeedError(holders_path, number, f"{person_id} overlaps {other.person_id} as holder of {role_id}")
         holders[role_id].append(holder)
-    return tuple(
-        Role(role_id, name, forms, tuple(holders[role_id])) for role_id, (name, forms) in definitions.items()
-    )
+    return tuple(Role(role_id, name, forms, tuple(holders[role_id])) for role_id, (name, forms) in definitions.items())
 
 
 def _overlaps(first: RoleHolder, second: RoleHolder) -> bool:

@@ -1,0 +1,147 @@
+"""Tests for parsing and validating the watchlist seeds and generating name forms."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from transforms.watchlist import WATCHLIST_FILES, SeedError, parse_watchlist, pluralise
+
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+PEOPLE = """person_id,name,honorifics,aliases,misspellings,descriptors
+keir-starmer,Keir Starmer,Sir;Mr,,Kier Starmer,
+jess-phillips,Jess Phillips,Ms,,Jess Philips,
+tommy-robinson,Tommy Robinson,Mr,Stephen Yaxley-Lennon,,
+rishi-sunak,Rishi Sunak,Mr,,,
+"""
+ROLES = "role_id,name,forms\nuk-prime-minister,Prime Minister,the Prime Minister;the PM\n"
+HOLDERS = """role_id,person_id,valid_from,valid_to
+uk-prime-minister,rishi-sunak,2022-10-25,2024-07-05
+uk-prime-minister,keir-starmer,2024-07-05,
+"""
+TOPICS = "topic_id,name,terms,co_terms\nnational-inquiry,Inquiry,national inquiry;IICSA;=far right,\n"
+
+
+def seed_files(**replacements: str) -> dict[str, str]:
+    """A small valid set of seed texts, with some files replaced (keys use _ for the dot: people_csv)."""
+    files = {"people.csv": PEOPLE, "roles.csv": ROLES, "role_holders.csv": HOLDERS, "topics.csv": TOPICS}
+    files.update({name.replace("_csv", ".csv"): text for name, text in replacements.items()})
+    return files
+
+
+class TestParseWatchlist:
+    def test_project_seeds_parse(self) -> None:
+        """The seeds shipped in the repository are valid and track the default people and topics."""
+        watchlist = parse_watchlist({name: (SEEDS / name).read_text(encoding="utf-8") for name in WATCHLIST_FILES})
+
+        people = {person.person_id for person in watchlist.people}
+        assert {"keir-starmer", "elon-musk", "jess-phillips", "alexis-jay"} <= people
+        assert {topic.topic_id for topic in watchlist.topics} >= {"grooming-gangs", "social-media", "nhs"}
+
+    def test_role_resolves_by_date_with_handover_to_the_new_holder(self) -> None:
+        """A role names the holder on a date; the handover day belongs to the incoming holder."""
+        role = parse_watchlist(seed_files()).roles[0]
+
+        holders = [role.holder_on(date(2023, 5, 1)), role.holder_on(date(2024, 7, 5)), role.holder_on(date(2020, 1, 1))]
+
+        assert holders == ["rishi-sunak", "keir-starmer", None]
+
+    @pytest.mark.parametrize(
+        ("replacement", "message"),
+        [
+            ({"people_csv": PEOPLE.replace("aliases", "nicknames")},
+             "seeds/people.csv: unknown column 'nicknames' (expected some of person_id, name, first_name, surname, "
+             "honorifics, aliases, misspellings, descriptors, negative_terms, wikidata_id)"),
+            ({"roles_csv": "role_id,name\nx,y\n"}, "seeds/roles.csv: missing column 'forms'"),
+            ({"people_csv": PEOPLE + "jess-phillips,Someone Else,,,,\n"},
+             "seeds/people.csv row 5: duplicate person_id 'jess-phillips'"),
+            ({"people_csv": PEOPLE + "Bad Id,Someone Else,,,,\n"},
+             "seeds/people.csv row 5: person_id 'Bad Id' must be lower-case words joined by hyphens"),
+            ({"people_csv": PEOPLE + "a-b,A B,Mr,,,the boss;;the chief\n"},
+             "seeds/people.csv row 5: empty form in descriptors"),
+            ({"people_csv": PEOPLE + "a-b,A B,Sire,,,\n"}, "seeds/people.csv row 5: unknown honorific 'Sire' "
+             "(known: Baroness, Dame, Dr, Lady, Lord, Miss, Mr, Mrs, Ms, Mx, President, Prof, Professor, Rev, Sir)"),
+            ({"people_csv": PEOPLE + "a-b,,,,,\n"}, "seeds/people.csv row 5: name is empty"),
+            ({"role_holders_csv": HOLDERS.replace("2022-10-25", "25/10/2022")},
+             "seeds/role_holders.csv row 1: valid_from '25/10/2022' is not a date like 2024-07-05"),
+            ({"role_holders_csv": HOLDERS.replace("2024-07-05,\n", "2024-07-01,\n")},
+             "seeds/role_holders.csv row 2: keir-starmer overlaps rishi-sunak as holder of uk-prime-minister"),
+            ({"role_holders_csv": HOLDERS + "uk-prime-minister,nobody-known,2030-01-01,\n"},
+             "seeds/role_holders.csv row 3: person_id 'nobody-known' is not in people.csv"),
+            ({"role_holders_csv": HOLDERS.replace("2024-07-05\n", "2021-01-01\n")},
+             "seeds/role_holders.csv row 1: valid_to must be after valid_from"),
+            ({"topics_csv": TOPICS + "nhs,NHS,,\n"}, "seeds/topics.csv row 2: terms is empty"),
+        ],
+    )  # fmt: skip
+    def test_seed_problems_name_file_row_and_problem(self, replacement: dict[str, str], message: str) -> None:
+        """Each seed mistake raises SeedError whose message names the file, the data row and the problem."""
+        with pytest.raises(SeedError) as caught:
+            parse_watchlist(seed_files(**replacement))
+
+        assert str(caught.value) == message
+
+    def test_missing_file_is_reported(self) -> None:
+        """A seed file the caller did not supply is reported by name, without a row."""
+        files = seed_files()
+        del files["topics.csv"]
+
+        with pytest.raises(SeedError) as caught:
+            parse_watchlist(files, directory="custom")
+
+        assert (caught.value.file, caught.value.row, str(caught.value)) == (
+            "custom/topics.csv",
+            None,
+            "custom/topics.csv: file is missing",
+        )
+
+
+class TestPersonForms:
+    @pytest.mark.parametrize(
+        ("person_id", "text", "kind"),
+        [
+            ("keir-starmer", "Keir Starmer", "full"),
+            ("keir-starmer", "Sir Keir", "honorific"),
+            ("keir-starmer", "Sir Keir Starmer", "honorific"),
+            ("keir-starmer", "Mr Starmer", "honorific"),
+            ("keir-starmer", "Mr. Starmer", "honorific"),
+            ("keir-starmer", "Starmer", "surname"),
+            ("keir-starmer", "Kier Starmer", "full"),
+            ("jess-phillips", "Ms Philips", "honorific"),
+            ("tommy-robinson", "Stephen Yaxley-Lennon", "alias"),
+            ("tommy-robinson", "Mr Yaxley-Lennon", "honorific"),
+        ],
+    )
+    def test_forms_are_generated_from_the_name(self, person_id: str, text: str, kind: str) -> None:
+        """Honorific, misspelt and alias forms come from the seed columns, not from hand-typed lists."""
+        people = {person.person_id: person for person in parse_watchlist(seed_files()).people}
+
+        forms = {(form.text, form.kind) for form in people[person_id].forms()}
+
+        assert (text, kind) in forms
+
+    def test_first_name_honorifics_only_for_sir_and_dame(self) -> None:
+        """ "Sir Starmer" and "Mr Keir" are never generated: they are not how anyone is addressed."""
+        people = {person.person_id: person for person in parse_watchlist(seed_files()).people}
+
+        texts = {form.text for form in people["keir-starmer"].forms()}
+
+        assert not {"Sir Starmer", "Mr Keir"} & texts
+
+
+class TestTopicTerms:
+    @pytest.mark.parametrize(
+        ("term", "plural"),
+        [("grooming gang", "grooming gangs"), ("inquiry", "inquiries"), ("ambush", "ambushes"),
+         ("day", "days"), ("NHS", "NHS"), ("extremists", "extremists"), ("on [X]", "on [X]")],
+    )  # fmt: skip
+    def test_plurals_are_generated(self, term: str, plural: str) -> None:
+        """The last lower-case word of a term gets its English plural; acronyms and marked terms stay."""
+        assert pluralise(term) == plural
+
+    def test_equals_sign_keeps_a_term_exact(self) -> None:
+        """A term written "=far right" is searched exactly, without a generated plural."""
+        topic = parse_watchlist(seed_files()).topics[0]
+
+        assert topic.term_forms() == ("national inquiry", "national inquiries", "IICSA", "far right")
