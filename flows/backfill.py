@@ -39,7 +39,7 @@ class BackfillSummary:
 
 def read_articles_since(db: Path, since: datetime) -> pl.DataFrame:
     with database.opened(db) as con:
-        return con.execute(database.read_sql("backfill_articles"), {"since": since}).pl()
+        return database.query_frame(con, "backfill_articles", {"since": since})
 
 
 @flow(name="presswatch-backfill", log_prints=False)

@@ -164,7 +164,7 @@ def url_guard_for(sources: Sequence[FeedSource]) -> UrlGuard:
 def read_feed_states(db: Path) -> dict[str, FeedState]:
     """Each feed's validators and failure record from earlier runs."""
     with database.opened(db) as con:
-        frame = con.execute(database.read_sql("feed_states")).pl()
+        frame = database.query_frame(con, "feed_states")
     states = {}
     for row in frame.iter_rows(named=True):
         states[row["source_id"]] = FeedState(
@@ -199,7 +199,7 @@ def pick_new_entries(fetches: Sequence[FeedFetch], db: Path) -> list[NewEntry]:
     candidates = pl.DataFrame({"url": list(first_by_url)})
     with database.opened(db) as con:
         con.register("candidate_urls", candidates.to_arrow())
-        known = con.execute(database.read_sql("known_articles")).pl()
+        known = database.query_frame(con, "known_articles")
     known_by_url = {row["url"]: row for row in known.iter_rows(named=True)}
     picked = []
     for url, (source_id, entry) in first_by_url.items():
@@ -283,7 +283,7 @@ def build_articles(
 def read_recent_stories(db: Path, since: datetime) -> list[tuple[StoryInput, str]]:
     """Stored articles new ones may join as the same story."""
     with database.opened(db) as con:
-        frame = con.execute(database.read_sql("recent_stories"), {"since": since}).pl()
+        frame = database.query_frame(con, "recent_stories", {"since": since})
     return [
         (
             StoryInput(
@@ -529,9 +529,9 @@ def evaluate_spikes(db: Path, as_of: datetime, rule: SpikeRule) -> list[Alert]:
         "baseline_windows": rule.baseline_windows,
     }
     with database.opened(db, read_only=False) as con:
-        volume = con.execute(database.read_sql("spike_volume"), parameters).pl()
-        people = con.execute(database.read_sql("spike_counts_people"), parameters).pl()
-        topics = con.execute(database.read_sql("spike_counts_topics"), parameters).pl()
+        volume = database.query_frame(con, "spike_volume", parameters)
+        people = database.query_frame(con, "spike_counts_people", parameters)
+        topics = database.query_frame(con, "spike_counts_topics", parameters)
     return find_spikes(people, volume, as_of=as_of, rule=rule, subject_kind="person") + find_spikes(
         topics, volume, as_of=as_of, rule=rule, subject_kind="topic"
     )
@@ -567,7 +567,7 @@ def record_alerts(db: Path, alerts: Sequence[Alert], context: RunContext) -> lis
     )
     with database.opened(db) as con:
         con.register("incoming_alerts", frame.to_arrow())
-        fresh = con.execute(database.read_sql("insert_new_alerts")).pl()
+        fresh = database.query_frame(con, "insert_new_alerts")
     fresh_ids = set(fresh["alert_id"].to_list()) if fresh.height else set()
     return [alert for alert in alerts if alert.alert_id in fresh_ids]
 
@@ -576,15 +576,16 @@ def read_alert_evidence(db: Path, alert: Alert, limit: int = 3) -> pl.DataFrame:
     """Headlines, links and one evidence sentence each for an alert's subject inside its window."""
     query = "alert_evidence_person" if alert.subject_kind == "person" else "alert_evidence_topic"
     with database.opened(db, read_only=False) as con:
-        return con.execute(
-            database.read_sql(query),
+        return database.query_frame(
+            con,
+            query,
             {
                 "subject": alert.subject,
                 "window_start": alert.window_start,
                 "window_end": alert.window_end,
                 "limit": limit,
             },
-        ).pl()
+        )
 
 
 def finish_run(db: Path, run_id: str, *, alerts_fired: int) -> None:

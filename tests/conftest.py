@@ -12,3 +12,14 @@ sys.path.insert(0, str(TESTS_DIR / "support"))
 # Each test session gets its own Prefect home so tests never touch a developer's ~/.prefect.
 os.environ.setdefault("PREFECT_HOME", str(TESTS_DIR.parent / "data" / "test-prefect-home"))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def prefect_harness():  # type: ignore[no-untyped-def]
+    """A throwaway Prefect API for the session: flows run for real, against a temporary database."""
+    from prefect.testing.utilities import prefect_test_harness
+
+    with prefect_test_harness(server_startup_timeout=120):
+        yield

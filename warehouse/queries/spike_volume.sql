@@ -9,11 +9,11 @@ with scoped as (
 
 final as (
     select
-        cast(greatest(ceil(age_s / ($window_hours * 3600)) - 1, 0) as bigint) as window,
+        cast(greatest(ceil(age_s / ($window_hours * 3600)) - 1, 0) as bigint) as "window",
         count(distinct story_id) as stories
     from scoped
     where age_s < $window_hours * 3600 * ($baseline_windows + 1)
     group by all
 )
 
-select * from final order by window
+select * from final order by "window"

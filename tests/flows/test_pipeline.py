@@ -1,0 +1,123 @@
+"""The monitoring flow under Prefect's test harness, against a real loopback newsroom and real DuckDB files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+from loopback import LoopbackServer, Reply
+from newsroom import ARTICLES, copy_seeds, start_newsroom, write_feeds_file
+
+from flows.lock import run_lock
+from flows.pipeline import monitor
+from transforms.watchlist import SeedError
+
+AS_OF = datetime(2025, 1, 6, 21, tzinfo=UTC)
+
+
+@pytest.fixture
+def newsroom() -> Iterator[LoopbackServer]:
+    server = start_newsroom()
+    yield server
+    server.__exit__(None, None, None)
+
+
+@pytest.fixture(autouse=True)
+def quick_settings(monkeypatch: pytest.MonkeyPatch, prefect_harness: None) -> None:
+    """No politeness delay and instant retries against our own loopback server."""
+    monkeypatch.setenv("PRESSWATCH_PER_HOST_DELAY_S", "0")
+    monkeypatch.setenv("PRESSWATCH_TASK_RETRY_DELAY_S", "0")
+    monkeypatch.setenv("PRESSWATCH_WORKERS", "1")
+
+
+def query(db: Path, sql: str) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def run(feeds: Path, db: Path):  # type: ignore[no-untyped-def]
+    return monitor(feeds_file=str(feeds), db_file=str(db), mode="live", as_of=AS_OF)
+
+
+class TestMonitorFlow:
+    def test_run_loads_articles_and_mentions(self, newsroom: LoopbackServer, tmp_path: Path) -> None:
+        """One run stores each article once and the people each one names."""
+        feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
+        db = tmp_path / "w.duckdb"
+
+        run(feeds, db)
+
+        people = {row[0] for row in query(db, "select distinct person_id from mentions")}
+        assert query(db, "select count(*) from articles") == [(len(ARTICLES),)]
+        assert {"kemi-badenoch", "elon-musk", "jess-phillips", "keir-starmer", "wes-streeting"} <= people
+
+    def test_second_run_fetches_no_page_and_adds_no_row(self, newsroom: LoopbackServer, tmp_path: Path) -> None:
+        """A re-run with nothing new requests only the feed and leaves the same row counts."""
+        feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
+        db = tmp_path / "w.duckdb"
+        run(feeds, db)
+        counts_before = query(db, "select (select count(*) from articles), (select count(*) from mentions)")
+        requests_before = len(newsroom.requests)
+
+        run(feeds, db)
+
+        second_run_paths = {request.path for request in newsroom.requests[requests_before:]}
+        assert second_run_paths <= {"/feed.xml"}
+        assert query(db, "select (select count(*) from articles), (select count(*) from mentions)") == counts_before
+
+    def test_broken_feed_is_recorded_and_the_run_completes(self, newsroom: LoopbackServer, tmp_path: Path) -> None:
+        """A feed answering 404 is a recorded outcome; the healthy feed's articles still load."""
+        feeds = write_feeds_file(
+            tmp_path / "feeds.csv",
+            [("gazette", newsroom.url("/feed.xml")), ("gone", newsroom.url("/no-such-feed.xml"))],
+        )
+        db = tmp_path / "w.duckdb"
+
+        summary = run(feeds, db)
+
+        outcomes = dict(query(db, "select source_id, outcome from feed_fetches"))
+        assert outcomes == {"gazette": "ok", "gone": "http-4xx"}
+        assert summary.articles_new == len(ARTICLES)
+        assert query(db, "select status from runs") == [("completed",)]
+
+    def test_network_task_is_retried_then_succeeds(self, newsroom: LoopbackServer, tmp_path: Path) -> None:
+        """When every feed fails as if the network were down, the fetch task retries and the run succeeds."""
+        healthy = newsroom.routes["/feed.xml"]
+        answers = iter([Reply(status=503, body=b"busy")])
+        newsroom.route("/flaky.xml", lambda request: next(answers, healthy))  # type: ignore[arg-type]
+        feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", newsroom.url("/flaky.xml"))])
+        db = tmp_path / "w.duckdb"
+
+        summary = run(feeds, db)
+
+        assert [r.path for r in newsroom.requests if r.path == "/flaky.xml"] == ["/flaky.xml", "/flaky.xml"]
+        assert summary.feeds == {"gazette": "ok"}
+
+    def test_invalid_seeds_fail_with_file_row_and_problem(
+        self, newsroom: LoopbackServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A duplicated person id stops the run before any fetch, naming file and row."""
+        seeds = copy_seeds(tmp_path / "seeds")
+        people = (seeds / "people.csv").read_text(encoding="utf-8").splitlines()
+        (seeds / "people.csv").write_text("\n".join([*people, people[1]]) + "\n", encoding="utf-8")
+        monkeypatch.setenv("PRESSWATCH_SEEDS_DIR", str(seeds))
+        feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
+
+        with pytest.raises(SeedError, match=rf"people\.csv row {len(people)}: .*duplicate"):
+            run(feeds, tmp_path / "w.duckdb")
+
+        assert newsroom.requests == []
+
+    def test_run_is_skipped_while_another_holds_the_warehouse(self, newsroom: LoopbackServer, tmp_path: Path) -> None:
+        """A second run attempt while one is in progress does not run at all."""
+        feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
+        db = tmp_path / "w.duckdb"
+
+        with run_lock(db):
+            summary = run(feeds, db)
+
+        assert summary.skipped is not None and "another run" in summary.skipped
+        assert newsroom.requests == []
