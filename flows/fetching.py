@@ -89,9 +89,7 @@ def fetch_feeds(
     return run_async(run)
 
 
-async def _fetch_feed(
-    client: GuardedClient, source: FeedSource, state: FeedState, now: datetime
-) -> FeedFetch:
+async def _fetch_feed(client: GuardedClient, source: FeedSource, state: FeedState, now: datetime) -> FeedFetch:
     if state.next_attempt_at is not None and state.next_attempt_at > now:
         return FeedFetch(
             source.source_id,
@@ -146,9 +144,7 @@ def _record(
         if body_hash == state.body_sha256:
             outcome = "unchanged"
         else:
-            parsed = parse_feed(
-                result.body, base_url=result.final_url, content_type=result.content_type, now=now
-            )
+            parsed = parse_feed(result.body, base_url=result.final_url, content_type=result.content_type, now=now)
             outcome, entries, error = parsed.outcome, parsed.entries, parsed.problem
             state = replace(state, body_sha256=body_hash if parsed.outcome != "not-a-feed" else None)
             # A damaged feed that still yields entries is working; one that yields nothing is failing.
@@ -229,9 +225,7 @@ def fetch_pages(
         async with GuardedClient(settings, guard) as client:
             robots = _RobotsCache(client)
             unique = list(dict.fromkeys(urls))
-            results = await asyncio.gather(
-                *(_fetch_page(client, robots, url, respect_robots) for url in unique)
-            )
+            results = await asyncio.gather(*(_fetch_page(client, robots, url, respect_robots) for url in unique))
             by_url = dict(zip(unique, results, strict=True))
             return [PageFetch(url=url, result=by_url[url]) for url in urls]
 
@@ -244,15 +238,11 @@ async def _fetch_page(
     try:
         refusal = await asyncio.to_thread(client.guard.inspect, url)
         if refusal.outcome != "allowed":
-            return FetchResult(
-                url=url, final_url=url, status=None, outcome=refusal.outcome, error=refusal.reason
-            )
+            return FetchResult(url=url, final_url=url, status=None, outcome=refusal.outcome, error=refusal.reason)
         if respect_robots(url):
             allowed, why = await robots.allows(url)
             if not allowed:
-                return FetchResult(
-                    url=url, final_url=url, status=None, outcome="robots-disallowed", error=why
-                )
+                return FetchResult(url=url, final_url=url, status=None, outcome="robots-disallowed", error=why)
         return await _fetch_with_retry_after(client, url)
     except Exception as error:  # a bug on one URL must not lose the other results
         return FetchResult(

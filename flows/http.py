@@ -9,6 +9,7 @@ import asyncio
 import ipaddress
 import re
 import socket
+import ssl
 import time
 from collections.abc import Callable, Coroutine, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -18,6 +19,7 @@ from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
+import certifi
 import httpx
 from charset_normalizer import from_bytes
 
@@ -112,9 +114,7 @@ class Verdict:
 
 def system_resolver(host: str, port: int) -> list[str]:
     """Resolve `host` with the operating system, every address family."""
-    return list(
-        dict.fromkeys(str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
-    )
+    return list(dict.fromkeys(str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)))
 
 
 def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
@@ -231,27 +231,37 @@ class GuardedClient:
         self.settings = settings
         self.guard = guard
         self.gate = HostGate(settings)
-        timeout = httpx.Timeout(
+        self.timeout = httpx.Timeout(
             connect=settings.connect_timeout_s,
             read=settings.read_timeout_s,
             write=settings.read_timeout_s,
             pool=settings.deadline_s,
         )
-        limits = httpx.Limits(max_connections=settings.global_concurrency * 2, max_keepalive_connections=64)
-        # trust_env=False: an environment proxy would connect by name and undo the address pinning.
-        self.client = httpx.AsyncClient(
-            timeout=timeout, limits=limits, follow_redirects=False, trust_env=False
-        )
+        # One TLS context for all hosts: loading the CA bundle per client would cost ~20 ms each.
+        self.tls = ssl.create_default_context(cafile=certifi.where())
+        self.clients: dict[str, httpx.AsyncClient] = {}
+
+    def client_for(self, host: str) -> httpx.AsyncClient:
+        """The connection pool for one host name.
+
+        Pools are per name, not per address: with pinned addresses, a shared pool would reuse a TLS
+        connection verified for one site (say on a CDN address) for another site's requests.
+        """
+        if host not in self.clients:
+            limits = httpx.Limits(max_connections=self.settings.per_host_concurrency, max_keepalive_connections=4)
+            # trust_env=False: an environment proxy would connect by name and undo the address pinning.
+            self.clients[host] = httpx.AsyncClient(
+                timeout=self.timeout, limits=limits, follow_redirects=False, trust_env=False, verify=self.tls
+            )
+        return self.clients[host]
 
     async def __aenter__(self) -> GuardedClient:
         return self
 
     async def __aexit__(self, *exc: object) -> None:
-        await self.client.aclose()
+        await asyncio.gather(*(client.aclose() for client in self.clients.values()))
 
-    async def fetch(
-        self, url: str, *, kind: str = "page", headers: Mapping[str, str] | None = None
-    ) -> FetchResult:
+    async def fetch(self, url: str, *, kind: str = "page", headers: Mapping[str, str] | None = None) -> FetchResult:
         """GET `url` following up to max_redirects hops, each checked by the guard; never raises for faults.
 
         The deadline covers time on the wire across all hops; waiting for the host's turn does not count,
@@ -285,9 +295,7 @@ class GuardedClient:
         for _ in range(self.settings.max_redirects + 1):
             state.current = current
             if current in visited:
-                return _failure(
-                    url, current, "redirect-loop", f"redirect loop back to {current}", state.status
-                )
+                return _failure(url, current, "redirect-loop", f"redirect loop back to {current}", state.status)
             visited.add(current)
             verdict = await asyncio.to_thread(self.guard.inspect, current)
             if verdict.outcome != "allowed":
@@ -300,7 +308,7 @@ class GuardedClient:
                 try:
                     async with asyncio.timeout(state.remaining_s):
                         request = self._request(current, verdict, kind, headers)
-                        response = await self.client.send(request, stream=True)
+                        response = await self.client_for(host).send(request, stream=True)
                         try:
                             state.status = response.status_code
                             location = response.headers.get("location")
@@ -335,13 +343,11 @@ class GuardedClient:
             **headers,
         }
         # Connect to the address the guard checked (no second lookup to rebind); TLS still verifies the name.
-        return self.client.build_request(
+        return self.client_for((parts.hostname or "").lower()).build_request(
             "GET", pinned, headers=request_headers, extensions={"sni_hostname": parts.hostname or ""}
         )
 
-    async def _read(
-        self, url: str, final_url: str, kind: str, response: httpx.Response, host: str
-    ) -> FetchResult:
+    async def _read(self, url: str, final_url: str, kind: str, response: httpx.Response, host: str) -> FetchResult:
         status = response.status_code
         content_type = response.headers.get("content-type")
         common: dict[str, Any] = {
@@ -361,9 +367,7 @@ class GuardedClient:
             outcome = "http-4xx" if 400 <= status < 500 else "http-5xx" if status >= 500 else "http-other"
             return FetchResult(outcome=outcome, retry_after_s=retry_after, error=f"HTTP {status}", **common)
         if not content_type_allowed(content_type, kind):
-            return FetchResult(
-                outcome="bad-content-type", error=f"content type {content_type} refused", **common
-            )
+            return FetchResult(outcome="bad-content-type", error=f"content type {content_type} refused", **common)
         declared = _content_length(response)
         if declared is not None and declared > self.settings.max_bytes:
             return FetchResult(

@@ -21,8 +21,6 @@ SUMMARY_MAX_CHARS = 2_000
 # feedparser flags these as bozo, yet entries are exactly as published: note them, do not call them damage.
 BENIGN_PROBLEMS = ("CharacterEncodingOverride", "NonXMLContentType")
 
-FIRST_ELEMENT = re.compile(rb"<[A-Za-z_]")
-DOCTYPE_START = re.compile(rb"<!DOCTYPE", re.IGNORECASE)
 SAFE_ENTITY = re.compile(rb'<!ENTITY\s+(\w+)\s+"(&#\w+;|[^&"%<]*)"\s*>')
 HTML_TAG = re.compile(r"<[^>]*>")
 WHITESPACE = re.compile(r"\s+")
@@ -65,9 +63,7 @@ def parse_feed(body: bytes, *, base_url: str, content_type: str | None = None, n
     title = _plain_text(parsed.get("feed", {}).get("title", "")) or None
     problem = _problem(parsed)
     if not parsed.get("version") and not entries:
-        return ParsedFeed(
-            entries=(), outcome="not-a-feed", problem=problem or "no feed elements", title=title
-        )
+        return ParsedFeed(entries=(), outcome="not-a-feed", problem=problem or "no feed elements", title=title)
     if problem and not problem.startswith(BENIGN_PROBLEMS):
         return ParsedFeed(entries=entries, outcome="parse-error", problem=problem, title=title)
     return ParsedFeed(entries=entries, outcome="ok", problem=problem, title=title)
@@ -93,13 +89,11 @@ def defuse_prolog(body: bytes) -> bytes:
     feedparser already filters entities with line-anchored patterns and expat refuses exponential expansion;
     this removes the whole class up front, whatever the layout of the declaration.
     """
-    first_element = FIRST_ELEMENT.search(body)
-    prolog_end = first_element.start() if first_element else len(body)
-    doctype = DOCTYPE_START.search(body, 0, prolog_end)
-    if doctype is None:
+    start = _doctype_start(body)
+    if start is None:
         return body
-    end = _doctype_end(body, doctype.start())
-    declaration = body[doctype.start() : end]
+    end = _doctype_end(body, start)
+    declaration = body[start:end]
     safe = SAFE_ENTITY.findall(declaration)
     root = re.match(rb"<!DOCTYPE\s+([\w:.-]+)", declaration, re.IGNORECASE)
     root_name = root.group(1) if root else b"feed"
@@ -109,7 +103,29 @@ def defuse_prolog(body: bytes) -> bytes:
         replacement = b"<!DOCTYPE " + root_name + b" [\n" + lines + b"\n]>"
     elif b"netscape" in declaration.lower():
         replacement = b'<!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" "">'
-    return body[: doctype.start()] + replacement + body[end:]
+    return body[:start] + replacement + body[end:]
+
+
+def _doctype_start(body: bytes) -> int | None:
+    # Step over the prolog (BOM, blanks, processing instructions, comments); a DOCTYPE can only sit there.
+    index = 3 if body.startswith(codecs.BOM_UTF8) else 0
+    while index < len(body):
+        if body[index : index + 1].isspace():
+            index += 1
+        elif body.startswith(b"<?", index):
+            index = _after(body, b"?>", index)
+        elif body.startswith(b"<!--", index):
+            index = _after(body, b"-->", index)
+        elif body[index : index + 9].upper() == b"<!DOCTYPE":
+            return index
+        else:
+            return None
+    return None
+
+
+def _after(body: bytes, terminator: bytes, index: int) -> int:
+    end = body.find(terminator, index)
+    return len(body) if end == -1 else end + len(terminator)
 
 
 def _doctype_end(body: bytes, start: int) -> int:
@@ -191,6 +207,10 @@ def _published_at(raw: Any, now: datetime) -> datetime | None:
 def _plain_text(value: Any) -> str:
     text = HTML_TAG.sub(" ", str(value or ""))
     return WHITESPACE.sub(" ", html.unescape(text)).strip()
+
+
+def _join(first: str | None, second: str) -> str:
+    return f"{first}; {second}" if first else second
 
 
 def _problem(parsed: Any) -> str | None:

@@ -53,9 +53,7 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
     if scheme not in DEFAULT_PORTS:
         return urlunsplit((scheme, parts.netloc, parts.path, parts.query, "")) if scheme else text
     path = _remove_dot_segments(_normalise_escapes(quote(parts.path, safe=PATH_SAFE))) or "/"
-    return urlunsplit(
-        (scheme, _normalise_netloc(parts.netloc, scheme), path, _normalise_query(parts.query), "")
-    )
+    return urlunsplit((scheme, _normalise_netloc(parts.netloc, scheme), path, _normalise_query(parts.query), ""))
 
 
 def is_tracking_parameter(name: str) -> bool:
@@ -101,9 +99,7 @@ def _normalise_query(query: str) -> str:
     if not query:
         return ""
     pairs = [
-        (name, value)
-        for name, value in parse_qsl(query, keep_blank_values=True)
-        if not is_tracking_parameter(name)
+        (name, value) for name, value in parse_qsl(query, keep_blank_values=True) if not is_tracking_parameter(name)
     ]
     return urlencode(sorted(pairs), quote_via=quote)
 

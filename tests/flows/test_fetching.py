@@ -19,12 +19,8 @@ RSS_TYPE = "application/rss+xml"
 
 def rss(*links: str) -> bytes:
     """An RSS feed with one item per link."""
-    items = "".join(
-        f"<item><title>Story {i}</title><link>{link}</link></item>" for i, link in enumerate(links)
-    )
-    return (
-        f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>{items}</channel></rss>'.encode()
-    )
+    items = "".join(f"<item><title>Story {i}</title><link>{link}</link></item>" for i, link in enumerate(links))
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>{items}</channel></rss>'.encode()
 
 
 def conditional(body: bytes, etag: str) -> object:
@@ -180,9 +176,7 @@ class TestFetchFeeds:
 
     def test_entry_without_date_and_relative_link(self) -> None:
         """A relative link resolves against the feed URL and a missing date stays None."""
-        with LoopbackServer(
-            {"/news/feed": Reply(body=rss("story?id=7&utm_source=rss"), content_type=RSS_TYPE)}
-        ) as s:
+        with LoopbackServer({"/news/feed": Reply(body=rss("story?id=7&utm_source=rss"), content_type=RSS_TYPE)}) as s:
             fetch = fetch_one(s, path="/news/feed")
 
         [entry] = fetch.entries  # type: ignore[attr-defined]
@@ -243,9 +237,7 @@ class TestFetchPages:
         """A source with permission (respect_robots false) is fetched without reading robots.txt."""
         robots = Reply(body=b"User-agent: *\nDisallow: /\n", content_type="text/plain")
         with LoopbackServer({"/robots.txt": robots, "/a": Reply(body=b"<p>a</p>")}) as server:
-            [page] = fetch_pages(
-                [server.url("/a")], settings=FAST, guard=LOCAL, respect_robots=lambda url: False
-            )
+            [page] = fetch_pages([server.url("/a")], settings=FAST, guard=LOCAL, respect_robots=lambda url: False)
             requested = [request.path for request in server.requests]
 
         assert (page.result.outcome, requested) == ("ok", ["/a"])

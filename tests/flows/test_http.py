@@ -211,9 +211,7 @@ class TestFetchUrl:
         """An allowed host redirecting to a private name is stopped at that hop."""
         resolver = injected_resolver({"internal.example": ["192.168.1.20"]})
         guard = UrlGuard(["127.0.0.1"], resolver=resolver)  # type: ignore[arg-type]
-        with LoopbackServer(
-            {"/go": Reply(status=302, headers={"Location": "http://internal.example/admin"})}
-        ) as s:
+        with LoopbackServer({"/go": Reply(status=302, headers={"Location": "http://internal.example/admin"})}) as s:
             result = fetch_url(s.url("/go"), settings=FAST, guard=guard)
 
         assert result.outcome == "refused-unsafe"
@@ -256,10 +254,6 @@ class TestHelpers:
 
     def test_decodes_undeclared_legacy_page(self) -> None:
         """An undeclared Windows-1252 page decodes without replacement characters for its accents."""
-        body = (
-            "<html><body><p>"
-            + "Le caf\u00e9 o\u00f9 l'\u00e9t\u00e9 commen\u00e7a. " * 20
-            + "</p></body></html>"
-        )
+        body = "<html><body><p>" + "Le caf\u00e9 o\u00f9 l'\u00e9t\u00e9 commen\u00e7a. " * 20 + "</p></body></html>"
 
         assert "caf\u00e9" in decode_html(body.encode("cp1252"), None)

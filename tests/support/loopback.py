@@ -61,9 +61,7 @@ class LoopbackServer:
         self.server.daemon_threads = True
         self.host = host
         self.port = self.server.server_address[1]
-        self.thread = threading.Thread(
-            target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
+        self.thread = threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
 
     def __enter__(self) -> LoopbackServer:
         self.thread.start()
@@ -101,9 +99,7 @@ def _make_handler(owner: LoopbackServer) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             headers = {key: value for key, value in self.headers.items()}
-            request = Request(
-                "GET", self.path, headers, (self.headers.get("Host") or "").lower(), time.monotonic()
-            )
+            request = Request("GET", self.path, headers, (self.headers.get("Host") or "").lower(), time.monotonic())
             reply = owner._answer(request)
             if reply.delay_s:
                 time.sleep(reply.delay_s)

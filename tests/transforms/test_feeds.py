@@ -90,9 +90,7 @@ class TestParseFeed:
         ],
         ids=["missing", "unreadable", "within-skew", "future"],
     )
-    def test_dates_missing_or_in_the_future_become_none(
-        self, date_element: str, expected: datetime | None
-    ) -> None:
+    def test_dates_missing_or_in_the_future_become_none(self, date_element: str, expected: datetime | None) -> None:
         """Entries without a usable date, or dated beyond 15 minutes ahead, keep published_at None."""
         body = rss(f"<title>t</title><link>https://news.example.com/a</link>{date_element}")
 
@@ -223,9 +221,7 @@ class TestHostileXml:
 
     def test_defuse_keeps_literal_entities(self) -> None:
         """Harmless literal entity declarations survive so feeds using them still read cleanly."""
-        body = (
-            b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY brand "Daily News"><!ENTITY x SYSTEM "f">]><rss/>'
-        )
+        body = b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY brand "Daily News"><!ENTITY x SYSTEM "f">]><rss/>'
 
         defused = defuse_prolog(body)
 

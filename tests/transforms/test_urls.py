@@ -49,10 +49,7 @@ class TestCanonicalizeUrl:
 
     def test_keeps_meaningful_query_parameters(self) -> None:
         """Parameters that select content (an article id) survive."""
-        assert (
-            canonicalize_url("https://example.com/view?id=42&utm_campaign=x")
-            == "https://example.com/view?id=42"
-        )
+        assert canonicalize_url("https://example.com/view?id=42&utm_campaign=x") == "https://example.com/view?id=42"
 
     @pytest.mark.parametrize("name", ["utm_source", "UTM_Medium", "fbclid", "gclid", "mc_cid"])
     def test_recognises_tracking_parameters(self, name: str) -> None:
