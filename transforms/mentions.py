@@ -40,8 +40,10 @@ DAYS_AND_MONTHS = frozenset(
 )  # fmt: skip
 PREFIXES = frozenset({"anti", "pro", "non", "ex", "post", "pre", "neo"})  # "anti-Musk" is still Musk
 NAME_SUFFIXES = frozenset({"jr", "junior", "snr", "sr", "jnr"})  # "Donald Trump Jr" is someone else
+_SUFFIX_INITIALS = frozenset("JjSs")
 _SPACES = " \u00a0"
 _APOSTROPHES = "'’"
+_OPENERS = "\"'“‘([-—–"
 
 
 @dataclass(frozen=True)
@@ -54,10 +56,18 @@ class CasePattern:
 
 
 @dataclass(frozen=True)
+class _Variant:
+    """One spelling and kind under an automaton key, with every person (or role) that uses it."""
+
+    pattern: CasePattern
+    owners: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class _Candidate:
     start: int
     end: int
-    person_id: str
+    owners: tuple[str, ...]  # person_ids; more than one when tracked people share a form
     kind: str
 
 
@@ -98,6 +108,8 @@ _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 
 def case_matches(text: str, start: int, pattern: CasePattern) -> bool:
     """Whether text[start:...] has the capitals the seed spelling asks for (ALL CAPS text always passes)."""
+    if text.startswith(pattern.form.text, start):
+        return True  # spelt exactly as in the seed: the common case, checked in C
     matched = text[start : start + len(pattern.form.text)]
     if matched.isupper():
         return True
@@ -118,23 +130,22 @@ def previous_word(text: str, start: int) -> str | None:
     if start < 2 or text[start - 1] not in _SPACES:
         return None
     if not (text[start - 2].isalnum() or text[start - 2] in _APOSTROPHES):
-        return None  # punctuation first: "Essex. Farage" starts a new sentence or clause
-    begin = start - 1
-    while begin > 0 and (text[begin - 1].isalnum() or text[begin - 1] in _APOSTROPHES + "-."):
-        begin -= 1
-    word = text[begin : start - 1]
+        return None  # punctuation before the space ("Essex. Farage"): a new sentence or clause
+    lowest = max(0, start - 40)
+    begin = max(
+        text.rfind(" ", lowest, start - 1), text.rfind("\n", lowest, start - 1), text.rfind("\u00a0", lowest, start - 1)
+    )
+    word = text[begin + 1 : start - 1].lstrip(_OPENERS)
     return word if word and word[0].isalpha() else None
 
 
 def next_word(text: str, end: int) -> str | None:
     """The word separated from end by exactly one space, or None before punctuation or a line end."""
-    if end + 1 >= len(text) or text[end] not in _SPACES:
-        return None
-    finish = end + 1
-    while finish < len(text) and (text[finish].isalnum() or text[finish] in _APOSTROPHES + "-"):
-        finish += 1
-    word = text[end + 1 : finish]
-    return word if word and word[0].isalpha() else None
+    match = _NEXT_WORD.match(text, end)
+    return match.group(1) if match else None
+
+
+_NEXT_WORD = re.compile(r"[ \u00a0]([^\W\d_][\w'’-]*)")
 
 
 def is_titled(word: str) -> bool:
@@ -180,28 +191,33 @@ class MentionDetector:
             for person in watchlist.people
             if person.negative_terms
         }
-        grouped: dict[str, list[CasePattern]] = {}
+        # Forms that fold to one key and share spelling and kind are checked once, then resolved among owners.
+        grouped: dict[str, dict[tuple[str, str, bool], list[str]]] = {}
+        self.form_count = 0
         for form in watchlist.name_forms():
             if form.kind == "descriptor" and not descriptors:
                 continue
-            key = fold(form.text)
-            patterns = grouped.setdefault(key, [])
-            if all(existing.form != form for existing in patterns):
-                patterns.append(compile_pattern(form))
+            owners = grouped.setdefault(fold(form.text), {}).setdefault(
+                (form.text, form.kind, form.first_name_only), []
+            )
+            if form.owner_id not in owners:
+                owners.append(form.owner_id)
+                self.form_count += 1
         self._automaton = ahocorasick.Automaton()
-        for key, patterns in grouped.items():
-            self._automaton.add_word(key, (len(key), tuple(patterns)))
+        for key, variants in grouped.items():
+            compiled = tuple(
+                _Variant(compile_pattern(NameForm(text, kind, owners[0], first_name_only)), tuple(owners))
+                for (text, kind, first_name_only), owners in variants.items()
+            )
+            self._automaton.add_word(key, (len(key), compiled))
         if grouped:
             self._automaton.make_automaton()
-        self.form_count = sum(len(patterns) for patterns in grouped.values())
 
     def detect(self, text: str, published: datetime | date | None) -> list[Mention]:
         """Every mention in text, in order; roles resolve to their holder on the publication date."""
         if not text or self._automaton.kind != ahocorasick.AHOCORASICK:
             return []
         day = published.date() if isinstance(published, datetime) else published
-        sentences = split_sentences(text)
-        starts = [start for start, _ in sentences]
         headline_end = text.find("\n")
         relaxed_end = headline_end if headline_end > 0 and is_title_case(text[:headline_end]) else 0
         candidates = sorted(
@@ -213,22 +229,26 @@ class MentionDetector:
             if candidate.start >= last_end:
                 chosen.append(candidate)
                 last_end = candidate.end
+        if not chosen:
+            return []
+        sentences = split_sentences(text)
+        starts = [start for start, _ in sentences]
         introduced = _introductions(chosen)
         mentions: list[Mention] = []
         for candidate in chosen:
+            in_headline = candidate.start < headline_end
+            person_id = _resolve(candidate, introduced, in_headline)
+            if person_id is None:
+                continue
             index = bisect_right(starts, candidate.start) - 1
             sentence_start, sentence_end = sentences[index]
             if candidate.kind in DEPENDENT_KINDS:
-                first = introduced.get(candidate.person_id)
-                in_headline = candidate.start < headline_end
-                if first is None or (first > candidate.start and not in_headline):
-                    continue
-                negative = self._negative.get(candidate.person_id)
+                negative = self._negative.get(person_id)
                 if negative is not None and negative.search(fold(text[sentence_start:sentence_end])):
                     continue
             mentions.append(
                 Mention(
-                    person_id=candidate.person_id,
+                    person_id=person_id,
                     matched_text=text[candidate.start : candidate.end],
                     kind=candidate.kind,
                     sentence_index=index,
@@ -241,48 +261,75 @@ class MentionDetector:
 
     def _candidates(self, text: str, day: date | None, relaxed_end: int) -> Iterator[_Candidate]:
         """Automaton hits that pass the context-free checks: boundaries, case, neighbours, role dates."""
-        for end_index, (length, patterns) in self._automaton.iter(fold(text)):
+        for end_index, (length, variants) in self._automaton.iter(fold(text)):
             end = end_index + 1
             start = end - length
             if not bounded(text, start, end):
                 continue
-            for pattern in patterns:
-                if not case_matches(text, start, pattern):
+            for variant in variants:
+                if not case_matches(text, start, variant.pattern):
                     continue
-                person_id = self._owner(pattern.form, text, start, end, day, start < relaxed_end)
-                if person_id is not None:
-                    yield _Candidate(start, end, person_id, pattern.form.kind)
+                owners = self._owners(variant, text, start, end, day, start < relaxed_end)
+                if owners:
+                    yield _Candidate(start, end, owners, variant.pattern.form.kind)
                     break
 
-    def _owner(self, form: NameForm, text: str, start: int, end: int, day: date | None, title_case: bool) -> str | None:
-        """The person a hit refers to, or None when its neighbours show it is someone or something else.
+    def _owners(
+        self, variant: _Variant, text: str, start: int, end: int, day: date | None, title_case: bool
+    ) -> tuple[str, ...]:
+        """Who a hit may refer to, or () when its neighbours show it is someone or something else.
 
         In ALL CAPS or Title Case Headlines capitals say nothing about names, so neighbour checks are skipped.
         """
+        form = variant.pattern.form
         kind = form.kind
-        following = next_word(text, end)
-        shouting = title_case or (text[start:end].isupper() and len(text[start:end]) > 1)
         if kind in ("full", "alias"):
-            if following is not None and following.rstrip(".").lower() in NAME_SUFFIXES:
-                return None
-        elif kind == "surname":
-            preceding = previous_word(text, start)
-            if not shouting and preceding is not None and preceding[0].isupper():
-                possessive = preceding.endswith(("'s", "’s"))
-                lead = preceding.lower() in SURNAME_LEAD_WORDS or preceding.lower() in DAYS_AND_MONTHS
-                if not possessive and not lead:
-                    return None
-            if not shouting and following is not None and is_titled(following):
-                return None
+            if text.startswith(" ", end) and text[end + 1 : end + 2] in _SUFFIX_INITIALS:
+                following = next_word(text, end)
+                if following is not None and following.rstrip(".").lower() in NAME_SUFFIXES:
+                    return ()
+            return variant.owners
+        following = next_word(text, end)
+        shouting = title_case or (end - start > 1 and text[start:end].isupper())
+        if kind == "surname":
+            if not shouting:
+                preceding = previous_word(text, start)
+                if preceding is not None and preceding[0].isupper():
+                    possessive = preceding.endswith(("'s", "’s"))
+                    lead = preceding.lower() in SURNAME_LEAD_WORDS or preceding.lower() in DAYS_AND_MONTHS
+                    if not possessive and not lead:
+                        return ()
+                if following is not None and is_titled(following):
+                    return ()
         elif kind in ("descriptor", "role") or form.first_name_only:
             # "the Health Secretary Wes Streeting" is one full-name mention; "the premier of Ontario" is not
             runs_on = following is not None and (is_titled(following) or following == "of")
             if runs_on and not shouting:
-                return None
+                return ()
         if kind == "role":
-            role = self._roles[form.owner_id]
-            return None if day is None else role.holder_on(day)
-        return form.owner_id
+            holders = [self._roles[role_id].holder_on(day) for role_id in variant.owners] if day else []
+            return tuple(holder for holder in holders if holder is not None)
+        return variant.owners
+
+
+def _resolve(candidate: _Candidate, introduced: dict[str, int], in_headline: bool) -> str | None:
+    """The one person a candidate counts for, or None.
+
+    Surnames and descriptors need the person introduced earlier (anywhere, for a headline). A form several
+    tracked people share ("Mr Phillips") goes to the one introduced most recently; full names to the first.
+    """
+    owners = candidate.owners
+    dependent = candidate.kind in DEPENDENT_KINDS
+    if len(owners) == 1 and not dependent:
+        return owners[0]
+    known = [
+        (introduced[owner], owner)
+        for owner in owners
+        if owner in introduced and (in_headline or introduced[owner] <= candidate.start)
+    ]
+    if known:
+        return max(known)[1]
+    return owners[0] if candidate.kind in ("full", "alias", "role") else None
 
 
 def is_title_case(line: str) -> bool:
@@ -292,11 +339,11 @@ def is_title_case(line: str) -> bool:
 
 
 def _introductions(chosen: list[_Candidate]) -> dict[str, int]:
-    """Where each person is first named by a form that introduces them (not a surname or descriptor)."""
+    """Where each person is first named unambiguously by a form that introduces them (not a surname)."""
     first: dict[str, int] = {}
     for candidate in chosen:
-        if candidate.kind not in DEPENDENT_KINDS:
-            first.setdefault(candidate.person_id, candidate.start)
+        if candidate.kind not in DEPENDENT_KINDS and len(candidate.owners) == 1:
+            first.setdefault(candidate.owners[0], candidate.start)
     return first
 
 

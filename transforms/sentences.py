@@ -21,7 +21,6 @@ ABBREVIATIONS = frozenset(
 # Terminal punctuation, optional closing quotes/brackets, whitespace, then something that can open a sentence.
 _BOUNDARY = re.compile(r"""([.!?…]+)(["'”’)\]]*)[ \t\u00a0]+(?=["'“‘(\[]*[A-Z0-9\u00c0-\u00de])""")
 _LINE = re.compile(r"[^\n]+")
-_WORD_BEFORE_DOT = re.compile(r"([A-Za-z.]+)$")
 _NEXT_INITIAL = re.compile(r"[ \t\u00a0]+[A-Z]\.")
 _DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]?$")
 
@@ -42,12 +41,14 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
 
 def _is_abbreviation(text: str, dot: int) -> bool:
     """Whether the full stop at index dot closes an abbreviation or an initial rather than a sentence."""
-    word = _WORD_BEFORE_DOT.search(text, max(0, dot - 20), dot)
-    if word is None:
+    begin = dot
+    while begin > 0 and (text[begin - 1].isalpha() or text[begin - 1] == "."):
+        begin -= 1
+    token = text[begin:dot]
+    if not token:
         return False
-    token = word.group(1)
     if len(token) == 1 and token.isupper():
-        return _NEXT_INITIAL.match(text, dot + 1) is not None or _is_initial(text, word.start())
+        return _NEXT_INITIAL.match(text, dot + 1) is not None or _is_initial(text, begin)
     if _DOTTED_ACRONYM.fullmatch(token + "."):
         return True  # "U.S." or "e.g."
     return token.lower() in ABBREVIATIONS
