@@ -225,3 +225,28 @@ class TestDescriptors:
     def test_descriptor_before_a_name_is_part_of_the_name(self, detector: MentionDetector) -> None:
         """ "The tech billionaire Elon Musk" is one mention, of the full name."""
         assert found(detector, "The tech billionaire Elon Musk posted.") == [("elon-musk", "Elon Musk", "full")]
+
+
+@pytest.fixture(scope="module")
+def shared_detector() -> MentionDetector:
+    """Two tracked people who share the surname Phillips and the honorific Ms."""
+    people = "person_id,name,honorifics\njess-phillips,Jess Phillips,Ms\nmark-phillips,Mark Phillips,Mr;Ms\n"
+    files = {"people.csv": people, "roles.csv": "role_id,name,forms\n"}
+    files |= {"role_holders.csv": "role_id,person_id,valid_from,valid_to\n", "topics.csv": "topic_id,name,terms\n"}
+    return MentionDetector(parse_watchlist(files))
+
+
+class TestSharedForms:
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [("Mark Phillips spoke. Phillips was firm.", ["mark-phillips", "mark-phillips"]),
+         ("Mark Phillips spoke. Jess Phillips replied. Phillips was firm.",
+          ["mark-phillips", "jess-phillips", "jess-phillips"]),
+         ("Ms Phillips spoke.", []),
+         ("Jess Phillips spoke. Ms Phillips was firm.", ["jess-phillips", "jess-phillips"])],
+    )  # fmt: skip
+    def test_a_shared_form_goes_to_the_person_introduced_most_recently(
+        self, shared_detector: MentionDetector, text: str, expected: list[str]
+    ) -> None:
+        """When two tracked people share a surname or honorific form, it counts for the one last introduced."""
+        assert [m.person_id for m in shared_detector.detect(text, PUBLISHED)] == expected
