@@ -70,3 +70,71 @@ class TestMigrations:
             }
 
         assert {path.stem for path in database.view_files()} <= views
+
+
+INSERT_UNDER_FIRST_MIGRATION = [
+    "insert into sources values ('herald', 'Herald', 'https://herald.example/feed', true, '2025-01-05 09:00+00')",
+    "insert into articles (article_id, source_id, url, title, published_at, first_seen_at, text, fetch_outcome, "
+    "extraction_method, quality, run_id) values ('a1', 'herald', 'https://herald.example/a1', 'Headline', "
+    "'2025-01-05 09:00+00', '2025-01-05 09:10+00', 'Sir Keir Starmer spoke.', 'ok', 'trafilatura', 'ok', 'run-1')",
+    "insert into mentions values ('a1', 'keir-starmer', 4, 16, 'Keir Starmer', 'full', 0, 'Sir Keir Starmer spoke.', "
+    "'run-1')",
+    "insert into runs (run_id, started_at, finished_at, status, mode, as_of, load_method) values "
+    "('run-1', '2025-01-05 09:00+00', '2025-01-05 09:02+00', 'completed', 'demo', '2025-01-05 09:00+00', 'direct')",
+]
+
+
+class TestUpgrades:
+    @pytest.mark.parametrize("applied_first", [version for version, _ in database.migration_files()][:-1])
+    def test_database_with_data_upgrades_cleanly(
+        self, fresh_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, applied_first: int
+    ) -> None:
+        """A file made by an older migration set, with rows in it, takes the newer migrations and keeps its rows."""
+        older = tmp_path / "older_migrations"
+        older.mkdir()
+        for version, path in database.migration_files():
+            if version <= applied_first:
+                (older / path.name).write_text(path.read_text(encoding="utf-8"))
+        with monkeypatch.context() as patch:
+            patch.setattr(database, "MIGRATIONS_DIR", older)
+            con = duckdb.connect(str(fresh_db))
+            database.apply_migrations(con)
+            for statement in INSERT_UNDER_FIRST_MIGRATION:
+                con.execute(statement)
+            con.close()
+
+        with database.opened(fresh_db) as con:
+            recorded = [row[0] for row in con.execute("select version from schema_migrations order by 1").fetchall()]
+            rows = con.execute(
+                "select m.matched_text, substr(a.text, m.char_start + 1, m.char_end - m.char_start), d.mentions "
+                "from mentions m join articles a using (article_id) join mentions_daily d using (person_id)"
+            ).fetchall()
+
+        assert recorded == [version for version, _ in database.migration_files()]
+        assert rows == [("Keir Starmer", "Keir Starmer", 1)]
+
+
+class TestViewOrder:
+    def test_a_view_may_build_on_a_view_named_after_it(self, fresh_db: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+        """View files are applied dependencies first, whatever their names."""
+        views = tmp_path / "sql"
+        views.mkdir()
+        (views / "a_top_people.sql").write_text("create or replace view a_top_people as select * from z_people")
+        (views / "z_people.sql").write_text("-- not a_top_people\ncreate or replace view z_people as select 1 as n")
+        monkeypatch.setattr(database, "VIEWS_DIR", views)
+
+        with database.opened(fresh_db) as con:
+            rows = con.execute("select n from a_top_people").fetchall()
+
+        assert ([path.stem for path in database.view_files()], rows) == (["z_people", "a_top_people"], [(1,)])
+
+    def test_a_broken_view_is_named(self, fresh_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """A view that cannot be created stops the open with the file's name, not a bare SQL error."""
+        views = tmp_path / "sql"
+        views.mkdir()
+        (views / "broken.sql").write_text("create or replace view broken as select * from no_such_table")
+        monkeypatch.setattr(database, "VIEWS_DIR", views)
+
+        with pytest.raises(database.WarehouseError, match=r"broken\.sql"):
+            database.connect(fresh_db)

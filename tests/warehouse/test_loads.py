@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -74,17 +76,17 @@ def tables(articles: list[dict[str, object]], mentions: list[dict[str, object]],
 
 
 @pytest.fixture
-def con(tmp_path: Path):  # type: ignore[no-untyped-def]
+def con(tmp_path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     with database.opened(tmp_path / "w.duckdb") as connection:
         yield connection
 
 
-def count(con, table: str) -> int:  # type: ignore[no-untyped-def]
-    return con.execute(f"select count(*) from {table}").fetchone()[0]
+def count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    return int(con.execute(f"select count(*) from {table}").fetchall()[0][0])
 
 
 class TestLoadRun:
-    def test_loading_twice_leaves_the_same_rows(self, con) -> None:  # type: ignore[no-untyped-def]
+    def test_loading_twice_leaves_the_same_rows(self, con: duckdb.DuckDBPyConnection) -> None:
         """A re-run or retried load of the same rows adds nothing."""
         run = tables([article("a1", NOW, "s1")], [mention("a1", "keir-starmer", 0), mention("a1", "elon-musk", 27)])
 
@@ -93,9 +95,9 @@ class TestLoadRun:
 
         assert (count(con, "articles"), count(con, "mentions")) == (1, 2)
 
-    def test_failure_rolls_back_the_whole_run(self, con) -> None:  # type: ignore[no-untyped-def]
+    def test_failure_rolls_back_the_whole_run(self, con: duckdb.DuckDBPyConnection) -> None:
         """A load that fails on one table leaves no rows from the others."""
-        bad_mentions = [{"article_id": "a1", "person_id": None, "char_start": 0}]
+        bad_mentions: list[dict[str, object]] = [{"article_id": "a1", "person_id": None, "char_start": 0}]
         run = tables([article("a1", NOW, "s1")], bad_mentions)
 
         with pytest.raises(Exception, match=r"(?i)null"):
@@ -103,7 +105,7 @@ class TestLoadRun:
 
         assert count(con, "articles") == 0
 
-    def test_replaced_articles_lose_their_old_mentions(self, con) -> None:  # type: ignore[no-untyped-def]
+    def test_replaced_articles_lose_their_old_mentions(self, con: duckdb.DuckDBPyConnection) -> None:
         """A revised article's mentions are replaced, not added to the old ones."""
         load_run(
             con, tables([article("a1", NOW, "s1")], [mention("a1", "keir-starmer", 0), mention("a1", "elon-musk", 27)])
@@ -118,7 +120,7 @@ class TestLoadRun:
 
 
 class TestTrendViews:
-    def test_mentions_daily_counts_articles_stories_and_mentions(self, con) -> None:  # type: ignore[no-untyped-def]
+    def test_mentions_daily_counts_articles_stories_and_mentions(self, con: duckdb.DuckDBPyConnection) -> None:
         """Two syndicated copies are two articles but one story; occurrences are counted separately."""
         day = datetime(2025, 1, 5, 9, tzinfo=UTC)
         load_run(
