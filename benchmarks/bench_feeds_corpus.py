@@ -20,7 +20,7 @@ import feedparser
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from transforms.feeds import parse_feed  # noqa: E402
+from transforms.feeds import parse_feed
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "feedparser-tests"
 NOW = datetime(2026, 1, 1, tzinfo=UTC)
@@ -75,7 +75,7 @@ def main() -> int:
         max(options.repeat, 3), lambda: [parse_feed(heavy, base_url="https://n.example/rss", now=NOW) for _ in range(5)]
     )
     heavy_base = best_of(max(options.repeat, 3), lambda: [feedparser.parse(io.BytesIO(heavy)) for _ in range(5)])
-    print(f"\ncontent-heavy feed (100 items, ~3 KB HTML each, relative links), 5 parses:")
+    print("\ncontent-heavy feed (100 items, ~3 KB HTML each, relative links), 5 parses:")
     print(f"{'parse_feed (no sanitise, no URI pass)':<44}{heavy_ours:>9.2f}{'':>9}{heavy_base / heavy_ours:>7.2f}")
     print(f"{'feedparser.parse defaults (baseline)':<44}{heavy_base:>9.2f}{'':>9}{1.0:>7.2f}")
     for crash in crashes[:10]:

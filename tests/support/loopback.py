@@ -57,7 +57,7 @@ class LoopbackServer:
         self.fallback = fallback
         self.requests: list[Request] = []
         self.lock = threading.Lock()
-        self.server = ThreadingHTTPServer((host, 0), _make_handler(self))
+        self.server = _Server((host, 0), _make_handler(self))
         self.server.daemon_threads = True
         self.host = host
         self.port = self.server.server_address[1]
@@ -91,6 +91,12 @@ class LoopbackServer:
         if target is None:
             return Reply(status=404, body=b"not found", content_type="text/plain")
         return target if isinstance(target, Reply) else target(request)
+
+
+class _Server(ThreadingHTTPServer):
+    # The default backlog of 5 drops bursts of connections, and the kernel retries them a second later.
+    request_queue_size = 256
+    daemon_threads = True
 
 
 def _make_handler(owner: LoopbackServer) -> type[BaseHTTPRequestHandler]:
