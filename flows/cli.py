@@ -18,10 +18,10 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_SKIPPED = 75  # EX_TEMPFAIL: another run held the warehouse; try again later
 QUIET_PREFECT = {
-    # Keep Prefect's own chatter (temporary server, telemetry) out of a newcomer's terminal; our summary says what
-    # happened and the Prefect UI keeps the full logs when a server is configured.
+    # Keep Prefect's own console chatter (temporary server, engine tracebacks, telemetry) out of a newcomer's
+    # terminal: our summary says what happened, and the Prefect API still receives every log for its UI.
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "PREFECT_LOGGING_LEVEL": "WARNING",
+    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "CRITICAL",
     "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
     "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
 }
@@ -98,10 +98,14 @@ def command_run(arguments: argparse.Namespace, settings: Settings) -> int:
     from flows.console import print_summary, progress_display
     from flows.demo import serve_newsroom
     from flows.runner import run_monitor
+    from flows.stages import load_watchlist, parse_feeds_file
 
     db = arguments.db or settings.db
+    load_watchlist(settings.seeds_dir)  # fail fast, before any server starts, on seeds a person must fix
     if arguments.since is not None:
         return command_backfill(db, arguments.since)
+    if not arguments.demo:
+        parse_feeds_file(arguments.feeds or settings.feeds)
     if arguments.demo:
         with serve_newsroom(DEMO_DIR, db.parent) as newsroom, progress_display() as progress:
             progress.note(f"demo newsroom serving on {newsroom.base_url}")

@@ -1,0 +1,79 @@
+"""The `presswatch` command as a newcomer meets it: real processes, readable output, never a traceback."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+def presswatch(
+    *arguments: str, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "flows.cli", *arguments],
+        cwd=PROJECT_DIR,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
+
+
+class TestHelp:
+    @pytest.mark.parametrize("command", [[], ["run"], ["sql"], ["serve"], ["config"]])
+    def test_help_explains_itself(self, command: list[str]) -> None:
+        """Every command answers --help with a description and exit 0."""
+        result = presswatch(*command, "--help")
+
+        assert result.returncode == 0
+        assert "usage: presswatch" in result.stdout
+
+
+class TestFailuresAreOneLine:
+    def test_missing_feeds_file(self, tmp_path: Path) -> None:
+        """A feeds file that does not exist fails with one line naming it."""
+        result = presswatch("run", "--feeds", str(tmp_path / "nope.csv"), "--db", str(tmp_path / "w.duckdb"))
+
+        assert result.returncode == 1
+        assert "Traceback" not in result.stderr + result.stdout
+        assert "nope.csv" in result.stderr
+
+    def test_sql_before_any_run(self, tmp_path: Path) -> None:
+        """Querying a warehouse that does not exist says to run first."""
+        result = presswatch("sql", "--db", str(tmp_path / "none.duckdb"), "select 1")
+
+        assert (result.returncode, result.stderr.strip()) == (
+            1,
+            f"presswatch sql: no warehouse at {tmp_path / 'none.duckdb'}: run `presswatch run` first",
+        )
+
+    def test_config_masks_secrets(self) -> None:
+        """The alert URLs never appear in `presswatch config` output."""
+        result = presswatch("config", env={"PRESSWATCH_ALERT_URLS": "json://127.0.0.1:9/secret-token-123"})
+
+        assert result.returncode == 0
+        assert "secret-token-123" not in result.stdout
+        assert "PRESSWATCH_ALERT_URLS" in result.stdout
+
+
+@pytest.mark.slow
+class TestDemoCommand:
+    def test_demo_run_then_sql(self, tmp_path: Path) -> None:
+        """`run --demo` prints a summary and the alert digest without tracebacks; `sql` then answers from it."""
+        env = {"PRESSWATCH_DB": str(tmp_path / "demo.duckdb"), "PREFECT_HOME": str(tmp_path / "prefect")}
+
+        run = presswatch("run", "--demo", env=env)
+        sql = presswatch("sql", "select person_id, count(*) from mentions group by 1 order by 2 desc", env=env)
+
+        output = run.stdout + run.stderr
+        assert run.returncode == 0, output
+        assert "Traceback" not in output and "Error" not in output
+        assert "Articles: 46 new" in run.stdout
+        assert "keir-starmer" in run.stdout
+        assert sql.returncode == 0 and "elon-musk" in sql.stdout
