@@ -1,17 +1,29 @@
-"""Alert rules as pure functions over counts, and the digest text they produce.
+"""Alert rules as pure functions over counts: spikes, new pairings, watch terms, feed health, and cool-down.
 
 Counts arrive per subject and window (window 0 is the one ending at the run's clock, 1 the one before, ...).
+Every alert carries the figures that justify it, so the digest can explain itself.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 import math
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, fields, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 import polars as pl
 
 from transforms.identity import alert_id_for
+from transforms.watchlist import SeedError
+
+RULE_KINDS = ("spike", "new-pairing", "watch-term", "feed-health")
+SUBJECT_KINDS = {"spike": ("person", "topic"), "new-pairing": ("pair",), "watch-term": ("watch",),
+                 "feed-health": ("feed",)}
+RULE_COLUMNS = ("rule_id", "kind", "subject_kind")
 
 
 @dataclass(frozen=True)
@@ -20,10 +32,51 @@ class SpikeRule:
 
     name: str = "spike-daily"
     window_hours: int = 24
-    baseline_windows: int = 5
+    baseline_windows: int = 6
     min_stories: int = 5
     min_ratio: float = 2.0
     min_zscore: float = 2.0
+    # Same hour-of-week baseline: windows at multiples of this period, when enough of them are observed.
+    seasonal_period: int = 0
+    seasonal_min_samples: int = 3
+    min_history_windows: int = 3
+
+
+@dataclass(frozen=True)
+class AlertRule:
+    """One row of seeds/alert_rules.csv with its defaults filled in."""
+
+    rule_id: str
+    kind: str  # spike, new-pairing, watch-term, feed-health
+    subject_kind: str  # person, topic, pair, watch, feed
+    subjects: tuple[str, ...] = ()  # watch-term: (person_id, topic_id)
+    window_hours: int = 24
+    baseline_windows: int = 6
+    seasonal_period: int = 0
+    seasonal_min_samples: int = 3
+    min_history_windows: int = 3
+    min_stories: int = 5
+    min_ratio: float = 2.0
+    min_zscore: float = 2.0
+    lookback_days: int = 14
+    dead_runs: int = 3
+    cooldown_hours: float = 24.0
+    escalate_factor: float = 1.5
+    enabled: bool = True
+    description: str = ""
+
+    def spike_rule(self) -> SpikeRule:
+        return SpikeRule(
+            name=self.rule_id,
+            window_hours=self.window_hours,
+            baseline_windows=self.baseline_windows,
+            min_stories=self.min_stories,
+            min_ratio=self.min_ratio,
+            min_zscore=self.min_zscore,
+            seasonal_period=self.seasonal_period,
+            seasonal_min_samples=self.seasonal_min_samples,
+            min_history_windows=self.min_history_windows,
+        )
 
 
 @dataclass(frozen=True)
@@ -32,7 +85,7 @@ class Alert:
 
     alert_id: str
     rule: str
-    subject_kind: str  # "person" or "topic"
+    subject_kind: str  # person, topic, pair, watch or feed
     subject: str
     window_start: datetime
     window_end: datetime
@@ -41,54 +94,340 @@ class Alert:
     baseline: float
     ratio: float
     zscore: float
+    event: str = "spike"  # spike, new-pairing, watch-term, feed-dead, feed-recovered
+    members: tuple[str, ...] = ()  # the person/topic/feed ids the subject is made of
+    baseline_label: str = ""
+    escalation: bool = False
+    previous_value: float | None = None
+    note: str = ""
 
     def window_hours_label(self) -> str:
         hours = round((self.window_end - self.window_start).total_seconds() / 3600)
-        return "day" if hours == 24 else f"{hours} hours"
+        return "day" if hours == 24 else "hour" if hours == 1 else f"{hours} hours"
+
+
+DETAIL_FIELDS = ("expected", "members", "baseline_label", "escalation", "previous_value", "note")
+
+
+def alert_details(alert: Alert) -> str:
+    """The figures the alerts table keeps as JSON beside its own columns."""
+    return json.dumps({name: getattr(alert, name) for name in DETAIL_FIELDS})
+
+
+def alert_from_row(row: Mapping[str, Any]) -> Alert:
+    """Rebuild an alert from its stored row (columns plus the details JSON), e.g. to retry its delivery."""
+    details = row.get("details") or "{}"
+    extra = json.loads(details) if isinstance(details, str) else dict(details)
+    return Alert(
+        alert_id=row["alert_id"],
+        rule=row["rule"],
+        subject_kind=row.get("subject_kind") or extra.get("subject_kind") or "person",
+        subject=row["subject"],
+        window_start=row["window_start"],
+        window_end=row["window_end"],
+        value=float(row["value"]),
+        expected=float(extra.get("expected") or 0.0),
+        baseline=float(row.get("baseline") or 0.0),
+        ratio=float(row.get("ratio") or 0.0),
+        zscore=float(row.get("zscore") or 0.0),
+        event=row.get("event") or "spike",
+        members=tuple(extra.get("members") or (row["subject"],)),
+        baseline_label=str(extra.get("baseline_label") or ""),
+        escalation=bool(extra.get("escalation")),
+        previous_value=extra.get("previous_value"),
+        note=str(extra.get("note") or ""),
+    )
+
+
+# --- rules file -------------------------------------------------------------------------------------------
+
+KIND_DEFAULTS: dict[str, dict[str, Any]] = {
+    "spike": {},
+    "new-pairing": {"min_stories": 3, "cooldown_hours": 72.0, "escalate_factor": 2.0},
+    "watch-term": {"min_stories": 5},
+    "feed-health": {"cooldown_hours": 24.0},
+}
+
+
+def parse_alert_rules(text: str, *, file: str = "alert_rules.csv") -> list[AlertRule]:
+    """Rules from the CSV text; blank cells take the kind's default, a bad cell is a SeedError naming it."""
+    reader = csv.DictReader(io.StringIO(text))
+    missing = [column for column in RULE_COLUMNS if column not in (reader.fieldnames or [])]
+    if missing:
+        raise SeedError(file, None, f"missing column(s): {', '.join(missing)}")
+    types = {item.name: item.type for item in fields(AlertRule)}
+    rules: list[AlertRule] = []
+    seen: set[str] = set()
+    for number, row in enumerate(reader, start=1):
+        values = {key.strip(): (value or "").strip() for key, value in row.items() if key}
+        rule_id, kind = values.get("rule_id", ""), values.get("kind", "")
+        if not rule_id or rule_id in seen:
+            raise SeedError(file, number, f"rule_id must be present and unique, got {rule_id!r}")
+        if kind not in RULE_KINDS:
+            raise SeedError(file, number, f"kind must be one of {', '.join(RULE_KINDS)}, got {kind!r}")
+        subject_kind = values.get("subject_kind") or SUBJECT_KINDS[kind][0]
+        if subject_kind not in SUBJECT_KINDS[kind]:
+            raise SeedError(file, number, f"subject_kind {subject_kind!r} does not fit kind {kind!r}")
+        settings: dict[str, Any] = dict(KIND_DEFAULTS[kind])
+        for name, raw in values.items():
+            if name in RULE_COLUMNS or name not in types or raw == "":
+                continue
+            settings[name] = parse_cell(name, raw, str(types[name]), file, number)
+        rule = AlertRule(rule_id=rule_id, kind=kind, subject_kind=subject_kind, **settings)
+        if kind == "watch-term" and len(rule.subjects) != 2:
+            raise SeedError(file, number, "watch-term subjects must be person_id+topic_id")
+        seen.add(rule_id)
+        rules.append(rule)
+    return rules
+
+
+def parse_cell(name: str, raw: str, type_name: str, file: str, number: int) -> Any:
+    """One typed cell of the rules file."""
+    try:
+        if "tuple" in type_name:
+            return tuple(part.strip() for part in raw.split("+") if part.strip())
+        if type_name == "bool":
+            if raw.lower() not in {"true", "false", "yes", "no", "1", "0"}:
+                raise ValueError(raw)
+            return raw.lower() in {"true", "yes", "1"}
+        if type_name == "int":
+            value: float = int(raw)
+        elif type_name == "float":
+            value = float(raw)
+        else:
+            return raw
+    except ValueError as error:
+        raise SeedError(file, number, f"{name} must be a {type_name}, got {raw!r}") from error
+    if value < 0:
+        raise SeedError(file, number, f"{name} must not be negative, got {raw!r}")
+    return value
+
+
+# --- spikes -----------------------------------------------------------------------------------------------
+
+
+def observed_windows(as_of: datetime, history_start: datetime | None, window_hours: int) -> int:
+    """How many windows back (from 0) the warehouse has any coverage for."""
+    if history_start is None or history_start > as_of:
+        return 0
+    return math.ceil((as_of - history_start).total_seconds() / (window_hours * 3600))
+
+
+def baseline_windows_for(rule: SpikeRule, observed: int) -> tuple[list[int], str]:
+    """The windows the baseline averages, and a phrase saying which: same hour-of-week if enough, else trailing."""
+    if rule.seasonal_period:
+        seasonal = [k * rule.seasonal_period for k in range(1, 1 + max(rule.seasonal_min_samples, 12))]
+        seen = [window for window in seasonal if window < observed]
+        if len(seen) >= rule.seasonal_min_samples:
+            return seen, f"same hour of week over {len(seen)} weeks"
+    trailing = [window for window in range(1, rule.baseline_windows + 1) if window < observed]
+    unit = "day" if rule.window_hours == 24 else "hour" if rule.window_hours == 1 else f"{rule.window_hours}h"
+    return trailing, f"trailing {len(trailing)} {unit}s"
+
+
+def windows_needed(rule: SpikeRule) -> list[int]:
+    """Every window a spike rule may read, so the query fetches only those."""
+    windows = set(range(rule.baseline_windows + 1))
+    if rule.seasonal_period:
+        windows.update(k * rule.seasonal_period for k in range(1, 1 + max(rule.seasonal_min_samples, 12)))
+    return sorted(windows)
 
 
 def find_spikes(
-    counts: pl.DataFrame, volume: pl.DataFrame, *, as_of: datetime, rule: SpikeRule, subject_kind: str
+    counts: pl.DataFrame,
+    volume: pl.DataFrame,
+    *,
+    as_of: datetime,
+    rule: SpikeRule,
+    subject_kind: str,
+    history_start: datetime | None = None,
 ) -> list[Alert]:
     """Subjects whose latest-window stories beat the level their baseline share of all coverage predicts.
 
     counts: subject, window, stories. volume: window, stories (all coverage). Normalising by volume keeps a busy
     news day from firing for everyone; the z-score uses a Poisson spread around the expected count.
     """
-    windows = pl.DataFrame({"window": list(range(rule.baseline_windows + 1))}, schema={"window": pl.Int64})
-    total = windows.join(volume.cast({"window": pl.Int64}), on="window", how="left").fill_null(0)
-    current_volume = float(total.filter(pl.col("window") == 0)["stories"].sum())
-    baseline_volume = float(total.filter(pl.col("window") > 0)["stories"].sum())
+    observed = (
+        observed_windows(as_of, history_start, rule.window_hours)
+        if history_start is not None
+        else rule.baseline_windows + 1 + max(rule.seasonal_period * 12, 0)
+    )
+    baseline, label = baseline_windows_for(rule, observed)
+    seasonal = label.startswith("same hour")
+    required = rule.seasonal_min_samples if seasonal else min(rule.min_history_windows, rule.baseline_windows)
+    if len(baseline) < required or counts.is_empty():
+        return []
+    volume = volume.cast({"window": pl.Int64, "stories": pl.Float64})
+    current_volume = float(volume.filter(pl.col("window") == 0)["stories"].sum())
+    baseline_volume = float(volume.filter(pl.col("window").is_in(baseline))["stories"].sum())
     if current_volume == 0 or baseline_volume == 0:
         return []
-    window_end = as_of
     window_start = as_of - timedelta(hours=rule.window_hours)
-    alerts = []
-    for subject, rows in counts.cast({"window": pl.Int64}).group_by("subject", maintain_order=True):
-        current = float(rows.filter(pl.col("window") == 0)["stories"].sum())
-        history = float(
-            rows.filter((pl.col("window") > 0) & (pl.col("window") <= rule.baseline_windows))["stories"].sum()
+    window = pl.col("window")
+    stories = pl.col("stories")
+    scored = (
+        counts.cast({"window": pl.Int64, "stories": pl.Float64})
+        .group_by("subject")
+        .agg(
+            stories.filter(window == 0).sum().alias("current"),
+            stories.filter(window.is_in(baseline)).sum().alias("history"),
         )
-        baseline = history / rule.baseline_windows
         # Expected count at today's volume; a subject never seen before still expects half a story.
-        expected = max(history / baseline_volume * current_volume, 0.5)
-        ratio = current / expected
-        zscore = (current - expected) / math.sqrt(expected)
-        if current >= rule.min_stories and ratio >= rule.min_ratio and zscore >= rule.min_zscore:
-            name = str(subject[0])
-            alerts.append(
-                Alert(
-                    alert_id=alert_id_for(rule.name, name, window_start.isoformat()),
-                    rule=rule.name,
-                    subject_kind=subject_kind,
-                    subject=name,
-                    window_start=window_start,
-                    window_end=window_end,
-                    value=current,
-                    expected=round(expected, 2),
-                    baseline=round(baseline, 2),
-                    ratio=round(ratio, 2),
-                    zscore=round(zscore, 2),
-                )
+        .with_columns(
+            pl.max_horizontal(pl.col("history") / baseline_volume * current_volume, pl.lit(0.5)).alias("expected"),
+            (pl.col("history") / len(baseline)).alias("baseline"),
+        )
+        .with_columns(
+            (pl.col("current") / pl.col("expected")).alias("ratio"),
+            ((pl.col("current") - pl.col("expected")) / pl.col("expected").sqrt()).alias("zscore"),
+        )
+        .filter(
+            (pl.col("current") >= rule.min_stories)
+            & (pl.col("ratio") >= rule.min_ratio)
+            & (pl.col("zscore") >= rule.min_zscore)
+        )
+        .sort(["ratio", "subject"], descending=[True, False])
+    )
+    return [
+        Alert(
+            alert_id=alert_id_for(rule.name, row["subject"], window_start.isoformat()),
+            rule=rule.name,
+            subject_kind=subject_kind,
+            subject=row["subject"],
+            window_start=window_start,
+            window_end=as_of,
+            value=row["current"],
+            expected=round(row["expected"], 2),
+            baseline=round(row["baseline"], 2),
+            ratio=round(row["ratio"], 2),
+            zscore=round(row["zscore"], 2),
+            event="spike",
+            members=(row["subject"],),
+            baseline_label=label,
+        )
+        for row in scored.iter_rows(named=True)
+    ]
+
+
+# --- new pairings and watch terms -------------------------------------------------------------------------
+
+
+def find_new_pairings(
+    pairs: pl.DataFrame, *, as_of: datetime, rule: AlertRule, history_start: datetime | None
+) -> list[Alert]:
+    """Pairs of people sharing a sentence in >= min_stories stories now and never in the lookback before.
+
+    pairs: person_a, person_b, current, earlier (distinct stories). Fires only once the warehouse covers the
+    whole lookback: on a young warehouse every pair would look new.
+    """
+    window_start = as_of - timedelta(hours=rule.window_hours)
+    lookback_start = window_start - timedelta(days=rule.lookback_days)
+    if history_start is None or history_start > lookback_start or pairs.is_empty():
+        return []
+    fresh = pairs.filter((pl.col("current") >= rule.min_stories) & (pl.col("earlier") == 0)).sort(
+        ["current", "person_a", "person_b"], descending=[True, False, False]
+    )
+    alerts = []
+    for row in fresh.iter_rows(named=True):
+        members = tuple(sorted((row["person_a"], row["person_b"])))
+        subject = "+".join(members)
+        alerts.append(
+            Alert(
+                alert_id=alert_id_for(rule.rule_id, subject, window_start.isoformat()),
+                rule=rule.rule_id, subject_kind="pair", subject=subject, window_start=window_start,
+                window_end=as_of, value=float(row["current"]), expected=0.0, baseline=0.0, ratio=0.0, zscore=0.0,
+                event="new-pairing", members=members,
+                baseline_label=f"no shared sentence in the {rule.lookback_days} days before",
             )
-    return sorted(alerts, key=lambda alert: -alert.ratio)
+        )
+    return alerts
+
+
+def find_watch_terms(counts: pl.DataFrame, *, as_of: datetime, rule: AlertRule) -> list[Alert]:
+    """A person with a topic in >= min_stories stories in the window. counts: window, stories."""
+    window = pl.col("window").cast(pl.Int64)
+    current = float(counts.filter(window == 0)["stories"].sum()) if counts.height else 0.0
+    if current < rule.min_stories:
+        return []
+    history = float(counts.filter((window > 0) & (window <= rule.baseline_windows))["stories"].sum())
+    baseline = history / rule.baseline_windows if rule.baseline_windows else 0.0
+    window_start = as_of - timedelta(hours=rule.window_hours)
+    subject = "+".join(rule.subjects)
+    return [
+        Alert(
+            alert_id=alert_id_for(rule.rule_id, subject, window_start.isoformat()),
+            rule=rule.rule_id, subject_kind="watch", subject=subject, window_start=window_start, window_end=as_of,
+            value=current, expected=float(rule.min_stories), baseline=round(baseline, 2),
+            ratio=round(current / baseline, 2) if baseline else 0.0, zscore=0.0, event="watch-term",
+            members=rule.subjects, baseline_label=f"threshold {rule.min_stories}",
+        )
+    ]
+
+
+# --- feed health ------------------------------------------------------------------------------------------
+
+
+def find_feed_health(
+    feeds: pl.DataFrame, open_outages: Mapping[str, datetime], *, as_of: datetime, rule: AlertRule
+) -> list[Alert]:
+    """Feeds failing for >= dead_runs runs in a row, and feeds whose reported outage has ended.
+
+    feeds: source_id, consecutive_failures, failing_since, last_outcome, last_error. An outage's alerts are keyed
+    by its start, so one outage fires once and recovers once.
+    """
+    alerts = []
+    for row in feeds.sort("source_id").iter_rows(named=True):
+        source, failures = row["source_id"], int(row["consecutive_failures"] or 0)
+        since = row["failing_since"] or as_of
+        detail = f"last outcome {row['last_outcome'] or 'unknown'}"
+        if row.get("last_error"):
+            detail += f": {row['last_error']}"
+        if failures >= rule.dead_runs and source not in open_outages:
+            event, start, value = "feed-dead", since, float(failures)
+        elif failures == 0 and source in open_outages:
+            event, start, value = "feed-recovered", open_outages[source], 0.0
+            detail = f"fetched again after failing since {start:%Y-%m-%d %H:%M} UTC"
+        else:
+            continue
+        alerts.append(
+            Alert(
+                alert_id=alert_id_for(f"{rule.rule_id}:{event}", source, start.isoformat()),
+                rule=rule.rule_id, subject_kind="feed", subject=source, window_start=start, window_end=as_of,
+                value=value, expected=0.0, baseline=float(rule.dead_runs), ratio=0.0, zscore=0.0, event=event,
+                members=(source,), baseline_label=f"{rule.dead_runs} failed runs", note=detail,
+            )
+        )
+    return alerts
+
+
+# --- cool-down and escalation -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CooldownDecision:
+    """Which candidates fire, and which the cool-down held back (shown by preview, never sent)."""
+
+    fired: list[Alert] = field(default_factory=list)
+    suppressed: list[Alert] = field(default_factory=list)
+
+
+def apply_cooldown(
+    candidates: Sequence[Alert], previous: pl.DataFrame, rules: Mapping[str, AlertRule], *, as_of: datetime
+) -> CooldownDecision:
+    """Fire a candidate unless the same rule/subject/event fired within its cool-down; inside it, fire again
+    only as an escalation when the value grew by the rule's factor over the last fired value.
+
+    previous: rule, subject, event, window_end, value (the latest stored alert per key).
+    """
+    latest = {(row["rule"], row["subject"], row["event"]): row for row in previous.iter_rows(named=True)}
+    decision = CooldownDecision()
+    for alert in candidates:
+        rule = rules.get(alert.rule)
+        last = latest.get((alert.rule, alert.subject, alert.event))
+        if last is None or rule is None or as_of - last["window_end"] >= timedelta(hours=rule.cooldown_hours):
+            decision.fired.append(alert)
+        elif alert.value > last["value"] and alert.value >= last["value"] * rule.escalate_factor:
+            decision.fired.append(replace(alert, escalation=True, previous_value=float(last["value"])))
+        else:
+            decision.suppressed.append(alert)
+    return decision

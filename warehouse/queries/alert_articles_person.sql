@@ -1,14 +1,13 @@
--- The strongest evidence for a person's alert: one sentence per story, outlets with the most stories first.
-with in_window as (
+-- Articles naming a person inside an alert's window, each with the sentence that names them most fully.
+with named as (
     select
         a.article_id,
         coalesce(a.story_id, a.article_id) as story_id,
         a.title,
         a.url,
+        coalesce(s.name, a.source_id) as outlet,
         a.published_at,
-        s.name as outlet,
         m.snippet,
-        m.kind,
         row_number() over (partition by a.article_id order by m.kind = 'full' desc, m.char_start) as rank_in_article
     from mentions as m
     inner join articles as a on a.article_id = m.article_id
@@ -18,18 +17,10 @@ with in_window as (
       and a.published_at <= cast($window_end as timestamptz)
 ),
 
-one_per_story as (
-    select *, row_number() over (partition by story_id order by published_at) as rank_in_story
-    from in_window
-    where rank_in_article = 1
-),
-
 final as (
-    select title, url, outlet, published_at, snippet
-    from one_per_story
-    where rank_in_story = 1
-    order by published_at desc
-    limit $limit
+    select article_id, story_id, title, url, outlet, published_at, snippet
+    from named
+    where rank_in_article = 1
 )
 
-select * from final
+select * from final order by published_at desc

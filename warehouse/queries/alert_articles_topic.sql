@@ -1,11 +1,12 @@
--- The strongest evidence for a topic's alert: one sentence per story, newest first.
-with in_window as (
+-- Articles on a topic inside an alert's window, each with its first sentence on the topic.
+with named as (
     select
+        a.article_id,
         coalesce(a.story_id, a.article_id) as story_id,
         a.title,
         a.url,
+        coalesce(s.name, a.source_id) as outlet,
         a.published_at,
-        s.name as outlet,
         t.snippet,
         row_number() over (partition by a.article_id order by t.char_start) as rank_in_article
     from topic_mentions as t
@@ -16,18 +17,10 @@ with in_window as (
       and a.published_at <= cast($window_end as timestamptz)
 ),
 
-one_per_story as (
-    select *, row_number() over (partition by story_id order by published_at) as rank_in_story
-    from in_window
-    where rank_in_article = 1
-),
-
 final as (
-    select title, url, outlet, published_at, snippet
-    from one_per_story
-    where rank_in_story = 1
-    order by published_at desc
-    limit $limit
+    select article_id, story_id, title, url, outlet, published_at, snippet
+    from named
+    where rank_in_article = 1
 )
 
-select * from final
+select * from final order by published_at desc
