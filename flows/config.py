@@ -30,6 +30,9 @@ class Settings:
     per_host_concurrency: int = 2
     per_host_delay_s: float = 1.0
     global_concurrency: int = 8
+    max_retry_after_wait_s: float = 30.0
+    max_crawl_delay_s: float = 10.0
+    full_fetch_interval_s: float = 86400.0
     extraction_time_limit_s: float = 20.0
     extraction_memory_mb: int = 1024
     report_dir: Path = PROJECT_DIR / "reports"

@@ -166,7 +166,7 @@ def task_runner(settings: Settings) -> StageRunner:
     }
 
     def run(name: str, function: Callable[..., R], *args: Any) -> R:
-        return tasks[name](*args)  # type: ignore[no-any-return]
+        return tasks[name](*args)
 
     return run
 

@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 import httpx
 from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy
@@ -31,7 +32,7 @@ SLOT_GRACE_PERIOD_S = 600
 
 def build_deployment(*, cron: str, timezone: str, feeds_file: Path | None, db_file: Path | None) -> RunnerDeployment:
     """The monitoring flow as a deployment: the cron schedule, and a new run cancelled while one is still going."""
-    return monitor.to_deployment(
+    deployment = monitor.to_deployment(
         name=DEPLOYMENT_NAME,
         schedule=Cron(cron, timezone=timezone),
         concurrency_limit=ConcurrencyLimitConfig(
@@ -47,6 +48,8 @@ def build_deployment(*, cron: str, timezone: str, feeds_file: Path | None, db_fi
         description="presswatch: fetch feeds, detect mentions, load the warehouse, alert the team.",
         tags=["presswatch"],
     )
+    # to_deployment is sync-compatible: called outside an event loop it returns the deployment itself.
+    return cast(RunnerDeployment, deployment)
 
 
 def wait_until_healthy(api_url: str, timeout_s: float = 90.0) -> None:
