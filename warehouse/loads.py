@@ -120,7 +120,7 @@ def upsert_tables(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str
         key = primary_key(con, table)
         if key and set(key) <= set(frame.columns):
             # One statement cannot replace the same row twice: the last copy of a key in a run wins.
-            frame = frame.unique(subset=key, keep="last", maintain_order=True)
+            frame = frame.unique(subset=key, keep="last")
         view_name = f"incoming_{table}"
         # On failure the registration is left for the connection's end: an aborted transaction refuses it.
         con.register(view_name, frame.to_arrow())
