@@ -2,19 +2,24 @@
 
 trafilatura's own timeout only covers its command line, and one 19 MB page can take it 30 s and 850 MB. Each page
 therefore goes to a worker process: one that overruns its time limit is killed and replaced, one that hits the
-address-space cap fails that page only. Workers use the "spawn" context so this runs from a Prefect task thread and
-on macOS alike. Plain Python, no Prefect: the flow decides when to call it.
+address-space cap fails that page only. Each worker is a fresh interpreter (like multiprocessing's "spawn", so it
+runs from a Prefect task thread and on macOS alike) started with `python -c`, not through multiprocessing: "spawn"
+re-imports the caller's main module in every worker, which for the CLI means importing Prefect per worker.
+Plain Python, no Prefect: the flow decides when to call it.
 """
 
 from __future__ import annotations
 
-import multiprocessing
+import contextlib
+import os
+import subprocess
+import sys
 import time
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
-from multiprocessing.context import SpawnProcess
+from pathlib import Path
 from typing import Any
 
 from transforms.records import ExtractedPage
@@ -22,6 +27,8 @@ from transforms.text import extract_page
 
 WORKER_START_TIMEOUT_S = 120.0  # importing trafilatura in a fresh interpreter on a loaded machine
 WORKER_STOP_TIMEOUT_S = 5.0
+PROJECT_ROOT = Path(__file__).resolve().parents[1]  # so the worker imports this checkout's packages
+WORKER_COMMAND = "from flows.extraction import serve; serve()"
 
 
 @dataclass(frozen=True)
@@ -57,8 +64,9 @@ def extract_many(
 
 @dataclass
 class _Worker:
-    process: SpawnProcess
-    connection: Connection
+    process: subprocess.Popen[bytes]
+    sender: Connection
+    connection: Connection  # the receiving end, what the pool waits on
     ready: bool = False
     task: int | None = None
     deadline: float = 0.0
@@ -69,7 +77,6 @@ class _Pool:
     """A handful of worker processes the parent can kill and replace one at a time."""
 
     def __init__(self, size: int, memory_limit_mb: int) -> None:
-        self.context = multiprocessing.get_context("spawn")
         self.memory_limit_mb = memory_limit_mb
         self.workers = [self._start() for _ in range(size)]
 
@@ -91,7 +98,7 @@ class _Pool:
             for worker in self.workers:
                 if worker.ready and worker.task is None and queue:
                     index = queue.popleft()
-                    worker.connection.send((index, pages[index]))
+                    worker.sender.send((index, pages[index]))
                     worker.task, worker.deadline = index, time.monotonic() + time_limit_s
             ready = wait([w.connection for w in self.workers], timeout=self._next_timeout())
             for worker in list(self.workers):
@@ -109,9 +116,10 @@ class _Pool:
         try:
             kind, payload = worker.connection.recv()
         except (EOFError, OSError):  # the worker died: killed by the kernel, or a crash inside libxml2
-            worker.process.join(WORKER_STOP_TIMEOUT_S)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                worker.process.wait(WORKER_STOP_TIMEOUT_S)
             if worker.task is not None:
-                code = worker.process.exitcode
+                code = worker.process.returncode
                 results[worker.task] = _failed(
                     pages[worker.task], f"memory limit or crash: worker exited with code {code}"
                 )
@@ -137,45 +145,63 @@ class _Pool:
                 raise RuntimeError(f"extraction worker did not start within {WORKER_START_TIMEOUT_S:g}s")
 
     def _start(self) -> _Worker:
-        parent_end, child_end = self.context.Pipe()
-        process = self.context.Process(target=_worker_main, args=(child_end, self.memory_limit_mb), daemon=True)
-        process.start()
-        child_end.close()
-        return _Worker(process=process, connection=parent_end)
+        environment = dict(os.environ)
+        environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_ROOT), environment.get("PYTHONPATH")]))
+        process = subprocess.Popen(
+            [sys.executable, "-c", WORKER_COMMAND, str(self.memory_limit_mb)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            env=environment,
+            close_fds=True,
+        )
+        assert process.stdin is not None and process.stdout is not None
+        sender = Connection(os.dup(process.stdin.fileno()), readable=False)
+        receiver = Connection(os.dup(process.stdout.fileno()), writable=False)
+        process.stdin.close()
+        process.stdout.close()
+        return _Worker(process=process, sender=sender, connection=receiver)
 
     def _replace(self, worker: _Worker) -> None:
         self._stop(worker, kill=True)
         self.workers[self.workers.index(worker)] = self._start()
 
     def _stop(self, worker: _Worker, *, kill: bool = False) -> None:
-        if not kill and worker.process.is_alive():
-            try:
-                worker.connection.send(None)
-            except OSError:
-                pass
-            worker.process.join(WORKER_STOP_TIMEOUT_S)
-        if worker.process.is_alive():
+        if not kill and worker.process.poll() is None:
+            with contextlib.suppress(OSError):
+                worker.sender.send(None)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                worker.process.wait(WORKER_STOP_TIMEOUT_S)
+        if worker.process.poll() is None:
             worker.process.kill()
-            worker.process.join(WORKER_STOP_TIMEOUT_S)
+            worker.process.wait(WORKER_STOP_TIMEOUT_S)
+        worker.sender.close()
         worker.connection.close()
 
 
-def _worker_main(connection: Connection, memory_limit_mb: int) -> None:
+def serve() -> None:
+    """Worker entry point: pages arrive on stdin, results leave on stdout; stray prints go to stderr."""
+    receiver = Connection(os.dup(0), writable=False)
+    sender = Connection(os.dup(1), readable=False)
+    os.dup2(2, 1)
+    _worker_main(receiver, sender, int(sys.argv[1]))
+
+
+def _worker_main(receiver: Connection, sender: Connection, memory_limit_mb: int) -> None:
     """Worker loop: cap the address space, announce readiness, extract pages until told to stop."""
     _limit_memory(memory_limit_mb)
-    connection.send(("ready", None))
+    sender.send(("ready", None))
     while True:
         try:
-            message: Any = connection.recv()
+            message: Any = receiver.recv()
         except EOFError:
             return
         if message is None:
             return
         _index, page = message
         try:
-            connection.send(("result", _extract_one(page)))
+            sender.send(("result", _extract_one(page)))
         except MemoryError:
-            connection.send(("recycle", _failed(page, f"memory limit of {memory_limit_mb} MB exceeded")))
+            sender.send(("recycle", _failed(page, f"memory limit of {memory_limit_mb} MB exceeded")))
 
 
 def _extract_one(page: PageToExtract) -> ExtractedPage:

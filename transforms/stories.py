@@ -26,8 +26,38 @@ SEED = 1  # fixed so story ids never depend on the run
 WORD = re.compile(r"\w+")
 TITLE_NOISE = re.compile(r"\s+[-|\u2013\u2014:]\s+[^-|\u2013\u2014:]{1,40}$")  # " - latest", " | Outlet"
 TITLE_STOPWORDS = frozenset(
-    "a an the and or of to in on at for by with as from after over is are was be will live latest explained "
-    "update updated breaking watch video".split()
+    {
+        "a",
+        "an",
+        "the",
+        "and",
+        "or",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "for",
+        "by",
+        "with",
+        "as",
+        "from",
+        "after",
+        "over",
+        "is",
+        "are",
+        "was",
+        "be",
+        "will",
+        "live",
+        "latest",
+        "explained",
+        "update",
+        "updated",
+        "breaking",
+        "watch",
+        "video",
+    }
 )
 
 
@@ -50,7 +80,7 @@ class _Fingerprint:
 
 
 def assign_stories(new: Sequence[StoryInput], recent: Sequence[tuple[StoryInput, str]]) -> dict[str, str]:
-    """Map each new article id to the story id of its nearest duplicate in `recent` or earlier in `new`, else its own."""
+    """Map each new article id to the story id of its nearest earlier duplicate (stored or new), else its own id."""
     index = MinHashLSH(threshold=LSH_THRESHOLD, num_perm=PERMUTATIONS)
     known: dict[str, tuple[StoryInput, _Fingerprint, str]] = {}
     for article, story_id in sorted(recent, key=lambda pair: _order(pair[0])):

@@ -43,7 +43,8 @@ def pair_scores(predicted: dict[str, str]) -> tuple[float, float]:
         true_positive += same_gold and same_predicted
         false_positive += same_predicted and not same_gold
         false_negative += same_gold and not same_predicted
-    return true_positive / max(true_positive + false_positive, 1), true_positive / max(true_positive + false_negative, 1)
+    precision = true_positive / max(true_positive + false_positive, 1)
+    return precision, true_positive / max(true_positive + false_negative, 1)
 
 
 class TestClusterQuality:

@@ -20,8 +20,9 @@ OTHER_EVENT = (
 START = datetime(2025, 4, 10, 7, 0, tzinfo=UTC)
 
 
-def article(article_id: str, text: str, *, title: str = "Dunmore bin workers to strike", hours: float = 0,
-            source: str = "wire") -> StoryInput:
+def article(
+    article_id: str, text: str, *, title: str = "Dunmore bin workers to strike", hours: float = 0, source: str = "wire"
+) -> StoryInput:
     return StoryInput(article_id, title, text, START + timedelta(hours=hours), source)
 
 
@@ -29,11 +30,20 @@ class TestAssignStories:
     def test_syndicated_copies_share_the_first_copys_id(self) -> None:
         """Copies of one wire story with different sign-offs and headlines get the earliest copy's id."""
         copies = [
-            article("b", WIRE + " This story was supplied by a news agency.", title="Bin workers to strike - latest",
-                    hours=1, source="outlet-b"),
+            article(
+                "b",
+                WIRE + " This story was supplied by a news agency.",
+                title="Bin workers to strike - latest",
+                hours=1,
+                source="outlet-b",
+            ),
             article("a", WIRE, hours=0),
-            article("c", WIRE.replace(" said ", " told reporters ") + " Have a story? Contact us.", hours=2,
-                    source="outlet-c"),
+            article(
+                "c",
+                WIRE.replace(" said ", " told reporters ") + " Have a story? Contact us.",
+                hours=2,
+                source="outlet-c",
+            ),
         ]
 
         assert assign_stories(copies, []) == {"a": "a", "b": "a", "c": "a"}

@@ -78,7 +78,9 @@ class TestExtractPage:
         result = extract_page(page(paragraphs_html(PARAGRAPHS), head=head), url="https://gazette.example/pool?x=1")
 
         assert (result.author, result.site_name, result.canonical_url) == (
-            "Alan Porter", "Shire Gazette", "https://gazette.example/news/pool"
+            "Alan Porter",
+            "Shire Gazette",
+            "https://gazette.example/news/pool",
         )
         assert result.published_at == datetime(2025, 1, 6, 8, 30, tzinfo=UTC)
 

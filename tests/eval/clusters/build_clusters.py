@@ -183,8 +183,9 @@ def variants(article: dict[str, Any], number: int) -> list[dict[str, Any]]:
         },
     ]
     if number % 2 == 0:  # a copy cut for length: last paragraph dropped
-        copies.append({"title": article["title"].upper() if number % 4 == 0 else article["title"],
-                       "text": body(paragraphs[:-1])})
+        copies.append(
+            {"title": article["title"].upper() if number % 4 == 0 else article["title"], "text": body(paragraphs[:-1])}
+        )
     if number % 3 == 1:  # a news-in-brief copy: the first two paragraphs, every rewording applied
         brief = body(paragraphs[:2])
         for before, after in REWORDINGS:
@@ -198,24 +199,51 @@ def main() -> None:
     outlets = ["wire", "outlet-a", "outlet-b", "outlet-c", "outlet-d"]
     for number, article in enumerate(ARTICLES):
         start = datetime.fromisoformat(article["date"] or "2025-01-01T12:00:00+00:00")
-        rows.append({"article_id": f"{article['slug']}-0", "story": article["slug"], "source_id": outlets[0],
-                     "title": article["title"], "text": body(article["paragraphs"]),
-                     "published_at": start.isoformat()})
+        rows.append(
+            {
+                "article_id": f"{article['slug']}-0",
+                "story": article["slug"],
+                "source_id": outlets[0],
+                "title": article["title"],
+                "text": body(article["paragraphs"]),
+                "published_at": start.isoformat(),
+            }
+        )
         for index, copy in enumerate(variants(article, number), start=1):
-            rows.append({"article_id": f"{article['slug']}-{index}", "story": article["slug"],
-                         "source_id": outlets[index], "title": copy["title"], "text": copy["text"],
-                         "published_at": (start + timedelta(minutes=37 * index)).isoformat()})
+            rows.append(
+                {
+                    "article_id": f"{article['slug']}-{index}",
+                    "story": article["slug"],
+                    "source_id": outlets[index],
+                    "title": copy["title"],
+                    "text": copy["text"],
+                    "published_at": (start + timedelta(minutes=37 * index)).isoformat(),
+                }
+            )
     bases = {a["slug"]: a for a in ARTICLES}
     for number, follow in enumerate(FOLLOW_UPS):
         start = datetime.fromisoformat(bases[follow["base"]]["date"]) + timedelta(hours=follow["hours"])
-        rows.append({"article_id": f"{follow['slug']}-0", "story": follow["slug"], "source_id": outlets[0],
-                     "title": follow["title"], "text": body(follow["paragraphs"]),
-                     "published_at": start.isoformat()})
+        rows.append(
+            {
+                "article_id": f"{follow['slug']}-0",
+                "story": follow["slug"],
+                "source_id": outlets[0],
+                "title": follow["title"],
+                "text": body(follow["paragraphs"]),
+                "published_at": start.isoformat(),
+            }
+        )
         if number % 2 == 0:  # some follow-ups are syndicated too
-            rows.append({"article_id": f"{follow['slug']}-1", "story": follow["slug"], "source_id": outlets[2],
-                         "title": follow["title"] + " - latest",
-                         "text": body(follow["paragraphs"]) + "\n\n" + SIGN_OFFS[1],
-                         "published_at": (start + timedelta(minutes=50)).isoformat()})
+            rows.append(
+                {
+                    "article_id": f"{follow['slug']}-1",
+                    "story": follow["slug"],
+                    "source_id": outlets[2],
+                    "title": follow["title"] + " - latest",
+                    "text": body(follow["paragraphs"]) + "\n\n" + SIGN_OFFS[1],
+                    "published_at": (start + timedelta(minutes=50)).isoformat(),
+                }
+            )
     rows.sort(key=lambda row: (row["published_at"], row["article_id"]))
     (HERE / "articles.json").write_text(json.dumps(rows, indent=1, ensure_ascii=False) + "\n")
     print(f"wrote {len(rows)} articles in {len({r['story'] for r in rows})} stories")

@@ -54,22 +54,25 @@ def main() -> None:
     gold = {(a, b): story[a] == story[b] for a, b in pairs}
 
     exact = {
-        (a, b): is_same_story(jaccard(prints[a].shingles, prints[b].shingles),
-                              jaccard(prints[a].title_words, prints[b].title_words))
+        (a, b): is_same_story(
+            jaccard(prints[a].shingles, prints[b].shingles), jaccard(prints[a].title_words, prints[b].title_words)
+        )
         for a, b in pairs
     }
     estimated = {
-        (a, b): is_same_story(prints[a].minhash.jaccard(prints[b].minhash),
-                              jaccard(prints[a].title_words, prints[b].title_words))
+        (a, b): is_same_story(
+            prints[a].minhash.jaccard(prints[b].minhash), jaccard(prints[a].title_words, prints[b].title_words)
+        )
         for a, b in pairs
     }
     print(f"pairs: {len(pairs)}, same-story pairs: {sum(gold.values())}")
-    print("MinHash rule, exact Jaccard:     P=%.3f R=%.3f" % score(exact, gold))
-    print("MinHash rule, estimated Jaccard: P=%.3f R=%.3f" % score(estimated, gold))
+    print("MinHash rule, exact Jaccard:     P={:.3f} R={:.3f}".format(*score(exact, gold)))
+    print("MinHash rule, estimated Jaccard: P={:.3f} R={:.3f}".format(*score(estimated, gold)))
     distance = {(a, b): bin(hashes[a] ^ hashes[b]).count("1") for a, b in pairs}
     for limit in (3, 6, 10, 14, 18):
         same = {pair: distance[pair] <= limit for pair in pairs}
-        print(f"SimHash 64-bit, hamming <= {limit:2d}:  P=%.3f R=%.3f" % score(same, gold))
+        precision, recall = score(same, gold)
+        print(f"SimHash 64-bit, hamming <= {limit:2d}:  P={precision:.3f} R={recall:.3f}")
     true_text = [jaccard(prints[a].shingles, prints[b].shingles) for a, b in pairs if gold[(a, b)]]
     false_text = [jaccard(prints[a].shingles, prints[b].shingles) for a, b in pairs if not gold[(a, b)]]
     true_bits = [distance[pair] for pair in pairs if gold[pair]]

@@ -59,7 +59,7 @@ def site_footer(article: dict[str, Any]) -> str:
         '<footer class="site-footer"><ul><li><a href="/about">About us</a></li>'
         '<li><a href="/contact">Contact the newsroom</a></li><li><a href="/privacy">Privacy notice</a></li>'
         '<li><a href="/cookies">Cookie settings</a></li><li><a href="/terms">Terms and conditions</a></li></ul>'
-        f'<p>&copy; 2025 {escape(article["site"])}. All rights reserved. Registered in England.</p></footer>'
+        f"<p>&copy; 2025 {escape(article['site'])}. All rights reserved. Registered in England.</p></footer>"
     )
 
 
@@ -177,7 +177,7 @@ def cookiewall(article: dict[str, Any]) -> str:
     )
     main = (
         f'{banner}<div id="content"><div class="article-wrapper"><h1 class="headline">{escape(article["title"])}'
-        f"</h1>{byline(article)}<section class=\"article-content\">{body_html(article)}</section>"
+        f'</h1>{byline(article)}<section class="article-content">{body_html(article)}</section>'
         f"{share_widget()}</div></div>"
     )
     return page(article, main)
@@ -196,7 +196,7 @@ def comments(article: dict[str, Any]) -> str:
         "<button>Post comment</button></form></section>"
     )
     main = (
-        f'<main><article><header><h1>{escape(article["title"])}</h1>{byline(article)}</header>'
+        f"<main><article><header><h1>{escape(article['title'])}</h1>{byline(article)}</header>"
         f'<div class="entry-content">{body_html(article)}</div></article>{share_widget()}{thread}</main>'
     )
     return page(article, main)
@@ -216,7 +216,7 @@ def related(article: dict[str, Any]) -> str:
     inside = related_box(["Councils told to find more land", "Residents launch legal challenge"])
     inserts = {0: inside, 2: read_more("What the government's new targets mean")}
     main = (
-        f'<main><article><h1>{escape(article["title"])}</h1>{byline(article)}'
+        f"<main><article><h1>{escape(article['title'])}</h1>{byline(article)}"
         f'<div class="body-copy">{body_html(article, inserts)}</div>'
         '<p class="correction-note">Have a story? Email our newsroom.</p></article>'
         f"{related_box(['Most read: Town centre plan revealed', 'Most read: Road closures this week'])}</main>"
@@ -239,7 +239,7 @@ def captionecho(article: dict[str, Any]) -> str:
     echoed = article["paragraphs"][article["caption_index"]]
     inserts = {article["caption_index"]: figure(echoed, "Photograph: Reader submission")}
     main = (
-        f'<main><article><h1>{escape(article["title"])}</h1>{byline(article)}'
+        f"<main><article><h1>{escape(article['title'])}</h1>{byline(article)}"
         f"{figure('The scene earlier this week.')}"
         f'<div class="article-text">{body_html(article, inserts)}</div>'
         '<div class="gallery"><figure><img src="/g1.jpg" alt=""><figcaption>Image 1 of 3</figcaption></figure>'
@@ -256,7 +256,7 @@ def newsletter(article: dict[str, Any]) -> str:
         "<button>Sign up</button></div>"
     )
     main = (
-        f'<main><article><h1>{escape(article["title"])}</h1>{share_widget()}{byline(article)}'
+        f"<main><article><h1>{escape(article['title'])}</h1>{share_widget()}{byline(article)}"
         f'<div class="article__body">{body_html(article, {1: box})}</div>'
         '<p class="follow">Follow us on social media for the latest updates.</p></article></main>'
     )
@@ -265,7 +265,7 @@ def newsletter(article: dict[str, Any]) -> str:
 
 def table(article: dict[str, Any]) -> str:
     main = (
-        f'<main><article><h1>{escape(article["title"])}</h1>{byline(article)}'
+        f"<main><article><h1>{escape(article['title'])}</h1>{byline(article)}"
         f'<div class="story-text">{body_html(article)}</div>'
         f"{read_more('How waiting times compare nationally')}</article></main>"
     )
