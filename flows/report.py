@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -293,6 +294,7 @@ def vega_lite_version() -> str:
     return "_".join(alt.SCHEMA_VERSION.split(".")[:2])
 
 
+@cache
 def vega_bundle() -> str:
-    """Vega, Vega-Lite and vega-embed as one inline script (a few seconds: vl-convert bundles it on the fly)."""
+    """Vega, Vega-Lite and vega-embed as one inline script; cached because vl-convert takes seconds to bundle it."""
     return vl_convert.javascript_bundle(GLOBALS_SNIPPET, vl_version=vega_lite_version())

@@ -24,9 +24,10 @@ SPIKE_SERIES = "spike"
 SERIES_DOMAIN = [BAND_SERIES, STORIES_SERIES, SPIKE_SERIES]
 SERIES_RANGE = ["#c6dbef", "#2b6cb0", "#d62728"]
 EMBED_OPTIONS = {"actions": False, "renderer": "svg"}
+# grain: (Vega-Lite time unit, axis title, axis label format, tooltip format)
 GRAINS = {
-    "day": ("utcyearmonthdate", "day (UTC)", "%a %d %b"),
-    "hour": ("utcyearmonthdatehours", "hour (UTC)", "%a %d %b %H:00"),
+    "day": ("utcyearmonthdate", "day (UTC)", "%a %d %b", "%a %d %b"),
+    "hour": ("utcyearmonthdatehours", "hour (UTC)", "%a %d", "%a %d %b %H:00"),
 }
 JSON_FOR_SCRIPT = str.maketrans(
     {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
@@ -91,12 +92,16 @@ def series_colour() -> alt.Color:
 
 def trend_layers(grain: str, with_spikes: bool) -> list[alt.Chart]:
     """Band, counts and (when any) spike marks for one grain of the trend frame (rows of that grain only)."""
-    time_unit, axis_title, label_format = GRAINS[grain]
-    x = alt.X(f"{time_unit}(bucket):T", title=axis_title, axis=alt.Axis(format=label_format, labelOverlap=True))
+    time_unit, axis_title, label_format, tooltip_format = GRAINS[grain]
+    # Hourly panels label days only: hour-level labels collide on a laptop-width panel.
+    axis = alt.Axis(format=label_format, labelOverlap=True, labelBound=True)
+    if grain == "hour":
+        axis = alt.Axis(format=label_format, labelOverlap=True, labelBound=True, tickCount="day")
+    x = alt.X(f"{time_unit}(bucket):T", title=axis_title, axis=axis)
     y = alt.Y("stories:Q", title="distinct stories", axis=alt.Axis(tickMinStep=1))
     tooltip = [
         alt.Tooltip("name:N", title="person"),
-        alt.Tooltip(f"{time_unit}(bucket):T", title=grain, format=label_format),
+        alt.Tooltip(f"{time_unit}(bucket):T", title=grain, format=tooltip_format),
         alt.Tooltip("stories:Q", title="distinct stories"),
         alt.Tooltip("articles:Q", title="articles"),
         alt.Tooltip("baseline_stories:Q", title="usual level", format=".2f"),
@@ -209,7 +214,12 @@ def heat_map(
         y=alt.Y(f"{y_field}:N", title=y_title, sort=list(y_order), axis=alt.Axis(labelLimit=200)),
     )
     cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.Color(f"{value_field}:Q", title=value_title, scale=alt.Scale(scheme="blues", domainMin=0)),
+        color=alt.Color(
+            f"{value_field}:Q",
+            title=value_title,
+            scale=alt.Scale(scheme="blues", domainMin=0),
+            legend=alt.Legend(format="d", tickMinStep=1),
+        ),
         tooltip=[
             alt.Tooltip(f"{y_field}:N", title=y_title),
             alt.Tooltip(f"{x_field}:N", title=x_title),
