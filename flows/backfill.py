@@ -15,13 +15,13 @@ import polars as pl
 from prefect import flow
 
 from flows import stages
+from flows.alerting import run_alert_stage
 from flows.config import settings_from_environment
 from flows.lock import run_lock
-from transforms.alerts import SpikeRule
 from transforms.mentions import MentionDetector
 from transforms.topics import TopicDetector
 from warehouse import database
-from warehouse.loads import RunTables
+from warehouse.loads import RunTables, load_run
 
 LOGGER = logging.getLogger("presswatch.backfill")
 BATCH_SIZE = 500
@@ -124,8 +124,12 @@ def backfill(since: datetime, db_file: str | None = None) -> BackfillSummary:
             ),
             replaced_article_ids=tuple(stored["article_id"].to_list()) if stored.height else (),
         )
-        stages.load_tables(db, tables)
-        suppressed = suppress_historical_alerts(db, context)
+        # Backfill is interactive: it needs the file itself (a locked file is a one-line error, not a spool), so
+        # the suppression pass below sees exactly what was re-derived.
+        with database.opened(db) as con:
+            load_run(con, tables)
+            con.execute("checkpoint")
+        suppressed = suppress_historical_alerts(db, context, settings.seeds_dir, stages.display_names(watchlist))
     return BackfillSummary(
         run_id=context.run_id,
         since=since,
@@ -136,15 +140,20 @@ def backfill(since: datetime, db_file: str | None = None) -> BackfillSummary:
     )
 
 
-def suppress_historical_alerts(db: Path, context: stages.RunContext) -> int:
-    """Record, as suppressed, what would fire as of the latest monitoring run's clock, so it is never sent later."""
+def suppress_historical_alerts(db: Path, context: stages.RunContext, seeds_dir: Path, names: dict[str, str]) -> int:
+    """Record, as suppressed, what the new counts fire as of the latest monitoring run's clock: never sent later."""
     with database.opened(db) as con:
         row = con.execute(database.read_sql("latest_run_clock")).fetchone()
     if row is None or row[0] is None:
         return 0
-    fired = stages.evaluate_spikes(db, row[0], SpikeRule())
-    recorded = stages.record_alerts(db, fired, context)
-    with database.opened(db) as con:
-        for alert in recorded:
-            con.execute(database.read_sql("suppress_alert"), {"alert_id": alert.alert_id})
-    return len(recorded)
+    result = run_alert_stage(
+        db,
+        run_id=context.run_id,
+        started_at=context.started_at,
+        as_of=row[0],
+        alert_urls=[],
+        rules_file=seeds_dir / "alert_rules.csv",
+        names=names,
+        send=False,
+    )
+    return len(result.fired)

@@ -85,6 +85,18 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("query", nargs="?", help="SQL to run; omit for an interactive prompt")
     sql.add_argument("--db", type=Path, help="warehouse file (default data/presswatch.duckdb)")
 
+    alerts = commands.add_parser(
+        "alerts",
+        help="test the alert channels or preview what would fire",
+        description="Alert channels are apprise URLs in PRESSWATCH_ALERT_URLS (or a Prefect Secret block named in "
+        "PRESSWATCH_ALERT_SECRET_BLOCK); rules are in seeds/alert_rules.csv.",
+    )
+    alert_commands = alerts.add_subparsers(dest="alerts_command", metavar="ACTION", required=True)
+    alert_commands.add_parser("test", help="send a test message to each configured channel")
+    preview = alert_commands.add_parser("preview", help="show what would fire now, without sending or recording")
+    preview.add_argument("--db", type=Path, help="warehouse file (default data/presswatch.duckdb)")
+    preview.add_argument("--as-of", type=parse_when, help="evaluate as of this time (default: the latest run's clock)")
+
     commands.add_parser("config", help="print the effective settings (secrets masked)")
     return parser
 
@@ -170,6 +182,28 @@ def command_sql(arguments: argparse.Namespace, settings: Settings) -> int:
     return run_sql(arguments.db or settings.db, arguments.query)
 
 
+def command_alerts(arguments: argparse.Namespace, settings: Settings) -> int:
+    from flows.alerting import preview_alerts, send_test_message
+    from flows.delivery import alert_urls_from_environment
+    from flows.stages import display_names, latest_run_clock, load_watchlist
+
+    if arguments.alerts_command == "test":
+        urls = alert_urls_from_environment()
+        if not urls:
+            print("presswatch alerts test: no channel configured (set PRESSWATCH_ALERT_URLS)", file=sys.stderr)
+            return EXIT_FAILED
+        results = send_test_message(urls)
+        for channel, ok, detail in results:
+            print(f"{channel}: {'sent' if ok else 'FAILED'} {detail}")
+        return EXIT_OK if all(ok for _, ok, _ in results) else EXIT_FAILED
+    db = arguments.db or settings.db
+    as_of = arguments.as_of or latest_run_clock(db)
+    names = display_names(load_watchlist(settings.seeds_dir))
+    text = preview_alerts(db, as_of=as_of, rules_file=settings.seeds_dir / "alert_rules.csv", names=names)
+    print(text or f"Nothing would fire as of {as_of:%Y-%m-%d %H:%M} UTC.")
+    return EXIT_OK
+
+
 def command_config(arguments: argparse.Namespace, settings: Settings) -> int:
     width = max(len(name) for name, _ in describe_settings(settings))
     for name, value in describe_settings(settings):
@@ -177,7 +211,13 @@ def command_config(arguments: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-COMMANDS = {"run": command_run, "sql": command_sql, "config": command_config, "serve": command_serve}
+COMMANDS = {
+    "run": command_run,
+    "sql": command_sql,
+    "config": command_config,
+    "serve": command_serve,
+    "alerts": command_alerts,
+}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

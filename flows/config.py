@@ -37,6 +37,8 @@ class Settings:
     extraction_memory_mb: int = 1024
     report_dir: Path = PROJECT_DIR / "reports"
     task_retries: int = 2
+    text_retention_days: int = 0  # 0 keeps article text forever; N drops it (not counts or snippets) after N days
+    lock_attempts: int = 5
     task_retry_delay_s: float = 10.0
 
     @property

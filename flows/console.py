@@ -11,11 +11,10 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from flows import stages
 from flows.pipeline import RunSummary
-from transforms.digest import Evidence, format_digest
 
-CONSOLE = Console(stderr=False, highlight=False)
+# Wide enough that links and evidence sentences stay on one line when output goes to a file or CI log.
+CONSOLE = Console(stderr=False, highlight=False, width=None if sys.stdout.isatty() else 160)
 
 
 class ProgressHandler(logging.Handler):
@@ -56,23 +55,24 @@ def progress_display() -> Iterator[Progress]:
 
 def print_summary(summary: RunSummary, db: Path) -> None:
     """The end-of-run summary: feeds, articles, mentions per person, topics, alerts."""
-    failed = {
-        source: outcome
-        for source, outcome in summary.feeds.items()
-        if outcome not in {"ok", "not-modified", "unchanged"}
-    }
+    healthy = {"ok", "not-modified", "unchanged"}
+    waiting = {"skipped-backoff", "retry-later"}
+    outcomes = list(summary.feeds.values())
+    noted = {source: outcome for source, outcome in summary.feeds.items() if outcome not in healthy}
     CONSOLE.print()
     CONSOLE.print(
         f"[bold]Run {summary.run_id}[/bold] ({summary.mode}, alerts as of {summary.as_of:%Y-%m-%d %H:%M} UTC)"
     )
     CONSOLE.print(
-        f"Feeds: {len(summary.feeds)} fetched, {len(failed)} with problems   "
+        f"Feeds: {len(outcomes)} ({sum(o in healthy for o in outcomes)} ok, "
+        f"{outcomes.count('parse-error')} damaged but read, {sum(o in waiting for o in outcomes)} backing off, "
+        f"{sum(o not in healthy | waiting | {'parse-error'} for o in outcomes)} failed)   "
         f"Entries: {summary.entries_seen}   Articles: {summary.articles_new} new, "
         f"{summary.articles_revised} revised, {summary.articles_failed} failed extraction"
     )
-    for source, outcome in sorted(failed.items()):
+    for source, outcome in sorted(noted.items()):
         reason = summary.feed_errors.get(source, "")
-        CONSOLE.print(f"  [yellow]! {source}: {outcome}[/yellow] {reason}")
+        CONSOLE.print(f"  [yellow]! {source}: {outcome}[/yellow] {reason}", markup=True, highlight=False)
     if summary.mentions_by_person:
         table = Table(title="Mentions this run", title_justify="left")
         table.add_column("person")
@@ -83,26 +83,18 @@ def print_summary(summary: RunSummary, db: Path) -> None:
     if summary.topics:
         topics = ", ".join(f"{topic} {count}" for topic, count in sorted(summary.topics.items(), key=lambda i: -i[1]))
         CONSOLE.print(f"Topics: {topics}")
-    digest = build_digest(summary, db)
-    if digest:
+    if summary.digest_text:
         CONSOLE.print()
-        CONSOLE.print(digest, markup=False)
-    else:
-        CONSOLE.print("No alerts: nothing moved beyond its usual level.")
+        CONSOLE.print(summary.digest_text, markup=False, highlight=False)
+    elif not summary.alerts:
+        CONSOLE.print("No new alerts: nothing moved beyond its usual level (or it was already reported).")
+    for channel, status, detail in summary.deliveries:
+        if status != "printed":
+            CONSOLE.print(f"Alert delivery to {channel}: {status} {detail}", markup=False)
+    if summary.load_method and summary.load_method != "direct":
+        CONSOLE.print(f"[yellow]Load: {summary.load_method}[/yellow] {summary.load_message}")
     CONSOLE.print()
     CONSOLE.print(f'Warehouse: {db}   Try: presswatch sql "select person_id, count(*) from mentions group by 1"')
-
-
-def build_digest(summary: RunSummary, db: Path) -> str:
-    """The digest text of the alerts this run fired, with evidence from the warehouse."""
-    evidence = {}
-    for alert in summary.alerts:
-        rows = stages.read_alert_evidence(db, alert)
-        evidence[alert.alert_id] = [
-            Evidence(title=row["title"], url=row["url"], outlet=row["outlet"] or "", snippet=row["snippet"])
-            for row in rows.iter_rows(named=True)
-        ]
-    return format_digest(summary.alerts, evidence, {})
 
 
 def run_sql(db: Path, query: str | None) -> int:

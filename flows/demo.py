@@ -18,6 +18,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 NEWSROOM_TOKEN = b"__NEWSROOM__"
+DEMO_PORT = 8765
 TEXT_SUFFIXES = frozenset({".xml", ".html", ".htm", ".txt", ".rss", ".atom"})
 CONTENT_TYPES = {
     ".xml": "application/xml",
@@ -79,11 +80,20 @@ def write_feeds_file(demo_dir: Path, base_url: str, target: Path) -> None:
         csv.writer(handle).writerows(rows)
 
 
+def bind(handler: partial[NewsroomHandler], port: int) -> ThreadingHTTPServer:
+    """The demo's usual port keeps article URLs (and so article ids) the same across demo runs; any free port
+    is the fallback when it is taken."""
+    try:
+        return ThreadingHTTPServer(("127.0.0.1", port), handler)
+    except OSError:
+        return ThreadingHTTPServer(("127.0.0.1", 0), handler)
+
+
 @contextmanager
-def serve_newsroom(demo_dir: Path, work_dir: Path) -> Iterator[DemoNewsroom]:
-    """Serve the demo site on 127.0.0.1 (a free port) until the block ends."""
+def serve_newsroom(demo_dir: Path, work_dir: Path, port: int = DEMO_PORT) -> Iterator[DemoNewsroom]:
+    """Serve the demo site on 127.0.0.1 until the block ends."""
     handler = partial(NewsroomHandler, directory=str(demo_dir / "site"))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = bind(handler, port)
     base_url = f"http://127.0.0.1:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, name="demo-newsroom", daemon=True)
     thread.start()

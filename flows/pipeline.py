@@ -23,15 +23,17 @@ from prefect.runtime import task_run
 from prefect.tasks import exponential_backoff
 
 from flows import stages
+from flows.alerting import AlertStageResult, run_alert_stage
 from flows.config import Settings, settings_from_environment
+from flows.delivery import alert_urls_from_environment
 from flows.fetching import FeedFetch, FeedSource, FeedState, PageFetch
 from flows.lock import RunInProgress, run_lock
-from transforms.alerts import Alert, SpikeRule
+from transforms.alerts import Alert
 from transforms.mentions import MentionDetector
 from transforms.records import ExtractedPage
 from transforms.topics import TopicDetector
 from transforms.watchlist import Watchlist
-from warehouse.loads import RunTables
+from warehouse.loads import LoadOutcome, RunTables
 
 LOGGER = logging.getLogger("presswatch.pipeline")
 P = ParamSpec("P")
@@ -60,8 +62,12 @@ class RunSummary:
     mentions_by_person: dict[str, int] = field(default_factory=dict)
     topics: dict[str, int] = field(default_factory=dict)
     alerts: list[Alert] = field(default_factory=list)
+    digest_text: str = ""
+    deliveries: list[tuple[str, str, str]] = field(default_factory=list)  # masked channel, status, detail
     stage_seconds: dict[str, float] = field(default_factory=dict)
     load_counts: dict[str, int] = field(default_factory=dict)
+    load_method: str = ""
+    load_message: str = ""
 
 
 class StageRunner(Protocol):
@@ -125,13 +131,13 @@ def detect_task(
 
 
 @task(name="load", cache_policy=NO_CACHE, timeout_seconds=900)
-def load_task(db: Path, tables: RunTables) -> dict[str, int]:
-    return stages.load_tables(db, tables)
+def load_task(db: Path, tables: RunTables, settings: Settings) -> LoadOutcome:
+    return stages.load_tables(db, tables, settings)
 
 
-@task(name="alerts", cache_policy=NO_CACHE, timeout_seconds=600)
-def alerts_task(db: Path, context: stages.RunContext) -> list[Alert]:
-    return alert_stage(db, context)
+@task(name="alerts", cache_policy=NO_CACHE, timeout_seconds=900)
+def alerts_task(db: Path, context: stages.RunContext, settings: Settings, names: dict[str, str]) -> AlertStageResult:
+    return alert_stage(db, context, settings, names)
 
 
 def detect_stage(
@@ -143,9 +149,18 @@ def detect_stage(
     return stages.detect_all(with_stories, MentionDetector(watchlist), TopicDetector(watchlist))
 
 
-def alert_stage(db: Path, context: stages.RunContext) -> list[Alert]:
-    fired = stages.evaluate_spikes(db, context.as_of, SpikeRule())
-    return stages.record_alerts(db, fired, context)
+def alert_stage(db: Path, context: stages.RunContext, settings: Settings, names: dict[str, str]) -> AlertStageResult:
+    """Evaluate every rule, store what fired once, deliver one digest per channel (or print it), retry failures."""
+    return run_alert_stage(
+        db,
+        run_id=context.run_id,
+        started_at=context.started_at,
+        as_of=context.as_of,
+        alert_urls=alert_urls_from_environment(),
+        rules_file=settings.seeds_dir / "alert_rules.csv",
+        names=names,
+        send=True,
+    )
 
 
 def task_runner(settings: Settings) -> StageRunner:
@@ -199,10 +214,33 @@ def execute_run(
     articles = timed(summary, "detect", runner, "detect", detect_stage, articles, watchlist, db, now)
 
     tables = stages.build_tables(context, watchlist, sources, fetches, entries, articles, stages.utc_now(), "completed")
-    summary.load_counts = timed(summary, "load", runner, "load", stages.load_tables, db, tables)
-    summary.alerts = timed(summary, "alerts", runner, "alerts", alert_stage, db, context)
+    outcome = timed(summary, "load", runner, "load", stages.load_tables, db, tables, settings)
+    summary.load_counts = outcome.counts
+    summary.load_method = outcome.method
+    summary.load_message = "; ".join(filter(None, [outcome.message, *outcome.notices]))
+    if outcome.method == "spooled":
+        # The warehouse stayed locked: this run's rows wait in the spool and the next run merges them, then alerts.
+        LOGGER.warning("warehouse locked: %s", summary.load_message)
+        summary_counts(summary, fetches, entries, articles)
+        return summary
+    names = stages.display_names(watchlist)
+    alerting = timed(summary, "alerts", runner, "alerts", alert_stage, db, context, settings, names)
+    summary.alerts = alerting.fired
+    summary.digest_text = alerting.digest_text
+    summary.deliveries = [(record.channel, record.status, record.detail) for record in alerting.deliveries]
     stages.finish_run(db, context.run_id, alerts_fired=len(summary.alerts))
 
+    summary_counts(summary, fetches, entries, articles)
+    return summary
+
+
+def summary_counts(
+    summary: RunSummary,
+    fetches: Sequence[FeedFetch],
+    entries: Sequence[stages.NewEntry],
+    articles: Sequence[stages.ArticleRecord],
+) -> None:
+    """Fill the summary's per-stage counts from what the stages returned."""
     summary.feeds = {fetch.source_id: fetch.outcome for fetch in fetches}
     summary.feed_errors = {fetch.source_id: fetch.error for fetch in fetches if fetch.error}
     summary.entries_seen = sum(len(fetch.entries) for fetch in fetches)
@@ -214,7 +252,6 @@ def execute_run(
             summary.mentions_by_person[mention.person_id] = summary.mentions_by_person.get(mention.person_id, 0) + 1
         for topic in article.topic_mentions:
             summary.topics[topic.topic_id] = summary.topics.get(topic.topic_id, 0) + 1
-    return summary
 
 
 def new_context(mode: str, as_of: datetime | None) -> stages.RunContext:

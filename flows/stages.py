@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+import logging
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 import polars as pl
 
 from flows.config import Settings
 from flows.extraction import PageToExtract, extract_many
 from flows.fetching import FeedFetch, FeedSource, FeedState, PageFetch, fetch_feeds, fetch_pages
 from flows.http import FetchSettings, UrlGuard
-from transforms.alerts import Alert, SpikeRule, find_spikes
 from transforms.identity import article_id_for, text_digest
 from transforms.mentions import MentionDetector
 from transforms.records import ExtractedPage, FeedEntry, Mention, TopicMention
@@ -27,13 +29,14 @@ from transforms.text import article_text, choose_published_at
 from transforms.topics import TopicDetector
 from transforms.watchlist import WATCHLIST_FILES, SeedError, Watchlist, parse_watchlist
 from warehouse import database
-from warehouse.loads import RunTables, load_run
+from warehouse.loads import LoadOutcome, RunTables, load_or_spool
 
 FEEDS_COLUMNS = ("source_id", "name", "feed_url")
 FAILED_FEED_OUTCOMES = frozenset(
     {"http-4xx", "http-5xx", "timeout", "dns", "connect-error", "too-large", "refused-unsafe", "not-a-feed"}
 )
 STORY_LOOKBACK = timedelta(days=3)
+LOGGER = logging.getLogger("presswatch.pipeline")
 
 
 @dataclass(frozen=True)
@@ -150,6 +153,9 @@ def fetch_settings(settings: Settings) -> FetchSettings:
         per_host_concurrency=settings.per_host_concurrency,
         global_concurrency=settings.global_concurrency,
         per_host_delay_s=settings.per_host_delay_s,
+        max_retry_after_wait_s=settings.max_retry_after_wait_s,
+        max_crawl_delay_s=settings.max_crawl_delay_s,
+        full_fetch_interval_s=settings.full_fetch_interval_s,
     )
 
 
@@ -161,9 +167,39 @@ def url_guard_for(sources: Sequence[FeedSource]) -> UrlGuard:
     return UrlGuard(allowed_private_hosts=sorted(host for host in hosts if host))
 
 
+def snapshot_path(db: Path) -> Path:
+    """The read-only copy published after each load, for analysts and for reads while the file is locked."""
+    return db.with_name(f"{db.stem}.snapshot{db.suffix}")
+
+
+def spool_dir_for(db: Path) -> Path:
+    """Where a run's tables wait, as Parquet, when the warehouse stayed locked through its load."""
+    return db.with_name(f"{db.stem}.spool")
+
+
+@contextmanager
+def reading(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection for the run's lookups: the warehouse, or its last snapshot while someone else holds the file.
+
+    A stale snapshot only costs extra fetching (loads are upserts), so a locked file never stops a run here.
+    """
+    try:
+        con = database.connect(db)
+    except database.WarehouseLocked:
+        snapshot = snapshot_path(db)
+        if not snapshot.exists():
+            raise
+        LOGGER.warning("%s is locked by another process; reading run state from its snapshot %s", db, snapshot)
+        con = database.connect(snapshot, read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
 def read_feed_states(db: Path) -> dict[str, FeedState]:
     """Each feed's validators and failure record from earlier runs."""
-    with database.opened(db) as con:
+    with reading(db) as con:
         frame = database.query_frame(con, "feed_states")
     states = {}
     for row in frame.iter_rows(named=True):
@@ -197,7 +233,7 @@ def pick_new_entries(fetches: Sequence[FeedFetch], db: Path) -> list[NewEntry]:
     if not first_by_url:
         return []
     candidates = pl.DataFrame({"url": list(first_by_url)})
-    with database.opened(db) as con:
+    with reading(db) as con:
         con.register("candidate_urls", candidates.to_arrow())
         known = database.query_frame(con, "known_articles")
     known_by_url = {row["url"]: row for row in known.iter_rows(named=True)}
@@ -282,7 +318,7 @@ def build_articles(
 
 def read_recent_stories(db: Path, since: datetime) -> list[tuple[StoryInput, str]]:
     """Stored articles new ones may join as the same story."""
-    with database.opened(db) as con:
+    with reading(db) as con:
         frame = database.query_frame(con, "recent_stories", {"since": since})
     return [
         (
@@ -513,79 +549,20 @@ def articles_frame(articles: Sequence[ArticleRecord], run_id: str) -> pl.DataFra
     )
 
 
-def load_tables(db: Path, tables: RunTables) -> dict[str, int]:
-    """Open the warehouse only for the load itself, so analysts are locked out for as short a time as possible."""
-    with database.opened(db) as con:
-        counts = load_run(con, tables)
-        con.execute("checkpoint")
-    return counts
-
-
-def evaluate_spikes(db: Path, as_of: datetime, rule: SpikeRule) -> list[Alert]:
-    """Spike alerts for people and topics as of the run's clock."""
-    parameters = {
-        "as_of": as_of,
-        "window_hours": rule.window_hours,
-        "baseline_windows": rule.baseline_windows,
-    }
-    with database.opened(db, read_only=False) as con:
-        volume = database.query_frame(con, "spike_volume", parameters)
-        people = database.query_frame(con, "spike_counts_people", parameters)
-        topics = database.query_frame(con, "spike_counts_topics", parameters)
-    return find_spikes(people, volume, as_of=as_of, rule=rule, subject_kind="person") + find_spikes(
-        topics, volume, as_of=as_of, rule=rule, subject_kind="topic"
+def load_tables(db: Path, tables: RunTables, settings: Settings) -> LoadOutcome:
+    """Load in one short transaction, merging earlier spools first; spool durably if the file stays locked."""
+    return load_or_spool(
+        db,
+        tables,
+        spool_dir=spool_dir_for(db),
+        attempts=settings.lock_attempts,
+        keep_text_days=settings.text_retention_days or None,
+        snapshot=snapshot_path(db),
     )
 
 
 def utc_now() -> datetime:
     return datetime.now(UTC)
-
-
-def record_alerts(db: Path, alerts: Sequence[Alert], context: RunContext) -> list[Alert]:
-    """Store alerts not stored before (same rule, subject and window) and return only those: never twice."""
-    if not alerts:
-        return []
-    frame = pl.DataFrame(
-        [
-            {
-                "alert_id": alert.alert_id,
-                "rule": alert.rule,
-                "subject": alert.subject,
-                "window_start": alert.window_start,
-                "window_end": alert.window_end,
-                "value": alert.value,
-                "baseline": alert.baseline,
-                "ratio": alert.ratio,
-                "zscore": alert.zscore,
-                "details": f'{{"subject_kind": "{alert.subject_kind}", "expected": {alert.expected}}}',
-                "fired_at": context.started_at,
-                "run_id": context.run_id,
-                "status": "pending",
-            }
-            for alert in alerts
-        ]
-    )
-    with database.opened(db) as con:
-        con.register("incoming_alerts", frame.to_arrow())
-        fresh = database.query_frame(con, "insert_new_alerts")
-    fresh_ids = set(fresh["alert_id"].to_list()) if fresh.height else set()
-    return [alert for alert in alerts if alert.alert_id in fresh_ids]
-
-
-def read_alert_evidence(db: Path, alert: Alert, limit: int = 3) -> pl.DataFrame:
-    """Headlines, links and one evidence sentence each for an alert's subject inside its window."""
-    query = "alert_evidence_person" if alert.subject_kind == "person" else "alert_evidence_topic"
-    with database.opened(db, read_only=False) as con:
-        return database.query_frame(
-            con,
-            query,
-            {
-                "subject": alert.subject,
-                "window_start": alert.window_start,
-                "window_end": alert.window_end,
-                "limit": limit,
-            },
-        )
 
 
 def finish_run(db: Path, run_id: str, *, alerts_fired: int) -> None:
@@ -617,3 +594,17 @@ def record_failed_run(db: Path, context: RunContext, error: Exception) -> None:
             con.execute("insert or replace into runs by name select * from failed_run")
     except Exception as second:  # the warehouse may be exactly what failed
         logging.getLogger("presswatch.pipeline").warning("could not record the failed run: %s", second)
+
+
+def display_names(watchlist: Watchlist) -> dict[str, str]:
+    """Person and topic ids to the names people read in alerts."""
+    names = {person.person_id: person.name for person in watchlist.people}
+    names.update({topic.topic_id: topic.name for topic in watchlist.topics})
+    return names
+
+
+def latest_run_clock(db: Path) -> datetime:
+    """The clock of the latest completed monitoring run, or now when there is none."""
+    with database.opened(db, read_only=True) as con:
+        row = con.execute(database.read_sql("latest_run_clock")).fetchone()
+    return row[0] if row and row[0] else utc_now()

@@ -199,5 +199,5 @@ def query_frame(
     con: duckdb.DuckDBPyConnection, name: str, parameters: dict[str, object] | None = None
 ) -> pl.DataFrame:
     """Run the named query file and return all its rows as a polars frame (through Arrow, fully fetched)."""
-    result = con.execute(read_sql(name), parameters or {})
-    return pl.from_arrow(result.to_arrow_table())  # type: ignore[return-value]
+    relation = con.sql(read_sql(name), params=parameters or {})
+    return relation.pl() if relation is not None else pl.DataFrame()

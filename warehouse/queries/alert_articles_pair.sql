@@ -8,7 +8,7 @@ with shared as (
         coalesce(s.name, a.source_id) as outlet,
         a.published_at,
         first_person.snippet,
-        row_number() over (partition by a.article_id order by first_person.char_start) as rank_in_article
+        row_number() over (partition by a.article_id order by first_person.sentence_index = 0, first_person.char_start) as rank_in_article
     from mentions as first_person
     inner join mentions as second_person
         on second_person.article_id = first_person.article_id

@@ -8,7 +8,7 @@ with named as (
         coalesce(s.name, a.source_id) as outlet,
         a.published_at,
         m.snippet,
-        row_number() over (partition by a.article_id order by m.kind = 'full' desc, m.char_start) as rank_in_article
+        row_number() over (partition by a.article_id order by m.sentence_index = 0, m.kind = 'full' desc, m.char_start) as rank_in_article
     from mentions as m
     inner join articles as a on a.article_id = m.article_id
     left join sources as s on s.source_id = a.source_id

@@ -8,7 +8,7 @@ with named as (
         coalesce(s.name, a.source_id) as outlet,
         a.published_at,
         t.snippet,
-        row_number() over (partition by a.article_id order by t.char_start) as rank_in_article
+        row_number() over (partition by a.article_id order by t.sentence_index = 0, t.char_start) as rank_in_article
     from topic_mentions as t
     inner join articles as a on a.article_id = t.article_id
     left join sources as s on s.source_id = a.source_id

@@ -1,1 +1,0 @@
-update alerts set status = 'suppressed' where alert_id = $alert_id
