@@ -263,11 +263,13 @@ def pick_headlines(articles: pl.DataFrame, limit: int = 3) -> tuple[Evidence, ..
     if articles.is_empty():
         return ()
     outlet_weight = articles.group_by("outlet").agg(pl.col("story_id").n_unique().alias("outlet_stories"))
+    # One story per outlet before a second from any: the digest should show who drove the spike, not one paper.
     ranked = (
         articles.join(outlet_weight, on="outlet", how="left")
         .sort(["published_at"], descending=True)
         .unique(subset=["story_id"], keep="first", maintain_order=True)
-        .sort(["outlet_stories", "published_at"], descending=[True, True])
+        .with_columns(pl.col("published_at").rank("ordinal", descending=True).over("outlet").alias("turn"))
+        .sort(["turn", "outlet_stories", "published_at"], descending=[False, True, True])
         .head(limit)
     )
     return tuple(
