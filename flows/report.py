@@ -98,8 +98,8 @@ def read_report_data(db: Path, options: ReportOptions) -> ReportData:
         con.execute("set TimeZone = 'UTC'")  # timestamps come back in UTC whatever the laptop's zone
         clock = query_frame(con, "report_clock").row(0, named=True)
         as_of = clock["as_of"]
-        until = options.until or as_of or datetime.now(UTC)
-        since = options.since or until - DEFAULT_PERIOD
+        until = as_utc(options.until or as_of or datetime.now(UTC))
+        since = as_utc(options.since) if options.since else until - DEFAULT_PERIOD
         if since >= until:
             raise ReportError(
                 f"the period is empty: since {since:%Y-%m-%d %H:%M} is not before until {until:%Y-%m-%d %H:%M}"
@@ -283,6 +283,11 @@ def spike_lines(spikes: pl.DataFrame) -> tuple[str, ...]:
         f"{utc(row['window_end'])}, expected {row['expected_stories']:.1f} ({row['ratio']:.1f}×)"
         for row in spikes.iter_rows(named=True)
     )
+
+
+def as_utc(moment: datetime) -> datetime:
+    """A naive time from the command line is taken as UTC, like every timestamp in the warehouse."""
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def utc(moment: datetime) -> str:
