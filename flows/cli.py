@@ -85,6 +85,20 @@ def build_parser() -> argparse.ArgumentParser:
     sql.add_argument("query", nargs="?", help="SQL to run; omit for an interactive prompt")
     sql.add_argument("--db", type=Path, help="warehouse file (default data/presswatch.duckdb)")
 
+    report = commands.add_parser(
+        "report",
+        help="write the self-contained HTML report",
+        description="Turn the warehouse into one HTML file (charts, share of voice, co-mentions, evidence, feed "
+        "health) that opens offline and can be attached to an email. Default period: the 7 days up to the "
+        "latest run's clock.",
+    )
+    report.add_argument("--db", type=Path, help="warehouse file (default data/presswatch.duckdb)")
+    report.add_argument("--since", type=parse_when, help="start of the period (ISO date or time, UTC)")
+    report.add_argument("--until", type=parse_when, help="end of the period (ISO date or time, UTC)")
+    report.add_argument("--people", help="person ids to chart, comma- or space-separated (default: all)")
+    report.add_argument("--out", type=Path, help="HTML file to write (default reports/presswatch-report.html)")
+    report.add_argument("--png-dir", type=Path, help="also write one trend chart PNG per person here")
+
     alerts = commands.add_parser(
         "alerts",
         help="test the alert channels or preview what would fire",
@@ -137,7 +151,20 @@ def command_run(arguments: argparse.Namespace, settings: Settings) -> int:
         print(f"presswatch run: skipped: {summary.skipped}", file=sys.stderr)
         return EXIT_SKIPPED
     print_summary(summary, db)
+    write_run_report(db, settings)
     return EXIT_OK
+
+
+def write_run_report(db: Path, settings: Settings) -> None:
+    """End a run by refreshing the HTML report; a report problem never turns a completed run into a failure."""
+    from flows.report import ReportOptions, write_report
+
+    try:
+        path = write_report(db, ReportOptions(out=settings.report_dir / "presswatch-report.html"))
+    except Exception as error:
+        print(f"Report not written: {error}", file=sys.stderr)
+        return
+    print(f"Report: {path} (open it in a browser; it works offline)")
 
 
 def command_backfill(db: Path, since: datetime) -> int:
@@ -182,6 +209,22 @@ def command_sql(arguments: argparse.Namespace, settings: Settings) -> int:
     return run_sql(arguments.db or settings.db, arguments.query)
 
 
+def command_report(arguments: argparse.Namespace, settings: Settings) -> int:
+    from flows.report import ReportOptions, write_report
+
+    people = tuple(part for part in (arguments.people or "").replace(",", " ").split() if part)
+    options = ReportOptions(
+        since=arguments.since,
+        until=arguments.until,
+        people=people,
+        out=arguments.out or settings.report_dir / "presswatch-report.html",
+        png_dir=arguments.png_dir,
+    )
+    path = write_report(arguments.db or settings.db, options)
+    print(f"Report: {path}")
+    return EXIT_OK
+
+
 def command_alerts(arguments: argparse.Namespace, settings: Settings) -> int:
     from flows.alerting import preview_alerts, send_test_message
     from flows.delivery import alert_urls_from_environment
@@ -217,6 +260,7 @@ COMMANDS = {
     "config": command_config,
     "serve": command_serve,
     "alerts": command_alerts,
+    "report": command_report,
 }
 
 

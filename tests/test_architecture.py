@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -57,9 +58,22 @@ class TestReadme:
     def test_every_make_target_is_documented(self) -> None:
         """Each `##`-documented Makefile target appears in the README."""
         makefile = (PROJECT_DIR / "Makefile").read_text(encoding="utf-8")
-        targets = [line.split(":")[0] for line in makefile.splitlines() if "## " in line and ":" in line]
+        targets = re.findall(r"^([a-z-]+):.*## ", makefile, flags=re.MULTILINE)
         readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
 
         missing = [target for target in targets if f"make {target}" not in readme]
 
-        assert missing == []
+        assert targets and missing == []
+
+
+class TestSettingsDocumented:
+    def test_every_setting_is_in_the_readme(self) -> None:
+        """Each PRESSWATCH_ variable the code reads is documented in the README."""
+        from flows.config import describe_settings, settings_from_environment
+
+        readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+        names = [name for name, _ in describe_settings(settings_from_environment({}))]
+
+        missing = [name for name in names if name not in readme]
+
+        assert names and missing == []

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from loopback import LoopbackServer, Reply
-from newsroom import ARTICLES, copy_seeds, start_newsroom, write_feeds_file
+from newsroom import ARTICLES, add_article, copy_seeds, start_newsroom, write_feeds_file
 
 from flows.lock import run_lock
 from flows.pipeline import monitor
@@ -121,3 +121,41 @@ class TestMonitorFlow:
 
         assert summary.skipped is not None and "another run" in summary.skipped
         assert newsroom.requests == []
+
+
+READER = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1], read_only=True)
+print(con.execute("select count(*) from articles").fetchall()[0][0], flush=True)
+time.sleep(120)
+"""
+
+
+class TestAnalystHoldsTheFile:
+    def test_run_spools_while_a_reader_holds_the_file_and_the_next_run_merges(
+        self, newsroom: LoopbackServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A read-only session in another process never breaks a run: it spools, the next run merges, exact counts."""
+        import subprocess
+        import sys
+
+        monkeypatch.setenv("PRESSWATCH_LOCK_ATTEMPTS", "2")
+        feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
+        db = tmp_path / "w.duckdb"
+        run(feeds, db)
+        add_article(newsroom, "/news/late-story.html", "Late story on the inquiry", "Nigel Farage backed the call.")
+        reader = subprocess.Popen([sys.executable, "-c", READER, str(db)], stdout=subprocess.PIPE, text=True)
+        try:
+            assert reader.stdout is not None and reader.stdout.readline().strip() == str(len(ARTICLES))
+
+            held = run(feeds, db)
+
+            assert reader.poll() is None  # the analyst's session is still alive
+        finally:
+            reader.kill()
+            reader.wait()
+        after = run(feeds, db)
+
+        assert (held.load_method, after.load_method) == ("spooled", "merged+direct")
+        assert query(db, "select count(*) from articles") == [(len(ARTICLES) + 1,)]
+        assert query(db, "select count(*) from mentions where person_id = 'nigel-farage'") == [(1,)]

@@ -50,11 +50,11 @@ def article_html(title: str, paragraphs: list[str]) -> bytes:
     ).encode()
 
 
-def feed_xml(base: str) -> bytes:
+def feed_xml(base: str, articles: dict[str, tuple[str, str, list[str]]] | None = None) -> bytes:
     items = "".join(
         f"<item><title>{title}</title><link>{base}{path}</link><guid>{base}{path}</guid>"
         f"<pubDate>{date}</pubDate><description>{paragraphs[0]}</description></item>"
-        for path, (title, date, paragraphs) in ARTICLES.items()
+        for path, (title, date, paragraphs) in (articles or ARTICLES).items()
     )
     return (
         f"<?xml version='1.0'?><rss version='2.0'><channel><title>Test Gazette</title>"
@@ -85,3 +85,12 @@ def copy_seeds(target: Path) -> Path:
     for csv_file in (PROJECT_DIR / "seeds").glob("*.csv"):
         shutil.copy(csv_file, target / csv_file.name)
     return target
+
+
+def add_article(server: LoopbackServer, path: str, title: str, paragraph: str) -> None:
+    """Publish one more article: its page, and a feed that lists it first."""
+    extra = {path: (title, "Mon, 06 Jan 2025 18:00:00 +0000", [paragraph])}
+    base = server.url("").rstrip("/")
+    server.route(path, Reply(body=article_html(title, [paragraph])))
+    items = {**extra, **ARTICLES}
+    server.route("/feed.xml", Reply(body=feed_xml(base, items), content_type="application/rss+xml"))

@@ -1,0 +1,100 @@
+"""The bundled demo newsroom end to end: served on loopback, monitored through the real HTTP path, loaded, alerted."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from flows.config import DEMO_DIR
+from flows.demo import serve_newsroom
+from flows.pipeline import RunSummary, monitor
+from flows.runner import DEMO_OVERRIDES
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def demo_run(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> tuple[Path, RunSummary, RunSummary]:
+    """Two demo runs on one warehouse file: the first loads everything, the second finds nothing new."""
+    work = tmp_path_factory.mktemp("demo")
+    db = work / "demo.duckdb"
+    with serve_newsroom(DEMO_DIR, work) as newsroom:
+        arguments = {
+            "feeds_file": str(newsroom.feeds_file),
+            "db_file": str(db),
+            "mode": "demo",
+            "as_of": newsroom.as_of,
+            "settings_overrides": DEMO_OVERRIDES,
+        }
+        first = monitor(**arguments)
+        second = monitor(**arguments)
+    return db, first, second
+
+
+def scalar(db: Path, sql: str) -> object:
+    with duckdb.connect(str(db), read_only=True) as con:
+        row = con.execute(sql).fetchone()
+    assert row is not None
+    return row[0]
+
+
+class TestDemoRun:
+    def test_every_reachable_article_is_loaded_once(self, demo_run: tuple[Path, RunSummary, RunSummary]) -> None:
+        """45 reachable pages plus the entry whose page is gone (kept with its feed summary) are 46 articles."""
+        db, first, _ = demo_run
+
+        assert (first.articles_new, scalar(db, "select count(*) from articles")) == (46, 46)
+
+    def test_damaged_feed_still_yields_its_entries(self, demo_run: tuple[Path, RunSummary, RunSummary]) -> None:
+        """The malformed Courier feed is recorded as a parse error and its readable entries are loaded."""
+        db, first, _ = demo_run
+
+        assert first.feeds == {"northgate-herald": "ok", "civic-courier": "parse-error", "meridian-wire": "ok"}
+        assert scalar(db, "select count(*) from articles where source_id = 'civic-courier'") == 14
+
+    def test_missing_page_is_recorded_not_lost(self, demo_run: tuple[Path, RunSummary, RunSummary]) -> None:
+        """The feed entry whose page answers 404 is stored with its outcome and the feed's summary."""
+        db, _, _ = demo_run
+
+        outcome = scalar(
+            db, "select fetch_outcome || ' ' || extraction_method from articles where url like '%councils-review%'"
+        )
+
+        assert outcome == "http-4xx feed-summary"
+
+    @pytest.mark.parametrize(
+        ("person_id", "at_least"), [("keir-starmer", 40), ("elon-musk", 40), ("jess-phillips", 20)]
+    )
+    def test_named_people_are_counted(
+        self, demo_run: tuple[Path, RunSummary, RunSummary], person_id: str, at_least: int
+    ) -> None:
+        """The people the coverage is about get their mentions, each with offsets that give back the text."""
+        db, _, _ = demo_run
+
+        count = scalar(db, f"select count(*) from mentions where person_id = '{person_id}'")
+        mismatched = scalar(
+            db,
+            "select count(*) from mentions m join articles a using (article_id) "
+            "where substr(a.text, m.char_start + 1, m.char_end - m.char_start) <> m.matched_text",
+        )
+
+        assert isinstance(count, int) and count >= at_least
+        assert mismatched == 0
+
+    def test_surge_fires_one_person_alert_for_starmer(self, demo_run: tuple[Path, RunSummary, RunSummary]) -> None:
+        """The last day's Starmer surge is the demo's one alert about a person, and the digest shows its evidence."""
+        _, first, _ = demo_run
+
+        people = [(alert.rule, alert.subject) for alert in first.alerts if alert.subject_kind == "person"]
+
+        assert people == [("spike-person-day", "keir-starmer")]
+        assert "Keir Starmer: 11 stories in the day" in first.digest_text
+
+    def test_second_run_changes_nothing(self, demo_run: tuple[Path, RunSummary, RunSummary]) -> None:
+        """Running the demo again adds no article, mention or alert."""
+        db, first, second = demo_run
+
+        assert (second.articles_new, second.alerts) == (0, [])
+        assert scalar(db, "select count(*) from mentions") == sum(first.mentions_by_person.values())
