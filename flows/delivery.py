@@ -314,18 +314,22 @@ def send_message(
     return SendOutcome(outcome.ok, outcome.attempts, scrub(outcome.detail, [channel.url]), outcome.retry_later)
 
 
+def send_notice(
+    alert_urls: Sequence[str], title: str, body: str, policy: RetryPolicy | None = None
+) -> list[tuple[str, bool, str]]:
+    """One short message to every channel, outside the digest: (masked channel, ok, detail)."""
+    results = []
+    for url in alert_urls:
+        channel = channel_for(url)
+        outcome = send_message(channel, title, body, policy or RetryPolicy(attempts=2))
+        results.append((channel.masked, outcome.ok, outcome.detail))
+    return results
+
+
 def send_test_message(
     alert_urls: Sequence[str], policy: RetryPolicy | None = None
 ) -> list[tuple[str, bool, str]]:
     """A short test message to each channel: (masked channel, ok, detail)."""
-    results = []
-    for url in alert_urls:
-        channel = channel_for(url)
-        outcome = send_message(
-            channel,
-            "presswatch: test message",
-            "This channel will receive presswatch alert digests.",
-            policy or RetryPolicy(attempts=2),
-        )
-        results.append((channel.masked, outcome.ok, outcome.detail))
-    return results
+    return send_notice(
+        alert_urls, "presswatch: test message", "This channel will receive presswatch alert digests.", policy
+    )

@@ -25,7 +25,7 @@ from prefect.tasks import exponential_backoff
 from flows import stages
 from flows.alerting import AlertStageResult, run_alert_stage
 from flows.config import Settings, settings_from_environment
-from flows.delivery import alert_urls_from_environment
+from flows.delivery import alert_urls_from_environment, send_notice
 from flows.fetching import FeedFetch, FeedSource, FeedState, PageFetch
 from flows.lock import RunInProgress, run_lock
 from transforms.alerts import Alert
@@ -261,6 +261,23 @@ def new_context(mode: str, as_of: datetime | None) -> stages.RunContext:
     )
 
 
+def notify_failure(context: stages.RunContext, error: Exception) -> None:
+    """Tell the team's channels that the run itself failed: an unwatched hourly job must never fail silently."""
+    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+    body = (
+        f"Run {context.run_id} ({context.mode}) failed: {type(error).__name__}: {reason}\n"
+        "Nothing from this run was loaded. The next scheduled run will try again; fix the cause if it repeats."
+    )
+    try:
+        results = send_notice(alert_urls_from_environment(), "presswatch: run failed", body)
+    except Exception as second:  # the notice is best effort: the failure itself is what must surface
+        LOGGER.warning("could not send the failure notice: %s", second)
+        return
+    for channel, ok, detail in results:
+        if not ok:
+            LOGGER.warning("failure notice to %s not delivered: %s", channel, detail)
+
+
 def run_markdown(summary: RunSummary) -> str:
     """The run's Prefect artifact: counts per stage, top people, alerts, failing feeds, durations."""
     if summary.skipped:
@@ -328,6 +345,7 @@ def monitor(
         summary = RunSummary(run_id=context.run_id, mode=mode, as_of=context.as_of, skipped=str(busy))
     except Exception as error:
         stages.record_failed_run(db, context, error)
+        notify_failure(context, error)
         raise
     create_markdown_artifact(markdown=run_markdown(summary), key="presswatch-run", description="presswatch run summary")
     return summary

@@ -111,6 +111,26 @@ class TestMonitorFlow:
 
         assert newsroom.requests == []
 
+    def test_failed_run_notifies_the_alert_channels(
+        self, newsroom: LoopbackServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """When the run itself fails, the team's channel hears about it with the reason."""
+        from webhook_receiver import WebhookReceiver
+
+        seeds = copy_seeds(tmp_path / "seeds")
+        (seeds / "topics.csv").unlink()
+        monkeypatch.setenv("PRESSWATCH_SEEDS_DIR", str(seeds))
+        feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
+        with WebhookReceiver() as receiver:
+            monkeypatch.setenv("PRESSWATCH_ALERT_URLS", receiver.url())
+
+            with pytest.raises(SeedError):
+                run(feeds, tmp_path / "w.duckdb")
+
+            messages = [item["body"] for item in receiver.delivered]
+        assert [message["title"] for message in messages] == ["presswatch: run failed"]
+        assert "topics.csv" in messages[0]["message"]
+
     def test_run_is_skipped_while_another_holds_the_warehouse(self, newsroom: LoopbackServer, tmp_path: Path) -> None:
         """A second run attempt while one is in progress does not run at all."""
         feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
