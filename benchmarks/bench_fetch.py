@@ -191,10 +191,10 @@ def report(
         f"  first run pages: {dict(outcomes)}; second run feeds: {dict(second_outcomes)}; "
         f"new pages fetched: {len(new_urls)}"
     )
-    floor = (feeds_per_host - 1) * settings.per_host_delay_s
+    floor = (feeds_per_host - 1) * min(settings.per_host_delay_s, settings.feed_per_host_delay_s)
     global_floor = len(second_feeds) * latency / settings.global_concurrency
     print(
-        f"  floors of the second run: politeness ({feeds_per_host} feeds/host - 1) x delay = {floor:.2f}s; "
+        f"  floors of the second run: politeness ({feeds_per_host} feeds/host - 1) x feed delay = {floor:.2f}s; "
         f"global cap {len(second_feeds)} requests x {options.latency_ms:.0f} ms / "
         f"{settings.global_concurrency} in flight = {global_floor:.2f}s"
     )

@@ -29,6 +29,7 @@ class Settings:
     max_bytes: int = 5_000_000
     per_host_concurrency: int = 2
     per_host_delay_s: float = 1.0
+    feed_per_host_delay_s: float = 0.25
     global_concurrency: int = 8
     max_retry_after_wait_s: float = 30.0
     max_crawl_delay_s: float = 10.0

@@ -77,9 +77,10 @@ def fetch_feeds(
     now: datetime,
 ) -> list[FeedFetch]:
     """Fetch every feed concurrently (per-host caps apply); one FeedFetch per source, in input order."""
+    feed_settings = replace(settings, per_host_delay_s=min(settings.per_host_delay_s, settings.feed_per_host_delay_s))
 
     async def run() -> list[FeedFetch]:
-        async with GuardedClient(settings, guard) as client:
+        async with GuardedClient(feed_settings, guard) as client:
             tasks = [
                 _fetch_feed(client, source, states.get(source.source_id) or FeedState(source.source_id), now)
                 for source in sources

@@ -153,6 +153,7 @@ def fetch_settings(settings: Settings) -> FetchSettings:
         per_host_concurrency=settings.per_host_concurrency,
         global_concurrency=settings.global_concurrency,
         per_host_delay_s=settings.per_host_delay_s,
+        feed_per_host_delay_s=settings.feed_per_host_delay_s,
         max_retry_after_wait_s=settings.max_retry_after_wait_s,
         max_crawl_delay_s=settings.max_crawl_delay_s,
         full_fetch_interval_s=settings.full_fetch_interval_s,
