@@ -10,7 +10,9 @@ TESTS_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(TESTS_DIR / "support"))
 
 # Each test session gets its own Prefect home so tests never touch a developer's ~/.prefect.
-os.environ.setdefault("PREFECT_HOME", str(TESTS_DIR.parent / "data" / "test-prefect-home"))
+PREFECT_HOME = TESTS_DIR.parent / "data" / "test-prefect-home"
+PREFECT_HOME.mkdir(parents=True, exist_ok=True)
+os.environ.setdefault("PREFECT_HOME", str(PREFECT_HOME))
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 import pytest  # noqa: E402
