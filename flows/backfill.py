@@ -62,43 +62,16 @@ def backfill(since: datetime, db_file: str | None = None) -> BackfillSummary:
         topic_rows: list[dict[str, object]] = []
         for batch in stored.iter_slices(BATCH_SIZE):
             for row in batch.iter_rows(named=True):
-                for mention in detector.detect(row["text"], row["published_at"]):
-                    mention_rows.append(
-                        {
-                            "article_id": row["article_id"],
-                            "person_id": mention.person_id,
-                            "char_start": mention.char_start,
-                            "char_end": mention.char_end,
-                            "matched_text": mention.matched_text,
-                            "kind": mention.kind,
-                            "sentence_index": mention.sentence_index,
-                            "snippet": mention.snippet,
-                            "run_id": context.run_id,
-                        }
-                    )
-                for topic in topics.detect(row["text"]):
-                    topic_rows.append(
-                        {
-                            "article_id": row["article_id"],
-                            "topic_id": topic.topic_id,
-                            "char_start": topic.char_start,
-                            "char_end": topic.char_end,
-                            "matched_text": topic.matched_text,
-                            "sentence_index": topic.sentence_index,
-                            "snippet": topic.snippet,
-                            "run_id": context.run_id,
-                        }
-                    )
+                found = detector.detect(row["text"], row["published_at"])
+                mention_rows.extend(stages.occurrence_rows(row["article_id"], found, context.run_id))
+                themes = topics.detect(row["text"])
+                topic_rows.extend(stages.occurrence_rows(row["article_id"], themes, context.run_id))
         empty = pl.DataFrame()
         now = context.started_at
         tables = RunTables(
             sources=empty,
-            people=pl.DataFrame(
-                [{"person_id": p.person_id, "name": p.name, "updated_at": now} for p in watchlist.people]
-            ),
-            topics=pl.DataFrame(
-                [{"topic_id": t.topic_id, "name": t.name, "updated_at": now} for t in watchlist.topics]
-            ),
+            people=stages.people_frame(watchlist, now),
+            topics=stages.topics_frame(watchlist, now),
             feed_state=empty,
             articles=empty,
             feed_fetches=empty,

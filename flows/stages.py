@@ -10,7 +10,7 @@ import io
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -402,33 +402,12 @@ def build_tables(
         if item.known_article_id is None:
             new_by_source[item.source_id] = new_by_source.get(item.source_id, 0) + 1
     mentions = [
-        {
-            "article_id": article.article_id,
-            "person_id": mention.person_id,
-            "char_start": mention.char_start,
-            "char_end": mention.char_end,
-            "matched_text": mention.matched_text,
-            "kind": mention.kind,
-            "sentence_index": mention.sentence_index,
-            "snippet": mention.snippet,
-            "run_id": context.run_id,
-        }
-        for article in articles
-        for mention in article.mentions
+        row for article in articles for row in occurrence_rows(article.article_id, article.mentions, context.run_id)
     ]
     topic_mentions = [
-        {
-            "article_id": article.article_id,
-            "topic_id": mention.topic_id,
-            "char_start": mention.char_start,
-            "char_end": mention.char_end,
-            "matched_text": mention.matched_text,
-            "sentence_index": mention.sentence_index,
-            "snippet": mention.snippet,
-            "run_id": context.run_id,
-        }
+        row
         for article in articles
-        for mention in article.topic_mentions
+        for row in occurrence_rows(article.article_id, article.topic_mentions, context.run_id)
     ]
     feeds_failed = sum(1 for fetch in fetches if fetch.outcome in FAILED_FEED_OUTCOMES)
     return RunTables(
@@ -444,12 +423,8 @@ def build_tables(
                 for source in sources
             ]
         ),
-        people=pl.DataFrame(
-            [{"person_id": person.person_id, "name": person.name, "updated_at": now} for person in watchlist.people]
-        ),
-        topics=pl.DataFrame(
-            [{"topic_id": topic.topic_id, "name": topic.name, "updated_at": now} for topic in watchlist.topics]
-        ),
+        people=people_frame(watchlist, now),
+        topics=topics_frame(watchlist, now),
         feed_state=pl.DataFrame([next_feed_state_row(fetch, now) for fetch in fetches]),
         articles=articles_frame(articles, context.run_id),
         feed_fetches=pl.DataFrame(
@@ -609,3 +584,18 @@ def latest_run_clock(db: Path) -> datetime:
     with database.opened(db, read_only=True) as con:
         row = con.execute(database.read_sql("latest_run_clock")).fetchone()
     return row[0] if row and row[0] else utc_now()
+
+
+def occurrence_rows(
+    article_id: str, occurrences: Sequence[Mention] | Sequence[TopicMention], run_id: str
+) -> list[dict[str, object]]:
+    """Rows for the mentions or topic_mentions table: the record's fields are the table's columns."""
+    return [{"article_id": article_id, **asdict(occurrence), "run_id": run_id} for occurrence in occurrences]
+
+
+def people_frame(watchlist: Watchlist, now: datetime) -> pl.DataFrame:
+    return pl.DataFrame([{"person_id": p.person_id, "name": p.name, "updated_at": now} for p in watchlist.people])
+
+
+def topics_frame(watchlist: Watchlist, now: datetime) -> pl.DataFrame:
+    return pl.DataFrame([{"topic_id": t.topic_id, "name": t.name, "updated_at": now} for t in watchlist.topics])
