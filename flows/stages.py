@@ -292,8 +292,6 @@ def build_articles(
         entry = item.entry
         title = result.title or entry.title or entry.url
         fetch_ok = page.result.outcome == "ok"
-        if not fetch_ok and result.method == "failed" and entry.summary:
-            result = replace(result, text=entry.summary, method="feed-summary", quality="too-short")
         articles.append(
             ArticleRecord(
                 article_id=item.known_article_id or article_id_for(entry.url),
