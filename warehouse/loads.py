@@ -120,11 +120,21 @@ def upsert_tables(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str
         key = primary_key(con, table)
         if key and set(key) <= set(frame.columns):
             # One statement cannot replace the same row twice: the last copy of a key in a run wins.
-            frame = frame.unique(subset=key, keep="last")
+            # maintain_order: rows arrive in key order, and inserting them shuffled makes DuckDB's index 2x slower.
+            frame = frame.unique(subset=key, keep="last", maintain_order=True)
         view_name = f"incoming_{table}"
         # On failure the registration is left for the connection's end: an aborted transaction refuses it.
         con.register(view_name, frame.to_arrow())
-        con.execute(f"insert or replace into {table} by name select * from {view_name}")
+        if key and set(key) <= set(frame.columns):
+            # Replace only rows whose key is stored, then plain-insert the rest: DuckDB's conflict-checking
+            # path is slower than a plain insert, and nearly every row of a run is new.
+            using = ", ".join(key)
+            con.execute(
+                f"insert or replace into {table} by name select * from {view_name} semi join {table} using ({using})"
+            )
+            con.execute(f"insert into {table} by name select * from {view_name} anti join {table} using ({using})")
+        else:
+            con.execute(f"insert or replace into {table} by name select * from {view_name}")
         con.unregister(view_name)
         counts[table] = frame.height
     return counts
