@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from loopback import LoopbackServer, Reply
-from newsroom import ARTICLES, add_article, copy_seeds, start_newsroom, write_feeds_file
+from newsroom import ARTICLES, add_article, article_html, copy_seeds, feed_xml, start_newsroom, write_feeds_file
 
 from flows.lock import run_lock
 from flows.pipeline import monitor
@@ -179,3 +179,31 @@ class TestAnalystHoldsTheFile:
         assert (held.load_method, after.load_method) == ("spooled", "merged+direct")
         assert query(db, "select count(*) from articles") == [(len(ARTICLES) + 1,)]
         assert query(db, "select count(*) from mentions where person_id = 'nigel-farage'") == [(1,)]
+
+
+class TestRevisions:
+    def test_changed_headline_revises_the_article_in_place(self, newsroom: LoopbackServer, tmp_path: Path) -> None:
+        """A known URL whose headline changed is refetched: one article, newest text, revision counted."""
+        feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
+        db = tmp_path / "w.duckdb"
+        run(feeds, db)
+        path = "/news/musk-posts.html"
+        _, date, paragraphs = ARTICLES[path]
+        revised = {**ARTICLES, path: ("Musk steps up attacks on Phillips", date, [*paragraphs[:2]])}
+        base = newsroom.url("").rstrip("/")
+        newsroom.route(path, Reply(body=article_html(revised[path][0], revised[path][2])))
+        newsroom.route("/feed.xml", Reply(body=feed_xml(base, revised), content_type="application/rss+xml"))
+
+        summary = run(feeds, db)
+
+        row = query(db, f"select title, revision_count from articles where url like '%{path}'")
+        phillips = query(
+            db,
+            "select m.matched_text from mentions m join articles a using (article_id) "
+            f"where a.url like '%{path}' and m.person_id = 'jess-phillips' order by m.char_start",
+        )
+        assert (summary.articles_new, summary.articles_revised) == (0, 1)
+        assert row == [("Musk steps up attacks on Phillips", 1)]
+        assert query(db, "select count(*) from articles") == [(len(ARTICLES),)]
+        # The new headline names her; "Ms Phillips" went with the dropped paragraph and is not kept.
+        assert phillips == [("Phillips",), ("Jess Phillips",), ("the safeguarding minister",)]
