@@ -28,6 +28,7 @@ from prefect.testing.utilities import prefect_test_harness  # noqa: E402
 from flows.config import DEMO_DIR, settings_from_environment  # noqa: E402
 from flows.demo import serve_newsroom  # noqa: E402
 from flows.pipeline import call_directly, execute_run, monitor, new_context  # noqa: E402
+from flows.runner import in_process_run_settings  # noqa: E402
 
 # Our own loopback server: no politeness delay, and enough parallelism that orchestration, not waiting, is measured.
 OVERRIDES = {"per_host_delay_s": 0.0, "per_host_concurrency": 8}
@@ -87,7 +88,9 @@ def plain(feeds: Path, db: Path) -> int:
 
 
 def orchestrated(feeds: Path, db: Path) -> int:
-    summary = monitor(feeds_file=str(feeds), db_file=str(db), mode="live", settings_overrides=OVERRIDES)
+    """The flow as `presswatch run` starts it (same settings: heartbeats off against a temporary API)."""
+    with in_process_run_settings():
+        summary = monitor(feeds_file=str(feeds), db_file=str(db), mode="live", settings_overrides=OVERRIDES)
     return summary.articles_new
 
 

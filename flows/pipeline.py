@@ -21,6 +21,7 @@ from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.runtime import task_run
 from prefect.tasks import exponential_backoff
+from prefect.utilities.annotations import quote
 
 from flows import stages
 from flows.alerting import AlertStageResult, run_alert_stage
@@ -181,7 +182,9 @@ def task_runner(settings: Settings) -> StageRunner:
     }
 
     def run(name: str, function: Callable[..., R], *args: Any) -> R:
-        return tasks[name](*args)
+        # quote(): stage inputs are thousands of records; Prefect would otherwise walk every one looking for
+        # futures to wait on, which costs more than orchestrating the stage.
+        return tasks[name](*(quote(argument) for argument in args))
 
     return run
 
