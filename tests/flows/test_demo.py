@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
+from webhook_receiver import WebhookReceiver
 
 from flows.config import DEMO_DIR
 from flows.demo import serve_newsroom
@@ -16,20 +18,34 @@ pytestmark = pytest.mark.slow
 
 
 @pytest.fixture(scope="module")
-def demo_run(tmp_path_factory: pytest.TempPathFactory, prefect_harness: None) -> tuple[Path, RunSummary, RunSummary]:
+def team_channel() -> Iterator[WebhookReceiver]:
+    """A real webhook receiver on loopback standing in for the team's chat channel."""
+    with WebhookReceiver() as receiver:
+        yield receiver
+
+
+@pytest.fixture(scope="module")
+def demo_run(
+    tmp_path_factory: pytest.TempPathFactory, prefect_harness: None, team_channel: WebhookReceiver
+) -> tuple[Path, RunSummary, RunSummary]:
     """Two demo runs on one warehouse file: the first loads everything, the second finds nothing new."""
     work = tmp_path_factory.mktemp("demo")
     db = work / "demo.duckdb"
-    with serve_newsroom(DEMO_DIR, work) as newsroom:
-        arguments = {
-            "feeds_file": str(newsroom.feeds_file),
-            "db_file": str(db),
-            "mode": "demo",
-            "as_of": newsroom.as_of,
-            "settings_overrides": DEMO_OVERRIDES,
-        }
-        first = monitor(**arguments)
-        second = monitor(**arguments)
+    monkeypatch = pytest.MonkeyPatch()
+    monkeypatch.setenv("PRESSWATCH_ALERT_URLS", team_channel.url())
+    try:
+        with serve_newsroom(DEMO_DIR, work) as newsroom:
+            arguments = {
+                "feeds_file": str(newsroom.feeds_file),
+                "db_file": str(db),
+                "mode": "demo",
+                "as_of": newsroom.as_of,
+                "settings_overrides": DEMO_OVERRIDES,
+            }
+            first = monitor(**arguments)
+            second = monitor(**arguments)
+    finally:
+        monkeypatch.undo()
     return db, first, second
 
 
@@ -91,6 +107,16 @@ class TestDemoRun:
 
         assert people == [("spike-person-day", "keir-starmer")]
         assert "Keir Starmer: 11 stories in the day" in first.digest_text
+
+    def test_team_channel_gets_one_digest_naming_the_surge(
+        self, demo_run: tuple[Path, RunSummary, RunSummary], team_channel: WebhookReceiver
+    ) -> None:
+        """Over both runs the channel receives exactly one digest, and it leads with Starmer's spike and evidence."""
+        messages = [item["body"] for item in team_channel.delivered]
+
+        assert len(messages) == 1
+        assert "Keir Starmer: 11 stories in the day" in messages[0]["message"]
+        assert "/2025/01/06/" in messages[0]["message"]
 
     def test_second_run_changes_nothing(self, demo_run: tuple[Path, RunSummary, RunSummary]) -> None:
         """Running the demo again adds no article, mention or alert."""
