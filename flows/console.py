@@ -76,12 +76,16 @@ def print_summary(summary: RunSummary, db: Path) -> None:
     if summary.mentions_by_person:
         table = Table(title="Mentions this run", title_justify="left")
         table.add_column("person")
+        table.add_column("id", style="dim")
         table.add_column("mentions", justify="right")
         for person, count in sorted(summary.mentions_by_person.items(), key=lambda item: -item[1]):
-            table.add_row(person, str(count))
+            table.add_row(summary.names.get(person, person), person, str(count))
         CONSOLE.print(table)
     if summary.topics:
-        topics = ", ".join(f"{topic} {count}" for topic, count in sorted(summary.topics.items(), key=lambda i: -i[1]))
+        topics = ", ".join(
+            f"{summary.names.get(topic, topic)} {count}"
+            for topic, count in sorted(summary.topics.items(), key=lambda item: -item[1])
+        )
         CONSOLE.print(f"Topics: {topics}")
     if summary.digest_text:
         CONSOLE.print()

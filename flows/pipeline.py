@@ -64,6 +64,7 @@ class RunSummary:
     topics: dict[str, int] = field(default_factory=dict)
     alerts: list[Alert] = field(default_factory=list)
     digest_text: str = ""
+    names: dict[str, str] = field(default_factory=dict)  # person and topic ids to display names
     deliveries: list[tuple[str, str, str]] = field(default_factory=list)  # masked channel, status, detail
     stage_seconds: dict[str, float] = field(default_factory=dict)
     load_counts: dict[str, int] = field(default_factory=dict)
@@ -227,6 +228,7 @@ def execute_run(
         summary_counts(summary, fetches, entries, articles)
         return summary
     names = stages.display_names(watchlist)
+    summary.names = names
     alerting = timed(summary, "alerts", runner, "alerts", alert_stage, db, context, settings, names)
     summary.alerts = alerting.fired
     summary.digest_text = alerting.digest_text
