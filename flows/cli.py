@@ -84,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sql.add_argument("query", nargs="?", help="SQL to run; omit for an interactive prompt")
     sql.add_argument("--db", type=Path, help="warehouse file (default data/presswatch.duckdb)")
+    sql.add_argument("--csv", action="store_true", help="print every row as CSV (for pipes and spreadsheets)")
 
     report = commands.add_parser(
         "report",
@@ -206,7 +207,7 @@ def command_serve(arguments: argparse.Namespace, settings: Settings) -> int:
 def command_sql(arguments: argparse.Namespace, settings: Settings) -> int:
     from flows.console import run_sql
 
-    return run_sql(arguments.db or settings.db, arguments.query)
+    return run_sql(arguments.db or settings.db, arguments.query, as_csv=arguments.csv)
 
 
 def command_report(arguments: argparse.Namespace, settings: Settings) -> int:

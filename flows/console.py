@@ -101,8 +101,9 @@ def print_summary(summary: RunSummary, db: Path) -> None:
     CONSOLE.print(f'Warehouse: {db}   Try: presswatch sql "select person_id, count(*) from mentions group by 1"')
 
 
-def run_sql(db: Path, query: str | None) -> int:
-    """Run one query read-only and print it, or an interactive prompt; the file is released when done."""
+def run_sql(db: Path, query: str | None, *, as_csv: bool = False) -> int:
+    """Run one query read-only and print it (a table, or every row as CSV), or an interactive prompt; the file is
+    released when done."""
     import duckdb
 
     from warehouse.database import opened
@@ -117,7 +118,10 @@ def run_sql(db: Path, query: str | None) -> int:
             return 1
         if relation is None:
             return 0
-        relation.show(max_width=200, max_rows=200)
+        if as_csv:
+            sys.stdout.write(relation.pl().write_csv())
+        else:
+            relation.show(max_width=200, max_rows=200)
     return 0
 
 

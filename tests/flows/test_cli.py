@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from warehouse.database import opened
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
 
@@ -77,3 +79,15 @@ class TestDemoCommand:
         assert "Articles: 46 new" in run.stdout
         assert "keir-starmer" in run.stdout
         assert sql.returncode == 0 and "elon-musk" in sql.stdout
+
+
+class TestSql:
+    def test_sql_csv_prints_every_row(self, tmp_path: Path) -> None:
+        """`sql --csv` prints a header and one line per row, for pipes and spreadsheets."""
+        db = tmp_path / "w.duckdb"
+        with opened(db) as con:
+            con.execute("insert into topics values ('nhs', 'NHS', now()), ('far-right', 'Far right', now())")
+
+        result = presswatch("sql", "--db", str(db), "--csv", "select topic_id, name from topics order by 1")
+
+        assert (result.returncode, result.stdout) == (0, "topic_id,name\nfar-right,Far right\nnhs,NHS\n")
