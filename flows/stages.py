@@ -10,7 +10,7 @@ import io
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -82,13 +82,6 @@ class ArticleRecord:
     story_id: str | None = None
     mentions: tuple[Mention, ...] = ()
     topic_mentions: tuple[TopicMention, ...] = ()
-
-
-@dataclass
-class StageTimings:
-    """Seconds per stage, for the run summary and the Prefect artifact."""
-
-    seconds: dict[str, float] = field(default_factory=dict)
 
 
 def read_seed_files(seeds_dir: Path) -> dict[str, str]:

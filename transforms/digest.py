@@ -105,20 +105,28 @@ def describe_alert(alert: Alert, display_name: str) -> str:
     when = f"{alert.window_end:%Y-%m-%d %H:%M} UTC"
     label = f", {alert.baseline_label}" if alert.baseline_label else ""
     if alert.event == "new-pairing":
-        text = (f"{display_name} named in the same sentence in {alert.value:g} stories in the "
-                f"{alert.window_hours_label()} to {when} ({alert.baseline_label})")
+        text = (
+            f"{display_name} named in the same sentence in {alert.value:g} stories in the "
+            f"{alert.window_hours_label()} to {when} ({alert.baseline_label})"
+        )
     elif alert.event == "watch-term":
-        text = (f"{display_name}: {alert.value:g} stories in the {alert.window_hours_label()} to {when} "
-                f"(threshold {alert.expected:g}, usual {alert.baseline:g}/window)")
+        text = (
+            f"{display_name}: {alert.value:g} stories in the {alert.window_hours_label()} to {when} "
+            f"(threshold {alert.expected:g}, usual {alert.baseline:g}/window)"
+        )
     elif alert.event == "feed-dead":
-        text = (f"feed {display_name} has failed {alert.value:g} runs in a row since "
-                f"{alert.window_start:%Y-%m-%d %H:%M} UTC ({alert.note})")
+        text = (
+            f"feed {display_name} has failed {alert.value:g} runs in a row since "
+            f"{alert.window_start:%Y-%m-%d %H:%M} UTC ({alert.note})"
+        )
     elif alert.event == "feed-recovered":
         text = f"feed {display_name} recovered: {alert.note}"
     else:
-        text = (f"{display_name}: {alert.value:g} stories in the {alert.window_hours_label()} to {when}, "
-                f"{alert.ratio:g}x the {alert.expected:g} expected at this volume "
-                f"(usual {alert.baseline:g}/window{label}, z={alert.zscore:g})")
+        text = (
+            f"{display_name}: {alert.value:g} stories in the {alert.window_hours_label()} to {when}, "
+            f"{alert.ratio:g}x the {alert.expected:g} expected at this volume "
+            f"(usual {alert.baseline:g}/window{label}, z={alert.zscore:g})"
+        )
     if alert.escalation and alert.previous_value is not None:
         text += f" [escalation: up from {alert.previous_value:g}]"
     return text
@@ -143,8 +151,9 @@ def render_entry(entry: DigestEntry, names: Mapping[str, str], flavour: str) -> 
         outlets = ", ".join(f"{escape_for(outlet, flavour)} ({count})" for outlet, count in context.outlets)
         lines.append(f"  Top outlets: {outlets}")
     if context.co_mentioned:
-        people = ", ".join(f"{escape_for(name_of(person, names), flavour)} ({count})"
-                           for person, count in context.co_mentioned)
+        people = ", ".join(
+            f"{escape_for(name_of(person, names), flavour)} ({count})" for person, count in context.co_mentioned
+        )
         lines.append(f"  Also named: {people}")
     for item in context.headlines[:3]:
         title = escape_for(item.title, flavour)
@@ -153,7 +162,7 @@ def render_entry(entry: DigestEntry, names: Mapping[str, str], flavour: str) -> 
         headline = link_line(title, link, markdown)
         lines.append(f"  - {headline}" + (f" ({outlet})" if outlet else ""))
         if item.snippet:
-            lines.append(f"    \"{escape_for(item.snippet, flavour, SNIPPET_LIMIT)}\"")
+            lines.append(f'    "{escape_for(item.snippet, flavour, SNIPPET_LIMIT)}"')
     return "\n".join(lines)
 
 
@@ -227,8 +236,9 @@ def pack_messages(
     messages.append(DigestMessage(title=title, body="\n\n".join(body), alert_ids=tuple(ids)))
     if len(messages) > 1:
         messages = [
-            DigestMessage(title=f"{message.title} ({number}/{len(messages)})", body=message.body,
-                          alert_ids=message.alert_ids)
+            DigestMessage(
+                title=f"{message.title} ({number}/{len(messages)})", body=message.body, alert_ids=message.alert_ids
+            )
             for number, message in enumerate(messages, start=1)
         ]
     return messages
@@ -240,16 +250,6 @@ def plain_digest(entries: Sequence[DigestEntry], names: Mapping[str, str], as_of
         return ""
     blocks = [render_entry(entry, names, "text") for entry in entries]
     return "\n\n".join([digest_title(len(entries), as_of), *blocks])
-
-
-def format_digest(
-    alerts: Sequence[Alert], evidence: Mapping[str, Sequence[Evidence]], names: Mapping[str, str]
-) -> str:
-    """The digest of alerts with their headlines as plain text; empty when nothing fired."""
-    if not alerts:
-        return ""
-    entries = [DigestEntry(alert, AlertContext(headlines=tuple(evidence.get(alert.alert_id, ())))) for alert in alerts]
-    return plain_digest(entries, names, max(alert.window_end for alert in alerts))
 
 
 # --- evidence from article rows ---------------------------------------------------------------------------
@@ -273,7 +273,8 @@ def pick_headlines(articles: pl.DataFrame, limit: int = 3) -> tuple[Evidence, ..
         .head(limit)
     )
     return tuple(
-        Evidence(title=row["title"] or "", url=row["url"] or "", outlet=row["outlet"] or "",
-                 snippet=row["snippet"] or "")
+        Evidence(
+            title=row["title"] or "", url=row["url"] or "", outlet=row["outlet"] or "", snippet=row["snippet"] or ""
+        )
         for row in ranked.iter_rows(named=True)
     )
