@@ -68,6 +68,7 @@ class ArticleRecord:
     url: str
     guid: str | None
     title: str
+    feed_title: str
     published_at: datetime
     feed_published_at: datetime | None
     page_published_at: datetime | None
@@ -236,7 +237,7 @@ def pick_new_entries(fetches: Sequence[FeedFetch], db: Path) -> list[NewEntry]:
         stored = known_by_url.get(url)
         if stored is None:
             picked.append(NewEntry(source_id=source_id, entry=entry))
-        elif entry.title and stored["title"] and entry.title.strip() != stored["title"].strip():
+        elif entry.title and stored["feed_title"] and entry.title.strip() != stored["feed_title"].strip():
             picked.append(
                 NewEntry(
                     source_id=source_id,
@@ -292,6 +293,7 @@ def build_articles(
                 url=entry.url,
                 guid=entry.guid,
                 title=title,
+                feed_title=entry.title,
                 published_at=choose_published_at(entry.published_at, result.published_at, now),
                 feed_published_at=entry.published_at,
                 page_published_at=result.published_at,
@@ -475,6 +477,7 @@ def articles_frame(articles: Sequence[ArticleRecord], run_id: str) -> pl.DataFra
             "url": article.url,
             "guid": article.guid,
             "title": article.title,
+            "feed_title": article.feed_title,
             "published_at": article.published_at,
             "feed_published_at": article.feed_published_at,
             "page_published_at": article.page_published_at,

@@ -207,3 +207,20 @@ class TestRevisions:
         assert query(db, "select count(*) from articles") == [(len(ARTICLES),)]
         # The new headline names her; "Ms Phillips" went with the dropped paragraph and is not kept.
         assert phillips == [("Phillips",), ("Jess Phillips",), ("the safeguarding minister",)]
+
+    def test_page_headline_unlike_the_feeds_is_not_a_revision(self, newsroom: LoopbackServer, tmp_path: Path) -> None:
+        """Outlets title pages differently from feed items; only a change in the feed's own headline is a revision."""
+        path = "/news/nhs-plan.html"
+        title, _, paragraphs = ARTICLES[path]
+        newsroom.route(path, Reply(body=article_html(f"{title} - Test Gazette live coverage", paragraphs)))
+        feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
+        db = tmp_path / "w.duckdb"
+        run(feeds, db)
+        add_article(newsroom, "/news/late-story.html", "Late story on the inquiry", "Nigel Farage backed the call.")
+        requests_before = len(newsroom.requests)
+
+        summary = run(feeds, db)
+
+        pages = [request.path for request in newsroom.requests[requests_before:] if request.path.startswith("/news/")]
+        assert (summary.articles_new, summary.articles_revised) == (1, 0)
+        assert pages == ["/news/late-story.html"]

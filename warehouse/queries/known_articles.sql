@@ -1,4 +1,4 @@
 -- Which of this run's entry URLs are already stored, with what we know of them.
-select a.url, a.article_id, a.title, a.revision_count, a.text_sha256
+select a.url, a.article_id, a.feed_title, a.revision_count
 from articles as a
 inner join candidate_urls as c on c.url = a.url
