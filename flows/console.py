@@ -11,6 +11,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
+from flows.fetching import HEALTHY_OUTCOMES, NOT_ATTEMPTED_OUTCOMES
 from flows.pipeline import RunSummary
 
 # Wide enough that links and evidence sentences stay on one line when output goes to a file or CI log.
@@ -55,18 +56,18 @@ def progress_display() -> Iterator[Progress]:
 
 def print_summary(summary: RunSummary, db: Path) -> None:
     """The end-of-run summary: feeds, articles, mentions per person, topics, alerts."""
-    healthy = {"ok", "not-modified", "unchanged"}
-    waiting = {"skipped-backoff", "retry-later"}
-    outcomes = list(summary.feeds.values())
-    noted = {source: outcome for source, outcome in summary.feeds.items() if outcome not in healthy}
+    failed = set(summary.failed_feeds)
+    waiting = [source for source, outcome in summary.feeds.items() if outcome in NOT_ATTEMPTED_OUTCOMES]
+    damaged = [s for s, outcome in summary.feeds.items() if outcome == "parse-error" and s not in failed]
+    healthy = [source for source, outcome in summary.feeds.items() if outcome in HEALTHY_OUTCOMES]
+    noted = {source: outcome for source, outcome in summary.feeds.items() if outcome not in HEALTHY_OUTCOMES}
     CONSOLE.print()
     CONSOLE.print(
         f"[bold]Run {summary.run_id}[/bold] ({summary.mode}, alerts as of {summary.as_of:%Y-%m-%d %H:%M} UTC)"
     )
     CONSOLE.print(
-        f"Feeds: {len(outcomes)} ({sum(o in healthy for o in outcomes)} ok, "
-        f"{outcomes.count('parse-error')} damaged but read, {sum(o in waiting for o in outcomes)} backing off, "
-        f"{sum(o not in healthy | waiting | {'parse-error'} for o in outcomes)} failed)   "
+        f"Feeds: {len(summary.feeds)} ({len(healthy)} ok, {len(damaged)} damaged but read, "
+        f"{len(waiting)} backing off, {len(failed)} failed)   "
         f"Entries: {summary.entries_seen}   Articles: {summary.articles_new} new, "
         f"{summary.articles_revised} revised, {summary.articles_failed} failed extraction"
     )

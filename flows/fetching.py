@@ -17,6 +17,18 @@ from transforms.feeds import parse_feed
 from transforms.records import FeedEntry
 
 HEALTHY_OUTCOMES = frozenset({"ok", "not-modified", "unchanged"})
+# A pause the host asked for, or our own back-off: the feed was not really asked, so it neither failed nor worked.
+NOT_ATTEMPTED_OUTCOMES = frozenset({"retry-later", "skipped-backoff"})
+
+
+def is_feed_failure(outcome: str, *, has_entries: bool) -> bool:
+    """The one rule for whether a fetch counts against its feed (back-off, health, the run's failed count)."""
+    if outcome in HEALTHY_OUTCOMES or outcome in NOT_ATTEMPTED_OUTCOMES:
+        return False
+    # A damaged feed that still yields entries is working; one that yields nothing is failing.
+    return not (outcome == "parse-error" and has_entries)
+
+
 ROBOTS_MAX_BYTES = 500_000
 
 
@@ -58,6 +70,10 @@ class FeedFetch:
     size_bytes: int
     error: str | None
     state: FeedState
+
+    @property
+    def failed(self) -> bool:
+        return is_feed_failure(self.outcome, has_entries=bool(self.entries))
 
 
 @dataclass(frozen=True)
@@ -148,13 +164,12 @@ def _record(
             parsed = parse_feed(result.body, base_url=result.final_url, content_type=result.content_type, now=now)
             outcome, entries, error = parsed.outcome, parsed.entries, parsed.problem
             state = replace(state, body_sha256=body_hash if parsed.outcome != "not-a-feed" else None)
-            # A damaged feed that still yields entries is working; one that yields nothing is failing.
-            failed = outcome not in HEALTHY_OUTCOMES and not (outcome == "parse-error" and entries)
+            failed = is_feed_failure(outcome, has_entries=bool(entries))
             state = _health(state, failed=failed, now=now, retry_after_s=None)
             return _fetch(source, result, outcome, entries, _join(note, error), state)
     if outcome == "retry-later":  # the host asked for a pause: not the feed's failure, try next run
         return _fetch(source, result, outcome, entries, _join(note, error), state)
-    failed = outcome not in HEALTHY_OUTCOMES
+    failed = is_feed_failure(outcome, has_entries=bool(entries))
     state = _health(state, failed=failed, now=now, retry_after_s=result.retry_after_s)
     return _fetch(source, result, outcome, entries, _join(note, error), state)
 

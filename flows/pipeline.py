@@ -55,6 +55,7 @@ class RunSummary:
     as_of: datetime
     skipped: str | None = None  # why the run did not happen (another run held the lock)
     feeds: dict[str, str] = field(default_factory=dict)  # source_id -> outcome
+    failed_feeds: list[str] = field(default_factory=list)  # sources whose fetch counted against them
     feed_errors: dict[str, str] = field(default_factory=dict)
     entries_seen: int = 0
     articles_new: int = 0
@@ -247,6 +248,7 @@ def summary_counts(
 ) -> None:
     """Fill the summary's per-stage counts from what the stages returned."""
     summary.feeds = {fetch.source_id: fetch.outcome for fetch in fetches}
+    summary.failed_feeds = sorted(fetch.source_id for fetch in fetches if fetch.failed)
     summary.feed_errors = {fetch.source_id: fetch.error for fetch in fetches if fetch.error}
     summary.entries_seen = sum(len(fetch.entries) for fetch in fetches)
     summary.articles_new = sum(1 for item in entries if item.known_article_id is None)
@@ -287,7 +289,7 @@ def run_markdown(summary: RunSummary) -> str:
     """The run's Prefect artifact: counts per stage, top people, alerts, failing feeds, durations."""
     if summary.skipped:
         return f"# presswatch run {summary.run_id}\n\nSkipped: {summary.skipped}\n"
-    failing = {source: outcome for source, outcome in summary.feeds.items() if outcome in stages.FAILED_FEED_OUTCOMES}
+    failing = {source: summary.feeds[source] for source in summary.failed_feeds}
     top = sorted(summary.mentions_by_person.items(), key=lambda item: -item[1])[:10]
     lines = [
         f"# presswatch run {summary.run_id}",

@@ -32,9 +32,6 @@ from warehouse import database
 from warehouse.loads import LoadOutcome, RunTables, load_or_spool
 
 FEEDS_COLUMNS = ("source_id", "name", "feed_url")
-FAILED_FEED_OUTCOMES = frozenset(
-    {"http-4xx", "http-5xx", "timeout", "dns", "connect-error", "too-large", "refused-unsafe", "not-a-feed"}
-)
 STORY_LOOKBACK = timedelta(days=3)
 LOGGER = logging.getLogger("presswatch.pipeline")
 
@@ -362,7 +359,6 @@ def detect_all(
 def next_feed_state_row(fetch: FeedFetch, now: datetime) -> dict[str, object]:
     """The feed_state row to store after this fetch."""
     state = fetch.state
-    succeeded = fetch.outcome not in FAILED_FEED_OUTCOMES and fetch.outcome != "skipped-backoff"
     return {
         "source_id": fetch.source_id,
         "etag": state.etag,
@@ -373,7 +369,6 @@ def next_feed_state_row(fetch: FeedFetch, now: datetime) -> dict[str, object]:
         "failing_since": state.failing_since,
         "next_attempt_at": state.next_attempt_at,
         "last_full_fetch_at": state.last_full_fetch_at,
-        "last_success_at": now if succeeded else None,
         "updated_at": now,
     }
 
@@ -402,7 +397,7 @@ def build_tables(
         for article in articles
         for row in occurrence_rows(article.article_id, article.topic_mentions, context.run_id)
     ]
-    feeds_failed = sum(1 for fetch in fetches if fetch.outcome in FAILED_FEED_OUTCOMES)
+    feeds_failed = sum(1 for fetch in fetches if fetch.failed)
     return RunTables(
         sources=pl.DataFrame(
             [
@@ -433,6 +428,7 @@ def build_tables(
                     "entries_new": new_by_source.get(fetch.source_id, 0),
                     "size_bytes": fetch.size_bytes,
                     "error": fetch.error,
+                    "failed": fetch.failed,
                 }
                 for fetch in fetches
             ],

@@ -8,7 +8,7 @@ from itertools import pairwise
 import pytest
 from loopback import LoopbackServer, Reply, Request
 
-from flows.fetching import FeedSource, FeedState, fetch_feeds, fetch_pages
+from flows.fetching import FeedSource, FeedState, fetch_feeds, fetch_pages, is_feed_failure
 from flows.http import FetchSettings, UrlGuard
 
 NOW = datetime(2025, 1, 6, 12, 0, tzinfo=UTC)
@@ -341,3 +341,28 @@ class TestDeadlineExcludesQueueing:
             )
 
         assert {page.result.outcome for page in pages} == {"ok"}
+
+
+class TestFeedFailureRule:
+    @pytest.mark.parametrize(
+        ("outcome", "has_entries", "failed"),
+        [
+            ("ok", True, False),
+            ("not-modified", False, False),
+            ("unchanged", False, False),
+            ("parse-error", True, False),
+            ("parse-error", False, True),
+            ("not-a-feed", False, True),
+            ("bad-content-type", False, True),
+            ("http-other", False, True),
+            ("too-many-redirects", False, True),
+            ("error", False, True),
+            ("retry-later", False, False),
+            ("skipped-backoff", False, False),
+        ],
+    )
+    def test_one_rule_says_which_fetches_are_the_feeds_failure(
+        self, outcome: str, has_entries: bool, failed: bool
+    ) -> None:
+        """A damaged feed with entries works; a pause the host asked for or our own back-off is nobody's failure."""
+        assert is_feed_failure(outcome, has_entries=has_entries) is failed

@@ -83,6 +83,29 @@ class TestMonitorFlow:
         assert summary.articles_new == len(ARTICLES)
         assert query(db, "select status from runs") == [("completed",)]
 
+    def test_every_kind_of_feed_failure_is_counted(self, newsroom: LoopbackServer, tmp_path: Path) -> None:
+        """A feed answering with an image is a failed feed in the run's record, as a 404 is."""
+        newsroom.route("/image-feed.xml", Reply(body=b"\x89PNG", content_type="image/png"))
+        feeds = write_feeds_file(
+            tmp_path / "feeds.csv",
+            [
+                ("gazette", newsroom.url("/feed.xml")),
+                ("image", newsroom.url("/image-feed.xml")),
+                ("gone", newsroom.url("/no-such-feed.xml")),
+            ],
+        )
+        db = tmp_path / "w.duckdb"
+
+        summary = run(feeds, db)
+
+        assert summary.failed_feeds == ["gone", "image"]
+        assert query(db, "select feeds_failed from runs") == [(2,)]
+        assert query(db, "select source_id, failed from feed_fetches order by 1") == [
+            ("gazette", False),
+            ("gone", True),
+            ("image", True),
+        ]
+
     def test_network_task_is_retried_then_succeeds(self, newsroom: LoopbackServer, tmp_path: Path) -> None:
         """When every feed fails as if the network were down, the fetch task retries and the run succeeds."""
         healthy = newsroom.routes["/feed.xml"]

@@ -1,6 +1,6 @@
 -- Per feed: healthy, failing (since when), dead (5 hard failures in a row), recovered (latest fetch succeeded
--- right after a failure) or never-fetched. Skipped back-off attempts are neither success nor failure, and a
--- malformed feed that still yielded entries counts as a success.
+-- right after a failure) or never-fetched. Skipped back-off attempts and host-requested pauses are neither success
+-- nor failure, and a malformed feed that still yielded entries counts as a success.
 create or replace view feed_health as
 with classified as (
     select
@@ -9,13 +9,16 @@ with classified as (
         outcome,
         http_status,
         error,
-        outcome in ('ok', 'not-modified', 'unchanged') or (outcome = 'parse-error' and entries_total > 0)
-            as succeeded,
+        -- The fetch layer's verdict, stored with each fetch; rows from before it was stored use the same rule.
+        not coalesce(
+            failed,
+            outcome not in ('ok', 'not-modified', 'unchanged') and not (outcome = 'parse-error' and entries_total > 0)
+        ) as succeeded,
         outcome in ('http-4xx', 'dns', 'not-a-feed', 'refused-unsafe', 'bad-content-type', 'too-large', 'parse-error')
             and coalesce(http_status, 0) <> 429
             as hard
     from feed_fetches
-    where outcome <> 'skipped-backoff'
+    where outcome not in ('skipped-backoff', 'retry-later')
 ),
 
 ordered as (
