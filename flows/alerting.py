@@ -21,7 +21,6 @@ from transforms.alerts import (
     Alert,
     AlertRule,
     CooldownDecision,
-    SpikeRule,
     alert_details,
     alert_from_row,
     apply_cooldown,
@@ -36,7 +35,12 @@ from transforms.digest import AlertContext, DigestEntry, pack_messages, pick_hea
 from warehouse import database
 
 __all__ = [
-    "AlertStageResult", "DeliveryRecord", "mask_url", "preview_alerts", "run_alert_stage", "send_test_message",
+    "AlertStageResult",
+    "DeliveryRecord",
+    "mask_url",
+    "preview_alerts",
+    "run_alert_stage",
+    "send_test_message",
 ]
 
 LOGGER = logging.getLogger("presswatch.alerts")
@@ -81,21 +85,24 @@ def read_rules(rules_file: Path) -> list[AlertRule]:
 
 
 def spike_candidates(
-    con: duckdb.DuckDBPyConnection, rule: AlertRule, as_of: datetime, history_start: datetime | None,
+    con: duckdb.DuckDBPyConnection,
+    rule: AlertRule,
+    as_of: datetime,
+    history_start: datetime | None,
     volumes: dict[tuple[int, tuple[int, ...]], pl.DataFrame],
 ) -> list[Alert]:
     """Spike alerts for one rule, reading only the windows it needs."""
     spike = rule.spike_rule()
     windows = windows_needed(spike)
-    parameters = {"as_of": as_of, "window_hours": spike.window_hours, "windows": windows,
-                  "max_window": max(windows)}
+    parameters = {"as_of": as_of, "window_hours": spike.window_hours, "windows": windows, "max_window": max(windows)}
     key = (spike.window_hours, tuple(windows))
     if key not in volumes:
         volumes[key] = database.query_frame(con, "alert_volume", parameters)
     query = "alert_counts_people" if rule.subject_kind == "person" else "alert_counts_topics"
     counts = database.query_frame(con, query, parameters)
-    return find_spikes(counts, volumes[key], as_of=as_of, rule=spike, subject_kind=rule.subject_kind,
-                       history_start=history_start)
+    return find_spikes(
+        counts, volumes[key], as_of=as_of, rule=spike, subject_kind=rule.subject_kind, history_start=history_start
+    )
 
 
 def evaluate_rules(con: duckdb.DuckDBPyConnection, rules: Sequence[AlertRule], as_of: datetime) -> list[Alert]:
@@ -108,16 +115,28 @@ def evaluate_rules(con: duckdb.DuckDBPyConnection, rules: Sequence[AlertRule], a
             candidates += spike_candidates(con, rule, as_of, history_start, volumes)
         elif rule.kind == "new-pairing":
             window_start = as_of - timedelta(hours=rule.window_hours)
-            pairs = database.query_frame(con, "alert_pairings", {
-                "as_of": as_of, "window_start": window_start,
-                "lookback_start": window_start - timedelta(days=rule.lookback_days),
-            })
+            pairs = database.query_frame(
+                con,
+                "alert_pairings",
+                {
+                    "as_of": as_of,
+                    "window_start": window_start,
+                    "lookback_start": window_start - timedelta(days=rule.lookback_days),
+                },
+            )
             candidates += find_new_pairings(pairs, as_of=as_of, rule=rule, history_start=history_start)
         elif rule.kind == "watch-term":
-            counts = database.query_frame(con, "alert_watch_counts", {
-                "as_of": as_of, "person_id": rule.subjects[0], "topic_id": rule.subjects[1],
-                "window_hours": rule.window_hours, "max_window": rule.baseline_windows,
-            })
+            counts = database.query_frame(
+                con,
+                "alert_watch_counts",
+                {
+                    "as_of": as_of,
+                    "person_id": rule.subjects[0],
+                    "topic_id": rule.subjects[1],
+                    "window_hours": rule.window_hours,
+                    "max_window": rule.baseline_windows,
+                },
+            )
             candidates += find_watch_terms(counts, as_of=as_of, rule=rule)
         elif rule.kind == "feed-health":
             feeds = database.query_frame(con, "alert_feed_health")
@@ -143,11 +162,21 @@ def alert_rows(alerts: Sequence[Alert], run_id: str, fired_at: datetime, status:
     return pl.DataFrame(
         [
             {
-                "alert_id": alert.alert_id, "rule": alert.rule, "subject": alert.subject,
-                "subject_kind": alert.subject_kind, "event": alert.event,
-                "window_start": alert.window_start, "window_end": alert.window_end, "value": alert.value,
-                "baseline": alert.baseline, "ratio": alert.ratio, "zscore": alert.zscore,
-                "details": alert_details(alert), "fired_at": fired_at, "run_id": run_id, "status": status,
+                "alert_id": alert.alert_id,
+                "rule": alert.rule,
+                "subject": alert.subject,
+                "subject_kind": alert.subject_kind,
+                "event": alert.event,
+                "window_start": alert.window_start,
+                "window_end": alert.window_end,
+                "value": alert.value,
+                "baseline": alert.baseline,
+                "ratio": alert.ratio,
+                "zscore": alert.zscore,
+                "details": alert_details(alert),
+                "fired_at": fired_at,
+                "run_id": run_id,
+                "status": status,
                 "attempts": 0,
             }
             for alert in alerts
@@ -170,9 +199,16 @@ def store_new_alerts(
 
 
 DELIVERY_SCHEMA: dict[str, pl.DataType] = {
-    "alert_id": pl.String(), "channel_key": pl.String(), "channel": pl.String(), "status": pl.String(),
-    "attempts": pl.Int32(), "first_attempt_at": pl.Datetime("us", "UTC"), "last_attempt_at": pl.Datetime("us", "UTC"),
-    "delivered_at": pl.Datetime("us", "UTC"), "last_error": pl.String(), "run_id": pl.String(),
+    "alert_id": pl.String(),
+    "channel_key": pl.String(),
+    "channel": pl.String(),
+    "status": pl.String(),
+    "attempts": pl.Int32(),
+    "first_attempt_at": pl.Datetime("us", "UTC"),
+    "last_attempt_at": pl.Datetime("us", "UTC"),
+    "delivered_at": pl.Datetime("us", "UTC"),
+    "last_error": pl.String(),
+    "run_id": pl.String(),
 }
 
 
@@ -227,22 +263,41 @@ class DuePlan:
 
 
 def plan_deliveries(
-    con: duckdb.DuckDBPyConnection, channels: Sequence[Channel], fresh: Sequence[Alert], run_id: str,
+    con: duckdb.DuckDBPyConnection,
+    channels: Sequence[Channel],
+    fresh: Sequence[Alert],
+    run_id: str,
     started_at: datetime,
 ) -> DuePlan:
     """Add this run's alerts to every channel, expire stale failures, and list what each channel is owed."""
-    write_deliveries(con, [
-        {"alert_id": alert.alert_id, "channel_key": channel.key, "channel": channel.masked, "status": "pending",
-         "attempts": 0, "run_id": run_id}
-        for alert in fresh for channel in channels
-    ], "alert_deliveries_add")
+    write_deliveries(
+        con,
+        [
+            {
+                "alert_id": alert.alert_id,
+                "channel_key": channel.key,
+                "channel": channel.masked,
+                "status": "pending",
+                "attempts": 0,
+                "run_id": run_id,
+            }
+            for alert in fresh
+            for channel in channels
+        ],
+        "alert_deliveries_add",
+    )
     since = started_at - RETRY_HORIZON
     expired = database.query_frame(con, "alert_deliveries_expire", {"since": since, "run_id": run_id})
     if expired.height:
         LOGGER.warning("%d alert deliveries expired after %s of failures", expired.height, RETRY_HORIZON)
-    due = database.query_frame(con, "alert_deliveries_due", {
-        "channel_keys": [channel.key for channel in channels], "since": since,
-    })
+    due = database.query_frame(
+        con,
+        "alert_deliveries_due",
+        {
+            "channel_keys": [channel.key for channel in channels],
+            "since": since,
+        },
+    )
     fresh_ids = {alert.alert_id for alert in fresh}
     plan = DuePlan()
     for row in due.iter_rows(named=True):
@@ -260,8 +315,15 @@ def plan_deliveries(
 
 
 def deliver(
-    plan: DuePlan, channels: Sequence[Channel], *, as_of: datetime, run_id: str, names: Mapping[str, str],
-    policy: RetryPolicy, sleep: Callable[[float], None], max_messages: int,
+    plan: DuePlan,
+    channels: Sequence[Channel],
+    *,
+    as_of: datetime,
+    run_id: str,
+    names: Mapping[str, str],
+    policy: RetryPolicy,
+    sleep: Callable[[float], None],
+    max_messages: int,
 ) -> tuple[list[DeliveryRecord], list[dict[str, object]]]:
     """Send each channel its messages; once a channel fails for good this run, its other messages wait too."""
     records: list[DeliveryRecord] = []
@@ -271,8 +333,14 @@ def deliver(
         if not alert_ids:
             continue
         entries = [plan.entries[alert_id] for alert_id in alert_ids]
-        messages = pack_messages(entries, names, flavour=channel.flavour, as_of=as_of,
-                                 body_limit=channel.body_limit, max_messages=max_messages)
+        messages = pack_messages(
+            entries,
+            names,
+            flavour=channel.flavour,
+            as_of=as_of,
+            body_limit=channel.body_limit,
+            max_messages=max_messages,
+        )
         channel_down = ""
         for message in messages:
             now = datetime.now(as_of.tzinfo)
@@ -289,14 +357,23 @@ def deliver(
                     channel_down = detail
             for alert_id in message.alert_ids:
                 earlier, first = plan.attempts.get((alert_id, channel.key), (0, None))
-                rows.append({
-                    "alert_id": alert_id, "channel_key": channel.key, "channel": channel.masked, "status": status,
-                    "attempts": earlier + attempts, "first_attempt_at": first or (now if attempts else None),
-                    "last_attempt_at": now if attempts else None, "delivered_at": delivered_at,
-                    "last_error": None if status == "delivered" else detail, "run_id": run_id,
-                })
-                records.append(DeliveryRecord(alert_id, channel.masked, status, earlier + attempts,
-                                              detail, delivered_at))
+                rows.append(
+                    {
+                        "alert_id": alert_id,
+                        "channel_key": channel.key,
+                        "channel": channel.masked,
+                        "status": status,
+                        "attempts": earlier + attempts,
+                        "first_attempt_at": first or (now if attempts else None),
+                        "last_attempt_at": now if attempts else None,
+                        "delivered_at": delivered_at,
+                        "last_error": None if status == "delivered" else detail,
+                        "run_id": run_id,
+                    }
+                )
+                records.append(
+                    DeliveryRecord(alert_id, channel.masked, status, earlier + attempts, detail, delivered_at)
+                )
     return records, rows
 
 
@@ -329,23 +406,34 @@ def run_alert_stage(
             entries = [DigestEntry(alert, contexts[alert.alert_id]) for alert in fresh]
         else:
             entries = list(plan.entries.values())
-    LOGGER.info("alerts: %d new, %d held by cool-down, %d earlier to retry",
-                len(fresh), len(decision.suppressed), len(plan.retried))
+    LOGGER.info(
+        "alerts: %d new, %d held by cool-down, %d earlier to retry",
+        len(fresh),
+        len(decision.suppressed),
+        len(plan.retried),
+    )
     digest_text = plain_digest(entries, names, as_of)
     if not send or not channels:
         state = "suppressed" if not send else "printed"
         records = [DeliveryRecord(alert.alert_id, "console", state, 0, "") for alert in fresh]
         return AlertStageResult(fired=fresh, digest_text=digest_text, deliveries=records, retried_pending=0)
 
-    records, rows = deliver(plan, channels, as_of=as_of, run_id=run_id, names=names,
-                            policy=policy or RetryPolicy(), sleep=sleep, max_messages=max_messages)
+    records, rows = deliver(
+        plan,
+        channels,
+        as_of=as_of,
+        run_id=run_id,
+        names=names,
+        policy=policy or RetryPolicy(),
+        sleep=sleep,
+        max_messages=max_messages,
+    )
     with database.opened(db) as con:
         con.execute("begin transaction")
         write_deliveries(con, rows, "alert_deliveries_save")
         database.query_frame(con, "alert_status_refresh", {"alert_ids": list(plan.entries)})
         con.execute("commit")
-    return AlertStageResult(fired=fresh, digest_text=digest_text, deliveries=records,
-                            retried_pending=len(plan.retried))
+    return AlertStageResult(fired=fresh, digest_text=digest_text, deliveries=records, retried_pending=len(plan.retried))
 
 
 def preview_alerts(db: Path, *, as_of: datetime, rules_file: Path, names: Mapping[str, str]) -> str:
@@ -359,37 +447,3 @@ def preview_alerts(db: Path, *, as_of: datetime, rules_file: Path, names: Mappin
         held = ", ".join(f"{alert.subject} ({alert.rule})" for alert in decision.suppressed)
         text += f"\n\nHeld back by cool-down: {held}"
     return text
-
-
-def evaluate_spike_rule(db: Path, as_of: datetime, rule: SpikeRule) -> list[Alert]:
-    """One spike rule for people and topics, without cool-down (kept for callers that evaluate a single rule)."""
-    with database.opened(db) as con:
-        history_start = database.query_frame(con, "alert_history_start")["history_start"][0]
-        alerts: list[Alert] = []
-        volumes: dict[tuple[int, tuple[int, ...]], pl.DataFrame] = {}
-        for subject_kind in ("person", "topic"):
-            as_rule = AlertRule(
-                rule_id=rule.name, kind="spike", subject_kind=subject_kind, window_hours=rule.window_hours,
-                baseline_windows=rule.baseline_windows, seasonal_period=rule.seasonal_period,
-                seasonal_min_samples=rule.seasonal_min_samples, min_history_windows=rule.min_history_windows,
-                min_stories=rule.min_stories, min_ratio=rule.min_ratio, min_zscore=rule.min_zscore,
-            )
-            alerts += spike_candidates(con, as_rule, as_of, history_start, volumes)
-    return alerts
-
-
-def store_alerts(db: Path, alerts: Sequence[Alert], run_id: str, fired_at: datetime) -> list[Alert]:
-    """Store alerts as pending (printed) and return the ones never stored before."""
-    with database.opened(db) as con:
-        return store_new_alerts(con, alerts, run_id, fired_at, "pending")
-
-
-def evidence_frame(db: Path, alert: Alert, limit: int = 3) -> pl.DataFrame:
-    """Headlines, links, outlets and evidence sentences of an alert as a frame."""
-    with database.opened(db) as con:
-        context = alert_context(con, alert)
-    return pl.DataFrame(
-        [{"title": item.title, "url": item.url, "outlet": item.outlet, "snippet": item.snippet}
-         for item in context.headlines[:limit]],
-        schema={"title": pl.String, "url": pl.String, "outlet": pl.String, "snippet": pl.String},
-    )
