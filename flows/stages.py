@@ -33,6 +33,8 @@ from warehouse.loads import LoadOutcome, RunTables, load_or_spool
 
 FEEDS_COLUMNS = ("source_id", "name", "feed_url")
 STORY_LOOKBACK = timedelta(days=3)
+TIMESTAMP = pl.Datetime("us", "UTC")  # the one type every timestamp column is loaded as
+FEED_STATE_TIMES = ("failing_since", "next_attempt_at", "last_full_fetch_at", "updated_at")
 LOGGER = logging.getLogger("presswatch.pipeline")
 
 
@@ -413,7 +415,10 @@ def build_tables(
         ),
         people=people_frame(watchlist, now),
         topics=topics_frame(watchlist, now),
-        feed_state=pl.DataFrame([next_feed_state_row(fetch, now) for fetch in fetches]),
+        feed_state=pl.DataFrame(
+            [next_feed_state_row(fetch, now) for fetch in fetches],
+            schema_overrides={name: TIMESTAMP for name in FEED_STATE_TIMES},
+        ),
         articles=articles_frame(articles, context.run_id),
         feed_fetches=pl.DataFrame(
             [
@@ -458,7 +463,7 @@ def build_tables(
                     "error": None,
                 }
             ],
-            schema_overrides={"finished_at": pl.Datetime("us", "UTC"), "error": pl.String},
+            schema_overrides={"finished_at": TIMESTAMP, "error": pl.String},
         ),
         replaced_article_ids=tuple(article.article_id for article in articles if article.revision_count > 0),
     )
@@ -497,14 +502,13 @@ def articles_frame(articles: Sequence[ArticleRecord], run_id: str) -> pl.DataFra
         }
         for article in articles
     ]
-    timestamp = pl.Datetime("us", "UTC")
     return pl.DataFrame(
         rows,
         schema_overrides={
-            "feed_published_at": timestamp,
-            "page_published_at": timestamp,
-            "fetched_at": timestamp,
-            "revised_at": timestamp,
+            "feed_published_at": TIMESTAMP,
+            "page_published_at": TIMESTAMP,
+            "fetched_at": TIMESTAMP,
+            "revised_at": TIMESTAMP,
             "http_status": pl.Int32,
             "guid": pl.String,
             "author": pl.String,

@@ -20,6 +20,7 @@ VIEWS_DIR = PACKAGE_DIR / "sql"
 QUERIES_DIR = PACKAGE_DIR / "queries"
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 WAL_REPLAY_FAILURE = "failure while replaying wal"
+WAREHOUSE_ZONE = "UTC"
 LOGGER = logging.getLogger("presswatch.warehouse")
 
 Notice = Callable[[str], None]
@@ -146,11 +147,22 @@ def connect(path: Path, *, read_only: bool = False, notice: Notice | None = None
 def open_file(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
     """duckdb.connect with lock errors turned into WarehouseLocked and other I/O errors into one sentence."""
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as error:
         if "lock" in str(error).lower():
             raise WarehouseLocked(describe_open_error(path, error)) from error
         raise WarehouseError(describe_open_error(path, error)) from error
+    use_utc(con)
+    return con
+
+
+def use_utc(con: duckdb.DuckDBPyConnection) -> None:
+    """Every timestamp leaves DuckDB in one zone, spelled "UTC" as Python's datetime.UTC is.
+
+    DuckDB's session zone follows the host (often "Etc/UTC"); polars refuses to put values from the warehouse and
+    values made in this run into one column when their zone names differ, even though both mean UTC.
+    """
+    con.execute(f"set TimeZone = '{WAREHOUSE_ZONE}'")
 
 
 def wal_path(path: Path) -> Path:

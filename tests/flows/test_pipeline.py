@@ -247,3 +247,50 @@ class TestRevisions:
         pages = [request.path for request in newsroom.requests[requests_before:] if request.path.startswith("/news/")]
         assert (summary.articles_new, summary.articles_revised) == (1, 0)
         assert pages == ["/news/late-story.html"]
+
+
+class TestFeedListChanges:
+    def test_run_over_every_mix_of_feed_outcomes_on_a_warehouse_with_history(
+        self, newsroom: LoopbackServer, tmp_path: Path
+    ) -> None:
+        """Adding a feed to a warehouse with history: 304, changed, failing, backing-off and new feeds in one run."""
+        base = newsroom.url("").rstrip("/")
+        body = feed_xml(base)
+
+        def validated_feed(request):  # type: ignore[no-untyped-def]
+            if request.header("If-None-Match") == '"v1"':
+                return Reply(status=304, content_type=None, headers={"ETag": '"v1"'})
+            return Reply(body=body, content_type="application/rss+xml", headers={"ETag": '"v1"'})
+
+        answers = {"breaking": iter([Reply(body=body, content_type="application/rss+xml")])}
+        newsroom.route("/steady.xml", validated_feed)
+        newsroom.route("/breaking.xml", lambda request: next(answers["breaking"], Reply(status=500, body=b"down")))
+        newsroom.route("/changing.xml", Reply(body=body, content_type="application/rss+xml"))
+        first_feeds = [
+            ("steady", newsroom.url("/steady.xml")),
+            ("changing", newsroom.url("/changing.xml")),
+            ("breaking", newsroom.url("/breaking.xml")),
+            ("gone", newsroom.url("/gone.xml")),
+        ]
+        db = tmp_path / "w.duckdb"
+        run(write_feeds_file(tmp_path / "feeds.csv", first_feeds), db)
+        add_article(newsroom, "/news/late-story.html", "Late story on the inquiry", "Nigel Farage backed the call.")
+        newsroom.route("/changing.xml", newsroom.routes["/feed.xml"])
+        feeds = write_feeds_file(tmp_path / "feeds.csv", [*first_feeds, ("added", newsroom.url("/feed.xml"))])
+
+        summary = run(feeds, db)
+
+        assert summary.feeds == {
+            "steady": "not-modified",
+            "changing": "ok",
+            "breaking": "http-5xx",
+            "gone": "skipped-backoff",
+            "added": "ok",
+        }
+        assert summary.articles_new == 1
+        assert query(db, "select count(*) from feed_state") == [(5,)]
+        assert query(db, "select source_id from feed_state where failing_since is not null order by 1") == [
+            ("breaking",),
+            ("gone",),
+        ]
+        assert query(db, "select status from runs order by started_at") == [("completed",), ("completed",)]

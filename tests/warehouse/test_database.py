@@ -138,3 +138,21 @@ class TestViewOrder:
 
         with pytest.raises(database.WarehouseError, match=r"broken\.sql"):
             database.connect(fresh_db)
+
+
+class TestTimestamps:
+    @pytest.mark.parametrize("read_only", [False, True])
+    def test_stored_timestamps_come_back_in_the_zone_python_makes(self, fresh_db: Path, read_only: bool) -> None:
+        """A feed's stored times and this run's times share one zone, so polars can put them in one column."""
+        from datetime import UTC, datetime
+
+        import polars as pl
+
+        with database.opened(fresh_db) as con:
+            con.execute("insert into feed_state (source_id, failing_since, updated_at) values ('a', now(), now())")
+        with database.opened(fresh_db, read_only=read_only) as con:
+            stored = database.query_frame(con, "feed_states")
+
+        fresh = pl.DataFrame([{"failing_since": datetime.now(UTC)}])
+        combined = pl.concat([stored.select("failing_since"), fresh])
+        assert combined.schema["failing_since"] == pl.Datetime("us", "UTC")
