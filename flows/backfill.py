@@ -1,7 +1,7 @@
 """Re-deriving mentions and topics for stored articles after the watchlist changed, without refetching anything.
 
 Alerts that the new counts would have fired for past windows are recorded as suppressed, never sent: history is
-not news.
+not news. A backfill is interactive and reads no feed: it runs as plain Python, without Prefect.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from datetime import datetime
 from pathlib import Path
 
 import polars as pl
-from prefect import flow
 
 from flows import stages
 from flows.alerting import run_alert_stage
@@ -42,7 +41,6 @@ def read_articles_since(db: Path, since: datetime) -> pl.DataFrame:
         return database.query_frame(con, "backfill_articles", {"since": since})
 
 
-@flow(name="presswatch-backfill", log_prints=False)
 def backfill(since: datetime, db_file: str | None = None) -> BackfillSummary:
     """Recompute mentions and topic mentions of every stored article published since `since`."""
     settings = settings_from_environment()

@@ -4,27 +4,19 @@ from __future__ import annotations
 
 import argparse
 import logging
-import os
 import sys
 import traceback
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flows.config import DEMO_DIR, PROJECT_DIR, Settings, describe_settings, settings_from_environment
+from flows.config import DEMO_DIR, Settings, describe_settings, settings_from_environment
 
 EXIT_OK = 0
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_SKIPPED = 75  # EX_TEMPFAIL: another run held the warehouse; try again later
-QUIET_PREFECT = {
-    # Keep Prefect's own console chatter (temporary server, engine tracebacks, telemetry) out of a newcomer's
-    # terminal: our summary says what happened, and the Prefect API still receives every log for its UI.
-    "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-    "PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL": "CRITICAL",
-    "PREFECT_SERVER_LOGGING_LEVEL": "WARNING",
-    "PREFECT_LOGGING_TO_API_WHEN_MISSING_FLOW": "ignore",
-}
+EXIT_INTERRUPTED = 130
 
 
 def parse_when(text: str) -> datetime:
@@ -67,9 +59,10 @@ def build_parser() -> argparse.ArgumentParser:
         "serve",
         help="serve the hourly deployment",
         description="Serve the monitoring flow as a Prefect deployment on a cron schedule. Uses the Prefect API "
-        "in PREFECT_API_URL when set (your server or Prefect Cloud); otherwise starts a local Prefect server on "
-        "127.0.0.1:4200 for as long as it serves (UI at http://127.0.0.1:4200). A run still going when the next "
-        "one is due makes the new one cancelled, never concurrent.",
+        "in PREFECT_API_URL or your Prefect profile when set (your server or Prefect Cloud); otherwise starts a "
+        "persistent local Prefect server on 127.0.0.1:4200 (PRESSWATCH_PREFECT_PORT) with its state beside the "
+        "warehouse, for as long as it serves. A run still going when the next one is due makes the new one "
+        "cancelled, never concurrent. Ctrl-C or SIGTERM cancel a run in progress and stop the server.",
     )
     serve.add_argument("--cron", default="0 * * * *", help="cron schedule (default: hourly, on the hour)")
     serve.add_argument("--timezone", default="Europe/London", help="IANA timezone of the schedule")
@@ -116,56 +109,50 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def quiet_prefect() -> None:
-    for key, value in QUIET_PREFECT.items():
-        os.environ.setdefault(key, value)
-
-
 def command_run(arguments: argparse.Namespace, settings: Settings) -> int:
+    from flows import pipeline
     from flows.console import print_summary, progress_display
     from flows.demo import serve_newsroom
-    from flows.runner import run_monitor
-    from flows.stages import load_watchlist, parse_feeds_file
+    from flows.runner import run_once
 
     db = arguments.db or settings.db
-    load_watchlist(settings.seeds_dir)  # fail fast, before any server starts, on seeds a person must fix
     if arguments.since is not None:
         return command_backfill(db, arguments.since)
-    if not arguments.demo:
-        parse_feeds_file(arguments.feeds or settings.feeds)
-    if arguments.demo:
-        with serve_newsroom(DEMO_DIR, db.parent) as newsroom, progress_display() as progress:
-            progress.note(f"demo newsroom serving on {newsroom.base_url}")
-            summary = run_monitor(
-                feeds_file=newsroom.feeds_file,
-                db=db,
-                mode="demo",
-                as_of=arguments.as_of or newsroom.as_of,
-                demo=True,
-            )
-    else:
-        with progress_display():
-            summary = run_monitor(
-                feeds_file=arguments.feeds or settings.feeds, db=db, mode="live", as_of=arguments.as_of, demo=False
-            )
+    context = pipeline.new_context("demo" if arguments.demo else "live", arguments.as_of)
+    try:
+        with progress_display() as progress:
+            if arguments.demo:
+                with serve_newsroom(DEMO_DIR, db.parent) as newsroom:
+                    progress.note(f"demo newsroom serving on {newsroom.base_url}")
+                    summary = run_once(
+                        settings,
+                        feeds_path=newsroom.feeds_file,
+                        db=db,
+                        mode="demo",
+                        as_of=arguments.as_of or newsroom.as_of,
+                        demo=True,
+                        notice=progress.note,
+                    )
+            else:
+                summary = run_once(
+                    settings,
+                    feeds_path=arguments.feeds or settings.feeds,
+                    db=db,
+                    mode="live",
+                    as_of=arguments.as_of,
+                    demo=False,
+                    notice=progress.note,
+                )
+    except Exception as error:
+        # Whatever stopped the run before its own record was written (the demo server, the orchestrator) is
+        # recorded and announced like any failed run: an hourly job must never fail silently.
+        pipeline.record_failure(db, context, error)
+        raise
     if summary.skipped:
         print(f"presswatch run: skipped: {summary.skipped}", file=sys.stderr)
         return EXIT_SKIPPED
     print_summary(summary, db)
-    write_run_report(db, settings)
     return EXIT_OK
-
-
-def write_run_report(db: Path, settings: Settings) -> None:
-    """End a run by refreshing the HTML report; a report problem never turns a completed run into a failure."""
-    from flows.report import ReportOptions, write_report
-
-    try:
-        path = write_report(db, ReportOptions(out=settings.report_dir / "presswatch-report.html"))
-    except Exception as error:
-        print(f"Report not written: {error}", file=sys.stderr)
-        return
-    print(f"Report: {path} (open it in a browser; it works offline)")
 
 
 def command_backfill(db: Path, since: datetime) -> int:
@@ -185,23 +172,30 @@ def command_backfill(db: Path, since: datetime) -> int:
 def command_serve(arguments: argparse.Namespace, settings: Settings) -> int:
     from contextlib import nullcontext
 
-    from flows.schedule import build_deployment, local_prefect_server, serve_forever
+    from flows.orchestration.environment import answers, configured_api_url
+    from flows.orchestration.server import local_server
+    from flows.orchestration.supervisor import run_runner
 
-    deployment = build_deployment(
-        cron=arguments.cron,
-        timezone=arguments.timezone,
-        feeds_file=arguments.feeds or settings.feeds,
-        db_file=arguments.db or settings.db,
-    )
-    external = os.environ.get("PREFECT_API_URL")
-    server = nullcontext(external) if external else local_prefect_server()
-    with server as api_url:
-        os.environ["PREFECT_API_URL"] = str(api_url)
-        ui = str(api_url).removesuffix("/api")
+    db = (arguments.db or settings.db).resolve()
+    feeds = (arguments.feeds or settings.feeds).resolve()
+    configured = configured_api_url()
+    if configured and not answers(configured, timeout_s=10.0):
+        print(
+            f"presswatch serve: the Prefect API at {configured} (PREFECT_API_URL or your Prefect profile) does not "
+            "answer; start it, or unset it to let presswatch run its own local server",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    if not configured:
+        print(f"presswatch serve: starting the local Prefect server (state in {db.parent / 'prefect'}) ...", flush=True)
+    server = nullcontext(None) if configured else local_server(db.parent, port=settings.prefect_port)
+    with server as local:
+        api_url = configured or local.api_url  # type: ignore[union-attr]
         print(f"presswatch serve: deployment presswatch-monitor/hourly on '{arguments.cron}' ({arguments.timezone})")
-        print(f"Prefect UI: {ui}   Ctrl-C stops serving (the schedule is paused on shutdown).")
-        serve_forever(deployment)
-    return EXIT_OK
+        print(f"Prefect UI: {api_url.removesuffix('/api')}   Ctrl-C stops serving (a run in progress is cancelled).")
+        code = run_runner(api_url, cron=arguments.cron, timezone=arguments.timezone, feeds=feeds, db=db)
+    print("presswatch serve: stopped.")
+    return EXIT_OK if code == 0 else EXIT_FAILED
 
 
 def command_sql(arguments: argparse.Namespace, settings: Settings) -> int:
@@ -271,19 +265,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.command is None:
         parser.print_help()
         return EXIT_USAGE
-    quiet_prefect()
+    log_dir = Settings().db.parent / "logs"
     try:
         settings = settings_from_environment()
+        log_dir = settings.db.parent / "logs"
         return COMMANDS[arguments.command](arguments, settings)
     except KeyboardInterrupt:
         print("presswatch: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
     except Exception as error:  # the last line of defence: one readable line, the traceback in a log file
-        return report_failure(arguments.command, error)
+        return report_failure(arguments.command, error, log_dir)
 
 
-def report_failure(command: str, error: Exception) -> int:
-    """Print a one-line reason; keep the traceback in data/logs for whoever debugs it."""
+def report_failure(command: str, error: Exception, log_dir: Path) -> int:
+    """Print a one-line reason; keep the traceback in the logs folder beside the warehouse for whoever debugs it."""
     from transforms.watchlist import SeedError
     from warehouse.database import WarehouseError
 
@@ -292,7 +287,6 @@ def report_failure(command: str, error: Exception) -> int:
     if expected:
         print(f"presswatch {command}: {message}", file=sys.stderr)
         return EXIT_FAILED
-    log_dir = PROJECT_DIR / "data" / "logs"
     log_dir.mkdir(parents=True, exist_ok=True)
     log_file = log_dir / f"{command}-{datetime.now(UTC):%Y%m%dT%H%M%S}.log"
     log_file.write_text("".join(traceback.format_exception(error)), encoding="utf-8")

@@ -41,6 +41,7 @@ class Settings:
     text_retention_days: int = 0  # 0 keeps article text forever; N drops it (not counts or snippets) after N days
     lock_attempts: int = 5
     task_retry_delay_s: float = 10.0
+    prefect_port: int = 4200  # the local Prefect server `presswatch serve` starts (another port if this is taken)
 
     @property
     def user_agent(self) -> str:

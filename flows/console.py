@@ -7,12 +7,15 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.table import Table
 
 from flows.fetching import HEALTHY_OUTCOMES, NOT_ATTEMPTED_OUTCOMES
-from flows.pipeline import RunSummary
+
+if TYPE_CHECKING:
+    from flows.pipeline import RunSummary
 
 # Wide enough that links and evidence sentences stay on one line when output goes to a file or CI log.
 CONSOLE = Console(stderr=False, highlight=False, width=None if sys.stdout.isatty() else 160)
@@ -100,6 +103,10 @@ def print_summary(summary: RunSummary, db: Path) -> None:
         CONSOLE.print(f"[yellow]Load: {summary.load_method}[/yellow] {summary.load_message}")
     CONSOLE.print()
     CONSOLE.print(f'Warehouse: {db}   Try: presswatch sql "select person_id, count(*) from mentions group by 1"')
+    if summary.report_path:
+        CONSOLE.print(f"Report: {summary.report_path} (open it in a browser; it works offline)")
+    elif summary.report_error:
+        CONSOLE.print(f"[yellow]Report not written:[/yellow] {summary.report_error}")
 
 
 def run_sql(db: Path, query: str | None, *, as_csv: bool = False) -> int:

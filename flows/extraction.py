@@ -22,6 +22,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
+from flows.lifetime import die_with_parent
 from transforms.records import ExtractedPage
 from transforms.text import extract_page
 
@@ -153,6 +154,7 @@ class _Pool:
             stdout=subprocess.PIPE,
             env=environment,
             close_fds=True,
+            preexec_fn=die_with_parent,  # a run killed -9 leaves no worker behind
         )
         assert process.stdin is not None and process.stdout is not None
         sender = Connection(os.dup(process.stdin.fileno()), readable=False)
@@ -180,6 +182,11 @@ class _Pool:
 
 def serve() -> None:
     """Worker entry point: pages arrive on stdin, results leave on stdout; stray prints go to stderr."""
+    import signal
+
+    # Only the parent stops a worker (or the kernel, when the parent dies): a Ctrl-C at the terminal reaches the
+    # whole process group, and the run, not each worker, decides what it means.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     receiver = Connection(os.dup(0), writable=False)
     sender = Connection(os.dup(1), readable=False)
     os.dup2(2, 1)

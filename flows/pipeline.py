@@ -1,8 +1,9 @@
-"""The monitoring flow: fetch -> extract -> detect -> load -> alert, each stage a Prefect task.
+"""One monitoring run in plain Python: fetch -> extract -> detect -> load -> alerts -> report.
 
-Retries sit only on the tasks that touch the network; a failed feed or page is an outcome inside a task's
-result, never a failed task, so one broken publisher cannot fail the run. The pipeline body (`execute_run`) takes
-a stage runner, so the same sequence runs as Prefect tasks in the flow or as plain calls in the benchmark.
+The body (`execute_run`) takes a stage runner, so the same sequence runs as Prefect tasks (flows/orchestration) or
+as plain calls with the same retry rule (`plain_runner`): a one-off `presswatch run` runs that way when no Prefect
+server is up. `monitor_run` wraps the body with what every run needs, whoever starts it: the run lock, a `running`
+row, and a `failed` or `cancelled` row with the failure notice when the run does not finish. No Prefect here.
 """
 
 from __future__ import annotations
@@ -16,34 +17,35 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ParamSpec, Protocol, TypeVar
 
-from prefect import flow, task
-from prefect.artifacts import create_markdown_artifact
-from prefect.cache_policies import NO_CACHE
-from prefect.runtime import task_run
-from prefect.tasks import exponential_backoff
-from prefect.utilities.annotations import quote
-
 from flows import stages
 from flows.alerting import AlertStageResult, run_alert_stage
-from flows.config import Settings, settings_from_environment
+from flows.config import Settings
 from flows.delivery import alert_urls_from_environment, send_notice
-from flows.fetching import FeedFetch, FeedSource, FeedState, PageFetch
+from flows.fetching import FeedFetch
 from flows.lock import RunInProgress, run_lock
 from transforms.alerts import Alert
 from transforms.mentions import MentionDetector
-from transforms.records import ExtractedPage
 from transforms.topics import TopicDetector
 from transforms.watchlist import Watchlist
-from warehouse.loads import LoadOutcome, RunTables
 
 LOGGER = logging.getLogger("presswatch.pipeline")
 P = ParamSpec("P")
 R = TypeVar("R")
 TRANSIENT_FEED_OUTCOMES = frozenset({"timeout", "dns", "connect-error", "http-5xx"})
+# Only the stages that touch the network are retried; a failed feed or page is an outcome inside their result.
+NETWORK_STAGES = frozenset({"feeds", "pages"})
+# Added to an error once the run's `failed` row and the failure notice are done, so nobody records it twice.
+RECORDED_NOTE = "presswatch: recorded in the runs table and notified"
+# The demo newsroom is our own loopback server: no politeness delay is owed to it.
+DEMO_SETTINGS = {"per_host_delay_s": 0.0}
 
 
 class NetworkLooksDown(RuntimeError):
     """Every feed failed in a way that points at our own network rather than at the publishers."""
+
+
+class RunCancelled(Exception):
+    """The run was stopped from outside (Ctrl-C, SIGTERM, or Prefect cancelling it) before it finished."""
 
 
 @dataclass
@@ -71,6 +73,8 @@ class RunSummary:
     load_counts: dict[str, int] = field(default_factory=dict)
     load_method: str = ""
     load_message: str = ""
+    report_path: Path | None = None
+    report_error: str = ""
 
 
 class StageRunner(Protocol):
@@ -80,67 +84,47 @@ class StageRunner(Protocol):
 
 
 def call_directly(name: str, function: Callable[..., R], *args: Any) -> R:
-    """The plain-Python runner: no orchestration at all."""
+    """No orchestration and no retries: what benchmarks compare the runners against."""
     return function(*args)
 
 
-# Network tasks: retried with exponential backoff and jitter. Per-URL failures are outcomes inside the result, so
-# a retry covers the machinery itself failing or, for feeds, every feed failing as if our network were down.
-@task(
-    name="fetch-feeds",
-    retries=2,
-    retry_delay_seconds=exponential_backoff(10),
-    retry_jitter_factor=0.5,
-    cache_policy=NO_CACHE,
-    timeout_seconds=900,
-)
-def fetch_feeds_task(
-    sources: Sequence[FeedSource], states: dict[str, FeedState], settings: Settings, now: datetime
-) -> list[FeedFetch]:
-    fetches = stages.run_feed_fetches(sources, states, settings, now)
+def feeds_look_down(fetches: Sequence[FeedFetch]) -> bool:
+    """Every feed that was tried failed with a network error: our network, not the publishers, is the suspect."""
     attempted = [fetch for fetch in fetches if fetch.outcome != "skipped-backoff"]
-    all_transient = bool(attempted) and all(fetch.outcome in TRANSIENT_FEED_OUTCOMES for fetch in attempted)
-    if all_transient and task_run.get_run_count() <= settings.task_retries:
-        raise NetworkLooksDown(f"all {len(attempted)} feeds failed with network errors; retrying")
-    return fetches
+    return bool(attempted) and all(fetch.outcome in TRANSIENT_FEED_OUTCOMES for fetch in attempted)
 
 
-@task(
-    name="fetch-pages",
-    retries=2,
-    retry_delay_seconds=exponential_backoff(10),
-    retry_jitter_factor=0.5,
-    cache_policy=NO_CACHE,
-    timeout_seconds=1800,
-)
-def fetch_pages_task(
-    entries: Sequence[stages.NewEntry], sources: Sequence[FeedSource], settings: Settings
-) -> list[PageFetch]:
-    return stages.run_page_fetches(entries, sources, settings)
+def plain_runner(settings: Settings) -> StageRunner:
+    """Run each stage as a plain call; the network stages get the retries Prefect gives its tasks: the same count,
+    waits doubling from the same delay, with up to half a delay of jitter so many installations do not retry at once."""
+    import tenacity
+
+    delay = settings.task_retry_delay_s
+
+    def run(name: str, function: Callable[..., R], *args: Any) -> R:
+        if name not in NETWORK_STAGES:
+            return function(*args)
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(settings.task_retries + 1),
+            wait=tenacity.wait_exponential(multiplier=delay, min=delay) + tenacity.wait_random(0, delay / 2),
+            retry=tenacity.retry_if_exception_type(Exception)
+            | tenacity.retry_if_result(lambda result: name == "feeds" and feeds_look_down(result)),
+            # Out of tries: the last result (every feed failed, recorded as such) or the last error.
+            retry_error_callback=lambda state: state.outcome.result() if state.outcome else None,
+            before_sleep=lambda state: LOGGER.warning("%s: attempt %d failed; retrying", name, state.attempt_number),
+        )
+        return retrying(function, *args)
+
+    return run
 
 
-@task(name="extract", cache_policy=NO_CACHE, timeout_seconds=3600)
-def extract_task(
-    entries: Sequence[stages.NewEntry], pages: Sequence[PageFetch], settings: Settings
-) -> list[ExtractedPage]:
-    return stages.run_extraction(entries, pages, settings)
-
-
-@task(name="detect", cache_policy=NO_CACHE, timeout_seconds=1800)
-def detect_task(
-    articles: Sequence[stages.ArticleRecord], watchlist: Watchlist, db: Path, now: datetime
-) -> list[stages.ArticleRecord]:
-    return detect_stage(articles, watchlist, db, now)
-
-
-@task(name="load", cache_policy=NO_CACHE, timeout_seconds=900)
-def load_task(db: Path, tables: RunTables, settings: Settings) -> LoadOutcome:
-    return stages.load_tables(db, tables, settings)
-
-
-@task(name="alerts", cache_policy=NO_CACHE, timeout_seconds=900)
-def alerts_task(db: Path, context: stages.RunContext, settings: Settings, names: dict[str, str]) -> AlertStageResult:
-    return alert_stage(db, context, settings, names)
+def timed(summary: RunSummary, stage: str, function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run one stage, logging its start and recording its duration."""
+    LOGGER.info("%s ...", stage)
+    started = time.perf_counter()
+    result = function(*args, **kwargs)
+    summary.stage_seconds[stage] = round(time.perf_counter() - started, 3)
+    return result
 
 
 def detect_stage(
@@ -166,38 +150,11 @@ def alert_stage(db: Path, context: stages.RunContext, settings: Settings, names:
     )
 
 
-def task_runner(settings: Settings) -> StageRunner:
-    """Run each stage as its Prefect task, with retry delays taken from the settings."""
-    tasks: dict[str, Any] = {
-        "feeds": fetch_feeds_task.with_options(
-            retries=settings.task_retries,
-            retry_delay_seconds=exponential_backoff(settings.task_retry_delay_s),
-        ),
-        "pages": fetch_pages_task.with_options(
-            retries=settings.task_retries,
-            retry_delay_seconds=exponential_backoff(settings.task_retry_delay_s),
-        ),
-        "extract": extract_task,
-        "detect": detect_task,
-        "load": load_task,
-        "alerts": alerts_task,
-    }
+def report_stage(db: Path, settings: Settings) -> Path:
+    """Refresh the team's HTML report from the warehouse this run just loaded."""
+    from flows.report import ReportOptions, write_report
 
-    def run(name: str, function: Callable[..., R], *args: Any) -> R:
-        # quote(): stage inputs are thousands of records; Prefect would otherwise walk every one looking for
-        # futures to wait on, which costs more than orchestrating the stage.
-        return tasks[name](*(quote(argument) for argument in args))
-
-    return run
-
-
-def timed(summary: RunSummary, stage: str, function: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-    """Run one stage, logging its start and recording its duration."""
-    LOGGER.info("%s ...", stage)
-    started = time.perf_counter()
-    result = function(*args, **kwargs)
-    summary.stage_seconds[stage] = round(time.perf_counter() - started, 2)
-    return result
+    return write_report(db, ReportOptions(out=settings.report_dir / "presswatch-report.html"))
 
 
 def execute_run(
@@ -218,15 +175,15 @@ def execute_run(
     articles = stages.build_articles(entries, pages, extracted, now)
     articles = timed(summary, "detect", runner, "detect", detect_stage, articles, watchlist, db, now)
 
-    tables = stages.build_tables(context, watchlist, sources, fetches, entries, articles, stages.utc_now(), "completed")
+    tables = stages.build_tables(context, watchlist, sources, fetches, entries, articles, None, "loading")
     outcome = timed(summary, "load", runner, "load", stages.load_tables, db, tables, settings)
     summary.load_counts = outcome.counts
     summary.load_method = outcome.method
     summary.load_message = "; ".join(filter(None, [outcome.message, *outcome.notices]))
+    summary_counts(summary, fetches, entries, articles)
     if outcome.method == "spooled":
         # The warehouse stayed locked: this run's rows wait in the spool and the next run merges them, then alerts.
         LOGGER.warning("warehouse locked: %s", summary.load_message)
-        summary_counts(summary, fetches, entries, articles)
         return summary
     names = stages.display_names(watchlist)
     summary.names = names
@@ -234,10 +191,18 @@ def execute_run(
     summary.alerts = alerting.fired
     summary.digest_text = alerting.digest_text
     summary.deliveries = [(record.channel, record.status, record.detail) for record in alerting.deliveries]
-    stages.finish_run(db, context.run_id, alerts_fired=len(summary.alerts))
-
-    summary_counts(summary, fetches, entries, articles)
+    try:
+        summary.report_path = timed(summary, "report", runner, "report", report_stage, db, settings)
+    except Exception as error:  # a report problem never turns a loaded and alerted run into a failure
+        summary.report_error = f"{type(error).__name__}: {error}".splitlines()[0]
+        LOGGER.warning("report not written: %s", summary.report_error)
+    stages.end_run(db, context, "completed", alerts_fired=len(summary.alerts), seconds=stage_columns(summary))
     return summary
+
+
+def stage_columns(summary: RunSummary) -> dict[str, float | None]:
+    """The run's stage seconds under the runs table's column names (None for a stage that did not run)."""
+    return {column: summary.stage_seconds.get(stage) for stage, column in stages.STAGE_COLUMNS.items()}
 
 
 def summary_counts(
@@ -261,19 +226,72 @@ def summary_counts(
             summary.topics[topic.topic_id] = summary.topics.get(topic.topic_id, 0) + 1
 
 
-def new_context(mode: str, as_of: datetime | None) -> stages.RunContext:
-    now = stages.utc_now()
+def new_context(
+    mode: str, as_of: datetime | None, flow_run_id: str | None = None, started_at: datetime | None = None
+) -> stages.RunContext:
+    """A run's identity: its id carries its start time, and the Prefect flow run's id when one orchestrates it."""
+    now = started_at or stages.utc_now()
+    suffix = flow_run_id.replace("-", "")[-8:] if flow_run_id else uuid.uuid4().hex[:6]
     return stages.RunContext(
-        run_id=f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}", started_at=now, as_of=as_of or now, mode=mode
+        run_id=f"{now:%Y%m%dT%H%M%S}-{suffix}",
+        started_at=now,
+        as_of=as_of or now,
+        mode=mode,
+        flow_run_id=flow_run_id,
     )
 
 
-def notify_failure(context: stages.RunContext, error: Exception) -> None:
+def settings_for_run(settings: Settings, *, demo: bool) -> Settings:
+    """The run's settings: the demo newsroom is served by this very process, so no politeness delay is owed."""
+    return replace(settings, **DEMO_SETTINGS) if demo else settings  # type: ignore[arg-type]
+
+
+def monitor_run(
+    settings: Settings, feeds_path: Path, db: Path, context: stages.RunContext, runner: StageRunner
+) -> RunSummary:
+    """One run with its record: skipped while another run holds the warehouse; otherwise a `running` row at once,
+    `completed` once its alerts and report are done, `failed` (with the notice) or `cancelled` if it stops early."""
+    try:
+        with run_lock(db):
+            stages.start_run(db, context)
+            try:
+                return execute_run(settings, feeds_path, db, context, runner)
+            except (KeyboardInterrupt, RunCancelled) as stop:
+                stages.end_run(db, context, "cancelled", error=describe(stop) or "interrupted")
+                raise
+            except BaseException as error:
+                if not isinstance(error, Exception):  # SystemExit and Prefect's termination signal: a cancel
+                    stages.end_run(db, context, "cancelled", error=describe(error) or type(error).__name__)
+                    raise
+                record_failure(db, context, error)
+                raise
+    except RunInProgress as busy:
+        return RunSummary(run_id=context.run_id, mode=context.mode, as_of=context.as_of, skipped=str(busy))
+
+
+def record_failure(db: Path, context: stages.RunContext, error: BaseException) -> None:
+    """Leave the run's `failed` row with the reason and tell the team; also for a run that failed before it
+    started (no lock taken, nothing fetched)."""
+    if RECORDED_NOTE in getattr(error, "__notes__", ()):
+        return
+    stages.end_run(db, context, "failed", error=describe(error))
+    notify_failure(context, error)
+    error.add_note(RECORDED_NOTE)
+
+
+def describe(error: BaseException) -> str:
+    """`Type: first line of the message`, for the runs table and the failure notice."""
+    text = str(error).strip()
+    first = text.splitlines()[0] if text else ""
+    return f"{type(error).__name__}: {first}" if first else type(error).__name__
+
+
+def notify_failure(context: stages.RunContext, error: BaseException) -> None:
     """Tell the team's channels that the run itself failed: an unwatched hourly job must never fail silently."""
-    reason = str(error).splitlines()[0] if str(error) else type(error).__name__
     body = (
-        f"Run {context.run_id} ({context.mode}) failed: {type(error).__name__}: {reason}\n"
-        "Nothing from this run was loaded. The next scheduled run will try again; fix the cause if it repeats."
+        f"Run {context.run_id} ({context.mode}) failed: {describe(error)}\n"
+        "Nothing from this run was loaded after the point of failure. The next scheduled run will try again; "
+        "fix the cause if it repeats."
     )
     try:
         results = send_notice(alert_urls_from_environment(), "presswatch: run failed", body)
@@ -291,6 +309,7 @@ def run_markdown(summary: RunSummary) -> str:
         return f"# presswatch run {summary.run_id}\n\nSkipped: {summary.skipped}\n"
     failing = {source: summary.feeds[source] for source in summary.failed_feeds}
     top = sorted(summary.mentions_by_person.items(), key=lambda item: -item[1])[:10]
+    seconds = summary.stage_seconds
     lines = [
         f"# presswatch run {summary.run_id}",
         "",
@@ -298,17 +317,17 @@ def run_markdown(summary: RunSummary) -> str:
         "",
         "| stage | count | seconds |",
         "|---|---:|---:|",
-        f"| feeds | {len(summary.feeds)} ({len(failing)} failing) | {summary.stage_seconds.get('feeds', 0)} |",
-        f"| new articles | {summary.articles_new} (+{summary.articles_revised} revised) | "
-        f"{summary.stage_seconds.get('pages', 0)} |",
-        f"| extraction failures | {summary.articles_failed} | {summary.stage_seconds.get('extract', 0)} |",
-        f"| mentions | {sum(summary.mentions_by_person.values())} | {summary.stage_seconds.get('detect', 0)} |",
-        f"| rows loaded | {sum(summary.load_counts.values())} | {summary.stage_seconds.get('load', 0)} |",
-        f"| alerts fired | {len(summary.alerts)} | {summary.stage_seconds.get('alerts', 0)} |",
+        f"| feeds | {len(summary.feeds)} ({len(failing)} failing) | {seconds.get('feeds', 0)} |",
+        f"| new articles | {summary.articles_new} (+{summary.articles_revised} revised) | {seconds.get('pages', 0)} |",
+        f"| extraction failures | {summary.articles_failed} | {seconds.get('extract', 0)} |",
+        f"| mentions | {sum(summary.mentions_by_person.values())} | {seconds.get('detect', 0)} |",
+        f"| rows loaded | {sum(summary.load_counts.values())} | {seconds.get('load', 0)} |",
+        f"| alerts fired | {len(summary.alerts)} | {seconds.get('alerts', 0)} |",
+        f"| report | {summary.report_error or 'written'} | {seconds.get('report', 0)} |",
         "",
         "## Top mentioned",
         "",
-        *[f"- {person}: {count}" for person, count in top],
+        *[f"- {summary.names.get(person, person)}: {count}" for person, count in top],
         "",
         "## Alerts",
         "",
@@ -328,31 +347,3 @@ def run_markdown(summary: RunSummary) -> str:
         ),
     ]
     return "\n".join(lines) + "\n"
-
-
-@flow(name="presswatch-monitor", log_prints=False)
-def monitor(
-    feeds_file: str | None = None,
-    db_file: str | None = None,
-    mode: str = "live",
-    as_of: datetime | None = None,
-    settings_overrides: dict[str, float] | None = None,
-) -> RunSummary:
-    """One monitoring run over every feed in the feeds file (skipped if another run holds the warehouse)."""
-    settings = settings_from_environment()
-    if settings_overrides:
-        settings = replace(settings, **settings_overrides)  # type: ignore[arg-type]
-    feeds_path = Path(feeds_file) if feeds_file else settings.feeds
-    db = Path(db_file) if db_file else settings.db
-    context = new_context(mode, as_of)
-    try:
-        with run_lock(db):
-            summary = execute_run(settings, feeds_path, db, context, task_runner(settings))
-    except RunInProgress as busy:
-        summary = RunSummary(run_id=context.run_id, mode=mode, as_of=context.as_of, skipped=str(busy))
-    except Exception as error:
-        stages.record_failed_run(db, context, error)
-        notify_failure(context, error)
-        raise
-    create_markdown_artifact(markdown=run_markdown(summary), key="presswatch-run", description="presswatch run summary")
-    return summary

@@ -34,6 +34,16 @@ from warehouse.loads import LoadOutcome, RunTables, load_or_spool
 FEEDS_COLUMNS = ("source_id", "name", "feed_url")
 STORY_LOOKBACK = timedelta(days=3)
 TIMESTAMP = pl.Datetime("us", "UTC")  # the one type every timestamp column is loaded as
+# The runs table's column for each stage's seconds.
+STAGE_COLUMNS = {
+    "feeds": "fetch_feeds_s",
+    "pages": "fetch_pages_s",
+    "extract": "extract_s",
+    "detect": "detect_s",
+    "load": "load_s",
+    "alerts": "alerts_s",
+    "report": "report_s",
+}
 FEED_STATE_TIMES = ("failing_since", "next_attempt_at", "last_full_fetch_at", "updated_at")
 LOGGER = logging.getLogger("presswatch.pipeline")
 
@@ -46,6 +56,7 @@ class RunContext:
     started_at: datetime
     as_of: datetime
     mode: str  # live, demo or backfill
+    flow_run_id: str | None = None  # the Prefect flow run, when one orchestrates this run
 
 
 @dataclass(frozen=True)
@@ -461,9 +472,10 @@ def build_tables(
                     "alerts_fired": 0,
                     "load_method": "direct",
                     "error": None,
+                    "flow_run_id": context.flow_run_id,
                 }
             ],
-            schema_overrides={"finished_at": TIMESTAMP, "error": pl.String},
+            schema_overrides={"finished_at": TIMESTAMP, "error": pl.String, "flow_run_id": pl.String},
         ),
         replaced_article_ids=tuple(article.article_id for article in articles if article.revision_count > 0),
     )
@@ -535,35 +547,76 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def finish_run(db: Path, run_id: str, *, alerts_fired: int) -> None:
-    """Complete the run's record once its alerts are known."""
-    with database.opened(db) as con:
-        con.execute(database.read_sql("finish_run"), {"run_id": run_id, "alerts_fired": alerts_fired})
+def start_run(db: Path, context: RunContext) -> None:
+    """Record the run as `running` at once, and close the rows of runs that died without finishing.
 
-
-def record_failed_run(db: Path, context: RunContext, error: Exception) -> None:
-    """Leave a `failed` row in runs with the reason; if the warehouse itself is the problem, say so in the log."""
-    import logging
-
-    row = pl.DataFrame(
-        [
-            {
-                "run_id": context.run_id,
-                "started_at": context.started_at,
-                "finished_at": utc_now(),
-                "status": "failed",
-                "mode": context.mode,
-                "as_of": context.as_of,
-                "error": f"{type(error).__name__}: {error}"[:2000],
-            }
-        ]
-    )
+    Called under the run lock, so no other run on this warehouse is alive: a row still `running` or `loading` is
+    one whose process was killed. A locked file only postpones the record: the run's load writes its row too.
+    """
     try:
         with database.opened(db) as con:
-            con.register("failed_run", row.to_arrow())
-            con.execute("insert or replace into runs by name select * from failed_run")
-    except Exception as second:  # the warehouse may be exactly what failed
-        logging.getLogger("presswatch.pipeline").warning("could not record the failed run: %s", second)
+            con.execute(database.read_sql("runs_interrupted"), {"run_id": context.run_id, "now": utc_now()})
+            con.execute(database.read_sql("run_started"), run_parameters(context))
+    except database.WarehouseLocked as error:
+        LOGGER.warning("run %s not recorded as started yet: %s", context.run_id, error)
+
+
+def end_run(
+    db: Path,
+    context: RunContext,
+    status: str,
+    *,
+    error: str | None = None,
+    alerts_fired: int | None = None,
+    seconds: dict[str, float | None] | None = None,
+) -> None:
+    """Close the run's row as completed, failed or cancelled, keeping the counts its load wrote.
+
+    Failures are recorded best effort: the warehouse may be exactly what failed, and the notice still goes out.
+    """
+    parameters = {
+        **run_parameters(context),
+        "status": status,
+        "finished_at": utc_now(),
+        "error": error[:2000] if error else None,
+        "alerts_fired": alerts_fired,
+        **{column: None for column in STAGE_COLUMNS.values()},
+        **(seconds or {}),
+    }
+    try:
+        with database.opened(db) as con:
+            con.execute(database.read_sql("run_ended"), parameters)
+    except Exception as second:
+        if status == "completed":
+            raise
+        LOGGER.warning("could not record the %s run %s: %s", status, context.run_id, second)
+
+
+def close_flow_run(db: Path, context: RunContext, status: str, reason: str) -> bool:
+    """Close a crashed or cancelled flow run's row, or write one if it never got that far; False when the run
+    had already closed its own row (nothing to record, nobody to tell)."""
+    with database.opened(db) as con:
+        closed = con.execute(
+            database.read_sql("close_flow_run"),
+            {"status": status, "finished_at": utc_now(), "error": reason, "flow_run_id": context.flow_run_id},
+        ).fetchall()
+        if closed:
+            return True
+        known = database.scalar(con, database.read_sql("flow_run_known"), {"flow_run_id": context.flow_run_id})
+    if known:
+        return False
+    end_run(db, context, status, error=reason)
+    return True
+
+
+def run_parameters(context: RunContext) -> dict[str, object]:
+    return {
+        "run_id": context.run_id,
+        "started_at": context.started_at,
+        "mode": context.mode,
+        "as_of": context.as_of,
+        "flow_run_id": context.flow_run_id,
+    }
 
 
 def display_names(watchlist: Watchlist) -> dict[str, str]:

@@ -23,5 +23,5 @@ def prefect_harness():  # type: ignore[no-untyped-def]
     """A throwaway Prefect API for the session: flows run for real, against a temporary database."""
     from prefect.testing.utilities import prefect_test_harness
 
-    with prefect_test_harness(server_startup_timeout=120):
+    with prefect_test_harness(server_startup_timeout=300):
         yield

@@ -12,7 +12,8 @@ from loopback import LoopbackServer
 from newsroom import copy_seeds, start_newsroom, write_feeds_file
 
 from flows.backfill import backfill
-from flows.pipeline import monitor
+from flows.config import settings_from_environment
+from flows.pipeline import monitor_run, new_context, plain_runner
 
 RAYNER = "angela-rayner,Angela Rayner,Angela,Rayner,Ms,,,,,"
 
@@ -26,7 +27,7 @@ def newsroom() -> Iterator[LoopbackServer]:
 
 class TestBackfill:
     def test_added_person_gets_mentions_from_stored_articles(
-        self, newsroom: LoopbackServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_harness: None
+        self, newsroom: LoopbackServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """A person added to the watchlist after a run is found in the stored text; no page is fetched again."""
         monkeypatch.setenv("PRESSWATCH_PER_HOST_DELAY_S", "0")
@@ -35,7 +36,9 @@ class TestBackfill:
         monkeypatch.setenv("PRESSWATCH_SEEDS_DIR", str(seeds))
         feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
         db = tmp_path / "w.duckdb"
-        monitor(feeds_file=str(feeds), db_file=str(db), as_of=datetime(2025, 1, 6, 21, tzinfo=UTC))
+        settings = settings_from_environment()
+        context = new_context("live", datetime(2025, 1, 6, 21, tzinfo=UTC))
+        monitor_run(settings, feeds, db, context, plain_runner(settings))
         requests_after_run = len(newsroom.requests)
         with (seeds / "people.csv").open("a", encoding="utf-8") as people:
             people.write(RAYNER + "\n")

@@ -9,10 +9,9 @@ import duckdb
 import pytest
 from webhook_receiver import WebhookReceiver
 
-from flows.config import DEMO_DIR
+from flows.config import DEMO_DIR, settings_from_environment
 from flows.demo import serve_newsroom
-from flows.pipeline import RunSummary, monitor
-from flows.runner import DEMO_OVERRIDES
+from flows.pipeline import RunSummary, monitor_run, new_context, plain_runner, settings_for_run
 
 pytestmark = pytest.mark.slow
 
@@ -26,7 +25,7 @@ def team_channel() -> Iterator[WebhookReceiver]:
 
 @pytest.fixture(scope="module")
 def demo_run(
-    tmp_path_factory: pytest.TempPathFactory, prefect_harness: None, team_channel: WebhookReceiver
+    tmp_path_factory: pytest.TempPathFactory, team_channel: WebhookReceiver
 ) -> tuple[Path, RunSummary, RunSummary]:
     """Two demo runs on one warehouse file: the first loads everything, the second finds nothing new."""
     work = tmp_path_factory.mktemp("demo")
@@ -35,15 +34,14 @@ def demo_run(
     monkeypatch.setenv("PRESSWATCH_ALERT_URLS", team_channel.url())
     try:
         with serve_newsroom(DEMO_DIR, work) as newsroom:
-            arguments = {
-                "feeds_file": str(newsroom.feeds_file),
-                "db_file": str(db),
-                "mode": "demo",
-                "as_of": newsroom.as_of,
-                "settings_overrides": DEMO_OVERRIDES,
-            }
-            first = monitor(**arguments)
-            second = monitor(**arguments)
+            settings = settings_for_run(settings_from_environment(), demo=True)
+
+            def run() -> RunSummary:
+                context = new_context("demo", newsroom.as_of)
+                return monitor_run(settings, newsroom.feeds_file, db, context, plain_runner(settings))
+
+            first = run()
+            second = run()
     finally:
         monkeypatch.undo()
     return db, first, second

@@ -1,4 +1,5 @@
-"""The monitoring flow under Prefect's test harness, against a real loopback newsroom and real DuckDB files."""
+"""A monitoring run as `presswatch run` makes it without a Prefect server, against a real loopback newsroom and
+real DuckDB files (the same body under Prefect is tests/flows/test_flow.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +12,9 @@ import pytest
 from loopback import LoopbackServer, Reply
 from newsroom import ARTICLES, add_article, article_html, copy_seeds, feed_xml, start_newsroom, write_feeds_file
 
+from flows.config import settings_from_environment
 from flows.lock import run_lock
-from flows.pipeline import monitor
+from flows.pipeline import RunSummary, monitor_run, new_context, plain_runner
 from transforms.watchlist import SeedError
 
 AS_OF = datetime(2025, 1, 6, 21, tzinfo=UTC)
@@ -26,7 +28,7 @@ def newsroom() -> Iterator[LoopbackServer]:
 
 
 @pytest.fixture(autouse=True)
-def quick_settings(monkeypatch: pytest.MonkeyPatch, prefect_harness: None) -> None:
+def quick_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     """No politeness delay and instant retries against our own loopback server."""
     monkeypatch.setenv("PRESSWATCH_PER_HOST_DELAY_S", "0")
     monkeypatch.setenv("PRESSWATCH_TASK_RETRY_DELAY_S", "0")
@@ -38,8 +40,9 @@ def query(db: Path, sql: str) -> list[tuple[object, ...]]:
         return con.execute(sql).fetchall()
 
 
-def run(feeds: Path, db: Path):  # type: ignore[no-untyped-def]
-    return monitor(feeds_file=str(feeds), db_file=str(db), mode="live", as_of=AS_OF)
+def run(feeds: Path, db: Path) -> RunSummary:
+    settings = settings_from_environment()
+    return monitor_run(settings, feeds, db, new_context("live", AS_OF), plain_runner(settings))
 
 
 class TestMonitorFlow:

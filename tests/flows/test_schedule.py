@@ -6,7 +6,7 @@ from pathlib import Path
 
 from prefect.client.schemas.objects import ConcurrencyLimitStrategy
 
-from flows.schedule import DEFAULT_CRON, build_deployment
+from flows.orchestration.serve import DEFAULT_CRON, build_deployment
 
 
 class TestDeployment:

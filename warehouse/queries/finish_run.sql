@@ -1,1 +1,0 @@
-update runs set alerts_fired = $alerts_fired where run_id = $run_id
