@@ -155,7 +155,9 @@ class TestSlack:
 
         kinds = [block["type"] for block in payload["blocks"]]
         assert kinds == ["header", "section", "context", "section", "divider", "section"]
-        assert payload["blocks"][1]["text"]["text"] == "*Keir Starmer: 10 stories in the last 24 hours, about 3x a usual day*"
+        assert payload["blocks"][1]["text"]["text"] == (
+            "*Keir Starmer: 10 stories in the last 24 hours, about 3x a usual day*"
+        )
         assert "expected at this volume" in payload["blocks"][2]["elements"][0]["text"]
         assert "<https://news.example/0/0|Starmer answers critics 0-0> (BBC)" in payload["blocks"][3]["text"]["text"]
         assert payload["blocks"][-1]["text"]["text"] == f"<{REPORT}|Open the full report>"
@@ -176,7 +178,7 @@ class TestDiscord:
         """The sentence is the embed's title, the statistics and evidence its description; mentions are off."""
         payload = build("discord", 2)[0].payload
 
-        assert [embed["title"] for embed in payload["embeds"]][0] == (
+        assert payload["embeds"][0]["title"] == (
             "Keir Starmer: 10 stories in the last 24 hours, about 3x a usual day"
         )
         assert payload["embeds"][0]["description"].startswith("*10 stories against 3.25 expected")
