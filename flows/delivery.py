@@ -212,7 +212,8 @@ def native_channel(url: str, plugin: Any) -> Channel | None:
     name = type(plugin).__name__ if plugin is not None else ""
     common: dict[str, Any] = {"url": url, "key": channel_key(url), "masked": mask_url(url), "transport": "webhook",
                               "body_limit": DEFAULT_BODY_LIMIT - 40}
-    if name == "NotifySlack" and plugin.mode in SLACK_HOOK_MODES and len([c for c in plugin.channels if c]) <= 1:
+    # A Slack webhook URL naming channels (`slack://A/B/C/#room`) stays with apprise, which posts to each.
+    if name == "NotifySlack" and plugin.mode in SLACK_HOOK_MODES and not any(plugin.channels):
         target = f"{SLACK_HOOK_MODES[plugin.mode]}/{plugin.token_a}/{plugin.token_b}/{plugin.token_c}"
         return Channel(**common, format="slack", target=target, sender=plugin.user or SENDER_NAME)
     if name == "NotifyDiscord":

@@ -126,6 +126,7 @@ class TestAppriseChannels:
         [("discord://123456/abcdefgh", "discord", "webhook"), ("slack://T1/B1/abcdefgh", "slack", "webhook"),
          ("https://hooks.slack.com/services/T1/B1/abcdefgh", "slack", "webhook"),
          ("slack://xoxb-1234-1234-abcdefgh/#general", "markdown", "apprise"),
+         ("slack://T1/B1/abcdefgh/#general", "markdown", "apprise"),
          ("workflows://prod.example.logic.azure.com:443/wf1/sig1", "teams", "webhook"),
          ("mailto://user:pw@example.com", "email", "apprise"), ("json://127.0.0.1/hook", "json", "webhook"),
          ("tgram://123456789:abcdefgh/12345", "markdown", "apprise"), ("form://127.0.0.1/hook", "text", "apprise")],
