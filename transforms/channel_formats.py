@@ -98,8 +98,8 @@ def format_digest(
     else:
         bodies = pack_views(views, flavour=channel_format, body_limit=body_limit, max_messages=max_messages,
                             report_url=report_url)
-        messages = [DigestMessage(title, body, ids) for body, ids, _ in bodies]
-    return numbered(messages)
+        messages = numbered([DigestMessage(title, body, ids) for body, ids, _ in bodies])
+    return messages
 
 
 def notice_payload(channel_format: str, title: str, body: str) -> dict[str, Any]:
@@ -116,6 +116,11 @@ def notice_payload(channel_format: str, title: str, body: str) -> dict[str, Any]
     if channel_format == "teams":
         return teams_payload([text_block(title, weight="Bolder", size="Large"), text_block(body)], None)
     return {"title": title, "message": body}
+
+
+def part_titles(title: str, count: int) -> list[str]:
+    """"(1/3)" after the title of each message when a digest takes more than one."""
+    return [title] if count == 1 else [f"{title} ({number}/{count})" for number in range(1, count + 1)]
 
 
 def clean_title(title: str) -> str:
@@ -172,7 +177,7 @@ def slack_blocks(view: AlertView) -> list[dict[str, Any]]:
 
 def slack_messages(views: Sequence[AlertView], title: str, max_messages: int, report_url: str) -> list[DigestMessage]:
     report = safe_link(report_url)
-    frame = [header_block(title)]
+    frame = [header_block(f"{title} (1/5)")]  # the part number's room counts while packing
     footer = [section(f"<{report}|Open the full report>")] if report else []
     groups = pack_units(
         [(view, slack_blocks(view)) for view in views],
@@ -181,14 +186,14 @@ def slack_messages(views: Sequence[AlertView], title: str, max_messages: int, re
         max_messages,
     )
     messages = []
-    for units, ids in groups:
-        blocks = [*frame, *(block for unit in units for block in unit), *footer]
+    for (units, ids), part in zip(groups, part_titles(title, len(groups)), strict=True):
+        blocks = [header_block(part), *(block for unit in units for block in unit), *footer]
         carried = [view for view in views if view.alert_id in ids]
-        fallback = cut(title + ": " + "; ".join(escape_for(view.headline, "slack") for view in carried),
+        fallback = cut(part + ": " + "; ".join(escape_for(view.headline, "slack") for view in carried),
                        SLACK_FALLBACK_TEXT)
         payload = {"username": SENDER_NAME, "icon_emoji": ":newspaper:", "text": fallback, "blocks": blocks,
                    "unfurl_links": False, "unfurl_media": False}
-        messages.append(DigestMessage(title, fallback, ids, payload))
+        messages.append(DigestMessage(part, fallback, ids, payload))
     return messages
 
 
@@ -233,7 +238,7 @@ def discord_messages(
     views: Sequence[AlertView], title: str, max_messages: int, report_url: str
 ) -> list[DigestMessage]:
     report = safe_link(report_url)
-    content = f"**{escape_for(title, 'markdown')}**" + (f"\n[Open the full report](<{report}>)" if report else "")
+    link = f"\n[Open the full report](<{report}>)" if report else ""
     groups = pack_units(
         [(view, discord_embed(view, report)) for view in views],
         lambda embeds: len(embeds) <= DISCORD_EMBEDS and sum(map(embed_size, embeds)) <= DISCORD_EMBED_TOTAL,
@@ -241,10 +246,10 @@ def discord_messages(
         max_messages,
     )
     messages = []
-    for embeds, ids in groups:
-        payload = {"username": SENDER_NAME, "content": cut(content, DISCORD_CONTENT), "embeds": embeds,
-                   "allowed_mentions": {"parse": []}}
-        messages.append(DigestMessage(title, content, ids, payload))
+    for (embeds, ids), part in zip(groups, part_titles(title, len(groups)), strict=True):
+        content = cut(f"**{escape_for(part, 'markdown')}**{link}", DISCORD_CONTENT)
+        payload = {"username": SENDER_NAME, "content": content, "embeds": embeds, "allowed_mentions": {"parse": []}}
+        messages.append(DigestMessage(part, content, ids, payload))
     return messages
 
 
@@ -290,14 +295,20 @@ def payload_bytes(payload: dict[str, Any]) -> int:
 
 def teams_messages(views: Sequence[AlertView], title: str, max_messages: int, report_url: str) -> list[DigestMessage]:
     report = safe_link(report_url)
-    heading = text_block(escape_for(title, "markdown"), weight="Bolder", size="Large")
+    def heading(part: str) -> dict[str, Any]:
+        return text_block(escape_for(part, "markdown"), weight="Bolder", size="Large")
+
     groups = pack_units(
         [(view, teams_container(view)) for view in views],
-        lambda units: payload_bytes(teams_payload([heading, *units], report)) <= TEAMS_PAYLOAD_BUDGET,
+        lambda units: payload_bytes(teams_payload([heading(f"{title} (1/5)"), *units], report))
+        <= TEAMS_PAYLOAD_BUDGET,
         lambda rest: text_block(more_alerts_line(rest, "markdown")),
         max_messages,
     )
-    return [DigestMessage(title, title, ids, teams_payload([heading, *units], report)) for units, ids in groups]
+    return [
+        DigestMessage(part, part, ids, teams_payload([heading(part), *units], report))
+        for (units, ids), part in zip(groups, part_titles(title, len(groups)), strict=True)
+    ]
 
 
 # --- email ------------------------------------------------------------------------------------------------
@@ -350,11 +361,14 @@ def email_messages(views: Sequence[AlertView], title: str, max_messages: int, re
     report = safe_link(report_url)
     groups = pack_units(
         [(view, email_section(view)) for view in views],
-        lambda sections: len(email_document(title, sections, report)) <= EMAIL_HTML_BUDGET,
+        lambda sections: len(email_document(f"{title} (1/5)", sections, report)) <= EMAIL_HTML_BUDGET,
         lambda rest: f"<p>{more_alerts_line(rest, 'html')}</p>",
         max_messages,
     )
-    return [DigestMessage(title, email_document(title, sections, report), ids) for sections, ids in groups]
+    return [
+        DigestMessage(part, email_document(part, sections, report), ids)
+        for (sections, ids), part in zip(groups, part_titles(title, len(groups)), strict=True)
+    ]
 
 
 # --- JSON -------------------------------------------------------------------------------------------------
@@ -367,7 +381,10 @@ def iso(moment: datetime | None) -> str | None:
 def alert_record(view: AlertView) -> dict[str, Any]:
     """One alert as structured fields for machines: who, counts, baseline, the evidence links."""
     alert = view.alert
-    text = lambda value, limit=SNIPPET_LIMIT: escape_for(value, "text", limit)  # noqa: E731
+
+    def text(value: str, limit: int = SNIPPET_LIMIT) -> str:
+        return escape_for(value, "text", limit)
+
     return {
         "alert_id": alert.alert_id,
         "rule": alert.rule,
@@ -415,8 +432,8 @@ def json_messages(
                         report_url=report_url)
     by_id = {view.alert_id: view for view in views}
     messages = []
-    for body, ids, shown in bodies:
+    for (body, ids, shown), part in zip(bodies, part_titles(title, len(bodies)), strict=True):
         detailed = [alert_record(by_id[alert_id]) for alert_id in ids[:shown]]
         more = [by_id[alert_id] for alert_id in ids[shown:]]
-        messages.append(DigestMessage(title, body, ids, json_payload(title, body, detailed, as_of, report, more)))
+        messages.append(DigestMessage(part, body, ids, json_payload(part, body, detailed, as_of, report, more)))
     return messages

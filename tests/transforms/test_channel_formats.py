@@ -148,6 +148,17 @@ def texts(payload: Any) -> list[str]:
     return []
 
 
+class TestParts:
+    @pytest.mark.parametrize("channel_format", sorted(LIMIT_CHECKS))
+    def test_each_part_is_numbered_in_its_own_payload(self, channel_format: str) -> None:
+        """A digest split over several messages says "(n/N)" in each message's own title, not only ours."""
+        messages = build(channel_format, 200, max_messages=3, title=HOSTILE * 3, snippet=HOSTILE * 3)
+
+        assert [message.title[-5:] for message in messages] == ["(1/3)", "(2/3)", "(3/3)"]
+        assert all(message.title in json.dumps(message.payload, ensure_ascii=False) + message.body
+                   for message in messages)
+
+
 class TestSlack:
     def test_header_sentence_statistics_and_evidence_blocks(self) -> None:
         """A header, then per alert the sentence in bold, the statistics as context, the evidence, a divider."""
