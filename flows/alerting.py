@@ -1,7 +1,8 @@
 """The alert stage: evaluate every rule, store what is new, build one digest, deliver it, retry what failed.
 
 Evaluation and storage happen in one short warehouse session; the network work happens with the file closed, so
-a slow channel never keeps analysts or the next run locked out; outcomes are written in a second short session.
+a slow channel never keeps analysts or the next run locked out. Each message's outcome is written in its own short
+transaction as soon as the channel answers, so a run killed mid-delivery repeats at most the message in flight.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -31,7 +32,15 @@ from transforms.alerts import (
     parse_alert_rules,
     windows_needed,
 )
-from transforms.digest import AlertContext, DigestEntry, pack_messages, pick_headlines, plain_digest
+from transforms.channel_formats import format_digest
+from transforms.digest import (
+    EVIDENCE_CANDIDATES,
+    AlertContext,
+    DigestEntry,
+    alert_views,
+    pick_headlines,
+    plain_digest,
+)
 from warehouse import database
 
 __all__ = [
@@ -45,6 +54,9 @@ __all__ = [
 
 LOGGER = logging.getLogger("presswatch.alerts")
 RETRY_HORIZON = timedelta(days=7)
+# A channel added after an alert fired receives the alerts of the last day it never had, once.
+CATCH_UP_WINDOW = timedelta(hours=24)
+LOCK_WAITS_S = (0.5, 1.0, 2.0, 4.0)
 EVIDENCE_QUERIES = {
     "person": "alert_articles_person",
     "topic": "alert_articles_topic",
@@ -220,6 +232,47 @@ def write_deliveries(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, ob
     con.unregister("incoming_deliveries")
 
 
+class OutcomeLog:
+    """Writes delivery outcomes as soon as they are known, each batch in its own short transaction, so a run
+    killed between two messages never sends the first again. A write that finds the file locked keeps its rows
+    for the next write; the last one waits for the lock a few times before giving up."""
+
+    def __init__(self, db: Path, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.db = db
+        self.sleep = sleep
+        self.waiting: list[dict[str, object]] = []
+
+    def record(self, rows: Sequence[dict[str, object]]) -> None:
+        self.waiting.extend(rows)
+        try:
+            self.write()
+        except database.WarehouseLocked as error:
+            LOGGER.warning("delivery outcomes wait for the warehouse: %s", error)
+
+    def close(self) -> None:
+        for wait in LOCK_WAITS_S:
+            try:
+                self.write()
+                return
+            except database.WarehouseLocked:
+                self.sleep(wait)
+        self.write()
+
+    def write(self) -> None:
+        if not self.waiting:
+            return
+        con = database.open_file(self.db, read_only=False)
+        try:
+            con.execute("begin transaction")
+            write_deliveries(con, self.waiting, "alert_deliveries_save")
+            alert_ids = sorted({str(row["alert_id"]) for row in self.waiting})
+            database.query_frame(con, "alert_status_refresh", {"alert_ids": alert_ids})
+            con.execute("commit")
+        finally:
+            con.close()
+        self.waiting = []
+
+
 # --- evidence ---------------------------------------------------------------------------------------------
 
 
@@ -243,7 +296,8 @@ def alert_context(con: duckdb.DuckDBPyConnection, alert: Alert) -> AlertContext:
     people = database.query_frame(con, "alert_comentions", {"exclude": list(alert.members)})
     con.unregister("alert_articles")
     return AlertContext(
-        headlines=pick_headlines(articles),
+        # More candidates than one alert shows: the digest skips stories an earlier alert already showed.
+        headlines=pick_headlines(articles, EVIDENCE_CANDIDATES),
         outlets=tuple((row["outlet"] or "", int(row["stories"])) for row in outlets.iter_rows(named=True)),
         co_mentioned=tuple((row["person_id"], int(row["stories"])) for row in people.iter_rows(named=True)),
     )
@@ -269,7 +323,8 @@ def plan_deliveries(
     run_id: str,
     started_at: datetime,
 ) -> DuePlan:
-    """Add this run's alerts to every channel, expire stale failures, and list what each channel is owed."""
+    """Add this run's alerts to every channel, let a new channel catch up on the last day's alerts, expire stale
+    failures, and list what each channel is owed."""
     write_deliveries(
         con,
         [
@@ -286,6 +341,16 @@ def plan_deliveries(
         ],
         "alert_deliveries_add",
     )
+    configured = pl.DataFrame(
+        {"channel_key": [channel.key for channel in channels], "channel": [channel.masked for channel in channels]}
+    )
+    con.register("configured_channels", configured.to_arrow())
+    caught_up = database.query_frame(
+        con, "alert_deliveries_catch_up", {"since": started_at - CATCH_UP_WINDOW, "run_id": run_id}
+    )
+    con.unregister("configured_channels")
+    if caught_up.height:
+        LOGGER.info("%d earlier alert(s) to send to channels added since they fired", caught_up.height)
     since = started_at - RETRY_HORIZON
     expired = database.query_frame(con, "alert_deliveries_expire", {"since": since, "run_id": run_id})
     if expired.height:
@@ -324,30 +389,26 @@ def deliver(
     policy: RetryPolicy,
     sleep: Callable[[float], None],
     max_messages: int,
-) -> tuple[list[DeliveryRecord], list[dict[str, object]]]:
-    """Send each channel its messages; once a channel fails for good this run, its other messages wait too."""
+    report_url: str,
+    outcomes: OutcomeLog,
+) -> list[DeliveryRecord]:
+    """Send each channel its messages in its own format, recording each outcome at once; once a channel fails
+    for good this run, its other messages wait for the next run too."""
     records: list[DeliveryRecord] = []
-    rows: list[dict[str, object]] = []
     for channel in channels:
         alert_ids = plan.due.get(channel.key, [])
         if not alert_ids:
             continue
-        entries = [plan.entries[alert_id] for alert_id in alert_ids]
-        messages = pack_messages(
-            entries,
-            names,
-            flavour=channel.flavour,
-            as_of=as_of,
-            body_limit=channel.body_limit,
-            max_messages=max_messages,
-        )
+        views = alert_views([plan.entries[alert_id] for alert_id in alert_ids], names)
+        messages = format_digest(views, channel.format, as_of=as_of, body_limit=channel.body_limit,
+                                 max_messages=max_messages, report_url=report_url)
         channel_down = ""
         for message in messages:
-            now = datetime.now(as_of.tzinfo)
+            now = datetime.now(UTC)
             if channel_down:
                 status, attempts, detail, delivered_at = "failed", 0, f"not attempted: {channel_down}", None
             else:
-                outcome = send_message(channel, message.title, message.body, policy, sleep)
+                outcome = send_message(channel, message.title, message.body, policy, sleep, payload=message.payload)
                 attempts, detail = outcome.attempts, outcome.detail
                 status = "delivered" if outcome.ok else "failed" if outcome.retry_later else "rejected"
                 delivered_at = now if outcome.ok else None
@@ -355,6 +416,7 @@ def deliver(
                 log("alerts to %s: %s after %d attempt(s) (%s)", channel.masked, status, attempts, detail)
                 if not outcome.ok:
                     channel_down = detail
+            rows: list[dict[str, object]] = []
             for alert_id in message.alert_ids:
                 earlier, first = plan.attempts.get((alert_id, channel.key), (0, None))
                 rows.append(
@@ -374,7 +436,8 @@ def deliver(
                 records.append(
                     DeliveryRecord(alert_id, channel.masked, status, earlier + attempts, detail, delivered_at)
                 )
-    return records, rows
+            outcomes.record(rows)
+    return records
 
 
 def run_alert_stage(
@@ -390,8 +453,10 @@ def run_alert_stage(
     policy: RetryPolicy | None = None,
     sleep: Callable[[float], None] = time.sleep,
     max_messages: int = 5,
+    report_url: str = "",
 ) -> AlertStageResult:
-    """Evaluate, store, digest, deliver and retry; with send=False alerts are stored as suppressed, never sent."""
+    """Evaluate, store, digest, deliver and retry; with send=False alerts are stored as suppressed, never sent.
+    report_url (PRESSWATCH_REPORT_URL) is linked from every message when set."""
     rules = read_rules(rules_file)
     channels = [channel_for(url) for url in alert_urls if url.strip()]
     status = "suppressed" if not send else "pending" if channels else "printed"
@@ -412,27 +477,28 @@ def run_alert_stage(
         len(decision.suppressed),
         len(plan.retried),
     )
-    digest_text = plain_digest(entries, names, as_of)
+    digest_text = plain_digest(entries, names, as_of, report_url)
     if not send or not channels:
         state = "suppressed" if not send else "printed"
         records = [DeliveryRecord(alert.alert_id, "console", state, 0, "") for alert in fresh]
         return AlertStageResult(fired=fresh, digest_text=digest_text, deliveries=records, retried_pending=0)
 
-    records, rows = deliver(
-        plan,
-        channels,
-        as_of=as_of,
-        run_id=run_id,
-        names=names,
-        policy=policy or RetryPolicy(),
-        sleep=sleep,
-        max_messages=max_messages,
-    )
-    with database.opened(db) as con:
-        con.execute("begin transaction")
-        write_deliveries(con, rows, "alert_deliveries_save")
-        database.query_frame(con, "alert_status_refresh", {"alert_ids": list(plan.entries)})
-        con.execute("commit")
+    outcomes = OutcomeLog(db, sleep)
+    try:
+        records = deliver(
+            plan,
+            channels,
+            as_of=as_of,
+            run_id=run_id,
+            names=names,
+            policy=policy or RetryPolicy(),
+            sleep=sleep,
+            max_messages=max_messages,
+            report_url=report_url,
+            outcomes=outcomes,
+        )
+    finally:
+        outcomes.close()
     return AlertStageResult(fired=fresh, digest_text=digest_text, deliveries=records, retried_pending=len(plan.retried))
 
 

@@ -37,6 +37,7 @@ class Settings:
     extraction_time_limit_s: float = 20.0
     extraction_memory_mb: int = 1024
     report_dir: Path = PROJECT_DIR / "reports"
+    report_url: str = ""  # where the team opens the published report; alerts link to it when set
     task_retries: int = 2
     text_retention_days: int = 0  # 0 keeps article text forever; N drops it (not counts or snippets) after N days
     lock_attempts: int = 5

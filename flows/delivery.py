@@ -1,9 +1,12 @@
 """Sending digest messages to the team's channels, with retries that know a 503 from a 404.
 
-Generic JSON webhooks (json:// and jsons://) are posted with httpx in apprise's own payload shape, because
-apprise reports only success or failure: we need the status code to retry 5xx, wait out a 429's Retry-After and
-give up at once on other 4xx. Every other scheme (slack://, msteams://, discord://, mailto://, ...) goes through
-apprise, which formats for the service; its failures carry no status, so they are retried with backoff.
+Channels written as apprise URLs. Slack incoming webhooks, Discord webhooks, Teams Workflows and generic JSON
+webhooks (json://, jsons://) are posted directly with httpx, in the service's own rich format (Block Kit, embeds,
+an Adaptive Card, structured JSON; see transforms/channel_formats.py): apprise would format them itself and
+reports only success or failure, while we need the status code to retry 5xx, wait out a 429's Retry-After and
+give up at once on other 4xx. apprise is still the parser of those URLs (tokens, hosts, options). Every other
+scheme (mailto://, Slack bot tokens, Mattermost, Telegram, ...) goes through apprise, as presswatch rather than
+"Apprise"; its failures carry no status, so they are retried with backoff.
 Channel URLs are secrets: they appear only masked, in logs, tables and error texts alike.
 """
 
@@ -27,6 +30,8 @@ from urllib.parse import quote, unquote, urlsplit
 import apprise
 import httpx
 
+from transforms.channel_formats import SENDER_NAME, json_payload, notice_payload
+
 LOGGER = logging.getLogger("presswatch.delivery")
 ALERT_URLS_VARIABLE = "PRESSWATCH_ALERT_URLS"
 SECRET_BLOCK_VARIABLE = "PRESSWATCH_ALERT_SECRET_BLOCK"
@@ -36,6 +41,12 @@ MARKDOWN_SCHEMES = frozenset({
     "matrix", "matrixs", "zulip", "tgram",
 })
 DEFAULT_BODY_LIMIT = 30_000
+SLACK_HOOK_MODES = {"hook": "https://hooks.slack.com/services", "gov-hook": "https://hooks.slack-gov.com/services"}
+DISCORD_WEBHOOKS = "https://discord.com/api/webhooks"
+# apprise names itself in user agents, bot names, e-mail senders and icons; these name us instead.
+PRESSWATCH_ASSET = apprise.AppriseAsset(
+    app_id=SENDER_NAME, app_desc="presswatch media monitoring", app_url="", image_url_mask="", image_url_logo=""
+)
 RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
 
 
@@ -57,14 +68,22 @@ class RetryPolicy:
 
 @dataclass(frozen=True)
 class Channel:
-    """A configured channel; the URL is kept out of repr so logging the object cannot leak it."""
+    """A configured channel; the URL (and the endpoint made from it) is kept out of repr so logging the object
+    cannot leak it."""
 
     url: str = field(repr=False)
     key: str  # sha256 of the URL: a stable identity for delivery records
     masked: str
-    flavour: str  # text or markdown
-    transport: str  # webhook or apprise
+    format: str  # one of transforms.channel_formats.FORMATS
+    transport: str  # webhook (posted by us) or apprise
     body_limit: int
+    target: str = field(default="", repr=False)  # the endpoint we post to, for the webhook transport
+    sender: str = SENDER_NAME  # the name shown as the poster, where the service lets the poster choose
+
+    @property
+    def flavour(self) -> str:
+        """The text flavour of this channel's apprise body: markdown for chat services, html for email."""
+        return {"email": "html", "text": "text", "json": "text"}.get(self.format, "markdown")
 
 
 @dataclass(frozen=True)
@@ -163,29 +182,63 @@ def alert_urls_from_environment(environ: Mapping[str, str] | None = None) -> lis
 
 
 def channel_for(url: str) -> Channel:
-    """Describe a channel: how to send to it, which markup it gets and how long a message may be."""
+    """Describe a channel: how to send to it, in which format, and how long a text message may be."""
     url = url.strip()
     scheme = url.split("://", 1)[0].lower() if "://" in url else ""
-    transport = "webhook" if scheme in WEBHOOK_SCHEMES else "apprise"
+    if scheme in WEBHOOK_SCHEMES:
+        return Channel(url=url, key=channel_key(url), masked=mask_url(url), format="json", transport="webhook",
+                       body_limit=DEFAULT_BODY_LIMIT - 40, target=json_target(url))
+    with secrets_scrubbed([url]):
+        plugin = apprise.Apprise.instantiate(url, asset=PRESSWATCH_ASSET)
+    native = native_channel(url, plugin)
+    if native is not None:
+        return native
     limit = DEFAULT_BODY_LIMIT
-    title_limit = 250
-    if transport == "apprise":
-        with secrets_scrubbed([url]):
-            plugin = apprise.Apprise.instantiate(url)
-        if plugin is not None:
-            limit = min(int(getattr(plugin, "body_maxlen", limit) or limit), limit)
-            title_limit = int(getattr(plugin, "title_maxlen", title_limit) or 0)
-            # Discord counts the title inside its 2,000 characters.
-            if getattr(plugin, "overflow_amalgamate_title", False) or title_limit == 0:
-                limit -= 120
-    return Channel(
-        url=url,
-        key=channel_key(url),
-        masked=mask_url(url),
-        flavour="markdown" if scheme in MARKDOWN_SCHEMES else "text",
-        transport=transport,
-        body_limit=max(limit - 40, 500),
-    )
+    if plugin is not None:
+        limit = min(int(getattr(plugin, "body_maxlen", limit) or limit), limit)
+        title_limit = int(getattr(plugin, "title_maxlen", 250) or 0)
+        # Discord counts the title inside its 2,000 characters.
+        if getattr(plugin, "overflow_amalgamate_title", False) or title_limit == 0:
+            limit -= 120
+    channel_format = "email" if scheme in {"mailto", "mailtos"} else "markdown" if scheme in MARKDOWN_SCHEMES \
+        else "text"
+    return Channel(url=url, key=channel_key(url), masked=mask_url(url), format=channel_format, transport="apprise",
+                   body_limit=max(limit - 40, 500))
+
+
+def native_channel(url: str, plugin: Any) -> Channel | None:
+    """Slack incoming webhooks, Discord webhooks and Teams Workflows, posted by us in their rich formats; None
+    for every other apprise service (a Slack bot token, for one, stays with apprise)."""
+    name = type(plugin).__name__ if plugin is not None else ""
+    common: dict[str, Any] = {"url": url, "key": channel_key(url), "masked": mask_url(url), "transport": "webhook",
+                              "body_limit": DEFAULT_BODY_LIMIT - 40}
+    # A Slack webhook URL naming channels (`slack://A/B/C/#room`) stays with apprise, which posts to each.
+    if name == "NotifySlack" and plugin.mode in SLACK_HOOK_MODES and not any(plugin.channels):
+        target = f"{SLACK_HOOK_MODES[plugin.mode]}/{plugin.token_a}/{plugin.token_b}/{plugin.token_c}"
+        return Channel(**common, format="slack", target=target, sender=plugin.user or SENDER_NAME)
+    if name == "NotifyDiscord":
+        target = f"{DISCORD_WEBHOOKS}/{plugin.webhook_id}/{plugin.webhook_token}"
+        if plugin.thread_id:
+            target += f"?thread_id={quote(str(plugin.thread_id))}"
+        return Channel(**common, format="discord", target=target, sender=plugin.user or SENDER_NAME)
+    if name == "NotifyWorkflows":
+        path = "/powerautomate/automations/direct" if plugin.power_automate else ""
+        if path and plugin.routing_id:
+            path += f"/cu/{plugin.routing_id}"
+        port = f":{plugin.port}" if plugin.port else ""
+        query = "&".join(f"{key}={quote(value, safe='')}" for key, value in (
+            ("api-version", plugin.api_version), ("sp", "/triggers/manual/run"), ("sv", "1.0"),
+            ("sig", plugin.signature)))
+        target = f"https://{plugin.host}{port}{path}/workflows/{plugin.workflow}/triggers/manual/paths/invoke?{query}"
+        return Channel(**common, format="teams", target=target)
+    return None
+
+
+def json_target(url: str) -> str:
+    try:
+        return webhook_request(url, json_payload("", "", [], None, None))[0]
+    except ValueError:
+        return ""
 
 
 # --- sending ----------------------------------------------------------------------------------------------
@@ -209,8 +262,11 @@ def retry_after_seconds(value: str | None, now: datetime | None = None) -> float
     return max((when - (now or datetime.now(UTC))).total_seconds(), 0.0)
 
 
-def webhook_request(url: str, title: str, body: str) -> tuple[str, dict[str, str], bytes, tuple[str, str] | None]:
-    """The POST apprise's json:// would make: target, headers, payload and basic auth from the URL."""
+def webhook_request(
+    url: str, payload: dict[str, Any]
+) -> tuple[str, dict[str, str], dict[str, Any], tuple[str, str] | None]:
+    """The POST apprise's json:// would make: target, headers, payload (with the URL's `:field` renames) and
+    basic auth from the URL."""
     from apprise.plugins.custom_json import NotifyJSON
 
     parsed = NotifyJSON.parse_url(url)
@@ -224,8 +280,7 @@ def webhook_request(url: str, title: str, body: str) -> tuple[str, dict[str, str
     params = parsed.get("params") or {}
     query = "&".join(f"{quote(str(k))}={quote(str(v))}" for k, v in params.items())
     target = f"{scheme}://{host}{port}{parsed.get('fullpath') or '/'}" + (f"?{query}" if query else "")
-    payload: dict[str, object] = {"version": "1.0", "title": title, "message": body, "attachments": [],
-                                  "type": "info"}
+    payload = dict(payload)
     for key, value in (parsed.get("payload") or {}).items():
         if key in payload:
             moved = payload.pop(key)
@@ -233,17 +288,32 @@ def webhook_request(url: str, title: str, body: str) -> tuple[str, dict[str, str
                 payload[value] = moved
         else:
             payload[key] = value
-    headers = {"User-Agent": "presswatch", "Content-Type": "application/json", **(parsed.get("headers") or {})}
+    headers = {"User-Agent": SENDER_NAME, "Content-Type": "application/json", **(parsed.get("headers") or {})}
     auth = (unquote(parsed["user"]), unquote(parsed.get("password") or "")) if parsed.get("user") else None
-    return target, headers, json.dumps(payload).encode("utf-8"), auth
+    return target, headers, payload, auth
+
+
+def native_request(
+    channel: Channel, payload: dict[str, Any]
+) -> tuple[str, dict[str, str], bytes, tuple[str, str] | None]:
+    """Where and what to POST for a channel we post to ourselves."""
+    if channel.format == "json":
+        _, headers, payload, auth = webhook_request(channel.url, payload)
+    else:
+        headers, auth = {"User-Agent": SENDER_NAME, "Content-Type": "application/json"}, None
+        if channel.format in {"slack", "discord"}:
+            payload = {**payload, "username": channel.sender}
+    if not channel.target:
+        raise ValueError(f"no endpoint for {channel.masked}")
+    return channel.target, headers, json.dumps(payload).encode("utf-8"), auth
 
 
 def send_webhook(
-    channel: Channel, title: str, body: str, policy: RetryPolicy, sleep: Callable[[float], None]
+    channel: Channel, payload: dict[str, Any], policy: RetryPolicy, sleep: Callable[[float], None]
 ) -> SendOutcome:
     """POST with retries: 5xx, 408 and network errors back off; 429 waits its Retry-After; other 4xx stop."""
     try:
-        target, headers, payload, auth = webhook_request(channel.url, title, body)
+        target, headers, body, auth = native_request(channel, payload)
     except ValueError as error:
         return SendOutcome(False, 0, f"invalid channel URL: {error}", retry_later=False)
     detail = ""
@@ -252,7 +322,7 @@ def send_webhook(
         while attempt < policy.attempts:
             attempt += 1
             try:
-                response = client.post(target, content=payload, headers=headers,
+                response = client.post(target, content=body, headers=headers,
                                        auth=httpx.BasicAuth(*auth) if auth else httpx.USE_CLIENT_DEFAULT)
             except httpx.TransportError as error:
                 detail = f"network error: {type(error).__name__}"
@@ -281,10 +351,12 @@ def send_apprise(
     channel: Channel, title: str, body: str, policy: RetryPolicy, sleep: Callable[[float], None]
 ) -> SendOutcome:
     """Send through apprise, which hides status codes: every failure is retried with backoff."""
-    notifier = apprise.Apprise()
+    notifier = apprise.Apprise(asset=PRESSWATCH_ASSET)
     if not notifier.add(channel.url):
         return SendOutcome(False, 0, "apprise does not recognise this URL", retry_later=False)
-    body_format = apprise.NotifyFormat.MARKDOWN if channel.flavour == "markdown" else apprise.NotifyFormat.TEXT
+    body_format = {"markdown": apprise.NotifyFormat.MARKDOWN, "html": apprise.NotifyFormat.HTML}.get(
+        channel.flavour, apprise.NotifyFormat.TEXT
+    )
     detail = ""
     for attempt in range(1, policy.attempts + 1):
         result = notifier.notify(body=body, title=title, body_format=body_format, timeout=policy.timeout_s * 2)
@@ -301,14 +373,20 @@ def send_apprise(
 
 def send_message(
     channel: Channel, title: str, body: str, policy: RetryPolicy | None = None,
-    sleep: Callable[[float], None] = time.sleep,
+    sleep: Callable[[float], None] = time.sleep, payload: Mapping[str, Any] | None = None,
 ) -> SendOutcome:
-    """Deliver one message with retries; never raises, and the outcome's text never holds the URL."""
+    """Deliver one message with retries; never raises, and the outcome's text never holds the URL.
+
+    Channels we post to get `payload` (a digest message in their format) or, without one, title and body as a
+    short notice in their format."""
     policy = policy or RetryPolicy()
-    sender = send_webhook if channel.transport == "webhook" else send_apprise
     try:
         with secrets_scrubbed([channel.url]):
-            outcome = sender(channel, title, body, policy, sleep)
+            if channel.transport == "webhook":
+                content = dict(payload) if payload is not None else notice_payload(channel.format, title, body)
+                outcome = send_webhook(channel, content, policy, sleep)
+            else:
+                outcome = send_apprise(channel, title, body, policy, sleep)
     except Exception as error:  # a crash in a sender must become a recorded failure, not a lost alert
         outcome = SendOutcome(False, 1, f"error: {type(error).__name__}: {error}", retry_later=True)
     return SendOutcome(outcome.ok, outcome.attempts, scrub(outcome.detail, [channel.url]), outcome.retry_later)

@@ -1,15 +1,19 @@
-"""The alert digest: who moved, by how much against what usual level, and the evidence, rendered per channel.
+"""The alert digest: who moved, in plain words first and the figures second, with evidence, rendered per channel.
 
 Feed text is untrusted: it is escaped for each channel's markup so a headline cannot ping a whole channel or
-smuggle a link, and messages are packed within each channel's size limit ("and N more" beyond it).
+smuggle a link, and messages are packed within each channel's size limit ("and N more" beyond it). The rich
+channel formats (Slack blocks, Teams cards, Discord embeds, email HTML, JSON) live in transforms/channel_formats.py
+and are built from the same AlertView records, so every channel says the same thing.
 """
 
 from __future__ import annotations
 
+import html
 import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any, TypeVar
 from urllib.parse import quote, urlsplit
 
 import polars as pl
@@ -19,10 +23,15 @@ from transforms.alerts import Alert
 FLAVOURS = ("text", "markdown")
 TITLE_LIMIT = 200
 SNIPPET_LIMIT = 280
+EVIDENCE_PER_ALERT = 3
+EVIDENCE_CANDIDATES = 12  # per alert, so an alert whose best stories an earlier alert showed still has its own
+OVERFLOW_RESERVE = 200  # room kept in the last message for the "and N more" line
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
 # "@everyone", "<@U123>", "<@&123>", "@here": a zero-width space after "@" keeps the text readable and inert.
 MENTION = re.compile(r"@(?=[\w&!])")
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_~\[\]|#])")
+# Slack's mrkdwn has no escape character: emphasis characters become look-alikes so feed text cannot format.
+SLACK_LOOKALIKES = str.maketrans({"*": "\u2217", "_": "\uff3f", "~": "\u223c", "`": "\u02cb"})
 ZERO_WIDTH_SPACE = "\u200b"
 
 
@@ -34,11 +43,17 @@ class Evidence:
     url: str
     outlet: str
     snippet: str
+    story_id: str = ""
+
+    @property
+    def key(self) -> str:
+        """What makes two pieces of evidence the same story in one digest."""
+        return self.story_id or self.url or self.title
 
 
 @dataclass(frozen=True)
 class AlertContext:
-    """What the warehouse says around an alert: its outlets, headlines and who else was named."""
+    """What the warehouse says around an alert: its outlets, candidate headlines and who else was named."""
 
     headlines: tuple[Evidence, ...] = ()
     outlets: tuple[tuple[str, int], ...] = ()
@@ -47,7 +62,7 @@ class AlertContext:
 
 @dataclass(frozen=True)
 class DigestEntry:
-    """One alert in a digest; delayed_since marks a retry of an alert an earlier run could not deliver."""
+    """One alert in a digest; delayed_since marks an alert an earlier run fired (a retry, or a new channel)."""
 
     alert: Alert
     context: AlertContext = field(default_factory=AlertContext)
@@ -55,12 +70,41 @@ class DigestEntry:
 
 
 @dataclass(frozen=True)
+class AlertView:
+    """One alert as every channel shows it: a sentence in plain words, the statistics, and the evidence.
+
+    Strings are unescaped; each channel format escapes them for its own markup.
+    """
+
+    alert: Alert
+    name: str  # display name of the subject
+    headline: str  # "Keir Starmer: 10 stories in the last 24 hours, about 3x a usual day"
+    statistics: str  # the figures behind the headline, for a secondary line
+    outlets: tuple[tuple[str, int], ...] = ()
+    also_named: tuple[tuple[str, int], ...] = ()  # display names
+    evidence: tuple[Evidence, ...] = ()
+    delayed_since: datetime | None = None
+
+    @property
+    def alert_id(self) -> str:
+        return self.alert.alert_id
+
+    @property
+    def delayed_note(self) -> str:
+        if self.delayed_since is None:
+            return ""
+        return f"delayed: first fired {self.delayed_since:%Y-%m-%d %H:%M} UTC"
+
+
+@dataclass(frozen=True)
 class DigestMessage:
-    """One message to send: its title, its body, and the alerts it carries (for per-alert delivery records)."""
+    """One message to send: its title, its body (text, Markdown or HTML), a JSON payload for channels posted
+    directly, and the alerts it carries (for per-alert delivery records)."""
 
     title: str
     body: str
     alert_ids: tuple[str, ...] = field(default_factory=tuple)
+    payload: Mapping[str, Any] | None = None
 
 
 # --- escaping ---------------------------------------------------------------------------------------------
@@ -72,15 +116,25 @@ def clean_untrusted(text: str, limit: int) -> str:
     text = " ".join(text.split())
     text = text.replace("<", "\u2039").replace(">", "\u203a")
     text = MENTION.sub("@" + ZERO_WIDTH_SPACE, text)
-    if len(text) > limit:
-        text = text[: limit - 1].rstrip() + "\u2026"
-    return text
+    return cut(text, limit)
+
+
+def cut(text: str, limit: int) -> str:
+    """At most `limit` characters, ending in an ellipsis when shortened."""
+    return text if len(text) <= limit else text[: max(limit - 1, 0)].rstrip() + "\u2026"
 
 
 def escape_for(text: str, flavour: str, limit: int = TITLE_LIMIT) -> str:
-    """Untrusted text escaped for a flavour: markdown also loses its emphasis, link and code characters."""
+    """Untrusted text escaped for a flavour: markdown loses its emphasis, link and code characters; slack (mrkdwn)
+    gets look-alikes for them and `&` escaped; html is entity-escaped."""
     cleaned = clean_untrusted(text, limit)
-    return MARKDOWN_SPECIAL.sub(r"\\\1", cleaned) if flavour == "markdown" else cleaned
+    if flavour == "markdown":
+        return MARKDOWN_SPECIAL.sub(r"\\\1", cleaned)
+    if flavour == "slack":
+        return cleaned.replace("&", "&amp;").translate(SLACK_LOOKALIKES)
+    if flavour == "html":
+        return html.escape(cleaned, quote=True)
+    return cleaned
 
 
 def safe_link(url: str) -> str | None:
@@ -95,75 +149,149 @@ def safe_link(url: str) -> str | None:
 # --- wording ----------------------------------------------------------------------------------------------
 
 
-def name_of(identifier: str, names: Mapping[str, str]) -> str:
+def name_of(identifier: str, names: Mapping[str, str], joiner: str = " + ") -> str:
     """Display name of a person/topic id, or of a pair/watch subject made of ids."""
-    return " + ".join(names.get(part, part) for part in identifier.split("+"))
+    return joiner.join(names.get(part, part) for part in identifier.split("+"))
 
 
-def describe_alert(alert: Alert, display_name: str) -> str:
-    """One line saying what moved and against which baseline."""
-    when = f"{alert.window_end:%Y-%m-%d %H:%M} UTC"
-    label = f", {alert.baseline_label}" if alert.baseline_label else ""
+def window_hours(alert: Alert) -> int:
+    return round((alert.window_end - alert.window_start).total_seconds() / 3600)
+
+
+def period_words(alert: Alert) -> str:
+    hours = window_hours(alert)
+    return "in the last hour" if hours == 1 else f"in the last {hours} hours"
+
+
+def unit_words(alert: Alert) -> str:
+    hours = window_hours(alert)
+    return "day" if hours == 24 else "hour" if hours == 1 else f"{hours} hours"
+
+
+def usual_words(alert: Alert) -> str:
+    """What "usual" means for this alert's baseline: the same weekday (and hour) when seasonal, else any day."""
+    hours = window_hours(alert)
+    if alert.baseline_label.startswith("same hour of week"):
+        if hours == 1:
+            return f"a usual {alert.window_start:%A} at {alert.window_start:%H}:00 UTC"
+        return f"a usual {alert.window_end:%A}"
+    return "a usual day" if hours == 24 else "a usual hour" if hours == 1 else f"a usual {hours}-hour period"
+
+
+def times_words(ratio: float) -> str:
+    """"about 6x" for big ratios, "about 2.4x" below 3 where the decimal matters."""
+    return f"about {round(ratio)}x" if ratio >= 2.95 else f"about {ratio:.1f}x"
+
+
+def headline_for(alert: Alert, name: str) -> str:
+    """The alert in one plain sentence a reader understands without the statistics."""
     if alert.event == "new-pairing":
-        text = (
-            f"{display_name} named in the same sentence in {alert.value:g} stories in the "
-            f"{alert.window_hours_label()} to {when} ({alert.baseline_label})"
-        )
+        text = f"{name}: named together in {alert.value:g} stories {period_words(alert)}, for the first time"
     elif alert.event == "watch-term":
-        text = (
-            f"{display_name}: {alert.value:g} stories in the {alert.window_hours_label()} to {when} "
-            f"(threshold {alert.expected:g}, usual {alert.baseline:g}/window)"
-        )
+        text = f"{name}: {alert.value:g} stories {period_words(alert)}"
     elif alert.event == "feed-dead":
-        text = (
-            f"feed {display_name} has failed {alert.value:g} runs in a row since "
-            f"{alert.window_start:%Y-%m-%d %H:%M} UTC ({alert.note})"
-        )
+        text = f"Feed {name} is failing: {alert.value:g} runs in a row since {alert.window_start:%Y-%m-%d %H:%M} UTC"
     elif alert.event == "feed-recovered":
-        text = f"feed {display_name} recovered: {alert.note}"
+        text = f"Feed {name} is fetching again"
     else:
-        text = (
-            f"{display_name}: {alert.value:g} stories in the {alert.window_hours_label()} to {when}, "
-            f"{alert.ratio:g}x the {alert.expected:g} expected at this volume "
-            f"(usual {alert.baseline:g}/window{label}, z={alert.zscore:g})"
-        )
+        text = f"{name}: {alert.value:g} stories {period_words(alert)}, {times_words(alert.ratio)} {usual_words(alert)}"
     if alert.escalation and alert.previous_value is not None:
-        text += f" [escalation: up from {alert.previous_value:g}]"
+        text += f", up from {alert.previous_value:g} at the last alert"
     return text
 
 
-def render_entry(entry: DigestEntry, names: Mapping[str, str], flavour: str) -> str:
-    """One alert's block: headline line, outlets, co-mentioned people, up to 3 headlines with a sentence each."""
-    alert, context = entry.alert, entry.context
+def statistics_for(alert: Alert) -> str:
+    """The figures behind the headline, for readers who want to check it."""
+    if alert.event == "new-pairing":
+        parts = [alert.baseline_label]
+    elif alert.event == "watch-term":
+        parts = [f"threshold {alert.expected:g}", f"usual {alert.baseline:g} a {unit_words(alert)}"]
+    elif alert.event in {"feed-dead", "feed-recovered"}:
+        parts = [alert.note]
+    else:
+        label = f" ({alert.baseline_label})" if alert.baseline_label else ""
+        parts = [
+            f"{alert.value:g} stories against {alert.expected:g} expected at this volume",
+            f"usual {alert.baseline:g} a {unit_words(alert)}{label}",
+            f"ratio {alert.ratio:g}, z={alert.zscore:g}",
+        ]
+    return "; ".join([*(part for part in parts if part), f"rule {alert.rule}"])
+
+
+def alert_views(
+    entries: Sequence[DigestEntry], names: Mapping[str, str], evidence_limit: int = EVIDENCE_PER_ALERT
+) -> list[AlertView]:
+    """Every entry as a view; a story shown as evidence for one alert is not shown again for a later one."""
+    shown: set[str] = set()
+    views = []
+    for entry in entries:
+        alert, context = entry.alert, entry.context
+        joiner = " and " if alert.subject_kind == "pair" else " with " if alert.subject_kind == "watch" else " + "
+        name = name_of(alert.subject, names, joiner)
+        evidence: list[Evidence] = []
+        for item in context.headlines:
+            if len(evidence) == evidence_limit:
+                break
+            if item.key not in shown:
+                shown.add(item.key)
+                evidence.append(item)
+        views.append(
+            AlertView(
+                alert=alert,
+                name=name,
+                headline=headline_for(alert, name),
+                statistics=statistics_for(alert),
+                outlets=context.outlets,
+                also_named=tuple((name_of(person, names), count) for person, count in context.co_mentioned),
+                evidence=tuple(evidence),
+                delayed_since=entry.delayed_since,
+            )
+        )
+    return views
+
+
+def digest_title(count: int, as_of: datetime) -> str:
+    return f"presswatch: {count} alert{'s' if count != 1 else ''} as of {as_of:%Y-%m-%d %H:%M} UTC"
+
+
+def more_alerts_line(rest: Sequence[AlertView], flavour: str) -> str:
+    """The closing line naming alerts that did not fit in the message cap; they are all in the alerts table."""
+    shown = ", ".join(escape_for(view.name, flavour) for view in rest[:5])
+    line = f"... and {len(rest)} more alert{'s' if len(rest) != 1 else ''}: {shown}"
+    line += " (see the alerts table)" if len(rest) <= 5 else ", ... (see the alerts table)"
+    return line[: OVERFLOW_RESERVE - 2]
+
+
+# --- text and markdown ------------------------------------------------------------------------------------
+
+
+def render_view(view: AlertView, flavour: str) -> str:
+    """One alert's block: the plain sentence, the statistics, outlets, co-mentioned people, evidence."""
     markdown = flavour == "markdown"
-    display = escape_for(name_of(alert.subject, names), flavour)
-    line = describe_alert(alert, f"**{display}**" if markdown else display)
-    if alert.event in {"feed-dead", "feed-recovered"}:
-        # The note quotes a fetch error, which may carry feed text.
-        line = describe_alert(
-            replace(alert, note=escape_for(alert.note, flavour, SNIPPET_LIMIT)),
-            f"**{display}**" if markdown else display,
-        )
-    lines = [f"{'•' if markdown else '*'} {line}  [{alert.rule}]"]
-    if entry.delayed_since is not None:
-        lines.append(f"  (delayed: first fired {entry.delayed_since:%Y-%m-%d %H:%M} UTC)")
-    if context.outlets:
-        outlets = ", ".join(f"{escape_for(outlet, flavour)} ({count})" for outlet, count in context.outlets)
+    headline = escape_for(view.headline, flavour, SNIPPET_LIMIT)
+    lines = [f"• **{headline}**" if markdown else f"* {headline}"]
+    lines.append(f"  {escape_for(view.statistics, flavour, 2 * SNIPPET_LIMIT)}")
+    if view.delayed_since is not None:
+        lines.append(f"  ({view.delayed_note})")
+    if view.outlets:
+        outlets = ", ".join(f"{escape_for(outlet, flavour)} ({count})" for outlet, count in view.outlets)
         lines.append(f"  Top outlets: {outlets}")
-    if context.co_mentioned:
-        people = ", ".join(
-            f"{escape_for(name_of(person, names), flavour)} ({count})" for person, count in context.co_mentioned
-        )
+    if view.also_named:
+        people = ", ".join(f"{escape_for(person, flavour)} ({count})" for person, count in view.also_named)
         lines.append(f"  Also named: {people}")
-    for item in context.headlines[:3]:
+    for item in view.evidence:
         title = escape_for(item.title, flavour)
         outlet = escape_for(item.outlet, flavour)
-        link = safe_link(item.url)
-        headline = link_line(title, link, markdown)
-        lines.append(f"  - {headline}" + (f" ({outlet})" if outlet else ""))
+        headline_line = link_line(title, safe_link(item.url), markdown)
+        lines.append(f"  - {headline_line}" + (f" ({outlet})" if outlet else ""))
         if item.snippet:
             lines.append(f'    "{escape_for(item.snippet, flavour, SNIPPET_LIMIT)}"')
     return "\n".join(lines)
+
+
+def render_entry(entry: DigestEntry, names: Mapping[str, str], flavour: str) -> str:
+    """One entry on its own, rendered as text or markdown."""
+    return render_view(alert_views([entry], names)[0], flavour)
 
 
 def link_line(title: str, link: str | None, markdown: bool) -> str:
@@ -173,17 +301,90 @@ def link_line(title: str, link: str | None, markdown: bool) -> str:
     return f"[{title}]({link})" if markdown else f"{title} {link}"
 
 
-def digest_title(count: int, as_of: datetime) -> str:
-    return f"presswatch: {count} alert{'s' if count != 1 else ''} as of {as_of:%Y-%m-%d %H:%M} UTC"
+def report_line(report_url: str, flavour: str) -> str:
+    link = safe_link(report_url)
+    if not link:
+        return ""
+    return f"[Open the full report]({link})" if flavour == "markdown" else f"Full report: {link}"
 
 
 # --- packing ----------------------------------------------------------------------------------------------
+
+Unit = TypeVar("Unit")
+
+
+def pack_units(
+    units: Sequence[tuple[AlertView, Unit]],
+    fits: Callable[[list[Unit]], bool],
+    overflow: Callable[[Sequence[AlertView]], Unit],
+    max_messages: int,
+) -> list[tuple[list[Unit], tuple[str, ...]]]:
+    """Group rendered alerts into at most max_messages messages that each `fit`; alerts beyond the last message
+    become one overflow unit in it, and count as carried by it (listed after the shown ones). Every unit must fit
+    a message on its own."""
+    groups: list[tuple[list[Unit], list[str]]] = []
+    current: list[Unit] = []
+    ids: list[str] = []
+    index = 0
+    while index < len(units):
+        view, unit = units[index]
+        if not current or fits([*current, unit]):
+            current.append(unit)
+            ids.append(view.alert_id)
+            index += 1
+            continue
+        if len(groups) == max_messages - 1:
+            break
+        groups.append((current, ids))
+        current, ids = [], []
+    if index < len(units):
+        # The overflow line must fit the last message too: hand back its last alerts until it does.
+        while current and not fits([*current, overflow([view for view, _ in units[index:]])]):
+            current.pop()
+            ids.pop()
+            index -= 1
+        rest = [view for view, _ in units[index:]]
+        current.append(overflow(rest))
+        ids.extend(view.alert_id for view in rest)
+    groups.append((current, ids))
+    return [(group, tuple(group_ids)) for group, group_ids in groups]
+
+
+def numbered(messages: list[DigestMessage]) -> list[DigestMessage]:
+    """"(1/3)" after each title when a digest takes more than one message."""
+    if len(messages) < 2:
+        return messages
+    return [
+        DigestMessage(f"{message.title} ({number}/{len(messages)})", message.body, message.alert_ids, message.payload)
+        for number, message in enumerate(messages, start=1)
+    ]
 
 
 def truncate_block(block: str, limit: int) -> str:
     """Cut a block that alone exceeds the limit, saying so."""
     marker = "\n  (cut to fit the channel)"
     return block if len(block) <= limit else block[: max(limit - len(marker), 0)].rstrip() + marker
+
+
+def pack_views(
+    views: Sequence[AlertView], *, flavour: str, body_limit: int, max_messages: int, report_url: str = ""
+) -> list[tuple[str, tuple[str, ...], int]]:
+    """Text or markdown bodies within body_limit, each with the alert ids it carries and how many of them it
+    shows in full (the rest are named in its "and N more" line)."""
+    footer = report_line(report_url, flavour)
+    room = body_limit - (len(footer) + 2 if footer else 0)
+    blocks = [(view, truncate_block(render_view(view, flavour), room - OVERFLOW_RESERVE)) for view in views]
+    groups = pack_units(
+        blocks,
+        lambda parts: len("\n\n".join(parts)) <= room,
+        lambda rest: more_alerts_line(rest, flavour),
+        max_messages,
+    )
+    packed = []
+    for parts, ids in groups:
+        shown = len(parts) - 1 if parts[-1].startswith("... and ") else len(parts)
+        packed.append(("\n\n".join([*parts, footer] if footer else parts), ids, shown))
+    return packed
 
 
 def pack_messages(
@@ -194,68 +395,34 @@ def pack_messages(
     as_of: datetime,
     body_limit: int,
     max_messages: int = 5,
+    report_url: str = "",
 ) -> list[DigestMessage]:
     """The digest split into messages of at most body_limit characters; alerts beyond max_messages are listed
     by name in a closing "and N more" line, which counts as delivering them."""
     if not entries:
         return []
+    views = alert_views(entries, names)
     title = digest_title(len(entries), as_of)
-    blocks = [(entry.alert.alert_id, render_entry(entry, names, flavour)) for entry in entries]
-    reserve = 200  # room for the closing "and N more" line
-    messages: list[DigestMessage] = []
-    body: list[str] = []
-    ids: list[str] = []
-    index = 0
-    while index < len(blocks):
-        alert_id, block = blocks[index]
-        last_message = len(messages) == max_messages - 1
-        room = body_limit - (reserve if last_message else 0)
-        block = truncate_block(block, room)
-        candidate = "\n\n".join([*body, block])
-        if len(candidate) <= room:
-            body.append(block)
-            ids.append(alert_id)
-            index += 1
-            continue
-        if not body:  # cannot happen after truncation, but never loop forever
-            body.append(block[:room])
-            ids.append(alert_id)
-            index += 1
-            continue
-        if last_message:
-            break
-        messages.append(DigestMessage(title=title, body="\n\n".join(body), alert_ids=tuple(ids)))
-        body, ids = [], []
-    rest = entries[index:]
-    if rest:
-        shown = ", ".join(escape_for(name_of(entry.alert.subject, names), flavour) for entry in rest[:5])
-        more = f"\n\n... and {len(rest)} more alert{'s' if len(rest) != 1 else ''}: {shown}"
-        more += " (see the alerts table)" if len(rest) <= 5 else ", ... (see the alerts table)"
-        body.append(more.strip()[: reserve - 2])
-        ids.extend(entry.alert.alert_id for entry in rest)
-    messages.append(DigestMessage(title=title, body="\n\n".join(body), alert_ids=tuple(ids)))
-    if len(messages) > 1:
-        messages = [
-            DigestMessage(
-                title=f"{message.title} ({number}/{len(messages)})", body=message.body, alert_ids=message.alert_ids
-            )
-            for number, message in enumerate(messages, start=1)
-        ]
-    return messages
+    bodies = pack_views(views, flavour=flavour, body_limit=body_limit, max_messages=max_messages,
+                        report_url=report_url)
+    return numbered([DigestMessage(title, body, ids) for body, ids, _ in bodies])
 
 
-def plain_digest(entries: Sequence[DigestEntry], names: Mapping[str, str], as_of: datetime) -> str:
+def plain_digest(
+    entries: Sequence[DigestEntry], names: Mapping[str, str], as_of: datetime, report_url: str = ""
+) -> str:
     """The whole digest as plain text for the console; empty when nothing fired."""
     if not entries:
         return ""
-    blocks = [render_entry(entry, names, "text") for entry in entries]
-    return "\n\n".join([digest_title(len(entries), as_of), *blocks])
+    blocks = [render_view(view, "text") for view in alert_views(entries, names)]
+    footer = report_line(report_url, "text")
+    return "\n\n".join([digest_title(len(entries), as_of), *blocks, *([footer] if footer else [])])
 
 
 # --- evidence from article rows ---------------------------------------------------------------------------
 
 
-def pick_headlines(articles: pl.DataFrame, limit: int = 3) -> tuple[Evidence, ...]:
+def pick_headlines(articles: pl.DataFrame, limit: int = EVIDENCE_PER_ALERT) -> tuple[Evidence, ...]:
     """Up to `limit` headlines, one per story, from the outlets with most stories first, newest within.
 
     articles: story_id, title, url, outlet, published_at, snippet.
@@ -274,7 +441,8 @@ def pick_headlines(articles: pl.DataFrame, limit: int = 3) -> tuple[Evidence, ..
     )
     return tuple(
         Evidence(
-            title=row["title"] or "", url=row["url"] or "", outlet=row["outlet"] or "", snippet=row["snippet"] or ""
+            title=row["title"] or "", url=row["url"] or "", outlet=row["outlet"] or "", snippet=row["snippet"] or "",
+            story_id=str(row["story_id"] or ""),
         )
         for row in ranked.iter_rows(named=True)
     )

@@ -1,9 +1,17 @@
 """The alert stage on real DuckDB files and a real loopback webhook: one digest per run, never the same alert
-twice, failed deliveries kept and retried, secrets never written anywhere."""
+twice, failed deliveries kept and retried, a run killed mid-delivery repeating at most the message in flight, new
+channels catching up on the last day, secrets never written anywhere."""
 
 from __future__ import annotations
 
 import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,8 +22,11 @@ import pytest
 from webhook_receiver import Answer, WebhookReceiver, closed_port
 
 from flows.alerting import AlertStageResult, preview_alerts, run_alert_stage
-from flows.delivery import RetryPolicy
+from flows.delivery import RetryPolicy, channel_key
 from warehouse import database
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+REPORT_URL = "https://reports.example/presswatch-report.html"
 
 AS_OF = datetime(2025, 1, 6, 21, tzinfo=UTC)
 RULES_FILE = Path(__file__).resolve().parents[2] / "seeds" / "alert_rules.csv"
@@ -91,11 +102,12 @@ def fill(db: Path, stories: list[Story]) -> None:
 
 
 def run(db: Path, urls: list[str], *, as_of: datetime = AS_OF, run_id: str = "run-1", send: bool = True,
-        waits: list[float] | None = None, max_messages: int = 5) -> AlertStageResult:
+        waits: list[float] | None = None, max_messages: int = 5, report_url: str = "",
+        names: dict[str, str] = NAMES) -> AlertStageResult:
     return run_alert_stage(
-        db, run_id=run_id, started_at=as_of, as_of=as_of, alert_urls=urls, rules_file=RULES_FILE, names=NAMES,
+        db, run_id=run_id, started_at=as_of, as_of=as_of, alert_urls=urls, rules_file=RULES_FILE, names=names,
         send=send, policy=FAST, sleep=(waits.append if waits is not None else lambda _: None),
-        max_messages=max_messages,
+        max_messages=max_messages, report_url=report_url,
     )
 
 
@@ -114,14 +126,21 @@ def demo_db(tmp_path: Path) -> Path:
 
 class TestDemoSurge:
     def test_surge_fires_one_digest_for_starmer_only(self, demo_db: Path) -> None:
-        """The demo's surge posts one digest naming only Keir Starmer, with figures, outlets and evidence."""
+        """The demo's surge posts one digest naming only Keir Starmer: a plain sentence first, then figures,
+        outlets and evidence, and a link to the report."""
         with WebhookReceiver() as receiver:
-            result = run(demo_db, [receiver.url()])
+            result = run(demo_db, [receiver.url()], report_url=REPORT_URL)
 
         assert [(alert.rule, alert.subject) for alert in result.fired] == [("spike-person-day", "keir-starmer")]
         assert len(receiver.delivered) == 1
-        message = receiver.delivered[0]["body"]["message"]
-        assert "Keir Starmer: 10 stories in the day" in message
+        payload = receiver.delivered[0]["body"]
+        message = payload["message"]
+        assert message.splitlines()[0].startswith("* Keir Starmer: 10 stories in the last 24 hours, about ")
+        assert message.splitlines()[0].endswith("x a usual day")
+        assert "expected at this volume" in message.splitlines()[1]
+        assert message.endswith(f"Full report: {REPORT_URL}")
+        assert (payload["alerts"][0]["person"], payload["alerts"][0]["counts"]["stories"]) == ("Keir Starmer", 10)
+        assert payload["report_url"] == REPORT_URL
         assert "Top outlets: BBC (4), GUARDIAN (3), SKY (3)" in message
         assert "https://news.example/today-0" in message
         assert '"Keir Starmer was asked about today-0."' in message
@@ -147,13 +166,13 @@ class TestDemoSurge:
 
         assert [(alert.escalation, alert.previous_value) for alert in later.fired] == [(True, 10.0)]
         assert latest.fired == []
-        assert "escalation: up from 10" in receiver.delivered[1]["body"]["message"]
+        assert "up from 10 at the last alert" in receiver.delivered[1]["body"]["message"]
 
     def test_preview_shows_without_recording(self, demo_db: Path) -> None:
         """Preview names what would fire and leaves the alerts table empty."""
         text = preview_alerts(demo_db, as_of=AS_OF, rules_file=RULES_FILE, names=NAMES)
 
-        assert "Keir Starmer: 10 stories" in text
+        assert "Keir Starmer: 10 stories in the last 24 hours" in text
         assert alert_rows(demo_db) == []
 
 
@@ -209,6 +228,114 @@ class TestDeliveryFailures:
         assert len(receiver.received) == 1
         assert "delayed: first fired 2025-01-06 21:00 UTC" in receiver.delivered[0]["body"]["message"]
         assert alert_rows(demo_db)[0][1] == "delivered"
+
+
+def delivery_states(db: Path) -> dict[str, str]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return dict(con.execute("select channel_key, status from alert_deliveries").fetchall())
+
+
+def wait_until(condition: Callable[[], bool], timeout_s: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+KILLED_RUN = """
+import sys
+from datetime import datetime
+from pathlib import Path
+from flows.alerting import run_alert_stage
+from flows.delivery import RetryPolicy
+db, rules, first, second, as_of = sys.argv[1:6]
+clock = datetime.fromisoformat(as_of)
+run_alert_stage(Path(db), run_id="killed", started_at=clock, as_of=clock, alert_urls=[first, second],
+                rules_file=Path(rules), names={"keir-starmer": "Keir Starmer"},
+                policy=RetryPolicy(attempts=1, timeout_s=120))
+"""
+
+
+class TestKilledMidDelivery:
+    def test_a_killed_run_repeats_only_the_message_in_flight(self, demo_db: Path) -> None:
+        """A real process killed (SIGKILL) while the second channel holds its message: the first channel's
+        delivery was already recorded, so the next run sends only the second channel's message again."""
+        hold = threading.Event()
+        with WebhookReceiver() as first, WebhookReceiver([Answer(hold=hold)]) as second:
+            urls = [first.url(), second.url()]
+            child = subprocess.Popen(
+                [sys.executable, "-c", KILLED_RUN, str(demo_db), str(RULES_FILE), *urls, AS_OF.isoformat()],
+                cwd=PROJECT_DIR, env={**os.environ, "PYTHONPATH": str(PROJECT_DIR)},
+                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            )
+            try:
+                in_flight = wait_until(lambda: len(second.received) == 1 or child.poll() is not None)
+                os.kill(child.pid, signal.SIGKILL)
+                child.wait(timeout=30)
+            finally:
+                hold.set()
+                if child.poll() is None:
+                    child.kill()
+            stderr = child.stderr.read().decode() if child.stderr else ""
+            after_kill = delivery_states(demo_db)
+            again = run(demo_db, urls, as_of=AS_OF + timedelta(hours=1), run_id="run-2")
+
+        assert in_flight and child.returncode == -signal.SIGKILL, stderr
+        assert after_kill == {channel_key(urls[0]): "delivered", channel_key(urls[1]): "pending"}
+        assert (len(first.received), len(second.received)) == (1, 2)
+        assert [(record.channel, record.status) for record in again.deliveries] == [("json://***", "delivered")]
+        assert set(delivery_states(demo_db).values()) == {"delivered"}
+        assert alert_rows(demo_db)[0][1] == "delivered"
+
+
+class TestNewChannel:
+    def test_a_channel_added_later_catches_up_once_on_the_last_day(self, demo_db: Path) -> None:
+        """A channel configured an hour after the alert fired receives it once, marked delayed; the channel that
+        already had it gets nothing more."""
+        with WebhookReceiver() as old, WebhookReceiver() as new:
+            run(demo_db, [old.url()])
+            added = run(demo_db, [old.url(), new.url()], as_of=AS_OF + timedelta(hours=1), run_id="run-2")
+            later = run(demo_db, [old.url(), new.url()], as_of=AS_OF + timedelta(hours=2), run_id="run-3")
+
+        assert (len(old.received), len(new.received)) == (1, 1)
+        assert "delayed: first fired 2025-01-06 21:00 UTC" in new.received[0]["body"]["message"]
+        assert (added.retried_pending, later.retried_pending) == (1, 0)
+        assert alert_rows(demo_db)[0][1] == "delivered"
+
+    def test_alerts_older_than_a_day_are_not_sent_to_a_new_channel(self, demo_db: Path) -> None:
+        """A channel added 25 hours after the alert fired does not receive it."""
+        with WebhookReceiver() as old, WebhookReceiver() as new:
+            run(demo_db, [old.url()])
+            run(demo_db, [old.url(), new.url()], as_of=AS_OF + timedelta(hours=25), run_id="run-2")
+
+        assert (len(old.received), new.received) == (1, [])
+
+    def test_the_first_channel_receives_what_was_printed_today(self, demo_db: Path) -> None:
+        """Alerts printed by a run without channels reach the first channel configured within the day."""
+        run(demo_db, [])
+        with WebhookReceiver() as receiver:
+            run(demo_db, [receiver.url()], as_of=AS_OF + timedelta(hours=3), run_id="run-2")
+
+        assert len(receiver.received) == 1
+        assert alert_rows(demo_db)[0][1] == "delivered"
+
+
+class TestEvidence:
+    def test_a_story_is_shown_under_one_alert_only(self, tmp_path: Path) -> None:
+        """Two people spiking in the same stories: each story's link appears once in the digest."""
+        db = tmp_path / "shared.duckdb"
+        shared = [Story(f"shared-{index}", AS_OF - timedelta(hours=1 + index), ("person-a", "person-b"))
+                  for index in range(8)]
+        fill(db, demo_stories() + shared)
+        with WebhookReceiver() as receiver:
+            result = run(db, [receiver.url()])
+
+        payload = receiver.delivered[0]["body"]
+        links = [link["url"] for alert in payload["alerts"] for link in alert["links"]]
+        assert {alert.subject for alert in result.fired} >= {"person-a", "person-b"}
+        assert len(links) == len(set(links)) and len(links) >= 6
 
 
 class TestWithoutChannels:

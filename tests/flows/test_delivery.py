@@ -3,13 +3,16 @@ a rate limit is waited out, and that the channel URL never leaks."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
 import pytest
+from smtp_receiver import SmtpReceiver
 from webhook_receiver import Answer, WebhookReceiver, closed_port
 
 from flows.delivery import (
+    Channel,
     RetryPolicy,
     alert_urls_from_environment,
     channel_for,
@@ -19,6 +22,9 @@ from flows.delivery import (
     send_message,
     send_test_message,
 )
+from transforms.alerts import Alert
+from transforms.channel_formats import format_digest
+from transforms.digest import AlertContext, AlertView, DigestEntry, Evidence, alert_views
 
 FAST = RetryPolicy(attempts=3, base_delay_s=0.01, max_delay_s=0.05, max_retry_after_s=5.0, timeout_s=2.0)
 
@@ -78,9 +84,19 @@ class TestWebhookRetries:
             send(f"json://bot:pw@127.0.0.1:{receiver.port}/hook?+X-Team=press")
 
         request = receiver.received[0]
-        assert request["body"] == {"version": "1.0", "title": "title", "message": "body", "attachments": [],
-                                   "type": "info"}
+        apprise_fields = {key: request["body"][key] for key in ("version", "title", "message", "attachments", "type")}
+        assert apprise_fields == {"version": "1.0", "title": "title", "message": "body", "attachments": [],
+                                  "type": "info"}
         assert (request["headers"]["X-Team"], request["headers"]["Authorization"]) == ("press", "Basic Ym90OnB3")
+        assert (request["body"]["source"], request["headers"]["User-Agent"]) == ("presswatch", "presswatch")
+
+    def test_field_renames_from_the_url_apply(self) -> None:
+        """apprise's `:field=name` option renames a payload key, as apprise's own json:// does."""
+        with WebhookReceiver() as receiver:
+            send(f"json://127.0.0.1:{receiver.port}/hook?:message=text")
+
+        body = receiver.received[0]["body"]
+        assert (body.get("text"), "message" in body) == ("body", False)
 
     @pytest.mark.parametrize(
         ("value", "seconds"),
@@ -106,15 +122,41 @@ class TestAppriseChannels:
         assert result[:2] == (True, 2)
 
     @pytest.mark.parametrize(
-        ("url", "flavour", "limit_at_most"),
-        [("discord://123456/abcdefgh", "markdown", 2000), ("slack://T1/B1/abcdefgh", "markdown", 35000),
-         ("mailto://user:pw@example.com", "text", 32768), ("json://127.0.0.1/hook", "text", 30000)],
+        ("url", "channel_format", "transport"),
+        [("discord://123456/abcdefgh", "discord", "webhook"), ("slack://T1/B1/abcdefgh", "slack", "webhook"),
+         ("https://hooks.slack.com/services/T1/B1/abcdefgh", "slack", "webhook"),
+         ("slack://xoxb-1234-1234-abcdefgh/#general", "markdown", "apprise"),
+         ("slack://T1/B1/abcdefgh/#general", "markdown", "apprise"),
+         ("workflows://prod.example.logic.azure.com:443/wf1/sig1", "teams", "webhook"),
+         ("mailto://user:pw@example.com", "email", "apprise"), ("json://127.0.0.1/hook", "json", "webhook"),
+         ("tgram://123456789:abcdefgh/12345", "markdown", "apprise"), ("form://127.0.0.1/hook", "text", "apprise")],
     )
-    def test_channel_flavour_and_limit(self, url: str, flavour: str, limit_at_most: int) -> None:
-        """Chat services get markdown within apprise's own size limit; email and webhooks get plain text."""
+    def test_channel_format_and_transport(self, url: str, channel_format: str, transport: str) -> None:
+        """Slack webhooks, Discord, Teams Workflows and JSON are posted by us in their own format; email gets HTML
+        through apprise; other chat services Markdown through apprise."""
         channel = channel_for(url)
 
-        assert (channel.flavour, channel.body_limit <= limit_at_most) == (flavour, True)
+        assert (channel.format, channel.transport) == (channel_format, transport)
+
+    @pytest.mark.parametrize(
+        ("url", "endpoint"),
+        [("slack://T1/B1/abcdefgh", "https://hooks.slack.com/services/T1/B1/abcdefgh"),
+         ("discord://123456/abcdefgh", "https://discord.com/api/webhooks/123456/abcdefgh"),
+         ("discord://123456/abcdefgh?thread=77", "https://discord.com/api/webhooks/123456/abcdefgh?thread_id=77"),
+         ("workflows://prod.example.logic.azure.com:443/wf1/sig1",
+          "https://prod.example.logic.azure.com:443/workflows/wf1/triggers/manual/paths/invoke"
+          "?api-version=2016-06-01&sp=%2Ftriggers%2Fmanual%2Frun&sv=1.0&sig=sig1")],
+    )
+    def test_endpoint_is_the_one_apprise_would_post_to(self, url: str, endpoint: str) -> None:
+        """The service's endpoint is derived from apprise's parse of the URL, decided before any connection."""
+        assert channel_for(url).target == endpoint
+
+    def test_apprise_posts_as_presswatch(self) -> None:
+        """Through apprise the request names presswatch, not Apprise."""
+        with WebhookReceiver() as receiver:
+            send(receiver.url("form"))
+
+        assert receiver.received[0]["headers"]["User-Agent"] == "presswatch"
 
     def test_test_message_reports_each_channel_masked(self) -> None:
         """`alerts test` reports per channel, showing only the scheme."""
@@ -142,9 +184,11 @@ class TestSecrets:
 
         assert "hunter22" not in text and url not in text
 
-    def test_channel_repr_hides_the_url(self) -> None:
-        """Logging a channel object cannot leak its URL."""
-        assert "T0SECRET" not in repr(channel_for("json://127.0.0.1/T0SECRET"))
+    @pytest.mark.parametrize("url", ["json://127.0.0.1/T0SECRET", "slack://T1/B1/T0SECRET",
+                                     "discord://123456/T0SECRET"])
+    def test_channel_repr_hides_the_url(self, url: str) -> None:
+        """Logging a channel object cannot leak its URL or the endpoint made from it."""
+        assert "T0SECRET" not in repr(channel_for(url))
 
 
 class TestConfiguration:
@@ -155,3 +199,78 @@ class TestConfiguration:
         assert alert_urls_from_environment(environ) == [
             "slack://a/b/c", "json://127.0.0.1/x", "mailto://u:p@example.com"
         ]
+
+
+AS_OF = datetime(2025, 1, 6, 21, tzinfo=UTC)
+
+
+def digest_views() -> list[AlertView]:
+    made = Alert(alert_id="id-1", rule="spike-person-day", subject_kind="person", subject="keir-starmer",
+                 window_start=AS_OF - timedelta(days=1), window_end=AS_OF, value=10, expected=3.25, baseline=1.5,
+                 ratio=3.08, zscore=3.74, baseline_label="trailing 6 days")
+    headline = Evidence("Starmer answers critics", "https://news.example/a", "BBC", "Sir Keir said so.", "s1")
+    return alert_views([DigestEntry(made, AlertContext(headlines=(headline,), outlets=(("BBC", 4),)))],
+                       {"keir-starmer": "Keir Starmer"})
+
+
+def on_loopback(url: str, receiver: WebhookReceiver) -> Channel:
+    """The channel as configured, with its endpoint moved to the loopback receiver (the services' hosts are fixed)."""
+    return replace(channel_for(url), target=receiver.url("http", "/services/T1/B1/abcdefgh"))
+
+
+class TestNativeChannels:
+    @pytest.mark.parametrize(
+        ("url", "key"),
+        [("slack://T1/B1/abcdefgh", "blocks"), ("discord://123456/abcdefgh", "embeds"),
+         ("workflows://prod.example.logic.azure.com:443/wf1/sig1", "attachments")],
+    )
+    def test_digest_posted_in_the_service_format(self, url: str, key: str) -> None:
+        """A real POST of the channel's own payload (blocks, embeds, an Adaptive Card) reaches the receiver."""
+        with WebhookReceiver() as receiver:
+            channel = on_loopback(url, receiver)
+            message = format_digest(digest_views(), channel.format, as_of=AS_OF, body_limit=channel.body_limit,
+                                    max_messages=5)[0]
+            outcome = send_message(channel, message.title, message.body, FAST, payload=message.payload)
+
+        body = receiver.received[0]["body"]
+        assert outcome.ok
+        assert body[key] == message.payload[key]
+        assert "Keir Starmer: 10 stories in the last 24 hours, about 3x a usual day" in str(body)
+
+    @pytest.mark.parametrize("url", ["slack://T1/B1/abcdefgh", "discord://123456/abcdefgh"])
+    def test_posted_as_presswatch_unless_the_url_names_a_bot(self, url: str) -> None:
+        """Slack and Discord get username presswatch; apprise's botname/user part in the URL overrides it."""
+        with WebhookReceiver() as receiver:
+            send_message(on_loopback(url, receiver), "title", "body", FAST)
+            named = url.replace("://", "://newsdesk@")
+            send_message(on_loopback(named, receiver), "title", "body", FAST)
+
+        assert [item["body"]["username"] for item in receiver.received] == ["presswatch", "newsdesk"]
+
+    def test_rate_limit_on_a_service_waits_its_retry_after(self) -> None:
+        """Discord's 429 with Retry-After is waited out like any webhook's."""
+        waits: list[float] = []
+        with WebhookReceiver([Answer(429, {"Retry-After": "1.5"})]) as receiver:
+            outcome = send_message(on_loopback("discord://123456/abcdefgh", receiver), "t", "b", FAST, waits.append)
+
+        assert (outcome.ok, waits) == (True, [1.5])
+
+
+class TestEmail:
+    def test_digest_email_has_an_html_part_and_names_presswatch(self) -> None:
+        """Through a loopback SMTP server: multipart/alternative with our HTML and a plain part, from presswatch."""
+        with SmtpReceiver() as smtp:
+            url = f"mailto://127.0.0.1:{smtp.port}?mode=insecure&from=alerts@example.com&to=team@example.com"
+            channel = channel_for(url)
+            message = format_digest(digest_views(), channel.format, as_of=AS_OF, body_limit=channel.body_limit,
+                                    max_messages=5)[0]
+            outcome = send_message(channel, message.title, message.body, FAST)
+
+        mail = smtp.messages[0]
+        html = mail.get_body(("html",)).get_content()
+        plain = mail.get_body(("plain",)).get_content()
+        assert outcome.ok and mail.get_content_type() == "multipart/alternative"
+        assert "about 3x a usual day</h3>" in html and '<a href="https://news.example/a">' in html
+        assert "Keir Starmer: 10 stories in the last 24 hours" in plain
+        assert (mail["Subject"], mail["X-Application"]) == ("presswatch: 1 alert as of 2025-01-06 21:00 UTC",
+                                                             "presswatch")

@@ -104,7 +104,7 @@ class TestDemoRun:
         people = [(alert.rule, alert.subject) for alert in first.alerts if alert.subject_kind == "person"]
 
         assert people == [("spike-person-day", "keir-starmer")]
-        assert "Keir Starmer: 11 stories in the day" in first.digest_text
+        assert "Keir Starmer: 11 stories in the last 24 hours, about " in first.digest_text
 
     def test_team_channel_gets_one_digest_naming_the_surge(
         self, demo_run: tuple[Path, RunSummary, RunSummary], team_channel: WebhookReceiver
@@ -113,7 +113,7 @@ class TestDemoRun:
         messages = [item["body"] for item in team_channel.delivered]
 
         assert len(messages) == 1
-        assert "Keir Starmer: 11 stories in the day" in messages[0]["message"]
+        assert "Keir Starmer: 11 stories in the last 24 hours, about " in messages[0]["message"]
         assert "/2025/01/06/" in messages[0]["message"]
 
     def test_second_run_changes_nothing(self, demo_run: tuple[Path, RunSummary, RunSummary]) -> None:

@@ -14,10 +14,12 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Answer:
-    """One scripted answer: status and headers."""
+    """One scripted answer: status and headers; with `hold`, the request is recorded at once and answered only
+    when the event is set (a message in flight)."""
 
     status: int = 200
     headers: Mapping[str, str] = field(default_factory=dict)
+    hold: threading.Event | None = None
 
 
 class WebhookReceiver:
@@ -67,12 +69,17 @@ class WebhookReceiver:
                         body = raw.decode("utf-8", "replace")
                     owner.received.append({"path": self.path, "headers": dict(self.headers), "body": body,
                                            "status": answer.status})
-                self.send_response(answer.status)
-                for name, value in answer.headers.items():
-                    self.send_header(name, value)
-                self.send_header("Content-Length", "2")
-                self.end_headers()
-                self.wfile.write(b"ok")
+                if answer.hold is not None:
+                    answer.hold.wait(timeout=60)
+                try:
+                    self.send_response(answer.status)
+                    for name, value in answer.headers.items():
+                        self.send_header(name, value)
+                    self.send_header("Content-Length", "2")
+                    self.end_headers()
+                    self.wfile.write(b"ok")
+                except OSError:  # the sender went away while the answer was held
+                    self.close_connection = True
 
             def log_message(self, format: str, *args: Any) -> None:
                 return None

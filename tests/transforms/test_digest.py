@@ -1,8 +1,10 @@
-"""The digest per channel: inert feed text, safe links, and messages that fit each channel's size limit."""
+"""The digest per channel: plain words first, inert feed text, safe links, evidence shown once, and messages that
+fit each channel's size limit."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -12,7 +14,9 @@ from transforms.digest import (
     AlertContext,
     DigestEntry,
     Evidence,
+    alert_views,
     escape_for,
+    headline_for,
     pack_messages,
     plain_digest,
     render_entry,
@@ -74,8 +78,9 @@ class TestRendering:
         text = render_entry(entry(), {"keir-starmer": "Keir Starmer", "elon-musk": "Elon Musk"}, "text")
 
         assert text.splitlines() == [
-            "* Keir Starmer: 10 stories in the day to 2025-01-06 21:00 UTC, 3.08x the 3.25 expected at this volume "
-            "(usual 1.5/window, trailing 6 days, z=3.74)  [spike-person-day]",
+            "* Keir Starmer: 10 stories in the last 24 hours, about 3x a usual day",
+            "  10 stories against 3.25 expected at this volume; usual 1.5 a day (trailing 6 days); ratio 3.08, "
+            "z=3.74; rule spike-person-day",
             "  Top outlets: BBC (4), Sky (3)",
             "  Also named: Elon Musk (6)",
             "  - Starmer answers critics https://news.example/a (BBC)",
@@ -85,6 +90,93 @@ class TestRendering:
     def test_plain_digest_is_empty_without_alerts(self) -> None:
         """Nothing fired, nothing to print."""
         assert plain_digest([], {}, AS_OF) == ""
+
+    def test_report_link_closes_the_digest_when_set(self) -> None:
+        """With a report URL the digest ends with a link to it; without one, no line at all."""
+        with_link = plain_digest([entry()], {}, AS_OF, report_url="https://reports.example/presswatch.html")
+        markdown = pack_messages([entry()], {}, flavour="markdown", as_of=AS_OF, body_limit=2000,
+                                 report_url="https://reports.example/presswatch.html")
+
+        assert with_link.endswith("Full report: https://reports.example/presswatch.html")
+        assert markdown[0].body.endswith("[Open the full report](https://reports.example/presswatch.html)")
+        assert "report" not in plain_digest([entry()], {}, AS_OF).lower()
+
+    def test_report_link_must_be_http(self) -> None:
+        """A report URL that is not http(s) is left out rather than linked."""
+        assert "javascript" not in plain_digest([entry()], {}, AS_OF, report_url="javascript:alert(1)")
+
+
+def spike(ratio: float, *, hours: int = 24, label: str = "trailing 6 days", **changes: object) -> Alert:
+    return replace(alert(), window_start=AS_OF - timedelta(hours=hours), ratio=ratio, baseline_label=label,
+                   **changes)  # type: ignore[arg-type]
+
+
+class TestPlainWords:
+    @pytest.mark.parametrize(
+        ("made", "expected"),
+        [
+            (spike(3.08), "Keir Starmer: 10 stories in the last 24 hours, about 3x a usual day"),
+            (spike(5.87), "Keir Starmer: 10 stories in the last 24 hours, about 6x a usual day"),
+            (spike(2.44), "Keir Starmer: 10 stories in the last 24 hours, about 2.4x a usual day"),
+            (spike(4.2, hours=1, label="same hour of week over 3 weeks"),
+             "Keir Starmer: 10 stories in the last hour, about 4x a usual Monday at 20:00 UTC"),
+            (spike(4.2, hours=1, label="trailing 24 hours"),
+             "Keir Starmer: 10 stories in the last hour, about 4x a usual hour"),
+            (spike(3.0, escalation=True, previous_value=6.0),
+             "Keir Starmer: 10 stories in the last 24 hours, about 3x a usual day, up from 6 at the last alert"),
+        ],
+        ids=["day", "big-ratio", "small-ratio", "seasonal-hour", "trailing-hour", "escalation"],
+    )
+    def test_spike_headline(self, made: Alert, expected: str) -> None:
+        """A spike's first line says who, how many stories, and how many times a usual period, in words."""
+        assert headline_for(made, "Keir Starmer") == expected
+
+    @pytest.mark.parametrize(
+        ("event", "expected"),
+        [
+            ("new-pairing", "Keir Starmer and Elon Musk: named together in 3 stories in the last 24 hours, "
+                            "for the first time"),
+            ("feed-dead", "Feed Keir Starmer and Elon Musk is failing: 3 runs in a row since 2025-01-05 21:00 UTC"),
+            ("feed-recovered", "Feed Keir Starmer and Elon Musk is fetching again"),
+        ],
+    )
+    def test_other_events_read_as_sentences(self, event: str, expected: str) -> None:
+        """Pairings and feed alerts also open with a sentence, not figures."""
+        made = replace(alert(), event=event, value=3)
+
+        assert headline_for(made, "Keir Starmer and Elon Musk") == expected
+
+    def test_statistics_stay_on_their_own_line(self) -> None:
+        """The figures (expected, usual, z) are on the line after the sentence, never in it."""
+        lines = render_entry(entry(), {}, "markdown").splitlines()
+
+        assert "expected" not in lines[0] and "z=" not in lines[0]
+        assert "expected at this volume" in lines[1] and "z=3.74" in lines[1]
+
+
+def story(number: int) -> Evidence:
+    return Evidence(title=f"Story {number}", url=f"https://news.example/{number}", outlet="BBC", snippet="",
+                    story_id=f"s{number}")
+
+
+class TestEvidenceOnce:
+    def test_a_story_backs_only_the_first_alert_that_shows_it(self) -> None:
+        """Two alerts over the same stories show different evidence: the second takes its next stories."""
+        first = DigestEntry(alert("keir-starmer"), AlertContext(headlines=tuple(story(n) for n in (1, 2, 3, 4))))
+        second = DigestEntry(alert("elon-musk"), AlertContext(headlines=tuple(story(n) for n in (2, 3, 5, 6, 7))))
+
+        views = alert_views([first, second], {})
+
+        assert [[item.story_id for item in view.evidence] for view in views] == [["s1", "s2", "s3"],
+                                                                                 ["s5", "s6", "s7"]]
+
+    def test_an_alert_whose_stories_were_all_shown_has_no_evidence_lines(self) -> None:
+        """When every candidate story was shown above, the later alert shows none rather than repeating them."""
+        stories = AlertContext(headlines=(story(1), story(2)))
+        digest = plain_digest([DigestEntry(alert("keir-starmer"), stories), DigestEntry(alert("elon-musk"), stories)],
+                              {}, AS_OF)
+
+        assert digest.count("https://news.example/1") == 1 and digest.count("https://news.example/2") == 1
 
 
 class TestPacking:
