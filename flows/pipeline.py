@@ -147,6 +147,7 @@ def alert_stage(db: Path, context: stages.RunContext, settings: Settings, names:
         rules_file=settings.seeds_dir / "alert_rules.csv",
         names=names,
         send=True,
+        report_url=settings.report_url,
     )
 
 
