@@ -23,6 +23,9 @@ import certifi
 import httpx
 from charset_normalizer import from_bytes
 
+from transforms.addresses import address_problem
+from transforms.urls import origin_text, url_origin
+
 Resolver = Callable[[str, int], list[str]]
 T = TypeVar("T")
 
@@ -120,18 +123,22 @@ def system_resolver(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)))
 
 
-def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """True when an address is globally routable (not loopback, private, link-local, metadata...)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_global and not address.is_multicast
-
-
 class UrlGuard:
-    """Refuses non-http(s) URLs and names resolving to non-public addresses, unless named by the operator."""
+    """Refuses non-http(s) URLs and hosts with a non-public address, except at the origins the operator named.
 
-    def __init__(self, allowed_private_hosts: Iterable[str], resolver: Resolver | None = None) -> None:
-        self.allowed_private_hosts = frozenset(host.lower().strip("[]") for host in allowed_private_hosts)
+    `allowed_origins` are URLs (the feeds file's feed URLs): their exact origin, scheme, host and port with
+    default ports filled in, may resolve to loopback or private addresses. Another port or scheme on the same
+    host is another origin, so a feed on 127.0.0.1:9910 cannot lead a fetch to the Prefect API on :4200.
+    """
+
+    def __init__(self, allowed_origins: Iterable[str], resolver: Resolver | None = None) -> None:
+        origins = set()
+        for url in allowed_origins:
+            origin = url_origin(url)
+            if origin is None:
+                raise ValueError(f"not an http(s) URL with a host: {url!r}")
+            origins.add(origin)
+        self.allowed_origins = frozenset(origins)
         self.resolver = resolver or system_resolver
 
     def check(self, url: str) -> str | None:
@@ -148,22 +155,34 @@ class UrlGuard:
         if parts.scheme not in ("http", "https"):
             return Verdict("refused-unsafe", f"scheme not allowed: {parts.scheme or 'none'}")
         host = (parts.hostname or "").lower()
-        if not host:
+        origin = url_origin(url)
+        if not host or origin is None:
             return Verdict("refused-unsafe", "URL has no host")
+        literal = True
         try:
             addresses = [ipaddress.ip_address(host)]
         except ValueError:
+            literal = False
             try:
                 addresses = [ipaddress.ip_address(a.split("%")[0]) for a in self.resolver(host, port)]
             except (OSError, UnicodeError, ValueError) as error:
                 return Verdict("dns", f"cannot resolve {host}: {error}")
         if not addresses:
             return Verdict("dns", f"no address for {host}")
-        if host not in self.allowed_private_hosts:
+        if origin not in self.allowed_origins:
+            # Every answer is judged: one private address among public ones is how DNS rebinding starts.
             for address in addresses:
-                if not is_public_address(address):
-                    return Verdict("refused-unsafe", f"{host} resolves to non-public address {address}")
+                problem = address_problem(address)
+                if problem is not None:
+                    subject = str(address) if literal else f"{host} resolves to {address}, which"
+                    return Verdict("refused-unsafe", self._refusal(f"{subject} is {problem}", origin))
         return Verdict("allowed", None, tuple(str(a) for a in addresses))
+
+    def _refusal(self, reason: str, origin: tuple[str, str, int]) -> str:
+        named = sorted(origin_text(other) for other in self.allowed_origins if other[1] == origin[1])
+        if named:
+            reason += f"; the feeds file names only {', '.join(named)} on this host, not {origin_text(origin)}"
+        return reason
 
 
 class HostDeferred(Exception):

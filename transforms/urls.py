@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import re
 from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
@@ -60,6 +62,32 @@ def is_tracking_parameter(name: str) -> bool:
     """True for query parameters that only say where a click came from."""
     lowered = name.lower()
     return lowered in TRACKING_PARAMETERS or lowered.startswith(TRACKING_PARAMETER_PREFIXES)
+
+
+def url_origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an http(s) URL, default port filled in and host normalised; None for anything else.
+
+    Hosts are lower-cased without a trailing dot, IPv6 literals compressed, so one origin has one spelling.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        scheme = parts.scheme.lower()
+        port = parts.port or int(DEFAULT_PORTS.get(scheme, "0"))
+    except ValueError:
+        return None
+    host = (parts.hostname or "").rstrip(".")
+    if scheme not in DEFAULT_PORTS or not host:
+        return None
+    with contextlib.suppress(ValueError):  # an IP literal: one spelling of the address ("::1", not "0::1")
+        host = str(ipaddress.ip_address(host))
+    return scheme, host, port
+
+
+def origin_text(origin: tuple[str, str, int]) -> str:
+    """An origin as people write it: `http://127.0.0.1:9910`, `https://[::1]`, default ports left out."""
+    scheme, host, port = origin
+    shown = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{shown}" if str(port) == DEFAULT_PORTS[scheme] else f"{scheme}://{shown}:{port}"
 
 
 def url_host(url: str) -> str:

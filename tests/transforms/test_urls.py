@@ -6,7 +6,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.urls import canonicalize_url, is_tracking_parameter
+from transforms.urls import (
+    canonicalize_url,
+    is_tracking_parameter,
+    origin_text,
+    url_origin,
+)
 
 
 class TestCanonicalizeUrl:
@@ -98,3 +103,31 @@ class TestCanonicalizeUrl:
 
         assert canonicalize_url(once) == once
         assert canonicalize_url(once, base=base) == once
+
+
+class TestOrigins:
+    @pytest.mark.parametrize(
+        ("url", "origin"),
+        [
+            ("http://News.Example/a", ("http", "news.example", 80)),
+            ("http://news.example:80/a", ("http", "news.example", 80)),
+            ("https://news.example./a", ("https", "news.example", 443)),
+            ("https://news.example:8443", ("https", "news.example", 8443)),
+            ("http://user:pw@127.0.0.1:9910/feed", ("http", "127.0.0.1", 9910)),
+            ("http://[0:0::1]:4200/", ("http", "::1", 4200)),
+            ("ftp://news.example/", None),
+            ("http:///nohost", None),
+            ("http://news.example:99999/", None),
+        ],
+    )
+    def test_one_spelling_per_origin(self, url: str, origin: tuple[str, str, int] | None) -> None:
+        """Scheme, host and port with the default port filled in; anything not http(s) with a host has none."""
+        assert url_origin(url) == origin
+
+    @pytest.mark.parametrize(
+        ("origin", "text"),
+        [(("http", "127.0.0.1", 80), "http://127.0.0.1"), (("https", "::1", 8443), "https://[::1]:8443")],
+    )
+    def test_origins_read_as_people_write_them(self, origin: tuple[str, str, int], text: str) -> None:
+        """Default ports are left out and IPv6 hosts bracketed."""
+        assert origin_text(origin) == text
