@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import re
 import socket
 import ssl
 import time
 from collections.abc import Callable, Coroutine, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
@@ -24,7 +25,7 @@ import httpx
 from charset_normalizer import from_bytes
 
 from transforms.addresses import address_problem
-from transforms.urls import origin_text, url_origin
+from transforms.urls import origin_text, redact_credentials, url_origin, without_credentials
 
 Resolver = Callable[[str, int], list[str]]
 T = TypeVar("T")
@@ -136,7 +137,7 @@ class UrlGuard:
         for url in allowed_origins:
             origin = url_origin(url)
             if origin is None:
-                raise ValueError(f"not an http(s) URL with a host: {url!r}")
+                raise ValueError(f"not an http(s) URL with a host: {redact_credentials(url)!r}")
             origins.add(origin)
         self.allowed_origins = frozenset(origins)
         self.resolver = resolver or system_resolver
@@ -246,10 +247,41 @@ class _HostSlot:
         self.host_semaphore.release()
 
 
+def scrub_credentials_from_logs() -> None:
+    """From now on, remove URL user info from every log record as it is made; installed once per process.
+
+    httpcore logs each response's headers at DEBUG, a redirect's `Location: http://user:password@...` included,
+    and any handler (a debug log file, Prefect's API logger) could write it out.
+    """
+    global _SCRUBBING_LOGS
+    if _SCRUBBING_LOGS:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def scrubbing_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed call is the logging module's to report, not ours
+            return record
+        if "@" in message:
+            cleaned = redact_credentials(message)
+            if cleaned != message:
+                record.msg, record.args = cleaned, None
+        return record
+
+    logging.setLogRecordFactory(scrubbing_factory)
+    _SCRUBBING_LOGS = True
+
+
+_SCRUBBING_LOGS = False
+
+
 class GuardedClient:
     """httpx.AsyncClient plus the guard and gate; use inside `async with`, one per fetch call."""
 
     def __init__(self, settings: FetchSettings, guard: UrlGuard) -> None:
+        scrub_credentials_from_logs()
         self.settings = settings
         self.guard = guard
         self.gate = HostGate(settings)
@@ -309,7 +341,7 @@ class GuardedClient:
             result = _failure(url, state.current, "connect-error", f"{error}" or "connection failed", None)
         except Exception as error:  # one hostile response must not end the run
             result = _failure(url, state.current, "error", f"{type(error).__name__}: {error}", state.status)
-        return _stamp(result, started_at, self.settings.deadline_s - state.remaining_s)
+        return _stamp(scrubbed(result), started_at, self.settings.deadline_s - state.remaining_s)
 
     async def _follow(self, url: str, kind: str, headers: dict[str, str], state: _Progress) -> FetchResult:
         visited: set[str] = set()
@@ -445,9 +477,17 @@ def _failure(url: str, final_url: str, outcome: str, error: str | None, status: 
 
 
 def _stamp(result: FetchResult, started_at: datetime, duration_s: float) -> FetchResult:
-    from dataclasses import replace
-
     return replace(result, started_at=started_at, duration_s=round(duration_s, 6))
+
+
+def scrubbed(result: FetchResult) -> FetchResult:
+    """`result` without user info in its URLs or error: a redirect's Location may carry credentials."""
+    return replace(
+        result,
+        url=without_credentials(result.url),
+        final_url=without_credentials(result.final_url),
+        error=redact_credentials(result.error) if result.error else result.error,
+    )
 
 
 def content_type_allowed(content_type: str | None, kind: str) -> bool:

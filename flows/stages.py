@@ -27,6 +27,7 @@ from transforms.records import ExtractedPage, FeedEntry, Mention, TopicMention
 from transforms.stories import StoryInput, assign_stories
 from transforms.text import article_text, choose_published_at
 from transforms.topics import TopicDetector
+from transforms.urls import without_credentials
 from transforms.watchlist import WATCHLIST_FILES, SeedError, Watchlist, parse_watchlist
 from warehouse import database
 from warehouse.loads import LoadOutcome, RunTables, load_or_spool
@@ -118,7 +119,9 @@ def parse_feeds_file(path: Path) -> list[FeedSource]:
         if source_id in seen:
             raise SeedError(path.name, number, f"duplicate source_id {source_id!r}")
         if not feed_url.startswith(("http://", "https://")):
-            raise SeedError(path.name, number, f"feed_url must be http(s), got {feed_url!r}")
+            raise SeedError(path.name, number, f"feed_url must be http(s), got {without_credentials(feed_url)!r}")
+        if without_credentials(feed_url) != feed_url:
+            raise SeedError(path.name, number, "feed_url carries a user name or password, which presswatch never sends")
         seen.add(source_id)
         robots = (row.get("respect_robots") or "true").strip().lower() not in {"false", "no", "0"}
         sources.append(

@@ -14,7 +14,7 @@ from typing import Any
 import feedparser
 
 from transforms.records import FeedEntry, ParsedFeed
-from transforms.urls import canonicalize_url
+from transforms.urls import canonicalize_url, redact_credentials
 
 FUTURE_SKEW = timedelta(minutes=15)
 SUMMARY_MAX_CHARS = 2_000
@@ -164,7 +164,8 @@ def _collect_entries(raw_entries: list[Any], *, base_url: str, now: datetime) ->
 
 
 def _entry(raw: Any, *, base_url: str, now: datetime) -> FeedEntry | None:
-    guid = str(raw.get("id") or "").strip() or None
+    # A guid is often the link itself: the credentials a link may carry must not be stored through it either.
+    guid = redact_credentials(str(raw.get("id") or "").strip()) or None
     link = _entry_link(raw, guid)
     if not link:
         return None

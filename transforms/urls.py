@@ -36,6 +36,8 @@ DEFAULT_PORTS = {"http": "80", "https": "443"}
 UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 PERCENT_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+# scheme:// then user info up to the last "@" before the authority ends (RFC 3986: at "/", "?" or "#").
+USER_INFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^\s/?#]*@")
 
 
 def canonicalize_url(url: str, base: str | None = None) -> str:
@@ -50,10 +52,12 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
             text = urljoin(base.strip(), text)
         parts = urlsplit(text)
     except ValueError:
-        return text
+        stripped = without_credentials(text)  # unparseable, yet user info in it must still go
+        return text if stripped == text else canonicalize_url(stripped)
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
-        return urlunsplit((scheme, parts.netloc, parts.path, parts.query, "")) if scheme else text
+        netloc = parts.netloc.rpartition("@")[2]
+        return urlunsplit((scheme, netloc, parts.path, parts.query, "")) if scheme else without_credentials(text)
     path = _remove_dot_segments(_normalise_escapes(quote(parts.path, safe=PATH_SAFE))) or "/"
     return urlunsplit((scheme, _normalise_netloc(parts.netloc, scheme), path, _normalise_query(parts.query), ""))
 
@@ -62,6 +66,24 @@ def is_tracking_parameter(name: str) -> bool:
     """True for query parameters that only say where a click came from."""
     lowered = name.lower()
     return lowered in TRACKING_PARAMETERS or lowered.startswith(TRACKING_PARAMETER_PREFIXES)
+
+
+def without_credentials(url: str) -> str:
+    """`url` without its user info (`user:password@`), which presswatch never sends, stores or logs."""
+    if "@" not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # unparseable (`http://[bad@x`): remove whatever looks like user info
+        return USER_INFO.sub(r"\1", url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
+def redact_credentials(text: str) -> str:
+    """`text` (an error message, a log line) with the user info of every URL in it removed."""
+    return USER_INFO.sub(r"\1", text) if "@" in text else text
 
 
 def url_origin(url: str) -> tuple[str, str, int] | None:
@@ -99,7 +121,7 @@ def url_host(url: str) -> str:
 
 
 def _normalise_netloc(netloc: str, scheme: str) -> str:
-    userinfo, at, hostport = netloc.rpartition("@")
+    hostport = netloc.rpartition("@")[2]
     host, port = hostport, ""
     if hostport.startswith("["):
         closing = hostport.find("]")
@@ -110,8 +132,8 @@ def _normalise_netloc(netloc: str, scheme: str) -> str:
     host = host.lower().rstrip(".")
     if port == DEFAULT_PORTS[scheme] or (port == "" and hostport.endswith(":")):
         port = ""
-    hostport = f"{host}:{port}" if port else host
-    return f"{userinfo}{at}{hostport}"
+    # User info is dropped: credentials in a feed's link must not reach the warehouse, and are never sent.
+    return f"{host}:{port}" if port else host
 
 
 def _normalise_escapes(text: str) -> str:

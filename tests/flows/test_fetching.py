@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -14,6 +15,8 @@ from newsroom import write_feeds_file
 from flows.config import Settings
 from flows.fetching import FeedSource, FeedState, fetch_feeds, fetch_pages, is_feed_failure
 from flows.http import FetchSettings, UrlGuard
+from flows.stages import parse_feeds_file
+from transforms.watchlist import SeedError
 
 NOW = datetime(2025, 1, 6, 12, 0, tzinfo=UTC)
 FAST = FetchSettings(per_host_delay_s=0.0, connect_timeout_s=2, read_timeout_s=2, deadline_s=5)
@@ -425,6 +428,24 @@ def stored(db: Path, sql: str) -> list[tuple[object, ...]]:
         return con.execute(sql).fetchall()
 
 
+def text_cells_containing(db: Path, needle: str) -> list[str]:
+    """Every table.column of the warehouse whose text (varchar or JSON) contains `needle` somewhere."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        columns = con.execute(
+            "select table_name, column_name from information_schema.columns "
+            "where table_schema = 'main' and data_type in ('VARCHAR', 'JSON') "
+            "and table_name in (select table_name from information_schema.tables where table_type = 'BASE TABLE')"
+        ).fetchall()
+        return [
+            f"{table}.{column}"
+            for table, column in columns
+            if con.execute(
+                f'select count(*) from "{table}" where "{column}"::varchar like ?', [f"%{needle}%"]
+            ).fetchone()
+            != (0,)
+        ]
+
+
 @pytest.fixture
 def quiet_channels(monkeypatch: pytest.MonkeyPatch) -> None:
     """No alert channel: the run must not post anywhere."""
@@ -462,3 +483,39 @@ class TestRefusalsReachTheWarehouse:
             f"the feeds file names only http://127.0.0.1:{desk.port} on this host, not http://127.0.0.1:{api.port}"
             in str(error)
         )
+
+    def test_credentials_in_links_are_never_sent_stored_or_logged(
+        self, tmp_path: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A link and a redirect carrying editor:secretpw leave no trace of the password in tables, logs or output."""
+        caplog.set_level(logging.DEBUG)
+        with LoopbackServer() as desk:
+            secret_story = desk.url("/story").replace("http://", "http://editor:secretpw@")
+            secret_loop = desk.url("/looping.xml").replace("http://", "http://editor:secretpw@")
+            desk.route("/story", Reply(body=STORY))
+            desk.route("/feed.xml", Reply(body=rss_items(("Vote", secret_story)), content_type=RSS_TYPE))
+            desk.route("/looping.xml", Reply(status=302, headers={"Location": secret_loop}))
+            feeds = write_feeds_file(
+                tmp_path / "feeds.csv", [("desk", desk.url("/feed.xml")), ("loop", desk.url("/looping.xml"))]
+            )
+            db = tmp_path / "w.duckdb"
+
+            run_into_warehouse(feeds, db)
+
+            story_requests = desk.requests_to("/story")
+        assert [request.header("Authorization") for request in story_requests] == [None]
+        assert stored(db, "select url, fetch_outcome from articles") == [(desk.url("/story"), "ok")]
+        assert stored(db, "select outcome from feed_fetches where source_id = 'loop'") == [("redirect-loop",)]
+        assert text_cells_containing(db, "secretpw") == []
+        assert "secretpw" not in caplog.text
+        assert "secretpw" not in "".join(capsys.readouterr())
+
+    def test_feed_url_with_credentials_is_refused_without_echoing_them(self, tmp_path: Path) -> None:
+        """A feeds file naming user:password@ stops the run with file and row, and never repeats the password."""
+        feeds = write_feeds_file(tmp_path / "feeds.csv", [("desk", "http://editor:secretpw@127.0.0.1:9/feed.xml")])
+
+        with pytest.raises(SeedError) as raised:
+            parse_feeds_file(feeds)
+
+        assert "row 1" in str(raised.value) and "password" in str(raised.value)
+        assert "secretpw" not in str(raised.value)

@@ -213,6 +213,30 @@ class TestOrigins:
             UrlGuard([value])
 
 
+class TestCredentials:
+    def test_redirect_with_credentials_sends_none_and_keeps_none(self) -> None:
+        """A Location carrying user:password is followed without an Authorization header, and nothing keeps it."""
+        with LoopbackServer({"/next": Reply(body=b"<p>there</p>")}) as server:
+            secret = server.url("/next").replace("http://", "http://editor:secretpw@")
+            server.route("/go", Reply(status=302, headers={"Location": secret}))
+            result = fetch_url(server.url("/go"), settings=FAST, guard=named(server))
+            [arrived] = server.requests_to("/next")
+
+        assert result.outcome == "ok"
+        assert arrived.header("Authorization") is None
+        assert "secretpw" not in repr(result)
+
+    def test_error_naming_a_url_with_credentials_is_scrubbed(self) -> None:
+        """A redirect loop through a URL with a password is reported without the password."""
+        with LoopbackServer() as server:
+            secret = server.url("/loop").replace("http://", "http://editor:secretpw@")
+            server.route("/loop", Reply(status=302, headers={"Location": secret}))
+            result = fetch_url(server.url("/loop"), settings=FAST, guard=named(server))
+
+        assert result.outcome == "redirect-loop"
+        assert "secretpw" not in repr(result) and server.url("/loop") in (result.error or "")
+
+
 PUBLIC_V4 = IPv4Network("93.184.216.0/24")
 SAMPLE_V4_NETWORKS = [
     IPv4Network(network)

@@ -80,6 +80,19 @@ class TestParseFeed:
 
         assert [e.title for e in parsed.entries] == ["first", "other"]
 
+    def test_entry_links_lose_their_credentials(self) -> None:
+        """Links and URL guids with user:password@ lose them, so no password is ever stored."""
+        body = rss(
+            "<title>a</title><link>http://editor:secretpw@news.example.com/a</link>"
+            "<guid>http://editor:secretpw@news.example.com/a</guid>",
+            "<title>b</title><link>ftp://editor:secretpw@files.example/b</link>",
+        )
+
+        parsed = parse_feed(body, base_url=BASE, now=NOW)
+
+        assert [e.url for e in parsed.entries] == ["http://news.example.com/a"]
+        assert "secretpw" not in repr(parsed)
+
     @pytest.mark.parametrize(
         ("date_element", "expected"),
         [
