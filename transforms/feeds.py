@@ -169,9 +169,9 @@ def _entry(raw: Any, *, base_url: str, now: datetime) -> FeedEntry | None:
     link = _entry_link(raw, guid)
     if not link:
         return None
+    # Links that are not http(s) (file:, gopher:, javascript:) are kept: the fetch stage's URL guard refuses them
+    # unfetched and the refusal is stored like any other, so the operator learns what a feed pushes.
     url = canonicalize_url(link, base=base_url)
-    if not url.startswith(("http://", "https://")):
-        return None
     return FeedEntry(
         url=url,
         guid=guid,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import socket
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
@@ -453,6 +455,28 @@ def quiet_channels(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("PRESSWATCH_ALERT_SECRET_BLOCK", raising=False)
 
 
+@pytest.fixture
+def gopher_listener() -> Iterator[socket.socket]:
+    """A bare TCP listener on loopback standing in for a gopher server: any connection attempt queues up on it."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.setblocking(False)
+    yield listener
+    listener.close()
+
+
+def connections_waiting(listener: socket.socket) -> int:
+    count = 0
+    while True:
+        try:
+            connection, _ = listener.accept()
+        except BlockingIOError:
+            return count
+        connection.close()
+        count += 1
+
+
 @pytest.mark.usefixtures("quiet_channels")
 class TestRefusalsReachTheWarehouse:
     def test_link_to_another_local_port_is_stored_refused_with_its_reason(self, tmp_path: Path) -> None:
@@ -519,3 +543,27 @@ class TestRefusalsReachTheWarehouse:
 
         assert "row 1" in str(raised.value) and "password" in str(raised.value)
         assert "secretpw" not in str(raised.value)
+
+    def test_links_that_are_not_http_are_stored_refused_and_never_fetched(
+        self, tmp_path: Path, gopher_listener: socket.socket
+    ) -> None:
+        """file: and gopher: links are recorded as refused-unsafe with the reason; nothing connects to gopher's port."""
+        gopher = f"gopher://127.0.0.1:{gopher_listener.getsockname()[1]}/1secret"
+        with LoopbackServer() as desk:
+            desk.route(
+                "/feed.xml",
+                Reply(body=rss_items(("Passwords", "file:///etc/passwd"), ("Hole", gopher)), content_type=RSS_TYPE),
+            )
+            feeds = write_feeds_file(tmp_path / "feeds.csv", [("desk", desk.url("/feed.xml"))])
+            db = tmp_path / "w.duckdb"
+
+            run_into_warehouse(feeds, db)
+
+            paths = [request.path for request in desk.requests]
+        rows = stored(db, "select split_part(url, ':', 1), fetch_outcome, error, title from articles order by 1")
+        assert rows == [
+            ("file", "refused-unsafe", "refused-unsafe: scheme not allowed: file", "Passwords"),
+            ("gopher", "refused-unsafe", "refused-unsafe: scheme not allowed: gopher", "Hole"),
+        ]
+        assert connections_waiting(gopher_listener) == 0
+        assert paths == ["/feed.xml"]
