@@ -25,7 +25,7 @@ import httpx
 from charset_normalizer import from_bytes
 
 from transforms.addresses import address_problem
-from transforms.urls import origin_text, redact_credentials, url_origin, without_credentials
+from transforms.urls import origin_text, redact_credentials, split_origin, url_origin, without_credentials
 
 Resolver = Callable[[str, int], list[str]]
 T = TypeVar("T")
@@ -156,7 +156,7 @@ class UrlGuard:
         if parts.scheme not in ("http", "https"):
             return Verdict("refused-unsafe", f"scheme not allowed: {parts.scheme or 'none'}")
         host = (parts.hostname or "").lower()
-        origin = url_origin(url)
+        origin = split_origin(parts)
         if not host or origin is None:
             return Verdict("refused-unsafe", "URL has no host")
         literal = True

@@ -69,7 +69,7 @@ def _carried(address: IPv6Address, form: str) -> IPv4Address | None:
 def address_problem(address: Address) -> str | None:
     """None when `address` is globally routable; otherwise what it is, worded to follow "<address> is "."""
     if isinstance(address, IPv6Address):
-        address = IPv6Address(str(address).split("%")[0])  # a zone id changes nothing about routability
+        address = IPv6Address(int(address))  # without its zone id, which changes nothing about routability
         wrapped = unwrap(address)
         if wrapped is not None:
             if not wrapped.unwrapped or wrapped.ipv4 is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import ipaddress
 import re
-from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 TRACKING_PARAMETER_PREFIXES = ("utm_", "mc_", "at_", "_hs", "pk_", "piwik_")
 TRACKING_PARAMETERS = frozenset(
@@ -92,16 +92,21 @@ def url_origin(url: str) -> tuple[str, str, int] | None:
     Hosts are lower-cased without a trailing dot, IPv6 literals compressed, so one origin has one spelling.
     """
     try:
-        parts = urlsplit(url.strip())
-        scheme = parts.scheme.lower()
-        port = parts.port or int(DEFAULT_PORTS.get(scheme, "0"))
+        return split_origin(urlsplit(url.strip()))
     except ValueError:
         return None
+
+
+def split_origin(parts: SplitResult) -> tuple[str, str, int] | None:
+    """`url_origin` of a URL already split; raises ValueError for a port out of range, as `parts.port` does."""
+    scheme = parts.scheme.lower()
     host = (parts.hostname or "").rstrip(".")
     if scheme not in DEFAULT_PORTS or not host:
         return None
-    with contextlib.suppress(ValueError):  # an IP literal: one spelling of the address ("::1", not "0::1")
-        host = str(ipaddress.ip_address(host))
+    port = parts.port or int(DEFAULT_PORTS[scheme])
+    if ":" in host or host[-1:].isdigit():
+        with contextlib.suppress(ValueError):  # an IP literal: one spelling of the address ("::1", not "0::1")
+            host = str(ipaddress.ip_address(host))
     return scheme, host, port
 
 
