@@ -38,8 +38,8 @@ def main() -> int:
     articles_per_feed = max(1, options.articles // options.feeds)
     latency = options.latency_ms / 1000
     settings = FetchSettings(per_host_delay_s=options.per_host_delay, contact="bench@presswatch.invalid")
-    guard = UrlGuard(hosts, resolver=lambda host, port: ["127.0.0.1"])
     with ServerProcess(articles_per_feed, latency) as server:
+        guard = UrlGuard([f"http://{host}:{server.port}/" for host in hosts], resolver=lambda host, port: ["127.0.0.1"])
         sources = [
             FeedSource(f"{host}-{k}", host, f"http://{host}:{server.port}/feed/{k}")
             for host in hosts

@@ -11,10 +11,11 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-from flows.http import FetchResult, FetchSettings, GuardedClient, UrlGuard, run_async
+from flows.http import FetchResult, FetchSettings, GuardedClient, UrlGuard, run_async, scrubbed
 from transforms.backoff import next_attempt_at
 from transforms.feeds import parse_feed
 from transforms.records import FeedEntry
+from transforms.urls import redact_credentials
 
 HEALTHY_OUTCOMES = frozenset({"ok", "not-modified", "unchanged"})
 # A pause the host asked for, or our own back-off: the feed was not really asked, so it neither failed nor worked.
@@ -202,7 +203,7 @@ def _fetch(
         outcome=outcome,
         entries=entries,
         size_bytes=result.size_bytes,
-        error=error,
+        error=redact_credentials(error) if error else error,
         state=state,
     )
 
@@ -251,6 +252,12 @@ def fetch_pages(
 async def _fetch_page(
     client: GuardedClient, robots: _RobotsCache, url: str, respect_robots: Callable[[str], bool]
 ) -> FetchResult:
+    return scrubbed(await _fetch_page_unscrubbed(client, robots, url, respect_robots))
+
+
+async def _fetch_page_unscrubbed(
+    client: GuardedClient, robots: _RobotsCache, url: str, respect_robots: Callable[[str], bool]
+) -> FetchResult:
     try:
         refusal = await asyncio.to_thread(client.guard.inspect, url)
         if refusal.outcome != "allowed":
@@ -292,7 +299,7 @@ class _RobotsCache:
 
     async def allows(self, url: str) -> tuple[bool, str | None]:
         parts = urlsplit(url)
-        origin = f"{parts.scheme}://{parts.netloc}"
+        origin = f"{parts.scheme}://{parts.netloc.rpartition('@')[2]}"
         if origin not in self.rules:
             self.rules[origin] = asyncio.ensure_future(self._load(origin, (parts.hostname or "").lower()))
         parser, problem = await self.rules[origin]

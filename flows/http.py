@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import asyncio
 import ipaddress
+import logging
 import re
 import socket
 import ssl
 import time
 from collections.abc import Callable, Coroutine, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
@@ -22,6 +23,9 @@ from urllib.parse import urljoin, urlsplit, urlunsplit
 import certifi
 import httpx
 from charset_normalizer import from_bytes
+
+from transforms.addresses import address_problem
+from transforms.urls import origin_text, redact_credentials, split_origin, url_origin, without_credentials
 
 Resolver = Callable[[str, int], list[str]]
 T = TypeVar("T")
@@ -120,18 +124,22 @@ def system_resolver(host: str, port: int) -> list[str]:
     return list(dict.fromkeys(str(info[4][0]) for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)))
 
 
-def is_public_address(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
-    """True when an address is globally routable (not loopback, private, link-local, metadata...)."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_global and not address.is_multicast
-
-
 class UrlGuard:
-    """Refuses non-http(s) URLs and names resolving to non-public addresses, unless named by the operator."""
+    """Refuses non-http(s) URLs and hosts with a non-public address, except at the origins the operator named.
 
-    def __init__(self, allowed_private_hosts: Iterable[str], resolver: Resolver | None = None) -> None:
-        self.allowed_private_hosts = frozenset(host.lower().strip("[]") for host in allowed_private_hosts)
+    `allowed_origins` are URLs (the feeds file's feed URLs): their exact origin, scheme, host and port with
+    default ports filled in, may resolve to loopback or private addresses. Another port or scheme on the same
+    host is another origin, so a feed on 127.0.0.1:9910 cannot lead a fetch to the Prefect API on :4200.
+    """
+
+    def __init__(self, allowed_origins: Iterable[str], resolver: Resolver | None = None) -> None:
+        origins = set()
+        for url in allowed_origins:
+            origin = url_origin(url)
+            if origin is None:
+                raise ValueError(f"not an http(s) URL with a host: {redact_credentials(url)!r}")
+            origins.add(origin)
+        self.allowed_origins = frozenset(origins)
         self.resolver = resolver or system_resolver
 
     def check(self, url: str) -> str | None:
@@ -148,22 +156,34 @@ class UrlGuard:
         if parts.scheme not in ("http", "https"):
             return Verdict("refused-unsafe", f"scheme not allowed: {parts.scheme or 'none'}")
         host = (parts.hostname or "").lower()
-        if not host:
+        origin = split_origin(parts)
+        if not host or origin is None:
             return Verdict("refused-unsafe", "URL has no host")
+        literal = True
         try:
             addresses = [ipaddress.ip_address(host)]
         except ValueError:
+            literal = False
             try:
                 addresses = [ipaddress.ip_address(a.split("%")[0]) for a in self.resolver(host, port)]
             except (OSError, UnicodeError, ValueError) as error:
                 return Verdict("dns", f"cannot resolve {host}: {error}")
         if not addresses:
             return Verdict("dns", f"no address for {host}")
-        if host not in self.allowed_private_hosts:
+        if origin not in self.allowed_origins:
+            # Every answer is judged: one private address among public ones is how DNS rebinding starts.
             for address in addresses:
-                if not is_public_address(address):
-                    return Verdict("refused-unsafe", f"{host} resolves to non-public address {address}")
+                problem = address_problem(address)
+                if problem is not None:
+                    subject = str(address) if literal else f"{host} resolves to {address}, which"
+                    return Verdict("refused-unsafe", self._refusal(f"{subject} is {problem}", origin))
         return Verdict("allowed", None, tuple(str(a) for a in addresses))
+
+    def _refusal(self, reason: str, origin: tuple[str, str, int]) -> str:
+        named = sorted(origin_text(other) for other in self.allowed_origins if other[1] == origin[1])
+        if named:
+            reason += f"; the feeds file names only {', '.join(named)} on this host, not {origin_text(origin)}"
+        return reason
 
 
 class HostDeferred(Exception):
@@ -227,10 +247,41 @@ class _HostSlot:
         self.host_semaphore.release()
 
 
+def scrub_credentials_from_logs() -> None:
+    """From now on, remove URL user info from every log record as it is made; installed once per process.
+
+    httpcore logs each response's headers at DEBUG, a redirect's `Location: http://user:password@...` included,
+    and any handler (a debug log file, Prefect's API logger) could write it out.
+    """
+    global _SCRUBBING_LOGS
+    if _SCRUBBING_LOGS:
+        return
+    previous = logging.getLogRecordFactory()
+
+    def scrubbing_factory(*args: Any, **kwargs: Any) -> logging.LogRecord:
+        record = previous(*args, **kwargs)
+        try:
+            message = record.getMessage()
+        except Exception:  # a malformed call is the logging module's to report, not ours
+            return record
+        if "@" in message:
+            cleaned = redact_credentials(message)
+            if cleaned != message:
+                record.msg, record.args = cleaned, None
+        return record
+
+    logging.setLogRecordFactory(scrubbing_factory)
+    _SCRUBBING_LOGS = True
+
+
+_SCRUBBING_LOGS = False
+
+
 class GuardedClient:
     """httpx.AsyncClient plus the guard and gate; use inside `async with`, one per fetch call."""
 
     def __init__(self, settings: FetchSettings, guard: UrlGuard) -> None:
+        scrub_credentials_from_logs()
         self.settings = settings
         self.guard = guard
         self.gate = HostGate(settings)
@@ -290,7 +341,7 @@ class GuardedClient:
             result = _failure(url, state.current, "connect-error", f"{error}" or "connection failed", None)
         except Exception as error:  # one hostile response must not end the run
             result = _failure(url, state.current, "error", f"{type(error).__name__}: {error}", state.status)
-        return _stamp(result, started_at, self.settings.deadline_s - state.remaining_s)
+        return _stamp(scrubbed(result), started_at, self.settings.deadline_s - state.remaining_s)
 
     async def _follow(self, url: str, kind: str, headers: dict[str, str], state: _Progress) -> FetchResult:
         visited: set[str] = set()
@@ -426,9 +477,17 @@ def _failure(url: str, final_url: str, outcome: str, error: str | None, status: 
 
 
 def _stamp(result: FetchResult, started_at: datetime, duration_s: float) -> FetchResult:
-    from dataclasses import replace
-
     return replace(result, started_at=started_at, duration_s=round(duration_s, 6))
+
+
+def scrubbed(result: FetchResult) -> FetchResult:
+    """`result` without user info in its URLs or error: a redirect's Location may carry credentials."""
+    return replace(
+        result,
+        url=without_credentials(result.url),
+        final_url=without_credentials(result.final_url),
+        error=redact_credentials(result.error) if result.error else result.error,
+    )
 
 
 def content_type_allowed(content_type: str | None, kind: str) -> bool:

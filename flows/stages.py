@@ -20,13 +20,14 @@ import polars as pl
 from flows.config import Settings
 from flows.extraction import PageToExtract, extract_many
 from flows.fetching import FeedFetch, FeedSource, FeedState, PageFetch, fetch_feeds, fetch_pages
-from flows.http import FetchSettings, UrlGuard
+from flows.http import FetchResult, FetchSettings, UrlGuard
 from transforms.identity import article_id_for, text_digest
 from transforms.mentions import MentionDetector
 from transforms.records import ExtractedPage, FeedEntry, Mention, TopicMention
 from transforms.stories import StoryInput, assign_stories
 from transforms.text import article_text, choose_published_at
 from transforms.topics import TopicDetector
+from transforms.urls import without_credentials
 from transforms.watchlist import WATCHLIST_FILES, SeedError, Watchlist, parse_watchlist
 from warehouse import database
 from warehouse.loads import LoadOutcome, RunTables, load_or_spool
@@ -129,7 +130,9 @@ def parse_feeds_file(path: Path) -> list[FeedSource]:
         if source_id in seen:
             raise SeedError(path.name, number, f"duplicate source_id {source_id!r}")
         if not feed_url.startswith(("http://", "https://")):
-            raise SeedError(path.name, number, f"feed_url must be http(s), got {feed_url!r}")
+            raise SeedError(path.name, number, f"feed_url must be http(s), got {without_credentials(feed_url)!r}")
+        if without_credentials(feed_url) != feed_url:
+            raise SeedError(path.name, number, "feed_url carries a user name or password, which presswatch never sends")
         seen.add(source_id)
         robots = (row.get("respect_robots") or "true").strip().lower() not in {"false", "no", "0"}
         sources.append(
@@ -165,11 +168,8 @@ def fetch_settings(settings: Settings) -> FetchSettings:
 
 
 def url_guard_for(sources: Sequence[FeedSource]) -> UrlGuard:
-    """Private addresses are reachable only on hosts the operator's own feeds file names."""
-    from urllib.parse import urlsplit
-
-    hosts = {urlsplit(source.feed_url).hostname or "" for source in sources}
-    return UrlGuard(allowed_private_hosts=sorted(host for host in hosts if host))
+    """Private addresses are reachable only at the exact origins (scheme, host, port) of the operator's feeds."""
+    return UrlGuard(source.feed_url for source in sources)
 
 
 def snapshot_path(db: Path) -> Path:
@@ -311,13 +311,19 @@ def build_articles(
                 fetched_at=page.result.started_at if fetch_ok else None,
                 extracted_at=now,
                 text=article_text(title, result.text) if result.text else title,
-                page=result,
+                page=result if fetch_ok else with_fetch_failure(result, page.result),
                 http_status=page.result.status,
                 fetch_outcome=page.result.outcome,
                 revision_count=item.revision_count,
             )
         )
     return articles
+
+
+def with_fetch_failure(extracted: ExtractedPage, fetched: FetchResult) -> ExtractedPage:
+    """The extraction record with why its page was not fetched in front, so articles.error says it."""
+    reason = f"{fetched.outcome}: {fetched.error}" if fetched.error else fetched.outcome
+    return replace(extracted, error=f"{reason}; {extracted.error}" if extracted.error else reason)
 
 
 def read_recent_stories(db: Path, since: datetime) -> list[tuple[StoryInput, str]]:

@@ -14,7 +14,7 @@ from typing import Any
 import feedparser
 
 from transforms.records import FeedEntry, ParsedFeed
-from transforms.urls import canonicalize_url
+from transforms.urls import canonicalize_url, redact_credentials
 
 FUTURE_SKEW = timedelta(minutes=15)
 SUMMARY_MAX_CHARS = 2_000
@@ -164,13 +164,14 @@ def _collect_entries(raw_entries: list[Any], *, base_url: str, now: datetime) ->
 
 
 def _entry(raw: Any, *, base_url: str, now: datetime) -> FeedEntry | None:
-    guid = str(raw.get("id") or "").strip() or None
+    # A guid is often the link itself: the credentials a link may carry must not be stored through it either.
+    guid = redact_credentials(str(raw.get("id") or "").strip()) or None
     link = _entry_link(raw, guid)
     if not link:
         return None
+    # Links that are not http(s) (file:, gopher:, javascript:) are kept: the fetch stage's URL guard refuses them
+    # unfetched and the refusal is stored like any other, so the operator learns what a feed pushes.
     url = canonicalize_url(link, base=base_url)
-    if not url.startswith(("http://", "https://")):
-        return None
     return FeedEntry(
         url=url,
         guid=guid,

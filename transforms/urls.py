@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import ipaddress
 import re
-from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 TRACKING_PARAMETER_PREFIXES = ("utm_", "mc_", "at_", "_hs", "pk_", "piwik_")
 TRACKING_PARAMETERS = frozenset(
@@ -34,6 +36,8 @@ DEFAULT_PORTS = {"http": "80", "https": "443"}
 UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 PATH_SAFE = "/%:@!$&'()*+,;=-._~"
 PERCENT_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+# scheme:// then user info up to the last "@" before the authority ends (RFC 3986: at "/", "?" or "#").
+USER_INFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)[^\s/?#]*@")
 
 
 def canonicalize_url(url: str, base: str | None = None) -> str:
@@ -48,10 +52,12 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
             text = urljoin(base.strip(), text)
         parts = urlsplit(text)
     except ValueError:
-        return text
+        stripped = without_credentials(text)  # unparseable, yet user info in it must still go
+        return text if stripped == text else canonicalize_url(stripped)
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
-        return urlunsplit((scheme, parts.netloc, parts.path, parts.query, "")) if scheme else text
+        netloc = parts.netloc.rpartition("@")[2]
+        return urlunsplit((scheme, netloc, parts.path, parts.query, "")) if scheme else without_credentials(text)
     path = _remove_dot_segments(_normalise_escapes(quote(parts.path, safe=PATH_SAFE))) or "/"
     return urlunsplit((scheme, _normalise_netloc(parts.netloc, scheme), path, _normalise_query(parts.query), ""))
 
@@ -60,6 +66,55 @@ def is_tracking_parameter(name: str) -> bool:
     """True for query parameters that only say where a click came from."""
     lowered = name.lower()
     return lowered in TRACKING_PARAMETERS or lowered.startswith(TRACKING_PARAMETER_PREFIXES)
+
+
+def without_credentials(url: str) -> str:
+    """`url` without its user info (`user:password@`), which presswatch never sends, stores or logs."""
+    if "@" not in url:
+        return url
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # unparseable (`http://[bad@x`): remove whatever looks like user info
+        return USER_INFO.sub(r"\1", url)
+    if "@" not in parts.netloc:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.rpartition("@")[2]))
+
+
+def redact_credentials(text: str) -> str:
+    """`text` (an error message, a log line) with the user info of every URL in it removed."""
+    return USER_INFO.sub(r"\1", text) if "@" in text else text
+
+
+def url_origin(url: str) -> tuple[str, str, int] | None:
+    """(scheme, host, port) of an http(s) URL, default port filled in and host normalised; None for anything else.
+
+    Hosts are lower-cased without a trailing dot, IPv6 literals compressed, so one origin has one spelling.
+    """
+    try:
+        return split_origin(urlsplit(url.strip()))
+    except ValueError:
+        return None
+
+
+def split_origin(parts: SplitResult) -> tuple[str, str, int] | None:
+    """`url_origin` of a URL already split; raises ValueError for a port out of range, as `parts.port` does."""
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").rstrip(".")
+    if scheme not in DEFAULT_PORTS or not host:
+        return None
+    port = parts.port or int(DEFAULT_PORTS[scheme])
+    if ":" in host or host[-1:].isdigit():
+        with contextlib.suppress(ValueError):  # an IP literal: one spelling of the address ("::1", not "0::1")
+            host = str(ipaddress.ip_address(host))
+    return scheme, host, port
+
+
+def origin_text(origin: tuple[str, str, int]) -> str:
+    """An origin as people write it: `http://127.0.0.1:9910`, `https://[::1]`, default ports left out."""
+    scheme, host, port = origin
+    shown = f"[{host}]" if ":" in host else host
+    return f"{scheme}://{shown}" if str(port) == DEFAULT_PORTS[scheme] else f"{scheme}://{shown}:{port}"
 
 
 def url_host(url: str) -> str:
@@ -71,7 +126,7 @@ def url_host(url: str) -> str:
 
 
 def _normalise_netloc(netloc: str, scheme: str) -> str:
-    userinfo, at, hostport = netloc.rpartition("@")
+    hostport = netloc.rpartition("@")[2]
     host, port = hostport, ""
     if hostport.startswith("["):
         closing = hostport.find("]")
@@ -82,8 +137,8 @@ def _normalise_netloc(netloc: str, scheme: str) -> str:
     host = host.lower().rstrip(".")
     if port == DEFAULT_PORTS[scheme] or (port == "" and hostport.endswith(":")):
         port = ""
-    hostport = f"{host}:{port}" if port else host
-    return f"{userinfo}{at}{hostport}"
+    # User info is dropped: credentials in a feed's link must not reach the warehouse, and are never sent.
+    return f"{host}:{port}" if port else host
 
 
 def _normalise_escapes(text: str) -> str:

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import logging
+import socket
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
+from pathlib import Path
 
+import duckdb
 import pytest
 from loopback import LoopbackServer, Reply, Request
+from newsroom import write_feeds_file
 
+from flows.config import Settings
 from flows.fetching import FeedSource, FeedState, fetch_feeds, fetch_pages, is_feed_failure
 from flows.http import FetchSettings, UrlGuard
+from flows.stages import parse_feeds_file
+from transforms.watchlist import SeedError
 
 NOW = datetime(2025, 1, 6, 12, 0, tzinfo=UTC)
-LOCAL = UrlGuard(["127.0.0.1"])
 FAST = FetchSettings(per_host_delay_s=0.0, connect_timeout_s=2, read_timeout_s=2, deadline_s=5)
 RSS_TYPE = "application/rss+xml"
 
@@ -21,6 +29,11 @@ def rss(*links: str) -> bytes:
     """An RSS feed with one item per link."""
     items = "".join(f"<item><title>Story {i}</title><link>{link}</link></item>" for i, link in enumerate(links))
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>{items}</channel></rss>'.encode()
+
+
+def named(*servers: LoopbackServer) -> UrlGuard:
+    """The guard a feeds file listing a feed on each server builds: those origins may be loopback."""
+    return UrlGuard([server.url("/feed") for server in servers])
 
 
 def conditional(body: bytes, etag: str) -> object:
@@ -40,7 +53,7 @@ def fetch_one(
     """Fetch the feed at `path` once and return its FeedFetch."""
     source = FeedSource("desk", "Desk", server.url(path))
     states = {"desk": state} if state else {}
-    [fetch] = fetch_feeds([source], states, settings=FAST, guard=LOCAL, now=now)
+    [fetch] = fetch_feeds([source], states, settings=FAST, guard=named(server), now=now)
     return fetch
 
 
@@ -193,9 +206,9 @@ class TestFetchFeeds:
                 FeedSource("one", "One", server.url("/one")),
                 FeedSource("two", "Two", server.url("/two")),
             ]
-            fetches = fetch_feeds(sources, {}, settings=FAST, guard=LOCAL, now=NOW)
+            fetches = fetch_feeds(sources, {}, settings=FAST, guard=named(server), now=NOW)
             urls = [entry.url for fetch in fetches for entry in fetch.entries]
-            pages = fetch_pages(urls, settings=FAST, guard=LOCAL, respect_robots=lambda url: False)
+            pages = fetch_pages(urls, settings=FAST, guard=named(server), respect_robots=lambda url: False)
 
             assert len(server.requests_to("/s")) == 1
         assert [len(fetch.entries) for fetch in fetches] == [2, 1]
@@ -207,7 +220,7 @@ class TestFetchPages:
         """Every URL gets a result in input order, including refused and failing ones."""
         with LoopbackServer({"/ok": Reply(body=b"<p>ok</p>")}) as server:
             urls = [server.url("/missing"), "file:///etc/passwd", server.url("/ok"), "http://[bad"]
-            pages = fetch_pages(urls, settings=FAST, guard=LOCAL, respect_robots=lambda url: False)
+            pages = fetch_pages(urls, settings=FAST, guard=named(server), respect_robots=lambda url: False)
 
         assert [page.result.outcome for page in pages] == [
             "http-4xx",
@@ -227,7 +240,7 @@ class TestFetchPages:
             }
         ) as server:
             urls = [server.url("/private/b"), server.url("/public/a"), server.url("/private/c")]
-            pages = fetch_pages(urls, settings=FAST, guard=LOCAL, respect_robots=lambda url: True)
+            pages = fetch_pages(urls, settings=FAST, guard=named(server), respect_robots=lambda url: True)
             requested = [request.path for request in server.requests]
 
         assert [p.result.outcome for p in pages] == ["robots-disallowed", "ok", "robots-disallowed"]
@@ -237,7 +250,9 @@ class TestFetchPages:
         """A source with permission (respect_robots false) is fetched without reading robots.txt."""
         robots = Reply(body=b"User-agent: *\nDisallow: /\n", content_type="text/plain")
         with LoopbackServer({"/robots.txt": robots, "/a": Reply(body=b"<p>a</p>")}) as server:
-            [page] = fetch_pages([server.url("/a")], settings=FAST, guard=LOCAL, respect_robots=lambda url: False)
+            [page] = fetch_pages(
+                [server.url("/a")], settings=FAST, guard=named(server), respect_robots=lambda url: False
+            )
             requested = [request.path for request in server.requests]
 
         assert (page.result.outcome, requested) == ("ok", ["/a"])
@@ -245,7 +260,6 @@ class TestFetchPages:
     def test_retry_after_pauses_only_that_host(self) -> None:
         """A 429 with Retry-After: 1 delays that host's retry by a second; another host proceeds at once."""
         resolver = {"busy.test": ["127.0.0.1"], "calm.test": ["127.0.0.1"]}
-        guard = UrlGuard(["busy.test", "calm.test"], resolver=lambda host, port: resolver[host])
         answered: list[str] = []
 
         def busy(request: Request) -> Reply:
@@ -258,6 +272,7 @@ class TestFetchPages:
             server.route("/busy", busy)
             server.route("/calm", Reply(body=b"<p>calm</p>", delay_s=0.05))
             urls = [server.url("/busy", host="busy.test"), server.url("/calm", host="calm.test")]
+            guard = UrlGuard(urls, resolver=lambda host, port: resolver[host])
             pages = fetch_pages(urls, settings=FAST, guard=guard, respect_robots=lambda url: False)
             busy_times = [r.received_at for r in server.requests_to("/busy")]
             [calm_time] = [r.received_at for r in server.requests_to("/calm")]
@@ -275,7 +290,7 @@ class TestFetchPages:
             pages = fetch_pages(
                 [server.url("/a"), server.url("/b")],
                 settings=settings,
-                guard=LOCAL,
+                guard=named(server),
                 respect_robots=lambda url: False,
             )
             requested = [request.path for request in server.requests]
@@ -291,7 +306,7 @@ class TestFetchPages:
             fetch_pages(
                 [server.url(f"/p{i}") for i in range(4)],
                 settings=settings,
-                guard=LOCAL,
+                guard=named(server),
                 respect_robots=lambda url: False,
             )
             starts = sorted(request.received_at for request in server.requests)
@@ -305,21 +320,37 @@ class TestFetchPages:
             LoopbackServer({"/feed": Reply(body=rss(hidden.url("/")), content_type=RSS_TYPE)}) as server,
         ):
             [fetch] = fetch_feeds(
-                [FeedSource("desk", "Desk", server.url("/feed"))], {}, settings=FAST, guard=LOCAL, now=NOW
+                [FeedSource("desk", "Desk", server.url("/feed"))], {}, settings=FAST, guard=named(server), now=NOW
             )
             [page] = fetch_pages(
-                [e.url for e in fetch.entries], settings=FAST, guard=LOCAL, respect_robots=lambda url: True
+                [e.url for e in fetch.entries], settings=FAST, guard=named(server), respect_robots=lambda url: True
             )
 
             assert hidden.requests == []
         assert page.result.outcome == "refused-unsafe"
+
+    def test_feed_link_to_another_port_of_its_host_fetches_nothing_there(self) -> None:
+        """A feed on a named loopback port linking to another local port gets refused-unsafe; that port sees nothing."""
+        with LoopbackServer({"/admin": Reply(body=b"<p>admin</p>")}) as other:
+            with LoopbackServer({"/story": Reply(body=b"<p>story</p>")}) as server:
+                server.route("/feed", Reply(body=rss("/story", other.url("/admin")), content_type=RSS_TYPE))
+                [fetch] = fetch_feeds(
+                    [FeedSource("desk", "Desk", server.url("/feed"))], {}, settings=FAST, guard=named(server), now=NOW
+                )
+                pages = fetch_pages(
+                    [e.url for e in fetch.entries], settings=FAST, guard=named(server), respect_robots=lambda url: True
+                )
+
+            assert other.requests == []
+        assert [page.result.outcome for page in pages] == ["ok", "refused-unsafe"]
+        assert f"names only http://127.0.0.1:{server.port}" in (pages[1].result.error or "")
 
     def test_works_inside_a_running_event_loop(self) -> None:
         """Called from code that already runs an event loop, fetching still completes."""
         import asyncio
 
         async def caller(url: str) -> str:
-            [page] = fetch_pages([url], settings=FAST, guard=LOCAL, respect_robots=lambda u: False)
+            [page] = fetch_pages([url], settings=FAST, guard=UrlGuard([url]), respect_robots=lambda u: False)
             return page.result.outcome
 
         with LoopbackServer({"/a": Reply(body=b"<p>a</p>")}) as server:
@@ -336,7 +367,7 @@ class TestDeadlineExcludesQueueing:
             pages = fetch_pages(
                 [server.url(f"/p{i}") for i in range(10)],
                 settings=settings,
-                guard=LOCAL,
+                guard=named(server),
                 respect_robots=lambda url: False,
             )
 
@@ -366,3 +397,173 @@ class TestFeedFailureRule:
     ) -> None:
         """A damaged feed with entries works; a pause the host asked for or our own back-off is nobody's failure."""
         assert is_feed_failure(outcome, has_entries=has_entries) is failed
+
+
+AS_OF = datetime(2025, 1, 6, 21, tzinfo=UTC)
+STORY = (
+    "<html><head><title>Council vote</title></head><body><article><h1>Council vote</h1>"
+    + "<p>The council voted on the budget after a long debate about libraries and buses in the town.</p>" * 8
+    + "</article></body></html>"
+).encode()
+
+
+def rss_items(*items: tuple[str, str]) -> bytes:
+    """An RSS feed of (title, link) items, each with its link as guid and a summary."""
+    body = "".join(
+        f"<item><title>{title}</title><link>{link}</link><guid>{link}</guid><description>About {title}.</description>"
+        "</item>"
+        for title, link in items
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>Desk</title>{body}</channel></rss>'.encode()
+
+
+def run_into_warehouse(feeds: Path, db: Path) -> None:
+    """The pipeline body of one monitoring run, called directly (no Prefect server), loading a real DuckDB file."""
+    from flows.pipeline import call_directly, execute_run, new_context
+
+    settings = Settings(db=db, feeds=feeds, per_host_delay_s=0.0, feed_per_host_delay_s=0.0, workers=1, deadline_s=5)
+    execute_run(settings, feeds, db, new_context("live", AS_OF), call_directly)
+
+
+def stored(db: Path, sql: str) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def text_cells_containing(db: Path, needle: str) -> list[str]:
+    """Every table.column of the warehouse whose text (varchar or JSON) contains `needle` somewhere."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        columns = con.execute(
+            "select table_name, column_name from information_schema.columns "
+            "where table_schema = 'main' and data_type in ('VARCHAR', 'JSON') "
+            "and table_name in (select table_name from information_schema.tables where table_type = 'BASE TABLE')"
+        ).fetchall()
+        return [
+            f"{table}.{column}"
+            for table, column in columns
+            if con.execute(
+                f'select count(*) from "{table}" where "{column}"::varchar like ?', [f"%{needle}%"]
+            ).fetchone()
+            != (0,)
+        ]
+
+
+@pytest.fixture
+def quiet_channels(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No alert channel: the run must not post anywhere."""
+    monkeypatch.delenv("PRESSWATCH_ALERT_URLS", raising=False)
+    monkeypatch.delenv("PRESSWATCH_ALERT_SECRET_BLOCK", raising=False)
+
+
+@pytest.fixture
+def gopher_listener() -> Iterator[socket.socket]:
+    """A bare TCP listener on loopback standing in for a gopher server: any connection attempt queues up on it."""
+    listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    listener.setblocking(False)
+    yield listener
+    listener.close()
+
+
+def connections_waiting(listener: socket.socket) -> int:
+    count = 0
+    while True:
+        try:
+            connection, _ = listener.accept()
+        except BlockingIOError:
+            return count
+        connection.close()
+        count += 1
+
+
+@pytest.mark.usefixtures("quiet_channels")
+class TestRefusalsReachTheWarehouse:
+    def test_link_to_another_local_port_is_stored_refused_with_its_reason(self, tmp_path: Path) -> None:
+        """A feed on 127.0.0.1 linking to another port there (Prefect's API, say): refused, stored with why."""
+        with LoopbackServer({"/api/admin": Reply(body=b"<p>admin</p>")}) as api, LoopbackServer() as desk:
+            desk.route("/story", Reply(body=STORY))
+            desk.route(
+                "/feed.xml",
+                Reply(
+                    body=rss_items(("Vote", desk.url("/story")), ("Admin", api.url("/api/admin"))),
+                    content_type=RSS_TYPE,
+                ),
+            )
+            feeds = write_feeds_file(tmp_path / "feeds.csv", [("desk", desk.url("/feed.xml"))])
+            db = tmp_path / "w.duckdb"
+
+            run_into_warehouse(feeds, db)
+
+            assert api.requests == []
+        rows = {
+            url: (outcome, error)
+            for url, outcome, error in stored(db, "select url, fetch_outcome, error from articles")
+        }
+        assert rows[desk.url("/story")] == ("ok", None)
+        outcome, error = rows[api.url("/api/admin")]
+        assert outcome == "refused-unsafe"
+        assert (
+            f"the feeds file names only http://127.0.0.1:{desk.port} on this host, not http://127.0.0.1:{api.port}"
+            in str(error)
+        )
+
+    def test_credentials_in_links_are_never_sent_stored_or_logged(
+        self, tmp_path: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A link and a redirect carrying editor:secretpw leave no trace of the password in tables, logs or output."""
+        caplog.set_level(logging.DEBUG)
+        with LoopbackServer() as desk:
+            secret_story = desk.url("/story").replace("http://", "http://editor:secretpw@")
+            secret_loop = desk.url("/looping.xml").replace("http://", "http://editor:secretpw@")
+            desk.route("/story", Reply(body=STORY))
+            desk.route("/feed.xml", Reply(body=rss_items(("Vote", secret_story)), content_type=RSS_TYPE))
+            desk.route("/looping.xml", Reply(status=302, headers={"Location": secret_loop}))
+            feeds = write_feeds_file(
+                tmp_path / "feeds.csv", [("desk", desk.url("/feed.xml")), ("loop", desk.url("/looping.xml"))]
+            )
+            db = tmp_path / "w.duckdb"
+
+            run_into_warehouse(feeds, db)
+
+            story_requests = desk.requests_to("/story")
+        assert [request.header("Authorization") for request in story_requests] == [None]
+        assert stored(db, "select url, fetch_outcome from articles") == [(desk.url("/story"), "ok")]
+        assert stored(db, "select outcome from feed_fetches where source_id = 'loop'") == [("redirect-loop",)]
+        assert text_cells_containing(db, "secretpw") == []
+        assert "secretpw" not in caplog.text
+        assert "secretpw" not in "".join(capsys.readouterr())
+
+    def test_feed_url_with_credentials_is_refused_without_echoing_them(self, tmp_path: Path) -> None:
+        """A feeds file naming user:password@ stops the run with file and row, and never repeats the password."""
+        feeds = write_feeds_file(tmp_path / "feeds.csv", [("desk", "http://editor:secretpw@127.0.0.1:9/feed.xml")])
+
+        with pytest.raises(SeedError) as raised:
+            parse_feeds_file(feeds)
+
+        assert "row 1" in str(raised.value) and "password" in str(raised.value)
+        assert "secretpw" not in str(raised.value)
+
+    def test_links_that_are_not_http_are_stored_refused_and_never_fetched(
+        self, tmp_path: Path, gopher_listener: socket.socket
+    ) -> None:
+        """file: and gopher: links are recorded as refused-unsafe with the reason; nothing connects to gopher's port."""
+        gopher = f"gopher://127.0.0.1:{gopher_listener.getsockname()[1]}/1secret"
+        with LoopbackServer() as desk:
+            desk.route(
+                "/feed.xml",
+                Reply(body=rss_items(("Passwords", "file:///etc/passwd"), ("Hole", gopher)), content_type=RSS_TYPE),
+            )
+            feeds = write_feeds_file(tmp_path / "feeds.csv", [("desk", desk.url("/feed.xml"))])
+            db = tmp_path / "w.duckdb"
+
+            run_into_warehouse(feeds, db)
+
+            paths = [request.path for request in desk.requests]
+        rows = stored(db, "select split_part(url, ':', 1), fetch_outcome, error, title from articles order by 1")
+        assert rows == [
+            ("file", "refused-unsafe", "refused-unsafe: scheme not allowed: file", "Passwords"),
+            ("gopher", "refused-unsafe", "refused-unsafe: scheme not allowed: gopher", "Hole"),
+        ]
+        assert connections_waiting(gopher_listener) == 0
+        assert paths == ["/feed.xml"]

@@ -80,6 +80,29 @@ class TestParseFeed:
 
         assert [e.title for e in parsed.entries] == ["first", "other"]
 
+    def test_links_that_are_not_http_are_kept_for_the_guard_to_refuse(self) -> None:
+        """file:, gopher:, ftp: and javascript: links stay entries, so the fetch stage records their refusal."""
+        links = ["file:///etc/passwd", "gopher://127.0.0.1:70/1secret", "ftp://files.example/x", "javascript:alert(1)"]
+        body = rss(*(f"<title>t{i}</title><link>{link}</link>" for i, link in enumerate(links)))
+
+        parsed = parse_feed(body, base_url=BASE, now=NOW)
+
+        assert [entry.url.split(":")[0] for entry in parsed.entries] == ["file", "gopher", "ftp", "javascript"]
+        assert parsed.outcome == "ok"
+
+    def test_entry_links_lose_their_credentials(self) -> None:
+        """Links and URL guids with user:password@ lose them, so no password is ever stored."""
+        body = rss(
+            "<title>a</title><link>http://editor:secretpw@news.example.com/a</link>"
+            "<guid>http://editor:secretpw@news.example.com/a</guid>",
+            "<title>b</title><link>ftp://editor:secretpw@files.example/b</link>",
+        )
+
+        parsed = parse_feed(body, base_url=BASE, now=NOW)
+
+        assert [e.url for e in parsed.entries] == ["http://news.example.com/a", "ftp://files.example/b"]
+        assert "secretpw" not in repr(parsed)
+
     @pytest.mark.parametrize(
         ("date_element", "expected"),
         [
