@@ -18,6 +18,7 @@ from prompt_toolkit.document import Document
 from prompt_toolkit.filters import completion_is_selected
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
+from rich.console import Console
 
 from flows import sql_query
 
@@ -64,13 +65,11 @@ def interactive_sql(db: Path, *, history: Path) -> int:
             answer(db, text, console)
 
 
-def answer(db: Path, text: str, console: object) -> None:
+def answer(db: Path, text: str, console: Console) -> None:
     """Show the answer, or the whole error, and come back to the prompt whatever happened."""
     try:
-        sql_query.answer_and_show(db, text, console)  # type: ignore[arg-type]
-    except sql_query.QueryCancelled:
-        print("query cancelled", file=sys.stderr)
-    except KeyboardInterrupt:  # a Ctrl-C that arrived between two steps
+        sql_query.answer(db, text, console)
+    except (sql_query.QueryCancelled, KeyboardInterrupt):  # KeyboardInterrupt: a Ctrl-C between two steps
         print("query cancelled", file=sys.stderr)
     except duckdb.Error as error:
         print(sql_query.describe_error(error), file=sys.stderr)

@@ -54,55 +54,67 @@ def history_file(db: Path) -> Path:
     return db.parent / HISTORY_NAME
 
 
-def console_for(out: object = None) -> Console:
+def console_for() -> Console:
     """A console as wide as the terminal, or 160 columns when output goes to a file or pipe."""
     width = shutil.get_terminal_size((WIDTH_WITHOUT_TERMINAL, 24)).columns
-    return Console(file=out or sys.stdout, width=width, highlight=False, emoji=False, markup=False)  # type: ignore[arg-type]
+    return Console(width=width, highlight=False, emoji=False, markup=False)
 
 
 def run_sql(db: Path, query: str | None, *, as_csv: bool = False) -> int:
-    """One query (or dot command) printed as a table, or as CSV; without a query, the interactive prompt."""
-    if query is None:
+    """One query (or dot command) printed as a table, or as CSV; without one, the prompt (or the piped script)."""
+    if query is None and sys.stdin.isatty():
         from flows.sql_prompt import interactive_sql
 
         return interactive_sql(db, history=history_file(db))
-    console = console_for()
+    if query is None:  # a script piped in: `presswatch sql < queries.sql`
+        query = sys.stdin.read()
     try:
-        if as_csv:
-            stream_csv(db, query)
-        else:
-            answer_and_show(db, query, console)
+        found = answer(db, query, console_for(), as_csv=as_csv)
     except QueryCancelled:
         print("presswatch sql: query cancelled", file=sys.stderr)
         return EXIT_CANCELLED
     except duckdb.Error as error:
         print(f"presswatch sql: {describe_error(error)}", file=sys.stderr)
         return EXIT_FAILED
-    return EXIT_OK
+    return EXIT_OK if found else EXIT_FAILED
 
 
-def answer_and_show(db: Path, text: str, console: Console) -> None:
-    """Run a dot command or every statement in `text`, showing each statement's rows in turn."""
-    meta = meta_command(text)
-    if meta is not None:
-        meta(db, console)
-        return
-    for answer in answers(db, text, limit=SHOWN_ROWS):
-        sql_output.show(console, answer.columns, answer.rows, more=answer.more, limit=SHOWN_ROWS)
+def answer(db: Path, text: str, console: Console, *, as_csv: bool = False) -> bool:
+    """Run a dot command, or each statement of `text` in one session, showing each answer as it comes.
 
-
-def answers(db: Path, text: str, *, limit: int) -> list[Answer]:
-    """Each statement's first `limit` rows, all in one session (temporary tables live until the text is done)."""
+    Returns False when a dot command found nothing to show (an unknown command or table name).
+    """
+    command = meta_command(text)
+    if isinstance(command, Message):
+        print(command.text, file=sys.stdout if command.found else sys.stderr)
+        return command.found
     with open_read_only(db) as con:
-        return interruptible(con, lambda: [fetch(con, statement.query, limit) for statement in statements(con, text)])
+        if command is not None:
+            work = [(read_sql(command.query), command.parameters)]
+        else:
+            work = [(statement.query, {}) for statement in interruptible(con, lambda: statements(con, text))]
+        for position, (sql, parameters) in enumerate(work):
+            last = position == len(work) - 1
+            if as_csv and last:
+                interruptible(con, lambda: write_csv(con, sql, parameters))  # noqa: B023 (run before the loop moves)
+                continue
+            limit = 0 if as_csv else SHOWN_ROWS
+            result = interruptible(con, lambda: fetch(con, sql, parameters, limit))  # noqa: B023
+            if command is not None and not result.rows:
+                print(command.empty, file=sys.stderr)
+                return False
+            if not as_csv:
+                sql_output.show(console, result.columns, result.rows, more=result.more, limit=SHOWN_ROWS)
+    return True
 
 
 def statements(con: duckdb.DuckDBPyConnection, text: str) -> list[duckdb.Statement]:
     return list(con.extract_statements(text))
 
 
-def fetch(con: duckdb.DuckDBPyConnection, statement: str, limit: int) -> Answer:
-    cursor = con.execute(statement)
+def fetch(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict[str, object], limit: int) -> Answer:
+    """The statement's first `limit` rows (and whether more were left)."""
+    cursor = con.execute(sql, parameters) if parameters else con.execute(sql)
     columns = tuple(column[0] for column in con.description or ())
     if not columns:
         return Answer((), [], more=False)
@@ -110,22 +122,12 @@ def fetch(con: duckdb.DuckDBPyConnection, statement: str, limit: int) -> Answer:
     return Answer(columns, rows[:limit], more=len(rows) > limit)
 
 
-def stream_csv(db: Path, text: str) -> None:
-    """Every row of the last statement as CSV, written while it is fetched so large results never pile up."""
-
-    def write() -> None:
-        found = statements(con, text)
-        for statement in found[:-1]:
-            con.execute(statement.query)
-        if not found:
-            return
-        cursor = con.execute(found[-1].query)
-        columns = [column[0] for column in con.description or ()]
-        if columns:
-            sql_output.write_csv(sys.stdout, columns, batches(cursor))
-
-    with open_read_only(db) as con:
-        interruptible(con, write)
+def write_csv(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict[str, object]) -> None:
+    """Every row as CSV, written while it is fetched so a large result never piles up in memory."""
+    cursor = con.execute(sql, parameters) if parameters else con.execute(sql)
+    columns = [column[0] for column in con.description or ()]
+    if columns:
+        sql_output.write_csv(sys.stdout, columns, batches(cursor))
     sys.stdout.flush()
 
 
@@ -176,48 +178,45 @@ def describe_error(error: BaseException) -> str:
     return str(error).strip() or type(error).__name__
 
 
-MetaCommand = Callable[[Path, Console], None]
+@dataclass(frozen=True)
+class Lookup:
+    """A dot command answered by a named query; `empty` is said when it finds nothing."""
+
+    query: str
+    parameters: dict[str, object]
+    empty: str
 
 
-def meta_command(text: str) -> MetaCommand | None:
+@dataclass(frozen=True)
+class Message:
+    """A dot command answered with text (help, a usage hint); `found` is False for a mistake."""
+
+    text: str
+    found: bool = True
+
+
+def meta_command(text: str) -> Lookup | Message | None:
     """The dot (or psql-style backslash) command `text` names, or None when it is SQL."""
     words = text.strip().rstrip(";").split()
     if not words or not words[0].startswith((".", "\\")):
         return None
-    name, arguments = words[0].lower(), words[1:]
-    if name in {".tables", "\\dt"} or (name == "\\d" and not arguments):
-        return show_relations
+    name, argument = words[0].lower(), " ".join(words[1:]).strip('"')
+    if name in {".tables", "\\dt"} or (name == "\\d" and not argument):
+        return Lookup("sql_relations", {}, "the warehouse has no tables yet")
     if name in {".describe", "\\d", ".schema"}:
-        return lambda db, console: describe(db, console, " ".join(arguments))
+        if not argument:
+            return Message(".describe needs a table or view name: .tables lists them", found=False)
+        return Lookup("sql_describe", {"relation": argument}, f"no table or view named {argument}: .tables lists them")
     if name in {".help", "\\?", ".h"}:
-        return lambda db, console: console.print(HELP)
-    return lambda db, console: console.print(f"unknown command {words[0]}: .help lists the commands")
-
-
-def show_relations(db: Path, console: Console) -> None:
-    with open_read_only(db) as con:
-        answer = fetch(con, read_sql("sql_relations"), limit=10_000)
-    sql_output.show(console, answer.columns, answer.rows, more=False, limit=10_000)
-
-
-def describe(db: Path, console: Console, name: str) -> None:
-    """Columns and types of one table or view; an unknown name says how to list them."""
-    if not name:
-        console.print(".describe needs a table or view name: .tables lists them")
-        return
-    with open_read_only(db) as con:
-        rows = con.execute(read_sql("sql_columns"), {"relation": name.strip('"')}).fetchall()
-    if not rows:
-        console.print(f"no table or view named {name}: .tables lists them")
-        return
-    sql_output.show(console, ("column", "type", "nullable"), [row[1:] for row in rows], more=False, limit=len(rows))
+        return Message(HELP)
+    return Message(f"unknown command {words[0]}: .help lists the commands", found=False)
 
 
 def catalogue(db: Path) -> dict[str, list[str]]:
     """Every table and view with its columns, for completion at the prompt."""
     with open_read_only(db) as con:
-        rows = con.execute(read_sql("sql_columns"), {"relation": None}).fetchall()
+        rows = con.execute(read_sql("sql_columns")).fetchall()
     names: dict[str, list[str]] = {}
-    for relation, column, _type, _nullable in rows:
+    for relation, column in rows:
         names.setdefault(relation, []).append(column)
     return names

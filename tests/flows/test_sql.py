@@ -7,6 +7,7 @@ import hashlib
 import json
 import os
 import re
+import signal
 import subprocess
 import sys
 import time
@@ -220,6 +221,46 @@ class TestOneShot:
         imported = {line.split("|")[-1].strip().split(".")[0] for line in result.stderr.splitlines()}
         assert result.returncode == 0 and "duckdb" in imported
         assert {"prefect", "polars", "pyarrow"} & imported == set()
+
+    def test_each_statement_answers_in_turn_until_one_fails(self, warehouse: Path) -> None:
+        """Statements run in order in one session; an error stops the rest but keeps what was already shown."""
+        result = presswatch(
+            "sql", "--db", str(warehouse),
+            "create temp table picked as select 7 as n; select n * 6 as answer from picked; select nope; select 1",
+        )
+
+        assert result.returncode == 1
+        assert re.search(r"answer\n─+\n\s*42\n\(1 row\)", result.stdout)
+        assert "Referenced column \"nope\" was not found" in result.stderr
+
+    def test_ctrl_c_cancels_a_long_query(self, warehouse: Path) -> None:
+        """SIGINT stops the query at once: exit 130 with one line, no traceback."""
+        process = subprocess.Popen(
+            [sys.executable, "-m", "flows.cli", "sql", "--db", str(warehouse), LONG_QUERY],
+            cwd=PROJECT_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        )
+        time.sleep(3)  # started and running: the query would take minutes
+
+        process.send_signal(signal.SIGINT)
+        _, errors = process.communicate(timeout=30)
+
+        assert process.returncode == 130
+        assert errors.strip() in {"presswatch sql: query cancelled", "presswatch: interrupted"}
+
+    def test_describe_of_an_unknown_name_fails_with_a_hint(self, warehouse: Path) -> None:
+        """A typo in `.describe` exits 1 and says how to list the names."""
+        result = presswatch("sql", "--db", str(warehouse), ".describe mention")
+
+        assert (result.returncode, result.stderr.strip()) == (1, "no table or view named mention: .tables lists them")
+
+    def test_script_piped_in_runs_without_a_prompt(self, warehouse: Path) -> None:
+        """`presswatch sql < file.sql` answers each statement, as the DuckDB CLI does."""
+        result = subprocess.run(
+            [sys.executable, "-m", "flows.cli", "sql", "--db", str(warehouse), "--csv"],
+            cwd=PROJECT_DIR, input="select 41 + 1 as answer;\n", capture_output=True, text=True, timeout=60,
+        )
+
+        assert (result.returncode, result.stdout, result.stderr) == (0, "answer\n42\n", "")
 
     def test_csv_streams_every_row(self, warehouse: Path) -> None:
         """`--csv` writes a header and all rows, past the 200 a table shows."""
