@@ -35,6 +35,11 @@ PROMPTED = "\x1b[?2004h"
 ACCEPTED = "\x1b[?2004l"
 
 
+# Should the lock-down ever regress, an INSTALL would try to download: DuckDB sends its downloads through the proxy
+# in HTTP(S)_PROXY, here a closed loopback port, so even then nothing leaves the machine (checked with strace).
+LOOPBACK_ONLY = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.0.0.1:9"}
+
+
 def presswatch(*arguments: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "flows.cli", *arguments],
@@ -42,7 +47,7 @@ def presswatch(*arguments: str, env: dict[str, str] | None = None) -> subprocess
         capture_output=True,
         text=True,
         timeout=300,
-        env={**os.environ, **(env or {})},
+        env={**os.environ, **LOOPBACK_ONLY, **(env or {})},
     )
 
 
@@ -280,7 +285,9 @@ class Prompt:
     """`presswatch sql` on a real pseudo-terminal, read back without terminal escape codes."""
 
     def __init__(self, db: Path, *, columns: int = 100) -> None:
-        environment = {**os.environ, "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1", "COLUMNS": str(columns)}
+        environment = {
+            **os.environ, **LOOPBACK_ONLY, "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1", "COLUMNS": str(columns)
+        }
         self.child = pexpect.spawn(
             sys.executable, ["-m", "flows.cli", "sql", "--db", str(db)], cwd=str(PROJECT_DIR), env=environment,
             encoding="utf-8", dimensions=(40, columns), timeout=60,
