@@ -15,7 +15,7 @@ import duckdb
 from prompt_toolkit import PromptSession
 from prompt_toolkit.completion import CompleteEvent, Completer, Completion
 from prompt_toolkit.document import Document
-from prompt_toolkit.filters import completion_is_selected
+from prompt_toolkit.filters import completion_is_selected, is_searching
 from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from rich.console import Console
@@ -103,7 +103,7 @@ def submit_on_complete_statement() -> KeyBindings:
     def _take_completion(event: KeyPressEvent) -> None:
         event.current_buffer.complete_state = None
 
-    @bindings.add("enter", filter=~completion_is_selected)
+    @bindings.add("enter", filter=~completion_is_selected & ~is_searching)  # Enter in Ctrl-R search picks the line
     def _enter(event: KeyPressEvent) -> None:
         buffer = event.current_buffer
         if statement_is_complete(buffer.text):

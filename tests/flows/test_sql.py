@@ -410,6 +410,19 @@ class TestPrompt:
         assert (warehouse.parent / "sql-history").stat().st_mode & 0o777 == 0o600
         assert re.search(r"\n\s*from the first session\n", recalled)
 
+    def test_ctrl_r_finds_an_earlier_statement(self, prompt: Prompt) -> None:
+        """Ctrl-R, a few letters, Enter to pick the line and Enter to run it, as in bash."""
+        prompt.type("select 'needle' as found;\r")
+        prompt.type("select 2 as two;\r")
+
+        prompt.child.sendcontrol("r")
+        prompt.child.send("needl")
+        prompt.child.expect_exact("e' as found;")  # the search has found the line (drawn highlighted)
+        prompt.child.send("\r")
+        found = prompt.type("\r")
+
+        assert re.search(r"found\s*\n─+\nneedle\n\(1 row\)", found)
+
     def test_results_fit_a_narrow_terminal(self, warehouse: Path) -> None:
         """At 50 columns no line of a wide result is longer than the terminal."""
         narrow = Prompt(warehouse, columns=50)
