@@ -22,6 +22,7 @@ from flows import sql_output
 from warehouse.database import open_read_only, read_sql
 
 SHOWN_ROWS = 200
+LOOKUP_ROWS = 10_000  # .tables and .describe answers are small; never cut them
 CSV_BATCH_ROWS = 10_000
 WIDTH_WITHOUT_TERMINAL = 160
 EXIT_OK, EXIT_FAILED, EXIT_CANCELLED = 0, 1, 130
@@ -90,21 +91,29 @@ def answer(db: Path, text: str, console: Console, *, as_csv: bool = False) -> bo
         return command.found
     with open_read_only(db) as con:
         if command is not None:
-            work = [(read_sql(command.query), command.parameters)]
-        else:
-            work = [(statement.query, {}) for statement in interruptible(con, lambda: statements(con, text))]
-        for position, (sql, parameters) in enumerate(work):
-            last = position == len(work) - 1
-            if as_csv and last:
-                interruptible(con, lambda: write_csv(con, sql, parameters))  # noqa: B023 (run before the loop moves)
-                continue
-            limit = 0 if as_csv else SHOWN_ROWS
-            result = interruptible(con, lambda: fetch(con, sql, parameters, limit))  # noqa: B023
-            if command is not None and not result.rows:
-                print(command.empty, file=sys.stderr)
-                return False
-            if not as_csv:
+            return look_up(con, command, console, as_csv=as_csv)
+        found = interruptible(con, lambda: statements(con, text))
+        for position, statement in enumerate(found):
+            if as_csv and position == len(found) - 1:
+                interruptible(con, lambda: write_csv(con, statement.query))  # noqa: B023 (runs before the loop moves on)
+            elif as_csv:
+                interruptible(con, lambda: con.execute(statement.query))  # noqa: B023
+            else:
+                result = interruptible(con, lambda: fetch(con, statement.query, SHOWN_ROWS))  # noqa: B023
                 sql_output.show(console, result.columns, result.rows, more=result.more, limit=SHOWN_ROWS)
+    return True
+
+
+def look_up(con: duckdb.DuckDBPyConnection, command: Lookup, console: Console, *, as_csv: bool) -> bool:
+    """A dot command's named query, shown or written as CSV; False (and a hint) when it finds nothing."""
+    result = fetch(con, read_sql(command.query), LOOKUP_ROWS, command.parameters)
+    if not result.rows:
+        print(command.empty, file=sys.stderr)
+        return False
+    if as_csv:
+        sql_output.write_csv(sys.stdout, result.columns, [result.rows])
+    else:
+        sql_output.show(console, result.columns, result.rows, more=result.more, limit=LOOKUP_ROWS)
     return True
 
 
@@ -112,7 +121,9 @@ def statements(con: duckdb.DuckDBPyConnection, text: str) -> list[duckdb.Stateme
     return list(con.extract_statements(text))
 
 
-def fetch(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict[str, object], limit: int) -> Answer:
+def fetch(
+    con: duckdb.DuckDBPyConnection, sql: str, limit: int, parameters: dict[str, object] | None = None
+) -> Answer:
     """The statement's first `limit` rows (and whether more were left)."""
     cursor = con.execute(sql, parameters) if parameters else con.execute(sql)
     columns = tuple(column[0] for column in con.description or ())
@@ -122,9 +133,9 @@ def fetch(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict[str, object
     return Answer(columns, rows[:limit], more=len(rows) > limit)
 
 
-def write_csv(con: duckdb.DuckDBPyConnection, sql: str, parameters: dict[str, object]) -> None:
+def write_csv(con: duckdb.DuckDBPyConnection, sql: str) -> None:
     """Every row as CSV, written while it is fetched so a large result never piles up in memory."""
-    cursor = con.execute(sql, parameters) if parameters else con.execute(sql)
+    cursor = con.execute(sql)
     columns = [column[0] for column in con.description or ()]
     if columns:
         sql_output.write_csv(sys.stdout, columns, batches(cursor))

@@ -258,6 +258,16 @@ class TestOneShot:
 
         assert (result.returncode, result.stderr.strip()) == (1, "no table or view named mention: .tables lists them")
 
+    def test_dot_command_as_csv(self, warehouse: Path) -> None:
+        """Dot commands write CSV too, for scripts that read the warehouse's layout."""
+        result = presswatch("sql", "--db", str(warehouse), "--csv", ".describe people")
+
+        assert result.returncode == 0
+        assert result.stdout.splitlines() == [
+            "column,type,nullable", "person_id,VARCHAR,False", "name,VARCHAR,False",
+            "updated_at,TIMESTAMP WITH TIME ZONE,False",
+        ]
+
     def test_script_piped_in_runs_without_a_prompt(self, warehouse: Path) -> None:
         """`presswatch sql < file.sql` answers each statement, as the DuckDB CLI does."""
         result = subprocess.run(
