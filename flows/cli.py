@@ -199,7 +199,7 @@ def command_serve(arguments: argparse.Namespace, settings: Settings) -> int:
 
 
 def command_sql(arguments: argparse.Namespace, settings: Settings) -> int:
-    from flows.console import run_sql
+    from flows.sql_query import run_sql  # not flows.console: the SQL prompt must start without Prefect
 
     return run_sql(arguments.db or settings.db, arguments.query, as_csv=arguments.csv)
 

@@ -110,40 +110,15 @@ def print_summary(summary: RunSummary, db: Path) -> None:
 
 
 def run_sql(db: Path, query: str | None, *, as_csv: bool = False) -> int:
-    """Run one query read-only and print it (a table, or every row as CSV), or an interactive prompt; the file is
-    released when done."""
-    import duckdb
+    """One query read-only, shown as a table or CSV, or the interactive prompt: see flows.sql_query."""
+    from flows.sql_query import run_sql as run
 
-    from warehouse.database import opened
-
-    if query is None:
-        return interactive_sql(db)
-    with opened(db, read_only=True) as con:
-        try:
-            relation = con.sql(query)
-        except duckdb.Error as error:
-            print(f"presswatch sql: {str(error).splitlines()[0]}", file=sys.stderr)
-            return 1
-        if relation is None:
-            return 0
-        if as_csv:
-            sys.stdout.write(relation.pl().write_csv())
-        else:
-            relation.show(max_width=200, max_rows=200)
-    return 0
+    return run(db, query, as_csv=as_csv)
 
 
 def interactive_sql(db: Path) -> int:
-    """A small read-only prompt; each statement opens and releases the file so runs are never blocked."""
-    print(f"presswatch sql on {db} (read-only). End statements with ';'. Ctrl-D to quit.")
-    buffer = ""
-    while True:
-        try:
-            line = input("sql> " if not buffer else "...> ")
-        except EOFError:
-            print()
-            return 0
-        buffer += line + "\n"
-        if buffer.strip().endswith(";"):
-            run_sql(db, buffer)
-            buffer = ""
+    """The interactive prompt (flows.sql_prompt); each statement opens and releases the file."""
+    from flows.sql_prompt import interactive_sql as prompt
+    from flows.sql_query import history_file
+
+    return prompt(db, history=history_file(db))

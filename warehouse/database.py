@@ -10,9 +10,12 @@ from datetime import UTC, datetime
 from functools import cache
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import polars as pl
+
+if TYPE_CHECKING:  # polars costs half a second to import; `presswatch sql` answers without it
+    import polars as pl
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
@@ -22,6 +25,20 @@ MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 WAL_REPLAY_FAILURE = "failure while replaying wal"
 WAREHOUSE_ZONE = "UTC"
 LOGGER = logging.getLogger("presswatch.warehouse")
+# An analyst's session reads the warehouse and nothing else: no other file (COPY TO, EXPORT, ATTACH of another file,
+# read_csv), no network, no extensions, and nothing spilled next to the warehouse. `lock_configuration` is set after
+# opening, so SET or RESET cannot undo any of it; only the session's time zone stays the analyst's choice.
+LOCKED_DOWN: dict[str, str | bool | int | float | list[str]] = {
+    "enable_external_access": False,
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "allow_community_extensions": False,
+    "allow_extension_repositories": "forbidden",
+    "allow_persistent_secrets": False,
+    "python_enable_replacements": False,
+    "temp_directory": "",
+    "allowed_configs": ["TimeZone"],
+}
 
 Notice = Callable[[str], None]
 
@@ -144,10 +161,12 @@ def connect(path: Path, *, read_only: bool = False, notice: Notice | None = None
     return con
 
 
-def open_file(path: Path, *, read_only: bool) -> duckdb.DuckDBPyConnection:
+def open_file(
+    path: Path, *, read_only: bool, config: dict[str, str | bool | int | float | list[str]] | None = None
+) -> duckdb.DuckDBPyConnection:
     """duckdb.connect with lock errors turned into WarehouseLocked and other I/O errors into one sentence."""
     try:
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=read_only, config=config or {})
     except duckdb.IOException as error:
         if "lock" in str(error).lower():
             raise WarehouseLocked(describe_open_error(path, error)) from error
@@ -192,11 +211,23 @@ def opened(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyCo
         con.close()
 
 
+def connect_locked_down(path: Path) -> duckdb.DuckDBPyConnection:
+    """A read-only session that can read the warehouse and nothing else, and cannot be talked out of it."""
+    if not path.exists():
+        raise WarehouseError(f"no warehouse at {path}: run `presswatch run` first")
+    con = open_file(path, read_only=True, config=LOCKED_DOWN)
+    con.execute("set lock_configuration = true")
+    return con
+
+
 @contextmanager
 def open_read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The analysts' way in (`presswatch sql`): read-only, released as soon as the block ends."""
-    with opened(path, read_only=True) as con:
+    """The analysts' way in (`presswatch sql`, the report): locked down, released as soon as the block ends."""
+    con = connect_locked_down(path)
+    try:
         yield con
+    finally:
+        con.close()
 
 
 def describe_open_error(path: Path, error: Exception) -> str:
@@ -211,5 +242,7 @@ def query_frame(
     con: duckdb.DuckDBPyConnection, name: str, parameters: dict[str, object] | None = None
 ) -> pl.DataFrame:
     """Run the named query file and return all its rows as a polars frame (through Arrow, fully fetched)."""
+    import polars as pl
+
     relation = con.sql(read_sql(name), params=parameters or {})
     return relation.pl() if relation is not None else pl.DataFrame()

@@ -168,6 +168,12 @@ def merge_pending_spools(
     for path in spool.pending_spools(spool_dir):
         try:
             spooled = spool.read_spool(path)
+        except spool.UntrustedSpool as error:
+            moved = spool.set_aside(path)
+            (notice or database.LOGGER.warning)(
+                f"spool {path} was not merged: {error}; it may not come from a presswatch run. Moved to {moved}"
+            )
+            continue
         except (OSError, ValueError, KeyError, pl.exceptions.PolarsError) as error:
             moved = spool.set_aside(path)
             (notice or database.LOGGER.warning)(f"spool {path} is unreadable ({error}); moved to {moved}")
@@ -224,6 +230,7 @@ def load_or_spool(
             last_error = str(error)
             continue
         try:
+            spool.ensure_key(spool_dir)  # from the first load on, so no one else can be first to make it
             merged = merge_pending_spools(con, spool_dir, notice=notices.append)
             method: LoadMethod = "merged+direct" if merged else "direct"
             counts = load_run(con, tables.with_load_method(method, merged))

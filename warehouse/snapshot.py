@@ -12,6 +12,8 @@ import duckdb
 from warehouse import database
 from warehouse.spool import fsync_file
 
+SNAPSHOT_MODE = 0o640  # rw for the runs' account, read for its group, nothing for others
+
 
 def publish_snapshot(db: Path, snapshot: Path) -> Path:
     """Checkpoint `db`, copy it next to `snapshot` and rename it into place; return the snapshot's path.
@@ -32,6 +34,8 @@ def copy_checkpointed(con: duckdb.DuckDBPyConnection, db: Path, snapshot: Path) 
     temporary = Path(temporary_name)
     try:
         shutil.copyfile(db, temporary)
+        # mkstemp makes the copy owner-only; analysts read it with their own accounts, through the file's group.
+        os.chmod(temporary, SNAPSHOT_MODE)
         fsync_file(temporary)
         os.replace(temporary, snapshot)
         fsync_file(snapshot.parent)
