@@ -27,6 +27,7 @@ from transforms.alerts import Alert
 from transforms.mentions import MentionDetector
 from transforms.topics import TopicDetector
 from transforms.watchlist import Watchlist
+from warehouse import database
 
 LOGGER = logging.getLogger("presswatch.pipeline")
 P = ParamSpec("P")
@@ -254,8 +255,8 @@ def monitor_run(
     `completed` once its alerts and report are done, `failed` (with the notice) or `cancelled` if it stops early."""
     try:
         with run_lock(db):
-            stages.start_run(db, context)
             try:
+                stages.start_run(db, context)
                 return execute_run(settings, feeds_path, db, context, runner)
             except (KeyboardInterrupt, RunCancelled) as stop:
                 stages.end_run(db, context, "cancelled", error=describe(stop) or "interrupted")
@@ -264,8 +265,12 @@ def monitor_run(
                 if not isinstance(error, Exception):  # SystemExit and Prefect's termination signal: a cancel
                     stages.end_run(db, context, "cancelled", error=describe(error) or type(error).__name__)
                     raise
-                record_failure(db, context, error)
-                raise
+                full = database.disk_full(db, error)
+                if full is None:
+                    record_failure(db, context, error)
+                    raise
+                record_failure(db, context, full)
+                raise full from error
     except RunInProgress as busy:
         return RunSummary(run_id=context.run_id, mode=context.mode, as_of=context.as_of, skipped=str(busy))
 

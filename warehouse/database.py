@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -24,6 +25,7 @@ QUERIES_DIR = PACKAGE_DIR / "queries"
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 WAL_REPLAY_FAILURE = "failure while replaying wal"
 WAREHOUSE_ZONE = "UTC"
+DISK_FULL = "no space left on device"  # strerror(ENOSPC), which DuckDB quotes in its I/O errors
 LOGGER = logging.getLogger("presswatch.warehouse")
 # An analyst's session reads the warehouse and nothing else: no other file (COPY TO, EXPORT, ATTACH of another file,
 # read_csv), no network, no extensions, and nothing spilled next to the warehouse. `lock_configuration` is set after
@@ -45,6 +47,10 @@ Notice = Callable[[str], None]
 
 class WarehouseError(RuntimeError):
     """The warehouse file cannot be used; the message says why in one line."""
+
+
+class WarehouseDiskFull(WarehouseError):
+    """The disk holding the warehouse has no room left for DuckDB's next write."""
 
 
 class WarehouseLocked(WarehouseError):
@@ -156,8 +162,14 @@ def connect(path: Path, *, read_only: bool = False, notice: Notice | None = None
         )
         con = open_file(path, read_only=read_only)
     if not read_only:
-        apply_migrations(con)
-        apply_views(con)
+        try:
+            apply_migrations(con)
+            apply_views(con)
+        except BaseException:
+            # Nobody else holds this connection: left open, it would pin the file in this process (later opens
+            # with another configuration are refused) until the process ends.
+            con.close()
+            raise
     return con
 
 
@@ -167,7 +179,12 @@ def open_file(
     """duckdb.connect with lock errors turned into WarehouseLocked and other I/O errors into one sentence."""
     try:
         con = duckdb.connect(str(path), read_only=read_only, config=config or {})
-    except duckdb.IOException as error:
+    except duckdb.Error as error:
+        full = disk_full(path, error)
+        if full is not None:  # before anything else: a full disk must never look like an unreadable log
+            raise full from error
+        if not isinstance(error, duckdb.IOException):
+            raise
         if "lock" in str(error).lower():
             raise WarehouseLocked(describe_open_error(path, error)) from error
         raise WarehouseError(describe_open_error(path, error)) from error
@@ -230,9 +247,29 @@ def open_read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
         con.close()
 
 
+def disk_full(path: Path, error: BaseException) -> WarehouseDiskFull | None:
+    """A disk-full failure anywhere under DuckDB (commit, checkpoint, replaying the log) said the way a person can
+    act on; None for any other error. What was committed stays in the file or its log and is kept."""
+    if DISK_FULL not in str(error).lower():
+        return None
+    folder = path.resolve().parent
+    try:
+        usage = shutil.disk_usage(folder)
+        free = f"{usage.free // 1024:,} KB free of {usage.total // (1024 * 1024):,} MB"
+    except OSError:
+        free = "free space unknown"
+    return WarehouseDiskFull(
+        f"the disk holding {folder} is full ({free}): DuckDB could not write {path.name}. Free space there or move "
+        "the warehouse (PRESSWATCH_DB); nothing committed is lost, and the next run finishes the write"
+    )
+
+
 def describe_open_error(path: Path, error: Exception) -> str:
     """Turn DuckDB's open errors into a sentence a newcomer can act on."""
     text = str(error)
+    full = disk_full(path, error)
+    if full is not None:
+        return str(full)
     if "lock" in text.lower():
         return f"{path} is in use by another process (a running presswatch or an open DuckDB session)"
     return f"cannot open {path}: {text.splitlines()[0]}"

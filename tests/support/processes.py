@@ -10,15 +10,19 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
+from flows.lifetime import die_with_parent
+
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PRESSWATCH = [sys.executable, "-m", "flows.cli"]
 
 
 def as_from_a_terminal() -> None:
     """preexec_fn: a process group of its own with SIGINT at its default, as a shell's foreground job has (a
-    script's background job would inherit SIGINT ignored, which says nothing about the product)."""
+    script's background job would inherit SIGINT ignored, which says nothing about the product); and it dies
+    with the test run, so an interrupted test leaves nothing behind."""
     signal.signal(signal.SIGINT, signal.SIG_DFL)
     os.setpgid(0, 0)
+    die_with_parent()
 
 
 def start(
