@@ -1,0 +1,147 @@
+"""Which country a passage is about, for role titles that do not say: the context rule, in one place.
+
+The rule (the README explains it in these words): a title that does not name its country ("the prime
+minister", "PM", "the president") belongs to the country its passage is about. If the title's paragraph names
+the role's own country (its name or adjective, its capital, institutions or parties, or a tracked person
+holding one of its offices that day), the title is that country's; if it names only other countries that have
+such an office, it is theirs. A paragraph naming no country defers to the whole article, where the country
+named most often wins and ties go to the role's own country. A country named to qualify a different office
+("the Israeli president") does not count, and a country that qualifies another title in the title's own
+sentence is out of the running ("the prime minister met the French president in Paris" is about our prime
+minister); only countries with such an office compete, so Washington never takes "the prime minister" from
+London. The title then counts for that country's holder if
+the watchlist tracks the office, and for nobody otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import ahocorasick
+
+from transforms.jurisdictions import OFFICE_OF_TITLE, Jurisdiction
+from transforms.matching import bounded, case_matches, compile_pattern, fold
+from transforms.watchlist import NameForm
+
+ANY_OFFICE = "*"  # "the Israeli leader" may be any of its offices
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A place in the text that names a jurisdiction, and the office it qualifies ("Israeli [prime minister]")."""
+
+    offset: int
+    jurisdiction: str
+    qualifies: str | None = None  # an office from OFFICES, ANY_OFFICE, "" for another title, None for none
+
+
+class CueScanner:
+    """Finds the words that name a country in a text; built once per watchlist."""
+
+    def __init__(self, jurisdictions: Sequence[Jurisdiction], title_words: Iterable[str] = ()) -> None:
+        self._automaton = ahocorasick.Automaton()
+        grouped: dict[str, list[tuple[str, object]]] = {}
+        for jurisdiction in jurisdictions:
+            for cue in jurisdiction.cues:
+                pattern = compile_pattern(NameForm(cue, "cue", jurisdiction.jurisdiction_id))
+                grouped.setdefault(fold(cue), []).append((jurisdiction.jurisdiction_id, pattern))
+        for key, entries in grouped.items():
+            self._automaton.add_word(key, (len(key), tuple(entries)))
+        if grouped:
+            self._automaton.make_automaton()
+        titles = sorted({*OFFICE_OF_TITLE, *(fold(word) for word in title_words), "leader"}, key=len)
+        alternatives = "|".join(re.escape(title) for title in reversed(titles))
+        # "the Israeli prime minister", "Israel's PM", "president of France": the cue qualifies a title.
+        self._qualifies_next = re.compile(rf"(?:'s|’s)?[ \u00a0-]({alternatives})(?![\w])", re.IGNORECASE)
+        self._qualified_by_previous = re.compile(rf"({alternatives}) of (?:the )?$", re.IGNORECASE)
+
+    def country_of(self, phrase: str) -> str | None:
+        """The jurisdiction a whole word or phrase names ("U.S.", "Israeli", "the United States"), or None."""
+        if self._automaton.kind != ahocorasick.AHOCORASICK:
+            return None
+        entry = self._automaton.get(fold(phrase), None)
+        if entry is None:
+            return None
+        _, entries = entry
+        for jurisdiction_id, pattern in entries:
+            if case_matches(phrase, 0, pattern):  # type: ignore[arg-type]
+                return str(jurisdiction_id)
+        return None
+
+    def scan(self, text: str) -> list[Cue]:
+        """Every country cue in text, leftmost-longest, leaving out those that qualify another title."""
+        if self._automaton.kind != ahocorasick.AHOCORASICK:
+            return []
+        hits: list[tuple[int, int, str]] = []
+        for end_index, (length, entries) in self._automaton.iter(fold(text)):
+            end = end_index + 1
+            start = end - length
+            if not bounded(text, start, end):
+                continue
+            for jurisdiction_id, pattern in entries:
+                if case_matches(text, start, pattern):  # type: ignore[arg-type]
+                    hits.append((start, end, str(jurisdiction_id)))
+                    break
+        hits.sort(key=lambda hit: (hit[0], hit[0] - hit[1]))
+        cues: list[Cue] = []
+        last_end = -1
+        for start, end, jurisdiction_id in hits:
+            if start < last_end:
+                continue
+            last_end = end
+            title = self._qualifies_next.match(text, end) or self._qualified_by_previous.search(
+                text, max(0, start - 40), start
+            )
+            cues.append(Cue(start, jurisdiction_id, _office(title.group(1)) if title else None))
+        return cues
+
+
+def _office(title: str) -> str:
+    """The office a qualified title names: one of OFFICES, ANY_OFFICE for "leader", "" for any other title."""
+    folded = " ".join(title.lower().split())
+    return ANY_OFFICE if folded == "leader" else OFFICE_OF_TITLE.get(folded, "")
+
+
+def decide(
+    text: str,
+    position: int,
+    sentence: tuple[int, int],
+    office: str,
+    home: str,
+    competitors: frozenset[str],
+    cues: Sequence[Cue],
+) -> str:
+    """The jurisdiction a title of office at position belongs to: home unless the passage is about a competitor.
+
+    sentence: the title's sentence span; competitors: the other jurisdictions that have the office; cues: from
+    CueScanner.scan plus tracked office holders named in the text.
+    """
+    contrasted = {
+        cue.jurisdiction for cue in cues if cue.qualifies is not None and sentence[0] <= cue.offset < sentence[1]
+    }
+    relevant = [
+        (cue.offset, cue.jurisdiction)
+        for cue in cues
+        if (cue.jurisdiction == home or (cue.jurisdiction in competitors and cue.jurisdiction not in contrasted))
+        and (cue.qualifies is None or cue.qualifies in (office, ANY_OFFICE))
+    ]
+    if not relevant:
+        return home
+    paragraph_start = text.rfind("\n", 0, position) + 1
+    paragraph_end = text.find("\n", position)
+    paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
+    in_paragraph = Counter(j for offset, j in relevant if paragraph_start <= offset < paragraph_end)
+    if in_paragraph:
+        return home if home in in_paragraph else _most_named(in_paragraph, home)
+    return _most_named(Counter(j for _, j in relevant), home)
+
+
+def _most_named(counts: Counter[str], home: str) -> str:
+    """The most often named jurisdiction; home wins ties."""
+    best = max(counts.values())
+    if counts.get(home, 0) == best:
+        return home
+    return min(j for j, count in counts.items() if count == best)
