@@ -1,16 +1,15 @@
 """Which country a passage is about, for role titles that do not say: the context rule, in one place.
 
 The rule (the README explains it in these words): a title that does not name its country ("the prime
-minister", "PM", "the president") belongs to the country its passage is about. If the title's paragraph names
-the role's own country (its name or adjective, its capital, institutions or parties, or a tracked person
-holding one of its offices that day), the title is that country's; if it names only other countries that have
-such an office, it is theirs. A paragraph naming no country defers to the whole article, where the country
-named most often wins and ties go to the role's own country. A country named to qualify a different office
-("the Israeli president") does not count, and a country that qualifies another title in the title's own
-sentence is out of the running ("the prime minister met the French president in Paris" is about our prime
-minister); only countries with such an office compete, so Washington never takes "the prime minister" from
-London. The title then counts for that country's holder if
-the watchlist tracks the office, and for nobody otherwise.
+minister", "PM", "the president") refers to the office last named for a particular country earlier in the
+article ("Israel's prime minister", "the French president", "President Obama"), unless that country qualifies
+another title in the title's own sentence ("the Canadian leader pressed the prime minister"), which makes it
+a contrast. With no such earlier reference, a title whose sentence names the role's own country is that
+country's; failing that, the country the article names most often wins: by its name or adjective, capital,
+institutions or parties, or a tracked person who holds or held one of its offices (twice for whoever holds
+this very office that day). Only countries with such an office compete (Washington never takes "the prime
+minister" from London) and ties go to the role's own country. The title then counts for that country's holder
+on the publication date if the watchlist tracks the office, and for nobody otherwise.
 """
 
 from __future__ import annotations
@@ -23,7 +22,7 @@ from dataclasses import dataclass
 import ahocorasick
 
 from transforms.jurisdictions import OFFICE_OF_TITLE, Jurisdiction
-from transforms.matching import bounded, case_matches, compile_pattern, fold
+from transforms.matching import CasePattern, bounded, case_matches, compile_pattern, fold
 from transforms.watchlist import NameForm
 
 ANY_OFFICE = "*"  # "the Israeli leader" may be any of its offices
@@ -36,6 +35,7 @@ class Cue:
     offset: int
     jurisdiction: str
     qualifies: str | None = None  # an office from OFFICES, ANY_OFFICE, "" for another title, None for none
+    holds: frozenset[str] = frozenset()  # offices the person named here holds that day ("Theresa May" in 2017)
 
 
 class CueScanner:
@@ -43,7 +43,7 @@ class CueScanner:
 
     def __init__(self, jurisdictions: Sequence[Jurisdiction], title_words: Iterable[str] = ()) -> None:
         self._automaton = ahocorasick.Automaton()
-        grouped: dict[str, list[tuple[str, object]]] = {}
+        grouped: dict[str, list[tuple[str, CasePattern]]] = {}
         for jurisdiction in jurisdictions:
             for cue in jurisdiction.cues:
                 pattern = compile_pattern(NameForm(cue, "cue", jurisdiction.jurisdiction_id))
@@ -67,7 +67,7 @@ class CueScanner:
             return None
         _, entries = entry
         for jurisdiction_id, pattern in entries:
-            if case_matches(phrase, 0, pattern):  # type: ignore[arg-type]
+            if case_matches(phrase, 0, pattern):
                 return str(jurisdiction_id)
         return None
 
@@ -82,7 +82,7 @@ class CueScanner:
             if not bounded(text, start, end):
                 continue
             for jurisdiction_id, pattern in entries:
-                if case_matches(text, start, pattern):  # type: ignore[arg-type]
+                if case_matches(text, start, pattern):
                     hits.append((start, end, str(jurisdiction_id)))
                     break
         hits.sort(key=lambda hit: (hit[0], hit[0] - hit[1]))
@@ -106,7 +106,6 @@ def _office(title: str) -> str:
 
 
 def decide(
-    text: str,
     position: int,
     sentence: tuple[int, int],
     office: str,
@@ -114,29 +113,31 @@ def decide(
     competitors: frozenset[str],
     cues: Sequence[Cue],
 ) -> str:
-    """The jurisdiction a title of office at position belongs to: home unless the passage is about a competitor.
+    """The jurisdiction a title of office at position belongs to (see the module docstring).
 
     sentence: the title's sentence span; competitors: the other jurisdictions that have the office; cues: from
-    CueScanner.scan plus tracked office holders named in the text.
+    CueScanner.scan plus the tracked office holders named in the text.
     """
     contrasted = {
-        cue.jurisdiction for cue in cues if cue.qualifies is not None and sentence[0] <= cue.offset < sentence[1]
-    }
-    relevant = [
-        (cue.offset, cue.jurisdiction)
+        cue.jurisdiction
         for cue in cues
-        if (cue.jurisdiction == home or (cue.jurisdiction in competitors and cue.jurisdiction not in contrasted))
-        and (cue.qualifies is None or cue.qualifies in (office, ANY_OFFICE))
+        if cue.qualifies is not None and sentence[0] <= cue.offset < sentence[1] and cue.jurisdiction != home
+    }
+    eligible = [
+        cue
+        for cue in cues
+        if (cue.jurisdiction == home or cue.jurisdiction in competitors) and cue.jurisdiction not in contrasted
     ]
-    if not relevant:
+    earlier = [cue for cue in eligible if cue.offset < position and cue.qualifies in (office, ANY_OFFICE)]
+    if earlier:
+        return max(earlier, key=lambda cue: cue.offset).jurisdiction
+    named = [cue for cue in eligible if cue.qualifies is None or cue.qualifies in (office, ANY_OFFICE)]
+    if any(cue.jurisdiction == home and sentence[0] <= cue.offset < sentence[1] for cue in named):
         return home
-    paragraph_start = text.rfind("\n", 0, position) + 1
-    paragraph_end = text.find("\n", position)
-    paragraph_end = len(text) if paragraph_end < 0 else paragraph_end
-    in_paragraph = Counter(j for offset, j in relevant if paragraph_start <= offset < paragraph_end)
-    if in_paragraph:
-        return home if home in in_paragraph else _most_named(in_paragraph, home)
-    return _most_named(Counter(j for _, j in relevant), home)
+    counts: Counter[str] = Counter()
+    for cue in named:
+        counts[cue.jurisdiction] += 2 if office in cue.holds else 1
+    return _most_named(counts, home) if counts else home
 
 
 def _most_named(counts: Counter[str], home: str) -> str:

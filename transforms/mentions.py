@@ -104,6 +104,7 @@ NAME_SUFFIXES = frozenset({"jr", "junior", "snr", "sr", "jnr"})  # "Donald Trump
 CAPTION_WORDS = 14  # a line this short without a full stop is a headline, crosshead or caption
 _SUFFIX_INITIALS = frozenset("JjSs")
 _NUMBER_AFTER = re.compile(r"[ \u00a0,]*\d")
+_CAPITALISED_RUN = re.compile(r"[ \u00a0]((?:[A-Z][\w.]*)(?:[ \u00a0][A-Z][\w.]*){0,2})")
 _NUMBER_BEFORE = re.compile(r"\d(?:st|nd|rd|th)?(?: of)?[ \u00a0]+$")
 _SENTENCE_PUNCTUATION = (".", "!", "?", ":", ";", ",", '"', "”", "’", "'")
 
@@ -125,6 +126,8 @@ class _Candidate:
     reading: TitleReading | None = None  # a role title still to resolve by context and date
     title: str = ""  # the title's text, for its office
     dependent: bool = False  # counts only for someone introduced earlier ("the former prime minister")
+    role_id: str = ""  # a title used before a holder's surname ("President Obama"): that role
+    named_by: int = -1  # a dependent title may also take a name given later, up to here ("the then PM ... Mr Blair")
 
 
 @dataclass
@@ -155,7 +158,10 @@ class MentionDetector:
 
     def __init__(self, watchlist: Watchlist, *, descriptors: bool = True) -> None:
         self._roles = {role.role_id: role for role in watchlist.roles}
-        self._role_order = {role.role_id: index for index, role in enumerate(watchlist.roles)}
+        self._role_office = {
+            role.role_id: next((office for office in map(office_of, role.titles) if office), "")
+            for role in watchlist.roles
+        }
         self._jurisdictions = watchlist.jurisdictions
         self._negative = {
             person.person_id: _phrase_regex(person.negative_terms)
@@ -182,8 +188,8 @@ class MentionDetector:
         for form in watchlist.name_forms():
             if form.kind == "descriptor" and not descriptors:
                 continue
-            key = (form.text, form.kind, form.first_name_only, form.role_id, form.qualifier, form.bare)
-            owners = grouped.setdefault(fold(form.text), {}).setdefault(key, [])
+            spelling = (form.text, form.kind, form.first_name_only, form.role_id, form.qualifier, form.bare)
+            owners = grouped.setdefault(fold(form.text), {}).setdefault(spelling, [])
             if form.owner_id not in owners:
                 owners.append(form.owner_id)
                 self.form_count += 1
@@ -195,7 +201,7 @@ class MentionDetector:
                     tuple(owners),
                 )
                 for (text, kind, first_name_only, role_id, qualifier, bare), owners in sorted(
-                    variants.items(), key=lambda item: not item[0][5]
+                    variants.items(), key=lambda item: (not item[0][5], not item[0][3])
                 )
             )
             self._automaton.add_word(key, (len(key), compiled))
@@ -273,7 +279,7 @@ class MentionDetector:
                 owners = self._owners(variant, article, start, end, start < relaxed_end)
                 if owners:
                     dependent = bool(form.role_id) and len(owners) > 1
-                    yield _Candidate(start, end, owners, form.kind, dependent=dependent)
+                    yield _Candidate(start, end, owners, form.kind, dependent=dependent, role_id=form.role_id)
                     break
 
     def _read_title(self, article: _Article, start: int, end: int, form: NameForm) -> TitleReading | None:
@@ -294,6 +300,14 @@ class MentionDetector:
 
     def _country_of(self, phrase: str) -> str | None:
         return self._context.country_of(phrase) if self._context is not None else None
+
+    def _starts_country(self, text: str, end: int) -> bool:
+        """Whether the capitalised words after end name a country or its institution ("Obama White House")."""
+        words = _CAPITALISED_RUN.match(text, end)
+        if words is None or self._context is None:
+            return False
+        parts = words.group(1).split()
+        return any(self._context.country_of(" ".join(parts[:size])) for size in range(len(parts), 0, -1))
 
     def _is_name_word(self, word: str) -> bool:
         """Whether a capitalised word may continue a person's name (not a day, a country, a party or a title)."""
@@ -339,7 +353,12 @@ class MentionDetector:
                     lead = preceding.lower() in SURNAME_LEAD_WORDS or preceding.lower() in DAYS_AND_MONTHS
                     if not possessive and not lead:
                         return ()
-                if following is not None and is_titled(following) and self._is_name_word(following):
+                if (
+                    following is not None
+                    and is_titled(following)
+                    and self._is_name_word(following)
+                    and not self._starts_country(text, end)
+                ):
                     return ()
         elif kind in ("descriptor", "role") or form.first_name_only:
             # "the Health Secretary Wes Streeting" is one full-name mention; "the premier of Ontario" is not
@@ -404,12 +423,10 @@ class MentionDetector:
         if reading.qualifier == "elect":
             elect = role.elect_on(day)
             candidate.owners = (elect,) if elect else ()
-        elif reading.qualifier == "former":
-            candidate.owners = role.former_holders(day)
+        elif reading.qualifier in ("former", "then"):
+            candidate.owners = role.former_holders(day) if reading.qualifier == "former" else role.holders_until(day)
             candidate.dependent = True
-        elif reading.qualifier == "then":
-            candidate.owners = role.holders_until(day)
-            candidate.dependent = True
+            candidate.named_by = article.line_at(candidate.start)[1]  # the end of its paragraph
         else:
             holder = role.holder_on(day)
             candidate.owners = (holder,) if holder else ()
@@ -437,18 +454,27 @@ class MentionDetector:
             article.cues = self._context.scan(article.text) + self._holder_cues(chosen, article.day)
         index = bisect_right(starts, candidate.start) - 1
         sentence = sentences[index] if index >= 0 else (0, 0)
-        return decide(article.text, candidate.start, sentence, office, home, competitors, article.cues)
+        return decide(candidate.start, sentence, office, home, competitors, article.cues)
 
     def _holder_cues(self, chosen: list[_Candidate], day: date | None) -> list[Cue]:
-        """Tracked people named unambiguously who hold an office that day: a cue for that office's country."""
-        if day is None:
-            return []
+        """Tracked people named unambiguously who hold or held a country's office: a cue for that country.
+
+        An article naming Tony Blair is about British politics whatever year it was written; one naming the
+        prime minister of the day ("Theresa May", "President Obama") has named that office itself.
+        """
         cues = []
         for candidate in chosen:
-            if candidate.kind in ("full", "alias", "honorific") and len(candidate.owners) == 1:
-                for role in self._people_roles.get(candidate.owners[0], ()):
-                    if role.holder_on(day) == candidate.owners[0]:
-                        cues.append(Cue(candidate.start, role.jurisdiction))
+            role = self._roles.get(candidate.role_id)
+            if role is not None and role.jurisdiction:  # "President Obama" names the office, and its country
+                cues.append(Cue(candidate.start, role.jurisdiction, self._role_office.get(role.role_id)))
+            elif candidate.kind in ("full", "alias", "honorific") and len(candidate.owners) == 1:
+                person_id = candidate.owners[0]
+                held: dict[str, set[str]] = {}
+                for role in self._people_roles.get(person_id, ()):
+                    offices = held.setdefault(role.jurisdiction, set())
+                    if day is not None and role.holder_on(day) == person_id and self._role_office[role.role_id]:
+                        offices.add(self._role_office[role.role_id])
+                cues += [Cue(candidate.start, country, holds=frozenset(held[country])) for country in sorted(held)]
         return cues
 
 
@@ -462,10 +488,11 @@ def _resolve(candidate: _Candidate, introduced: dict[str, int], in_headline: boo
     dependent = candidate.kind in DEPENDENT_KINDS or candidate.dependent
     if len(owners) == 1 and not dependent:
         return owners[0]
+    limit = max(candidate.start, candidate.named_by)
     known = [
         (introduced[owner], owner)
         for owner in owners
-        if owner in introduced and (in_headline or introduced[owner] <= candidate.start)
+        if owner in introduced and (in_headline or introduced[owner] <= limit)
     ]
     if known:
         return max(known)[1]

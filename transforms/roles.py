@@ -139,6 +139,8 @@ def read_title(
             definite = True
             span_start = word_start
             break
+        if lower == "as" and headline:
+            break  # "Musk hits back as PM defends record": in a headline "as" joins two clauses
         if lower in FORMER_WORDS or lower.startswith("ex-"):
             qualifier = qualifier or "former"
         elif lower in ("then", "then-"):
@@ -174,6 +176,7 @@ def read_title(
         if named is None:
             return None  # "the premier of Ontario"-like: an office we do not know
         country = named
+        end_out = of_phrase.end()  # "the president of the United States" is one mention
     else:
         lower_of = _OF_LOWER.match(text, after)
         if lower_of and lower_of.group(1) in GENERIC_FOLLOWERS:
