@@ -128,6 +128,7 @@ class _Candidate:
     dependent: bool = False  # counts only for someone introduced earlier ("the former prime minister")
     role_id: str = ""  # a title used before a holder's surname ("President Obama"): that role
     named_by: int = -1  # a dependent title may also take a name given later, up to here ("the then PM ... Mr Blair")
+    hit: int = -1  # where the automaton matched, before the reading took in "the former" and the like
 
 
 @dataclass
@@ -216,9 +217,8 @@ class MentionDetector:
         article = _Article(text, day)
         headline_end = text.find("\n")
         relaxed_end = headline_end if headline_end > 0 and is_title_case(text[:headline_end]) else 0
-        candidates = sorted(
-            self._candidates(article, relaxed_end), key=lambda item: (item.start, item.start - item.end)
-        )
+        # The longest hit wins where hits start together ("President Obama" over "President").
+        candidates = sorted(self._candidates(article, relaxed_end), key=_hit_order)
         chosen: list[_Candidate] = []
         last_end = -1
         for candidate in candidates:
@@ -273,7 +273,9 @@ class MentionDetector:
                 if form.kind == "title":
                     reading = self._read_title(article, start, end, form)
                     if reading is not None:
-                        yield _Candidate(reading.start, reading.end, variant.owners, "title", reading, text[start:end])
+                        yield _Candidate(
+                            reading.start, reading.end, variant.owners, "title", reading, text[start:end], hit=start
+                        )
                         break
                     continue
                 owners = self._owners(variant, article, start, end, start < relaxed_end)
@@ -390,12 +392,10 @@ class MentionDetector:
         if qualifier == "former":
             return tuple(person for person in role.former_holders(day) if person in owners)
         past = tuple(person for person in role.holders_until(day) if person in owners)
-        if qualifier == "then":
-            return past
         holder = role.holder_on(day)
-        if holder in owners:
+        if qualifier == "" and holder in owners:
             return (holder,)
-        return past or owners
+        return past  # "President Trump" in 2023 is the former president; "Prime Minister Blair" in 1990 nobody
 
     def _resolve_title(
         self,
@@ -476,6 +476,11 @@ class MentionDetector:
                         offices.add(self._role_office[role.role_id])
                 cues += [Cue(candidate.start, country, holds=frozenset(held[country])) for country in sorted(held)]
         return cues
+
+
+def _hit_order(candidate: _Candidate) -> tuple[int, int]:
+    start = candidate.hit if candidate.hit >= 0 else candidate.start
+    return (start, start - candidate.end)
 
 
 def _resolve(candidate: _Candidate, introduced: dict[str, int], in_headline: bool) -> str | None:
