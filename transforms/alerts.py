@@ -21,12 +21,8 @@ from transforms.identity import alert_id_for
 from transforms.watchlist import SeedError
 
 RULE_KINDS = ("spike", "new-pairing", "watch-term", "feed-health")
-SUBJECT_KINDS = {
-    "spike": ("person", "topic"),
-    "new-pairing": ("pair",),
-    "watch-term": ("watch",),
-    "feed-health": ("feed",),
-}
+SUBJECT_KINDS = {"spike": ("person", "topic"), "new-pairing": ("pair",), "watch-term": ("watch",),
+                 "feed-health": ("feed",)}
 RULE_COLUMNS = ("rule_id", "kind", "subject_kind")
 
 
@@ -338,18 +334,9 @@ def find_new_pairings(
         alerts.append(
             Alert(
                 alert_id=alert_id_for(rule.rule_id, subject, window_start.isoformat()),
-                rule=rule.rule_id,
-                subject_kind="pair",
-                subject=subject,
-                window_start=window_start,
-                window_end=as_of,
-                value=float(row["current"]),
-                expected=0.0,
-                baseline=0.0,
-                ratio=0.0,
-                zscore=0.0,
-                event="new-pairing",
-                members=members,
+                rule=rule.rule_id, subject_kind="pair", subject=subject, window_start=window_start,
+                window_end=as_of, value=float(row["current"]), expected=0.0, baseline=0.0, ratio=0.0, zscore=0.0,
+                event="new-pairing", members=members,
                 baseline_label=f"no shared sentence in the {rule.lookback_days} days before",
             )
         )
@@ -369,19 +356,10 @@ def find_watch_terms(counts: pl.DataFrame, *, as_of: datetime, rule: AlertRule) 
     return [
         Alert(
             alert_id=alert_id_for(rule.rule_id, subject, window_start.isoformat()),
-            rule=rule.rule_id,
-            subject_kind="watch",
-            subject=subject,
-            window_start=window_start,
-            window_end=as_of,
-            value=current,
-            expected=float(rule.min_stories),
-            baseline=round(baseline, 2),
-            ratio=round(current / baseline, 2) if baseline else 0.0,
-            zscore=0.0,
-            event="watch-term",
-            members=rule.subjects,
-            baseline_label=f"threshold {rule.min_stories}",
+            rule=rule.rule_id, subject_kind="watch", subject=subject, window_start=window_start, window_end=as_of,
+            value=current, expected=float(rule.min_stories), baseline=round(baseline, 2),
+            ratio=round(current / baseline, 2) if baseline else 0.0, zscore=0.0, event="watch-term",
+            members=rule.subjects, baseline_label=f"threshold {rule.min_stories}",
         )
     ]
 
@@ -414,20 +392,9 @@ def find_feed_health(
         alerts.append(
             Alert(
                 alert_id=alert_id_for(f"{rule.rule_id}:{event}", source, start.isoformat()),
-                rule=rule.rule_id,
-                subject_kind="feed",
-                subject=source,
-                window_start=start,
-                window_end=as_of,
-                value=value,
-                expected=0.0,
-                baseline=float(rule.dead_runs),
-                ratio=0.0,
-                zscore=0.0,
-                event=event,
-                members=(source,),
-                baseline_label=f"{rule.dead_runs} failed runs",
-                note=detail,
+                rule=rule.rule_id, subject_kind="feed", subject=source, window_start=start, window_end=as_of,
+                value=value, expected=0.0, baseline=float(rule.dead_runs), ratio=0.0, zscore=0.0, event=event,
+                members=(source,), baseline_label=f"{rule.dead_runs} failed runs", note=detail,
             )
         )
     return alerts
