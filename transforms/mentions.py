@@ -115,9 +115,10 @@ class _Variant:
 
     pattern: CasePattern
     owners: tuple[str, ...]
+    word: str = ""  # "month" or "common" for a surname that is also a month or an everyday word
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     start: int
     end: int
@@ -200,6 +201,7 @@ class MentionDetector:
                 _Variant(
                     compile_pattern(NameForm(text, kind, owners[0], first_name_only, role_id, qualifier, bare)),
                     tuple(owners),
+                    _word_kind(text) if kind == "surname" else "",
                 )
                 for (text, kind, first_name_only, role_id, qualifier, bare), owners in sorted(
                     variants.items(), key=lambda item: (not item[0][5], not item[0][3])
@@ -280,8 +282,10 @@ class MentionDetector:
                     continue
                 owners = self._owners(variant, article, start, end, start < relaxed_end)
                 if owners:
-                    dependent = bool(form.role_id) and len(owners) > 1
-                    yield _Candidate(start, end, owners, form.kind, dependent=dependent, role_id=form.role_id)
+                    if form.role_id:  # "President Bush" with two Bushes still to tell apart: needs an introduction
+                        yield _Candidate(start, end, owners, form.kind, None, "", len(owners) > 1, form.role_id)
+                    else:
+                        yield _Candidate(start, end, owners, form.kind)
                     break
 
     def _read_title(self, article: _Article, start: int, end: int, form: NameForm) -> TitleReading | None:
@@ -342,10 +346,9 @@ class MentionDetector:
         following = next_word(text, end)
         shouting = title_case or (end - start > 1 and text[start:end].isupper())
         if kind == "surname":
-            folded = fold(text[start:end])
-            if folded in DAYS_AND_MONTHS and _is_date(text, start, end):
+            if variant.word == "month" and _is_date(text, start, end):
                 return ()  # "in May", "May 2017": the month, not Theresa May
-            common_word = folded in COMMON_WORD_SURNAMES and not title_case and sentence_initial(text, start)
+            common_word = bool(variant.word) and not title_case and sentence_initial(text, start)
             if common_word and not _acts(text, end) and not article.line_at(start)[2]:
                 return ()  # "Brown envelopes were found": the colour opening a sentence
             if not shouting:
@@ -502,6 +505,14 @@ def _resolve(candidate: _Candidate, introduced: dict[str, int], in_headline: boo
     if known:
         return max(known)[1]
     return owners[0] if owners and not dependent and candidate.kind in ("full", "alias", "role") else None
+
+
+def _word_kind(surname: str) -> str:
+    """ "month" for May or June, "common" for Brown or Hunt (also a month: both apply), else ""."""
+    folded = fold(surname)
+    if folded in DAYS_AND_MONTHS:
+        return "month"
+    return "common" if folded in COMMON_WORD_SURNAMES else ""
 
 
 def _acts(text: str, end: int) -> bool:
