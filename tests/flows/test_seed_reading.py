@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import shutil
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ from transforms.watchlist import SeedError
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 PEOPLE = "person_id,name,honorifics\nkeir-starmer,Keir Starmer,Sir;Mr\n"
+AS_OF = datetime(2025, 1, 6, 21, tzinfo=UTC)
 
 
 class TestEncodings:
@@ -90,3 +92,35 @@ class TestOptionalSeeds:
         assert {role.role_id for role in watchlist.roles} >= {"uk-prime-minister", "us-president"}
         assert all(role.forms and not role.titles and not role.jurisdiction for role in watchlist.roles)
         assert len(read_rules(seeds / "alert_rules.csv")) >= 5
+
+
+class TestPeopleOnlyRun:
+    def test_a_seeds_folder_with_only_people_runs_end_to_end(
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_harness: None
+    ) -> None:
+        """A run with people.csv alone loads articles and mentions, no topics, and evaluates the default rules."""
+        import duckdb
+        from newsroom import start_newsroom, write_feeds_file
+
+        from flows.pipeline import monitor
+
+        seeds = tmp_path / "seeds"
+        seeds.mkdir()
+        (seeds / "people.csv").write_text("person_id,name,honorifics\nelon-musk,Elon Musk,Mr\n", encoding="utf-8")
+        monkeypatch.setenv("PRESSWATCH_SEEDS_DIR", str(seeds))
+        monkeypatch.setenv("PRESSWATCH_PER_HOST_DELAY_S", "0")
+        monkeypatch.setenv("PRESSWATCH_WORKERS", "1")
+        server = start_newsroom()
+        try:
+            feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", server.url("/feed.xml"))])
+            db = tmp_path / "w.duckdb"
+
+            monitor(feeds_file=str(feeds), db_file=str(db), mode="live", as_of=AS_OF)
+        finally:
+            server.__exit__(None, None, None)
+
+        with duckdb.connect(str(db), read_only=True) as con:
+            people = con.execute("select distinct person_id from mentions").fetchall()
+            topics = con.execute("select count(*) from topic_mentions").fetchone()
+        assert people == [("elon-musk",)]
+        assert topics == (0,)
