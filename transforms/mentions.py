@@ -73,7 +73,8 @@ DATE_LEAD_WORDS = frozenset(
 NOT_NAME_WORDS = frozenset(
     {"pm", "mp", "mps", "prime", "minister", "president", "chancellor", "secretary", "leader", "party", "government",
      "says", "said", "has", "is", "was", "to", "will", "would", "and", "or", "but", "in", "on", "at", "for", "of",
-     "the", "as", "vs", "v"}
+     "the", "as", "vs", "v", "conservative", "conservatives", "democratic", "democrats", "liberal", "liberals",
+     "socialist", "unionist", "nationalist", "administration", "campaign", "camp", "allies", "aides"}
 )  # fmt: skip
 # Surnames that are everyday English words: opening a sentence ("Brown envelopes were found", "Major changes
 # followed"), their capital says nothing, so there they count only when a verb or punctuation follows.
