@@ -1,9 +1,10 @@
 """The watchlist: who and what we track, parsed from seed CSVs a team edits without code.
 
-Seeds hold only what a person types once (name, honorifics that apply, aliases, role dates); every
-searchable form (honorific variants, "Sir Keir", misspellings' honorific forms) is generated here, so the
-detector and the docs agree on one list. Possessives need no variants: the detector treats an apostrophe
-as a word boundary.
+Seeds hold only what a person types once (name, honorifics that apply, aliases, role titles and dates);
+every searchable form (honorific variants, "Sir Keir", misspellings' honorific forms, a role title before
+a holder's surname) is generated here, so the detector and the docs agree on one list. Possessives need no
+variants: the detector treats an apostrophe as a word boundary. Only people.csv is required; roles, role
+holders, topics and jurisdictions default to none (jurisdictions to the built-in list) when absent.
 """
 
 from __future__ import annotations
