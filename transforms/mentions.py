@@ -282,6 +282,10 @@ class MentionDetector:
                         break
                     continue
                 owners = self._owners(variant, article, start, end, start < relaxed_end)
+                if owners and form.kind == "role" and owners[0] in self._roles:
+                    reading = TitleReading(start, end, "", None, bare=False)
+                    yield _Candidate(start, end, owners, "title", reading, _bare_title(form.text), hit=start)
+                    break
                 if owners:
                     if form.role_id:  # "President Bush" with two Bushes still to tell apart: needs an introduction
                         yield _Candidate(start, end, owners, form.kind, None, "", len(owners) > 1, form.role_id)
@@ -372,6 +376,8 @@ class MentionDetector:
             if runs_on and not shouting:
                 return ()
         if kind == "role":
+            if day is not None and self._roles[variant.owners[0]].jurisdiction:
+                return variant.owners  # role ids: a form of a role with a country still goes through the context rule
             holders = [self._roles[role_id].holder_on(day) for role_id in variant.owners] if day else []
             return tuple(holder for holder in holders if holder is not None)
         return variant.owners
@@ -506,6 +512,11 @@ def _resolve(candidate: _Candidate, introduced: dict[str, int], in_headline: boo
     if known:
         return max(known)[1]
     return owners[0] if owners and not dependent and candidate.kind in ("full", "alias", "role") else None
+
+
+def _bare_title(form: str) -> str:
+    """ "PM" from a typed form "the PM", for the office it names."""
+    return form[4:] if form.lower().startswith("the ") else form
 
 
 def _word_kind(surname: str) -> str:

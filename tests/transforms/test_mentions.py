@@ -371,6 +371,19 @@ class TestRoleContext:
 
         assert prime_ministers == [expected]
 
+    def test_exact_forms_with_a_country_follow_the_same_rule(self) -> None:
+        """A role typed the old way (forms) with a jurisdiction added counts "the PM" at home and not in Israel."""
+        files = {
+            "people.csv": ROLE_PEOPLE,
+            "roles.csv": "role_id,name,forms,jurisdiction\nuk-pm,PM,the prime minister;the PM,uk\n",
+            "role_holders.csv": "role_id,person_id,valid_from,valid_to\nuk-pm,gordon-brown,2007-06-27,2010-05-11\n",
+        }
+        detector = MentionDetector(parse_watchlist(files))
+        israel = "In Jerusalem, Israel's prime minister met envoys. The PM told the Knesset he would stay."
+
+        assert found(detector, "The PM spoke.", date(2008, 1, 1)) == [("gordon-brown", "The PM", "role")]
+        assert found(detector, israel, date(2008, 1, 1)) == []
+
 
 class TestSurnameTraps:
     @pytest.mark.parametrize(
