@@ -9,6 +9,7 @@ an optional jurisdictions.csv of the same columns.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 # Shared titles, folded to the office they name: only these can belong to more than one country.
@@ -50,6 +51,18 @@ class Jurisdiction:
         return office in self.offices or any(
             office == implied and head in self.offices for head, implied in IMPLIED_OFFICES.items()
         )
+
+
+def named_in(text: str, jurisdictions: tuple[Jurisdiction, ...]) -> str:
+    """The id of the jurisdiction a text such as a role's name names ("President of the United States" -> "us"),
+    by its longest name or adjective found as whole words; "" when it names none."""
+    found = [
+        (len(word), jurisdiction.jurisdiction_id)
+        for jurisdiction in jurisdictions
+        for word in jurisdiction.names + jurisdiction.adjectives
+        if re.search(rf"(?<![\w.]){re.escape(word)}(?![\w])", text)
+    ]
+    return max(found)[1] if found else ""
 
 
 def office_of(title: str) -> str | None:

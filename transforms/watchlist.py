@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-from transforms.jurisdictions import BUILT_IN_JURISDICTIONS, Jurisdiction, parse_rows
+from transforms.jurisdictions import BUILT_IN_JURISDICTIONS, Jurisdiction, named_in, parse_rows
 
 WATCHLIST_FILES: tuple[str, ...] = ("people.csv", "roles.csv", "role_holders.csv", "topics.csv")  # as shipped
 OPTIONAL_FILES: tuple[str, ...] = ("roles.csv", "role_holders.csv", "topics.csv", "jurisdictions.csv")
@@ -319,7 +319,7 @@ def parse_watchlist(files: Mapping[str, str], *, directory: str = "seeds") -> Wa
         _rows(files, "roles.csv", ROLE_COLUMNS, ("role_id", "name"), directory),
         _rows(files, "role_holders.csv", ROLE_HOLDER_COLUMNS, ("role_id", "person_id", "valid_from"), directory),
         person_ids,
-        {jurisdiction.jurisdiction_id for jurisdiction in jurisdictions},
+        jurisdictions,
         directory,
     )
     topics = _parse_topics(
@@ -438,7 +438,7 @@ def _parse_roles(
     role_rows: list[tuple[int, dict[str, str]]],
     holder_rows: list[tuple[int, dict[str, str]]],
     person_ids: set[str],
-    jurisdiction_ids: set[str],
+    jurisdictions: tuple[Jurisdiction, ...],
     directory: str,
 ) -> tuple[Role, ...]:
     roles_path, holders_path = f"{directory}/roles.csv", f"{directory}/role_holders.csv"
@@ -451,7 +451,9 @@ def _parse_roles(
         if not forms and not titles:
             raise SeedError(roles_path, number, "forms or titles must be filled")
         jurisdiction = row["jurisdiction"].lower()
-        if jurisdiction and jurisdiction not in jurisdiction_ids:
+        if not jurisdiction and titles:  # "President of the United States" says whose office it is
+            jurisdiction = named_in(row["name"], jurisdictions)
+        if jurisdiction and jurisdiction not in {item.jurisdiction_id for item in jurisdictions}:
             raise SeedError(roles_path, number, f"unknown jurisdiction {jurisdiction!r} (add it to jurisdictions.csv)")
         wikidata = row["wikidata_id"] or None
         if wikidata is not None and not _WIKIDATA.fullmatch(wikidata):

@@ -16,7 +16,7 @@ jess-phillips,Jess Phillips,Ms,,Jess Philips,
 tommy-robinson,Tommy Robinson,Mr,Stephen Yaxley-Lennon,,
 rishi-sunak,Rishi Sunak,Mr,,,
 """
-ROLES = "role_id,name,forms\nuk-prime-minister,Prime Minister,the Prime Minister;the PM\n"
+ROLES = "role_id,name,forms\nuk-prime-minister,Prime Minister of the United Kingdom,the Prime Minister;the PM\n"
 HOLDERS = """role_id,person_id,valid_from,valid_to
 uk-prime-minister,rishi-sunak,2022-10-25,2024-07-05
 uk-prime-minister,keir-starmer,2024-07-05,
@@ -180,3 +180,28 @@ class TestTopicTerms:
         topic = parse_watchlist(seed_files()).topics[0]
 
         assert topic.term_forms() == ("national inquiry", "national inquiries", "IICSA", "far right")
+
+
+class TestRoleColumns:
+    @pytest.mark.parametrize(
+        ("row", "jurisdiction"),
+        [
+            ("us-president,President of the United States,President,", "us"),
+            ("uk-pm,Prime Minister of the United Kingdom,PM,", "uk"),
+            ("chancellor,Chancellor of the Exchequer,Chancellor,", ""),
+            ("chancellor,Chancellor of the Exchequer,Chancellor,uk", "uk"),
+        ],
+    )
+    def test_a_titled_roles_country_defaults_to_the_one_its_name_gives(self, row: str, jurisdiction: str) -> None:
+        """With jurisdiction empty, a role with titles takes the country its name names, if any."""
+        roles = f"role_id,name,titles,jurisdiction\n{row}\n"
+
+        [role] = parse_watchlist(seed_files(roles_csv=roles, role_holders_csv="role_id,person_id,valid_from\n")).roles
+
+        assert role.jurisdiction == jurisdiction
+
+    def test_a_role_typed_as_forms_keeps_counting_by_date_alone(self) -> None:
+        """A role from an older seeds folder (forms only) gets no country from its name: it counts as it did."""
+        [role] = parse_watchlist(seed_files()).roles
+
+        assert (role.forms, role.titles, role.jurisdiction) == (("the Prime Minister", "the PM"), (), "")
