@@ -96,13 +96,14 @@ class TestOptionalSeeds:
 
 class TestPeopleOnlyRun:
     def test_a_seeds_folder_with_only_people_runs_end_to_end(
-        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, prefect_harness: None
+        self, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     ) -> None:
         """A run with people.csv alone loads articles and mentions, no topics, and evaluates the default rules."""
         import duckdb
         from newsroom import start_newsroom, write_feeds_file
 
-        from flows.pipeline import monitor
+        from flows.config import settings_from_environment
+        from flows.pipeline import monitor_run, new_context, plain_runner
 
         seeds = tmp_path / "seeds"
         seeds.mkdir()
@@ -115,7 +116,8 @@ class TestPeopleOnlyRun:
             feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", server.url("/feed.xml"))])
             db = tmp_path / "w.duckdb"
 
-            monitor(feeds_file=str(feeds), db_file=str(db), mode="live", as_of=AS_OF)
+            settings = settings_from_environment()
+            monitor_run(settings, feeds, db, new_context("live", AS_OF), plain_runner(settings))
         finally:
             server.__exit__(None, None, None)
 
