@@ -130,7 +130,7 @@ class _Candidate:
     dependent: bool = False  # counts only for someone introduced earlier ("the former prime minister")
     role_id: str = ""  # a title used before a holder's surname ("President Obama"): that role
     named_by: int = -1  # a dependent title may also take a name given later, up to here ("the then PM ... Mr Blair")
-    hit: int = -1  # where the automaton matched, before the reading took in "the former" and the like
+    hit: int = 0  # where the automaton matched, before the reading took in "the former" and the like
 
 
 @dataclass
@@ -284,13 +284,15 @@ class MentionDetector:
                 owners = self._owners(variant, article, start, end, start < relaxed_end)
                 if owners and form.kind == "role" and owners[0] in self._roles:
                     reading = TitleReading(start, end, "", None, bare=False)
-                    yield _Candidate(start, end, owners, "title", reading, _bare_title(form.text), hit=start)
+                    yield _Candidate(start, end, owners, "title", reading, _bare_title(form.text), False, "", -1, start)
                     break
                 if owners:
                     if form.role_id:  # "President Bush" with two Bushes still to tell apart: needs an introduction
-                        yield _Candidate(start, end, owners, form.kind, None, "", len(owners) > 1, form.role_id)
+                        yield _Candidate(
+                            start, end, owners, form.kind, None, "", len(owners) > 1, form.role_id, -1, start
+                        )
                     else:
-                        yield _Candidate(start, end, owners, form.kind)
+                        yield _Candidate(start, end, owners, form.kind, None, "", False, "", -1, start)
                     break
 
     def _read_title(self, article: _Article, start: int, end: int, form: NameForm) -> TitleReading | None:
@@ -489,8 +491,7 @@ class MentionDetector:
 
 
 def _hit_order(candidate: _Candidate) -> tuple[int, int]:
-    start = candidate.hit if candidate.hit >= 0 else candidate.start
-    return (start, start - candidate.end)
+    return (candidate.hit, candidate.hit - candidate.end)
 
 
 def _resolve(candidate: _Candidate, introduced: dict[str, int], in_headline: bool) -> str | None:
