@@ -17,6 +17,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from flows.config import SEEDS_DIR
 from flows.delivery import Channel, RetryPolicy, channel_for, mask_url, send_message, send_test_message
 from transforms.alerts import (
     Alert,
@@ -41,7 +42,10 @@ from transforms.digest import (
     pick_headlines,
     plain_digest,
 )
+from transforms.seed_files import decode_seed
 from warehouse import database
+
+DEFAULT_RULES_FILE = SEEDS_DIR / "alert_rules.csv"  # the shipped rules, for seeds folders without their own
 
 __all__ = [
     "AlertStageResult",
@@ -91,8 +95,10 @@ class AlertStageResult:
 
 
 def read_rules(rules_file: Path) -> list[AlertRule]:
-    """The enabled rules of the rules file."""
-    rules = parse_alert_rules(rules_file.read_text(encoding="utf-8"), file=rules_file.name)
+    """The enabled rules of the rules file; a seeds folder without one gets the project's default rules."""
+    if not rules_file.is_file():
+        rules_file = DEFAULT_RULES_FILE
+    rules = parse_alert_rules(decode_seed(rules_file.read_bytes(), rules_file.name), file=rules_file.name)
     return [rule for rule in rules if rule.enabled]
 
 

@@ -106,7 +106,40 @@ def build_parser() -> argparse.ArgumentParser:
     preview.add_argument("--as-of", type=parse_when, help="evaluate as of this time (default: the latest run's clock)")
 
     commands.add_parser("config", help="print the effective settings (secrets masked)")
+    add_watchlist_commands(commands)
     return parser
+
+
+def add_watchlist_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """`presswatch watchlist import-roles FILE` and `presswatch watchlist query` (flows/watchlist_import.py)."""
+    watchlist = commands.add_parser(
+        "watchlist",
+        help="fill office history (role_holders.csv) from Wikidata",
+        description="Office history without typing: print the Wikidata query for the offices in roles.csv, "
+        "run it at query.wikidata.org, download the result as JSON and import it. Seeds folder: "
+        "PRESSWATCH_SEEDS_DIR (default seeds/).",
+    )
+    actions = watchlist.add_subparsers(dest="watchlist_command", metavar="ACTION", required=True)
+    actions.add_parser("query", help="print the Wikidata query for the offices in roles.csv")
+    importing = actions.add_parser(
+        "import-roles",
+        help="merge a Wikidata query result into role_holders.csv",
+        description="Merge the JSON result of the Wikidata position-held query into role_holders.csv: holders "
+        "the watchlist tracks get their dates; an imported period replaces the typed rows it overlaps.",
+    )
+    importing.add_argument("file", type=Path, help="the query result (JSON), e.g. seeds/wikidata/*.json")
+    importing.add_argument("--add-people", action="store_true", help="add untracked holders to people.csv")
+    importing.add_argument("--dry-run", action="store_true", help="say what would change without writing")
+
+
+def command_watchlist(arguments: argparse.Namespace, settings: Settings) -> int:
+    from flows.watchlist_import import import_roles, roles_query
+
+    if arguments.watchlist_command == "query":
+        print(roles_query(settings.seeds_dir), end="")
+        return EXIT_OK
+    print(import_roles(arguments.file, settings.seeds_dir, add_people=arguments.add_people, dry_run=arguments.dry_run))
+    return EXIT_OK
 
 
 def command_run(arguments: argparse.Namespace, settings: Settings) -> int:
@@ -256,6 +289,7 @@ COMMANDS = {
     "serve": command_serve,
     "alerts": command_alerts,
     "report": command_report,
+    "watchlist": command_watchlist,
 }
 
 

@@ -5,8 +5,6 @@ fetch feeds -> pick new entries -> fetch pages -> extract -> stories -> detect -
 
 from __future__ import annotations
 
-import csv
-import io
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -24,15 +22,14 @@ from flows.http import FetchResult, FetchSettings, UrlGuard
 from transforms.identity import article_id_for, text_digest
 from transforms.mentions import MentionDetector
 from transforms.records import ExtractedPage, FeedEntry, Mention, TopicMention
+from transforms.seed_files import decode_seed, parse_feeds_csv
 from transforms.stories import StoryInput, assign_stories
 from transforms.text import article_text, choose_published_at
 from transforms.topics import TopicDetector
-from transforms.urls import without_credentials
-from transforms.watchlist import WATCHLIST_FILES, SeedError, Watchlist, parse_watchlist
+from transforms.watchlist import SEED_FILES, SeedError, Watchlist, parse_watchlist
 from warehouse import database
 from warehouse.loads import LoadOutcome, RunTables, load_or_spool
 
-FEEDS_COLUMNS = ("source_id", "name", "feed_url")
 STORY_LOOKBACK = timedelta(days=3)
 TIMESTAMP = pl.Datetime("us", "UTC")  # the one type every timestamp column is loaded as
 # The runs table's column for each stage's seconds.
@@ -97,13 +94,12 @@ class ArticleRecord:
 
 
 def read_seed_files(seeds_dir: Path) -> dict[str, str]:
-    """The watchlist files' text, keyed by file name; a missing file is a seed error naming it."""
+    """The watchlist files present in seeds_dir, decoded, keyed by file name (parse_watchlist says what is missing)."""
     files = {}
-    for name in WATCHLIST_FILES:
+    for name in SEED_FILES:
         path = seeds_dir / name
-        if not path.is_file():
-            raise SeedError(f"{seeds_dir.name}/{name}", None, "file is missing")
-        files[name] = path.read_text(encoding="utf-8")
+        if path.is_file():
+            files[name] = decode_seed(path.read_bytes(), f"{seeds_dir.name}/{name}")
     return files
 
 
@@ -113,39 +109,11 @@ def load_watchlist(seeds_dir: Path) -> Watchlist:
 
 
 def parse_feeds_file(path: Path) -> list[FeedSource]:
-    """The operator's feed list; a bad row is a seed error naming file, row and problem."""
+    """The operator's feed list; a bad row or undecodable byte is a seed error naming file, row and problem."""
     if not path.is_file():
         raise SeedError(str(path), None, "feeds file is missing")
-    reader = csv.DictReader(io.StringIO(path.read_text(encoding="utf-8")))
-    missing = [column for column in FEEDS_COLUMNS if column not in (reader.fieldnames or [])]
-    if missing:
-        raise SeedError(path.name, None, f"missing column(s): {', '.join(missing)}")
-    sources: list[FeedSource] = []
-    seen: set[str] = set()
-    for number, row in enumerate(reader, start=1):
-        source_id = (row.get("source_id") or "").strip()
-        feed_url = (row.get("feed_url") or "").strip()
-        if not source_id or not feed_url:
-            raise SeedError(path.name, number, "source_id and feed_url must not be empty")
-        if source_id in seen:
-            raise SeedError(path.name, number, f"duplicate source_id {source_id!r}")
-        if not feed_url.startswith(("http://", "https://")):
-            raise SeedError(path.name, number, f"feed_url must be http(s), got {without_credentials(feed_url)!r}")
-        if without_credentials(feed_url) != feed_url:
-            raise SeedError(path.name, number, "feed_url carries a user name or password, which presswatch never sends")
-        seen.add(source_id)
-        robots = (row.get("respect_robots") or "true").strip().lower() not in {"false", "no", "0"}
-        sources.append(
-            FeedSource(
-                source_id=source_id,
-                name=(row.get("name") or source_id).strip(),
-                feed_url=feed_url,
-                respect_robots=robots,
-            )
-        )
-    if not sources:
-        raise SeedError(path.name, None, "no feeds listed")
-    return sources
+    rows = parse_feeds_csv(decode_seed(path.read_bytes(), path.name), path.name)
+    return [FeedSource(row.source_id, row.name, row.feed_url, row.respect_robots) for row in rows]
 
 
 def fetch_settings(settings: Settings) -> FetchSettings:

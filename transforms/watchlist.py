@@ -1,9 +1,10 @@
 """The watchlist: who and what we track, parsed from seed CSVs a team edits without code.
 
-Seeds hold only what a person types once (name, honorifics that apply, aliases, role dates); every
-searchable form (honorific variants, "Sir Keir", misspellings' honorific forms) is generated here, so the
-detector and the docs agree on one list. Possessives need no variants: the detector treats an apostrophe
-as a word boundary.
+Seeds hold only what a person types once (name, honorifics that apply, aliases, role titles and dates);
+every searchable form (honorific variants, "Sir Keir", misspellings' honorific forms, a role title before
+a holder's surname) is generated here, so the detector and the docs agree on one list. Possessives need no
+variants: the detector treats an apostrophe as a word boundary. Only people.csv is required; roles, role
+holders, topics and jurisdictions default to none (jurisdictions to the built-in list) when absent.
 """
 
 from __future__ import annotations
@@ -12,10 +13,14 @@ import csv
 import io
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import date
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
 
-WATCHLIST_FILES: tuple[str, ...] = ("people.csv", "roles.csv", "role_holders.csv", "topics.csv")
+from transforms.jurisdictions import BUILT_IN_JURISDICTIONS, Jurisdiction, named_in, parse_rows
+
+WATCHLIST_FILES: tuple[str, ...] = ("people.csv", "roles.csv", "role_holders.csv", "topics.csv")  # as shipped
+OPTIONAL_FILES: tuple[str, ...] = ("roles.csv", "role_holders.csv", "topics.csv", "jurisdictions.csv")
+SEED_FILES: tuple[str, ...] = ("people.csv", *OPTIONAL_FILES)  # everything read from a seeds folder
 
 # Honorifics placed before a surname ("Mr Musk") and those placed before a first name ("Sir Keir").
 SURNAME_HONORIFICS = frozenset(
@@ -44,8 +49,11 @@ PEOPLE_COLUMNS = (
     "negative_terms", "wikidata_id",
 )  # fmt: skip
 PEOPLE_REQUIRED = ("person_id", "name")
-ROLE_COLUMNS = ("role_id", "name", "forms")
-ROLE_HOLDER_COLUMNS = ("role_id", "person_id", "valid_from", "valid_to")
+ROLE_COLUMNS = ("role_id", "name", "forms", "titles", "jurisdiction", "wikidata_id")
+ROLE_HOLDER_COLUMNS = ("role_id", "person_id", "valid_from", "valid_to", "source")
+JURISDICTION_COLUMNS = ("jurisdiction_id", "name", "names", "adjectives", "places", "offices")
+ELECT_WINDOW = timedelta(days=120)  # "-elect" means elected and due to take office within this time
+SMALL_WORDS = frozenset({"of", "the", "and", "for", "to", "in"})  # kept lower case in a capitalised title
 TOPIC_COLUMNS = ("topic_id", "name", "terms", "co_terms")
 
 _ID = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
@@ -69,9 +77,12 @@ class NameForm:
     """One searchable spelling of a person or role; its capitals say how strictly case is checked."""
 
     text: str
-    kind: str  # "full", "honorific", "surname", "alias", "role" or "descriptor"
-    owner_id: str  # person_id, or role_id for kind "role"
+    kind: str  # "full", "honorific", "surname", "alias", "role", "title" or "descriptor"
+    owner_id: str  # person_id, or role_id for kinds "role" and "title"
     first_name_only: bool = False  # "Sir Keir": must not run on into another surname ("Sir Keir Hardie")
+    role_id: str = ""  # a title used as an honorific ("President Obama"): the role it names
+    qualifier: str = ""  # "elect" for "President-elect Obama"
+    bare: bool = False  # a title that also counts without "the" in headlines and captions ("PM must act")
 
 
 @dataclass(frozen=True)
@@ -89,12 +100,19 @@ class RoleHolder:
 
 @dataclass(frozen=True)
 class Role:
-    """A title such as "the Prime Minister" that refers to whoever held it on the publication date."""
+    """A title such as "the Prime Minister" that refers to whoever held it on the publication date.
+
+    forms are exact spellings, as typed; titles are the bare title ("Prime Minister", "PM") from which the
+    detector reads "the ...", "the former ...", "the US ...", "...-elect" and headline uses itself.
+    """
 
     role_id: str
     name: str
     forms: tuple[str, ...]
     holders: tuple[RoleHolder, ...]
+    titles: tuple[str, ...] = ()
+    jurisdiction: str = ""  # empty: resolved by date alone, whatever the passage is about
+    wikidata_id: str | None = None
 
     def holder_on(self, day: date) -> str | None:
         """The person_id holding the role on day, or None when nobody tracked held it."""
@@ -102,6 +120,51 @@ class Role:
             if holder.holds_on(day):
                 return holder.person_id
         return None
+
+    def former_holders(self, day: date) -> tuple[str, ...]:
+        """People who held the role before day and do not hold it on day, most recent first."""
+        current = self.holder_on(day)
+        ended = sorted(
+            (holder for holder in self.holders if holder.valid_to is not None and holder.valid_to <= day),
+            key=lambda holder: holder.valid_from,
+            reverse=True,
+        )
+        return tuple(dict.fromkeys(holder.person_id for holder in ended if holder.person_id != current))
+
+    def holders_until(self, day: date) -> tuple[str, ...]:
+        """People who held the role at some time up to day ("the then prime minister"), most recent first."""
+        started = sorted(
+            (holder for holder in self.holders if holder.valid_from <= day),
+            key=lambda holder: holder.valid_from,
+            reverse=True,
+        )
+        return tuple(dict.fromkeys(holder.person_id for holder in started))
+
+    def elect_on(self, day: date) -> str | None:
+        """The person elected and due to take the role within ELECT_WINDOW after day ("President-elect")."""
+        current = self.holder_on(day)
+        upcoming = [
+            holder
+            for holder in self.holders
+            if day < holder.valid_from <= day + ELECT_WINDOW and holder.person_id != current
+        ]
+        return min(upcoming, key=lambda holder: holder.valid_from).person_id if upcoming else None
+
+    def title_spellings(self) -> tuple[tuple[str, bool], ...]:
+        """(spelling, counts bare) for each title as typed, capitalised and in lower case.
+
+        Only titles typed with a capital count without "the" in headlines: writers capitalise a title they
+        use bare ("PM must act"), while a lower-case title such as "premier" is an ordinary word without it.
+        """
+        spellings: dict[str, bool] = {}
+        for title in self.titles:
+            typed_capital = title[:1].isupper()
+            variants = [title]
+            if not (len(title) > 1 and title.isupper()):
+                variants += [capitalise(title), title.lower()]
+            for variant in variants:
+                spellings.setdefault(variant, typed_capital and variant[:1].isupper())
+        return tuple(spellings.items())
 
 
 @dataclass(frozen=True)
@@ -188,12 +251,43 @@ class Watchlist:
     people: tuple[Person, ...]
     topics: tuple[Topic, ...]
     roles: tuple[Role, ...] = ()
+    jurisdictions: tuple[Jurisdiction, ...] = BUILT_IN_JURISDICTIONS
 
     def name_forms(self) -> tuple[NameForm, ...]:
-        """Every person form plus every role form."""
+        """Every person form, every role form and title, and each title followed by a holder's surname."""
         forms = [form for person in self.people for form in person.forms()]
         forms += [NameForm(text, "role", role.role_id) for role in self.roles for text in role.forms]
+        people = {person.person_id: person for person in self.people}
+        for role in self.roles:
+            spellings = role.title_spellings()
+            forms += [NameForm(text, "title", role.role_id, bare=bare) for text, bare in spellings]
+            for person_id in dict.fromkeys(holder.person_id for holder in role.holders):
+                surname = people[person_id].surname
+                if not surname:
+                    continue
+                for text, _ in spellings:
+                    if not text[:1].isupper():
+                        continue
+                    forms.append(NameForm(f"{text} {surname}", "honorific", person_id, role_id=role.role_id))
+                    for elect in (f"{text}-elect", f"{text}-Elect", f"{text} elect"):
+                        forms.append(
+                            NameForm(
+                                f"{elect} {surname}", "honorific", person_id, role_id=role.role_id, qualifier="elect"
+                            )
+                        )
         return tuple(forms)
+
+
+def capitalise(title: str) -> str:
+    """Title Case for a role title, keeping small words and acronyms: "leader of the opposition" -> "Leader of
+    the Opposition"."""
+    words = title.split(" ")
+    return " ".join(
+        word
+        if word.isupper() or (index and word.lower() in SMALL_WORDS)
+        else "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
+        for index, word in enumerate(words)
+    )
 
 
 def pluralise(term: str) -> str:
@@ -211,27 +305,38 @@ def pluralise(term: str) -> str:
 
 
 def parse_watchlist(files: Mapping[str, str], *, directory: str = "seeds") -> Watchlist:
-    """Parse and validate the seed CSV texts (file name -> text), raising SeedError at the first problem."""
+    """Parse and validate the seed CSV texts (file name -> text), raising SeedError at the first problem.
+
+    Only people.csv is required: a missing roles, role holders or topics file means none, and a missing
+    jurisdictions.csv means the built-in list.
+    """
     people = _parse_people(_rows(files, "people.csv", PEOPLE_COLUMNS, PEOPLE_REQUIRED, directory), directory)
     person_ids = {person.person_id for person in people}
+    jurisdictions = _parse_jurisdictions(
+        _rows(files, "jurisdictions.csv", JURISDICTION_COLUMNS, ("jurisdiction_id", "name"), directory)
+    )
     roles = _parse_roles(
-        _rows(files, "roles.csv", ROLE_COLUMNS, ROLE_COLUMNS, directory),
+        _rows(files, "roles.csv", ROLE_COLUMNS, ("role_id", "name"), directory),
         _rows(files, "role_holders.csv", ROLE_HOLDER_COLUMNS, ("role_id", "person_id", "valid_from"), directory),
         person_ids,
+        jurisdictions,
         directory,
     )
     topics = _parse_topics(
         _rows(files, "topics.csv", TOPIC_COLUMNS, ("topic_id", "name", "terms"), directory), directory
     )
-    return Watchlist(people=people, topics=topics, roles=roles)
+    return Watchlist(people=people, topics=topics, roles=roles, jurisdictions=jurisdictions)
 
 
 def _rows(
     files: Mapping[str, str], name: str, columns: tuple[str, ...], required: tuple[str, ...], directory: str
 ) -> list[tuple[int, dict[str, str]]]:
-    """(1-based data row, stripped cells) for a seed file, after checking its header."""
+    """(1-based data row, stripped cells) for a seed file, after checking its header; none for a missing
+    optional file."""
     path = f"{directory}/{name}"
     if name not in files:
+        if name in OPTIONAL_FILES:
+            return []
         raise SeedError(path, None, "file is missing")
     reader = csv.reader(io.StringIO(files[name].lstrip("\ufeff")))
     header = [cell.strip() for cell in next(reader, [])]
@@ -319,18 +424,41 @@ def _parse_date(value: str, column: str, path: str, row: int) -> date:
         raise SeedError(path, row, f"{column} {value!r} is not a date like 2024-07-05") from None
 
 
+def _parse_jurisdictions(rows: list[tuple[int, dict[str, str]]]) -> tuple[Jurisdiction, ...]:
+    """The built-in jurisdictions, with rows of jurisdictions.csv added or replacing those of the same id."""
+    extra = parse_rows(
+        [tuple(row[column] for column in JURISDICTION_COLUMNS) for _, row in rows]  # type: ignore[misc]
+    )
+    replaced = {jurisdiction.jurisdiction_id for jurisdiction in extra}
+    kept = tuple(item for item in BUILT_IN_JURISDICTIONS if item.jurisdiction_id not in replaced)
+    return kept + extra
+
+
 def _parse_roles(
     role_rows: list[tuple[int, dict[str, str]]],
     holder_rows: list[tuple[int, dict[str, str]]],
     person_ids: set[str],
+    jurisdictions: tuple[Jurisdiction, ...],
     directory: str,
 ) -> tuple[Role, ...]:
     roles_path, holders_path = f"{directory}/roles.csv", f"{directory}/role_holders.csv"
     seen: set[str] = set()
-    definitions: dict[str, tuple[str, tuple[str, ...]]] = {}
+    definitions: dict[str, Role] = {}
     for number, row in role_rows:
         role_id = _checked_id(row["role_id"], "role_id", seen, roles_path, number)
-        definitions[role_id] = (row["name"], _forms(row["forms"], "forms", roles_path, number))
+        forms = _forms(row["forms"], "forms", roles_path, number)
+        titles = _forms(row["titles"], "titles", roles_path, number)
+        if not forms and not titles:
+            raise SeedError(roles_path, number, "forms or titles must be filled")
+        jurisdiction = row["jurisdiction"].lower()
+        if not jurisdiction and titles:  # "President of the United States" says whose office it is
+            jurisdiction = named_in(row["name"], jurisdictions)
+        if jurisdiction and jurisdiction not in {item.jurisdiction_id for item in jurisdictions}:
+            raise SeedError(roles_path, number, f"unknown jurisdiction {jurisdiction!r} (add it to jurisdictions.csv)")
+        wikidata = row["wikidata_id"] or None
+        if wikidata is not None and not _WIKIDATA.fullmatch(wikidata):
+            raise SeedError(roles_path, number, f"wikidata_id {wikidata!r} must look like Q12345")
+        definitions[role_id] = Role(role_id, row["name"], forms, (), titles, jurisdiction, wikidata)
     holders: dict[str, list[RoleHolder]] = {role_id: [] for role_id in definitions}
     for number, row in holder_rows:
         role_id, person_id = row["role_id"], row["person_id"]
@@ -347,7 +475,7 @@ def _parse_roles(
             if _overlaps(holder, other):
                 raise SeedError(holders_path, number, f"{person_id} overlaps {other.person_id} as holder of {role_id}")
         holders[role_id].append(holder)
-    return tuple(Role(role_id, name, forms, tuple(holders[role_id])) for role_id, (name, forms) in definitions.items())
+    return tuple(replace(role, holders=tuple(holders[role_id])) for role_id, role in definitions.items())
 
 
 def _overlaps(first: RoleHolder, second: RoleHolder) -> bool:

@@ -12,19 +12,22 @@ from pathlib import Path
 
 import pytest
 
-from tests.eval.mentions.gold import Passage, load_passages, unmark
+from tests.eval.mentions.gold import PASSAGES, Passage, load_passages, unmark
 from transforms.mentions import MentionDetector
 from transforms.topics import TopicDetector
-from transforms.watchlist import WATCHLIST_FILES, Watchlist, parse_watchlist
+from transforms.watchlist import SEED_FILES, WATCHLIST_FILES, Watchlist, parse_watchlist
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
+HISTORY_SEEDS = PASSAGES.with_name("history_seeds")  # a user's UK/US watchlist since 1990, roles imported
+HISTORY_PASSAGES = PASSAGES.with_name("passages_history.txt")
 NOISE_MARGIN = 0.02  # tolerated drop before the gate fails; widen only with a note in docs/decisions.md
-RULE_NOISE_MARGIN = 0.05  # per rule: slices hold 2 to 35 mentions, so one miss moves them a lot
-# Pinned on the 74-passage set (2026-11-28). The one known miss: a headline role without "the" ("Prime
-# Minister under pressure ..."), which the detector deliberately does not read as a role.
-MEASURED_OVERALL = {"precision": 1.000, "recall": 0.993, "kind_agreement": 1.000}
+RULE_NOISE_MARGIN = 0.05  # per rule: slices hold 2 to 80 mentions, so one miss moves them a lot
+# Pinned on the 122-passage set (74 + 48 history passages, 2026-12-01): every mention found, none extra. The
+# overall floors are the product's promise, not the measurement minus a margin.
+MEASURED_OVERALL = {"precision": 1.000, "recall": 1.000, "kind_agreement": 1.000}
+OVERALL_FLOORS = {"precision": 0.99, "recall": 0.98}
 MEASURED_TOPICS = {"precision": 1.000, "recall": 1.000}
-MEASURED_BY_RULE = {"full": 0.954, "role-date": 0.970, "surname-intro": 0.963, "topics": 0.857}  # else 1.0
+MEASURED_BY_RULE: dict[str, float] = {}  # every rule measured 1.0
 
 
 @dataclass
@@ -57,10 +60,37 @@ def passages() -> list[Passage]:
 
 
 @pytest.fixture(scope="module")
-def scores(watchlist: Watchlist, passages: list[Passage]) -> dict[str, Score]:
-    """Person scores per rule plus "overall"; kind agreement counted among matched spans."""
-    detector = MentionDetector(watchlist)
+def history_passages() -> list[Passage]:
+    return load_passages(HISTORY_PASSAGES)
+
+
+@pytest.fixture(scope="module")
+def history_watchlist() -> Watchlist:
+    present = [name for name in SEED_FILES if (HISTORY_SEEDS / name).is_file()]
+    return parse_watchlist(
+        {name: (HISTORY_SEEDS / name).read_text(encoding="utf-8") for name in present}, directory="history_seeds"
+    )
+
+
+@pytest.fixture(scope="module")
+def scores(
+    watchlist: Watchlist, passages: list[Passage], history_watchlist: Watchlist, history_passages: list[Passage]
+) -> dict[str, Score]:
+    """Person scores per rule plus "overall"; kind agreement counted among matched spans.
+
+    The shipped watchlist scores passages.txt; the history watchlist scores passages_history.txt.
+    """
     by_rule: dict[str, Score] = {"overall": Score(), "kind": Score()}
+    for detector, batch in (
+        (MentionDetector(watchlist), passages),
+        (MentionDetector(history_watchlist), history_passages),
+    ):
+        _score(detector, batch, by_rule)
+    _print_table(by_rule)
+    return by_rule
+
+
+def _score(detector: MentionDetector, passages: list[Passage], by_rule: dict[str, Score]) -> None:
     for passage in passages:
         found = {
             (m.person_id, m.char_start, m.char_end): m.kind for m in detector.detect(passage.text, passage.published)
@@ -76,8 +106,6 @@ def scores(watchlist: Watchlist, passages: list[Passage]) -> dict[str, Score]:
                 by_rule["kind"].true_positives += 1
             else:
                 by_rule["kind"].false_positives += 1
-    _print_table(by_rule)
-    return by_rule
 
 
 def _print_table(by_rule: dict[str, Score]) -> None:
@@ -90,21 +118,26 @@ def _print_table(by_rule: dict[str, Score]) -> None:
 
 
 class TestAnnotatedSet:
-    def test_set_is_large_and_covers_every_rule(self, passages: list[Passage]) -> None:
-        """The set has at least 60 passages and every rule the issue names appears in several of them."""
-        rules = Counter(rule for passage in passages for rule in passage.rules)
+    def test_set_is_large_and_covers_every_rule(self, passages: list[Passage], history_passages: list[Passage]) -> None:
+        """The sets hold 60 and 40 passages or more, and every rule the issues name appears in several of them."""
+        rules = Counter(rule for passage in (*passages, *history_passages) for rule in passage.rules)
 
-        assert len(passages) >= 60
+        assert (len(passages) >= 60, len(history_passages) >= 40) == (True, True)
         for rule in (
             "full", "honorific", "possessive", "surname-intro", "surname-trap", "role-date", "role-generic",
             "headline", "caps", "quotes", "hyphen", "longest", "descriptor", "negative", "misspelling", "alias",
-            "caption-repeat", "topics",
+            "caption-repeat", "topics", "headline-role", "role-of", "headline-surname", "foreign", "qualifier",
+            "former", "elect", "variant", "title-name", "trap-month", "trap-colour", "trap-spouse", "dateline",
         ):  # fmt: skip
             assert rules[rule] >= 2, rule
 
-    def test_gold_offsets_index_the_plain_text(self, passages: list[Passage]) -> None:
+    def test_gold_offsets_index_the_plain_text(self, passages: list[Passage], history_passages: list[Passage]) -> None:
         """Every gold span computed from the markup slices back to its marked text."""
-        spans = [(passage.text, span) for passage in passages for span in (*passage.people, *passage.topics)]
+        spans = [
+            (passage.text, span)
+            for passage in (*passages, *history_passages)
+            for span in (*passage.people, *passage.topics)
+        ]
 
         assert all(text[span.start : span.end] == span.text for text, span in spans)
 
@@ -120,8 +153,8 @@ class TestAnnotatedSet:
 class TestMentionQuality:
     @pytest.mark.parametrize("metric", ["precision", "recall"])
     def test_overall_stays_above_floor(self, scores: dict[str, Score], metric: str) -> None:
-        """Overall precision and recall on people stay within the noise margin of the pinned figures."""
-        assert getattr(scores["overall"], metric) >= MEASURED_OVERALL[metric] - NOISE_MARGIN
+        """Overall precision stays at or above 0.99 and recall at or above 0.98 on people."""
+        assert getattr(scores["overall"], metric) >= OVERALL_FLOORS[metric]
 
     def test_kinds_agree_with_gold(self, scores: dict[str, Score]) -> None:
         """Matched mentions carry the kind the annotator gave them (full, honorific, surname, ...)."""

@@ -144,7 +144,7 @@ class TestMonitorFlow:
         from webhook_receiver import WebhookReceiver
 
         seeds = copy_seeds(tmp_path / "seeds")
-        (seeds / "topics.csv").unlink()
+        (seeds / "people.csv").unlink()  # the one seeds file a folder must have
         monkeypatch.setenv("PRESSWATCH_SEEDS_DIR", str(seeds))
         feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
         with WebhookReceiver() as receiver:
@@ -155,7 +155,7 @@ class TestMonitorFlow:
 
             messages = [item["body"] for item in receiver.delivered]
         assert [message["title"] for message in messages] == ["presswatch: run failed"]
-        assert "topics.csv" in messages[0]["message"]
+        assert "people.csv" in messages[0]["message"]
 
     def test_run_is_skipped_while_another_holds_the_warehouse(self, newsroom: LoopbackServer, tmp_path: Path) -> None:
         """A second run attempt while one is in progress does not run at all."""

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from tests.eval.mentions.gold import load_passages
 from transforms.mentions import MentionDetector
 from transforms.records import Mention
-from transforms.watchlist import Watchlist, parse_watchlist
+from transforms.watchlist import WATCHLIST_FILES, Watchlist, parse_watchlist
 
 PEOPLE = """person_id,name,honorifics,aliases,misspellings,descriptors,negative_terms
 keir-starmer,Keir Starmer,Sir;Mr,,,,
@@ -250,3 +253,177 @@ class TestSharedForms:
     ) -> None:
         """When two tracked people share a surname or honorific form, it counts for the one last introduced."""
         assert [m.person_id for m in shared_detector.detect(text, PUBLISHED)] == expected
+
+
+ROLE_PEOPLE = """person_id,name,honorifics
+tony-blair,Tony Blair,Mr
+gordon-brown,Gordon Brown,Mr
+theresa-may,Theresa May,Mrs
+george-w-bush,George W. Bush,Mr
+barack-obama,Barack Obama,Mr
+donald-trump,Donald Trump,Mr
+"""
+ROLE_TITLES = """role_id,name,titles,jurisdiction
+uk-prime-minister,Prime Minister,Prime Minister;PM;premier,uk
+chancellor,Chancellor of the Exchequer,Chancellor,uk
+us-president,President of the United States,President,us
+"""
+ROLE_DATES = """role_id,person_id,valid_from,valid_to
+uk-prime-minister,tony-blair,1997-05-02,2007-06-27
+uk-prime-minister,gordon-brown,2007-06-27,2010-05-11
+uk-prime-minister,theresa-may,2016-07-13,2019-07-24
+chancellor,gordon-brown,1997-05-02,2007-06-27
+us-president,george-w-bush,2001-01-20,2009-01-20
+us-president,barack-obama,2009-01-20,2017-01-20
+us-president,donald-trump,2017-01-20,2021-01-20
+"""
+
+
+@pytest.fixture(scope="module")
+def roles_detector() -> MentionDetector:
+    """A watchlist whose roles are typed as titles with a country, as roles.csv ships them."""
+    files = {"people.csv": ROLE_PEOPLE, "roles.csv": ROLE_TITLES, "role_holders.csv": ROLE_DATES}
+    return MentionDetector(parse_watchlist(files))
+
+
+class TestRoleTitles:
+    @pytest.mark.parametrize(
+        ("text", "published", "expected"),
+        [
+            ("PM must act on pensions\n\nUnions wrote again.", date(2008, 3, 1), [("gordon-brown", "PM", "role")]),
+            ("Chancellor courts young voters\n\nHe spoke.", date(2005, 3, 1), [("gordon-brown", "Chancellor", "role")]),
+            ("MPs accused the prime minister of ducking it.", date(2008, 3, 1),
+             [("gordon-brown", "the prime minister", "role")]),
+            ("The U.S. president arrived.", date(2005, 3, 1), [("george-w-bush", "The U.S. president", "role")]),
+            ("The president of the United States arrived.", date(2010, 3, 1),
+             [("barack-obama", "The president of the United States", "role")]),
+            ("President-elect Obama met aides.", date(2008, 11, 10),
+             [("barack-obama", "President-elect Obama", "honorific")]),
+            ("The president-elect met aides.", date(2016, 11, 15), [("donald-trump", "The president-elect", "role")]),
+            ("Former Prime Minister Blair spoke.", date(2010, 3, 1),
+             [("tony-blair", "Prime Minister Blair", "honorific")]),
+        ],
+    )  # fmt: skip
+    def test_titles_resolve_by_date_variant_and_qualifier(
+        self, roles_detector: MentionDetector, text: str, published: date, expected: list[tuple[str, str, str]]
+    ) -> None:
+        """Headline titles, "of" + an ordinary word, spelling variants and -elect all reach the right holder."""
+        assert found(roles_detector, text, published) == expected
+
+    @pytest.mark.parametrize(
+        ("text", "published"),
+        [
+            ("The former prime minister declined to comment.", date(2012, 1, 1)),
+            ("The shadow chancellor and the deputy prime minister spoke.", date(2008, 1, 1)),
+            ("Prime Minister Blair spoke.", date(1990, 1, 1)),
+            ("President-elect Obama met aides.", date(2012, 11, 10)),
+        ],
+    )
+    def test_qualified_titles_that_fit_nobody_tracked_count_for_nobody(
+        self, roles_detector: MentionDetector, text: str, published: date
+    ) -> None:
+        """A former PM nobody introduced, another office, a holder before their time, an -elect out of season."""
+        assert found(roles_detector, text, published) == []
+
+    def test_former_and_then_titles_take_the_person_the_paragraph_names(self, roles_detector: MentionDetector) -> None:
+        """ "The former prime minister" goes to the former holder the article introduced, even a little later."""
+        text = (
+            "Tony Blair gave evidence. The former prime minister was calm.\n"
+            "The then prime minister was warned, Mr Blair said."
+        )
+
+        mentions = found(roles_detector, text, date(2010, 1, 29))
+
+        assert [(person, kind) for person, _, kind in mentions] == [
+            ("tony-blair", "full"),
+            ("tony-blair", "role"),
+            ("tony-blair", "role"),
+            ("tony-blair", "honorific"),
+        ]
+
+
+class TestRoleContext:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "JERUSALEM - Israel's prime minister met envoys. The prime minister told the Knesset he would stay.",
+            "Canada's prime minister, Stephen Harper, spoke. The prime minister said Ottawa would act.",
+            "The Israeli prime minister arrived. Later the prime minister left.",
+            "In Paris the French president spoke. The president said France would act.",
+        ],
+    )
+    def test_another_countrys_leader_is_not_ours(self, roles_detector: MentionDetector, text: str) -> None:
+        """A title about another country's government, by qualifier, dateline or what the text names, is not ours."""
+        assert found(roles_detector, text, date(2008, 3, 1)) == []
+
+    @pytest.mark.parametrize(
+        ("text", "expected"),
+        [
+            ("The French president met the prime minister in Paris.", "gordon-brown"),
+            ("The prime minister flew to Washington to meet the president.", "gordon-brown"),
+            ("Gordon Brown flew to Delhi. The prime minister said India mattered and Indians agreed.", "gordon-brown"),
+        ],
+    )
+    def test_our_leader_abroad_is_still_ours(self, roles_detector: MentionDetector, text: str, expected: str) -> None:
+        """A contrast in one sentence, a country without a PM, or the holder named in the article keep the title."""
+        prime_ministers = [person for person, matched, _ in found(roles_detector, text, date(2008, 3, 1))
+                           if "prime minister" in matched]  # fmt: skip
+
+        assert prime_ministers == [expected]
+
+    def test_exact_forms_with_a_country_follow_the_same_rule(self) -> None:
+        """A role typed the old way (forms) with a jurisdiction added counts "the PM" at home and not in Israel."""
+        files = {
+            "people.csv": ROLE_PEOPLE,
+            "roles.csv": "role_id,name,forms,jurisdiction\nuk-pm,PM,the prime minister;the PM,uk\n",
+            "role_holders.csv": "role_id,person_id,valid_from,valid_to\nuk-pm,gordon-brown,2007-06-27,2010-05-11\n",
+        }
+        detector = MentionDetector(parse_watchlist(files))
+        israel = "In Jerusalem, Israel's prime minister met envoys. The PM told the Knesset he would stay."
+
+        assert found(detector, "The PM spoke.", date(2008, 1, 1)) == [("gordon-brown", "The PM", "role")]
+        assert found(detector, israel, date(2008, 1, 1)) == []
+
+
+class TestSurnameTraps:
+    @pytest.mark.parametrize(
+        ("text", "surnames"),
+        [
+            ("Theresa May spoke. In May the vote was held. It was 8 May. May 2017 was busy. May said no.", 1),
+            ("Gordon Brown spoke.\nBrown envelopes were found.\nBrown said they were not his.", 1),
+            ("Theresa May spoke. Philip May, her husband, and Mr May's friends were there.", 0),
+        ],
+    )
+    def test_months_colours_and_spouses_are_not_the_person(
+        self, roles_detector: MentionDetector, text: str, surnames: int
+    ) -> None:
+        """ "In May", "Brown envelopes" opening a sentence, and a husband's name do not count as the person."""
+        mentions = found(roles_detector, text, date(2017, 4, 1))
+
+        assert [kind for _, _, kind in mentions].count("surname") == surnames
+
+    def test_headline_surname_before_a_party_is_still_the_person(self, roles_detector: MentionDetector) -> None:
+        """ "Blair Labour's longest-serving PM": a party after a surname does not make it another name."""
+        text = "Blair Labour's longest-serving PM to go\n\nTony Blair will stand down."
+
+        assert found(roles_detector, text, date(2007, 5, 11))[0] == ("tony-blair", "Blair", "surname")
+
+
+class TestSeedsFromBeforeRoles:
+    def test_an_older_seeds_folder_counts_exactly_as_before(self) -> None:
+        """The previous release's seeds (exact role forms) give the same mentions it gave on the annotated set."""
+        folder = Path(__file__).with_name("fixtures") / "seeds_before_roles"
+        files = {name: (folder / name).read_text(encoding="utf-8") for name in WATCHLIST_FILES}
+        detector = MentionDetector(parse_watchlist(files))
+        recorded = json.loads((folder / "mentions_expected.json").read_text(encoding="utf-8"))
+        passages = {passage.passage_id: passage for passage in load_passages()}
+
+        now = {
+            passage_id: [
+                [m.person_id, m.kind, m.char_start, m.char_end]
+                for m in detector.detect(passages[passage_id].text, passages[passage_id].published)
+            ]
+            for passage_id in recorded
+        }
+
+        assert now == recorded

@@ -16,7 +16,7 @@ jess-phillips,Jess Phillips,Ms,,Jess Philips,
 tommy-robinson,Tommy Robinson,Mr,Stephen Yaxley-Lennon,,
 rishi-sunak,Rishi Sunak,Mr,,,
 """
-ROLES = "role_id,name,forms\nuk-prime-minister,Prime Minister,the Prime Minister;the PM\n"
+ROLES = "role_id,name,forms\nuk-prime-minister,Prime Minister of the United Kingdom,the Prime Minister;the PM\n"
 HOLDERS = """role_id,person_id,valid_from,valid_to
 uk-prime-minister,rishi-sunak,2022-10-25,2024-07-05
 uk-prime-minister,keir-starmer,2024-07-05,
@@ -54,7 +54,13 @@ class TestParseWatchlist:
             ({"people_csv": PEOPLE.replace("aliases", "nicknames")},
              "seeds/people.csv: unknown column 'nicknames' (expected some of person_id, name, first_name, surname, "
              "honorifics, aliases, misspellings, descriptors, negative_terms, wikidata_id)"),
-            ({"roles_csv": "role_id,name\nx,y\n"}, "seeds/roles.csv: missing column 'forms'"),
+            ({"roles_csv": "role_id,name\nx,y\n"}, "seeds/roles.csv row 1: forms or titles must be filled"),
+            ({"roles_csv": "role_id,forms\nx,the X\n"}, "seeds/roles.csv: missing column 'name'"),
+            ({"roles_csv": "role_id,name,titles,jurisdiction\nx,X,Premier,ontario\n"},
+             "seeds/roles.csv row 1: unknown jurisdiction 'ontario' (add it to jurisdictions.csv)"),
+            ({"roles_csv": "role_id,name,titles,wikidata_id\nx,X,Premier,14211\n"},
+             "seeds/roles.csv row 1: wikidata_id '14211' must look like Q12345"),
+            ({"roles_csv": "role_id,name,titles\nx,X,Premier;;PM\n"}, "seeds/roles.csv row 1: empty form in titles"),
             ({"people_csv": PEOPLE + "jess-phillips,Someone Else,,,,\n"},
              "seeds/people.csv row 5: duplicate person_id 'jess-phillips'"),
             ({"people_csv": PEOPLE + "Bad Id,Someone Else,,,,\n"},
@@ -82,19 +88,48 @@ class TestParseWatchlist:
 
         assert str(caught.value) == message
 
-    def test_missing_file_is_reported(self) -> None:
-        """A seed file the caller did not supply is reported by name, without a row."""
+    def test_missing_people_file_is_reported(self) -> None:
+        """people.csv, the one required file, is reported by name, without a row, when it is not supplied."""
         files = seed_files()
-        del files["topics.csv"]
+        del files["people.csv"]
 
         with pytest.raises(SeedError) as caught:
             parse_watchlist(files, directory="custom")
 
         assert (caught.value.file, caught.value.row, str(caught.value)) == (
-            "custom/topics.csv",
+            "custom/people.csv",
             None,
-            "custom/topics.csv: file is missing",
+            "custom/people.csv: file is missing",
         )
+
+    @pytest.mark.parametrize("missing", ["roles.csv", "role_holders.csv", "topics.csv"])
+    def test_optional_files_default_to_none(self, missing: str) -> None:
+        """Without roles, role holders or topics the watchlist still parses, with none of what is missing."""
+        files = seed_files()
+        del files[missing]
+        if missing == "roles.csv":
+            del files["role_holders.csv"]
+
+        watchlist = parse_watchlist(files)
+
+        assert len(watchlist.people) == 4
+        assert (watchlist.topics == ()) == (missing == "topics.csv")
+        assert (watchlist.roles == () or not watchlist.roles[0].holders) == (missing != "topics.csv")
+
+    def test_jurisdictions_file_adds_and_replaces_rows(self) -> None:
+        """A jurisdictions.csv row with a new id is added; one with a built-in id replaces that row."""
+        extra = (
+            "jurisdiction_id,name,names,adjectives,places,offices\n"
+            "scotland,Scotland,Scotland,Scottish,Holyrood,first minister\n"
+            "nz,New Zealand,New Zealand;Aotearoa,Kiwi,Wellington,prime minister\n"
+        )
+
+        watchlist = parse_watchlist(seed_files(jurisdictions_csv=extra))
+
+        by_id = {item.jurisdiction_id: item for item in watchlist.jurisdictions}
+        assert by_id["scotland"].places == ("Holyrood",)
+        assert by_id["nz"].names == ("New Zealand", "Aotearoa")
+        assert "uk" in by_id and len([item for item in watchlist.jurisdictions if item.jurisdiction_id == "nz"]) == 1
 
 
 class TestPersonForms:
@@ -145,3 +180,28 @@ class TestTopicTerms:
         topic = parse_watchlist(seed_files()).topics[0]
 
         assert topic.term_forms() == ("national inquiry", "national inquiries", "IICSA", "far right")
+
+
+class TestRoleColumns:
+    @pytest.mark.parametrize(
+        ("row", "jurisdiction"),
+        [
+            ("us-president,President of the United States,President,", "us"),
+            ("uk-pm,Prime Minister of the United Kingdom,PM,", "uk"),
+            ("chancellor,Chancellor of the Exchequer,Chancellor,", ""),
+            ("chancellor,Chancellor of the Exchequer,Chancellor,uk", "uk"),
+        ],
+    )
+    def test_a_titled_roles_country_defaults_to_the_one_its_name_gives(self, row: str, jurisdiction: str) -> None:
+        """With jurisdiction empty, a role with titles takes the country its name names, if any."""
+        roles = f"role_id,name,titles,jurisdiction\n{row}\n"
+
+        [role] = parse_watchlist(seed_files(roles_csv=roles, role_holders_csv="role_id,person_id,valid_from\n")).roles
+
+        assert role.jurisdiction == jurisdiction
+
+    def test_a_role_typed_as_forms_keeps_counting_by_date_alone(self) -> None:
+        """A role from an older seeds folder (forms only) gets no country from its name: it counts as it did."""
+        [role] = parse_watchlist(seed_files()).roles
+
+        assert (role.forms, role.titles, role.jurisdiction) == (("the Prime Minister", "the PM"), (), "")

@@ -1,0 +1,148 @@
+"""Which country a passage is about, for role titles that do not say: the context rule, in one place.
+
+The rule (the README explains it in these words): a title that does not name its country ("the prime
+minister", "PM", "the president") refers to the office last named for a particular country earlier in the
+article ("Israel's prime minister", "the French president", "President Obama"), unless that country qualifies
+another title in the title's own sentence ("the Canadian leader pressed the prime minister"), which makes it
+a contrast. With no such earlier reference, a title whose sentence names the role's own country is that
+country's; failing that, the country the article names most often wins: by its name or adjective, capital,
+institutions or parties, or a tracked person who holds or held one of its offices (twice for whoever holds
+this very office that day). Only countries with such an office compete (Washington never takes "the prime
+minister" from London) and ties go to the role's own country. The title then counts for that country's holder
+on the publication date if the watchlist tracks the office, and for nobody otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import ahocorasick
+
+from transforms.jurisdictions import OFFICE_OF_TITLE, Jurisdiction
+from transforms.matching import CasePattern, bounded, case_matches, compile_pattern, fold
+from transforms.watchlist import NameForm
+
+ANY_OFFICE = "*"  # "the Israeli leader" may be any of its offices
+
+
+@dataclass(frozen=True)
+class Cue:
+    """A place in the text that names a jurisdiction, and the office it qualifies ("Israeli [prime minister]")."""
+
+    offset: int
+    jurisdiction: str
+    qualifies: str | None = None  # an office from OFFICES, ANY_OFFICE, "" for another title, None for none
+    holds: frozenset[str] = frozenset()  # offices the person named here holds that day ("Theresa May" in 2017)
+
+
+class CueScanner:
+    """Finds the words that name a country in a text; built once per watchlist."""
+
+    def __init__(self, jurisdictions: Sequence[Jurisdiction], title_words: Iterable[str] = ()) -> None:
+        self._automaton = ahocorasick.Automaton()
+        grouped: dict[str, list[tuple[str, CasePattern]]] = {}
+        for jurisdiction in jurisdictions:
+            for cue in jurisdiction.cues:
+                pattern = compile_pattern(NameForm(cue, "cue", jurisdiction.jurisdiction_id))
+                grouped.setdefault(fold(cue), []).append((jurisdiction.jurisdiction_id, pattern))
+        for key, entries in grouped.items():
+            self._automaton.add_word(key, (len(key), tuple(entries)))
+        if grouped:
+            self._automaton.make_automaton()
+        titles = sorted({*OFFICE_OF_TITLE, *(fold(word) for word in title_words), "leader"}, key=len)
+        alternatives = "|".join(re.escape(title) for title in reversed(titles))
+        # "the Israeli prime minister", "Israel's PM", "president of France": the cue qualifies a title.
+        self._qualifies_next = re.compile(rf"(?:'s|’s)?[ \u00a0-]({alternatives})(?![\w])", re.IGNORECASE)
+        self._qualified_by_previous = re.compile(rf"({alternatives}) of (?:the )?$", re.IGNORECASE)
+
+    def country_of(self, phrase: str) -> str | None:
+        """The jurisdiction a whole word or phrase names ("U.S.", "Israeli", "the United States"), or None."""
+        if self._automaton.kind != ahocorasick.AHOCORASICK:
+            return None
+        entry = self._automaton.get(fold(phrase), None)
+        if entry is None:
+            return None
+        _, entries = entry
+        for jurisdiction_id, pattern in entries:
+            if case_matches(phrase, 0, pattern):
+                return str(jurisdiction_id)
+        return None
+
+    def scan(self, text: str) -> list[Cue]:
+        """Every country cue in text, leftmost-longest, leaving out those that qualify another title."""
+        if self._automaton.kind != ahocorasick.AHOCORASICK:
+            return []
+        hits: list[tuple[int, int, str]] = []
+        for end_index, (length, entries) in self._automaton.iter(fold(text)):
+            end = end_index + 1
+            start = end - length
+            if not bounded(text, start, end):
+                continue
+            for jurisdiction_id, pattern in entries:
+                if case_matches(text, start, pattern):
+                    hits.append((start, end, str(jurisdiction_id)))
+                    break
+        hits.sort(key=lambda hit: (hit[0], hit[0] - hit[1]))
+        cues: list[Cue] = []
+        last_end = -1
+        for start, end, jurisdiction_id in hits:
+            if start < last_end:
+                continue
+            last_end = end
+            title = self._qualifies_next.match(text, end) or self._qualified_by_previous.search(
+                text, max(0, start - 40), start
+            )
+            cues.append(Cue(start, jurisdiction_id, _office(title.group(1)) if title else None))
+        return cues
+
+
+def _office(title: str) -> str:
+    """The office a qualified title names: one of OFFICES, ANY_OFFICE for "leader", "" for any other title."""
+    folded = " ".join(title.lower().split())
+    return ANY_OFFICE if folded == "leader" else OFFICE_OF_TITLE.get(folded, "")
+
+
+def decide(
+    position: int,
+    sentence: tuple[int, int],
+    office: str,
+    home: str,
+    competitors: frozenset[str],
+    cues: Sequence[Cue],
+) -> str:
+    """The jurisdiction a title of office at position belongs to (see the module docstring).
+
+    sentence: the title's sentence span; competitors: the other jurisdictions that have the office; cues: from
+    CueScanner.scan plus the tracked office holders named in the text.
+    """
+    contrasted = {
+        cue.jurisdiction
+        for cue in cues
+        if cue.qualifies is not None and sentence[0] <= cue.offset < sentence[1] and cue.jurisdiction != home
+    }
+    eligible = [
+        cue
+        for cue in cues
+        if (cue.jurisdiction == home or cue.jurisdiction in competitors) and cue.jurisdiction not in contrasted
+    ]
+    earlier = [cue for cue in eligible if cue.offset < position and cue.qualifies in (office, ANY_OFFICE)]
+    if earlier:
+        return max(earlier, key=lambda cue: cue.offset).jurisdiction
+    named = [cue for cue in eligible if cue.qualifies is None or cue.qualifies in (office, ANY_OFFICE)]
+    if any(cue.jurisdiction == home and sentence[0] <= cue.offset < sentence[1] for cue in named):
+        return home
+    counts: Counter[str] = Counter()
+    for cue in named:
+        counts[cue.jurisdiction] += 2 if office in cue.holds else 1
+    return _most_named(counts, home) if counts else home
+
+
+def _most_named(counts: Counter[str], home: str) -> str:
+    """The most often named jurisdiction; home wins ties."""
+    best = max(counts.values())
+    if counts.get(home, 0) == best:
+        return home
+    return min(j for j, count in counts.items() if count == best)
