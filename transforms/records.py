@@ -32,6 +32,15 @@ class ParsedFeed:
 
 
 @dataclass(frozen=True)
+class StoryPrint:
+    """An article text's near-duplicate fingerprint (transforms.stories.print_text), made once beside the text."""
+
+    text_sha256: str  # the text it describes: a print made for another text is never used
+    signature: bytes  # MinHash of the shingles, little-endian uint32s; stored as articles.story_signature
+    shingles: bytes  # the distinct hashes of the text's word 5-shingles, sorted little-endian uint32s
+
+
+@dataclass(frozen=True)
 class ExtractedPage:
     """Clean article text and metadata taken from one HTML page."""
 
@@ -45,6 +54,7 @@ class ExtractedPage:
     method: str  # "trafilatura", "fallback", "feed-summary" or "failed"
     quality: str  # "ok", "too-short", "paywall", "other-language" or "failed"
     error: str | None = None
+    story_print: StoryPrint | None = None  # of the text the warehouse will store for this page (article_text)
 
 
 @dataclass(frozen=True)

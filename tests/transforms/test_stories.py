@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+import json
+import re
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
-from transforms.stories import StoryInput, assign_stories
+import numpy as np
+
+from transforms.stories import (
+    MAX_CANDIDATES,
+    StoredArticle,
+    StoryInput,
+    StoryMatcher,
+    assign_stories,
+    print_of,
+    print_text,
+    shingle_hashes,
+    shingle_jaccard,
+)
+
+CLUSTER_SET = Path(__file__).resolve().parents[1] / "eval" / "clusters" / "articles.json"
 
 WIRE = (
     "Refuse collectors in Dunmore have voted to strike for two weeks from Monday in a dispute over a restructuring "
@@ -79,3 +97,87 @@ class TestAssignStories:
         stories = assign_stories([article("old", OTHER_EVENT)], [(article("old", WIRE), "story-17")])
 
         assert stories == {"old": "story-17"}
+
+
+def stored(article_id: str, text: str, *, story_id: str = "", hours: float = 0) -> StoredArticle:
+    return StoredArticle(article_id, story_id or article_id, START + timedelta(hours=hours), print_text(text).signature)
+
+
+def unrelated(number: int) -> str:
+    """A text about something else: words no other test text uses, so it shares no shingle with them."""
+    return " ".join(f"w{number}x{word}" for word in range(80))
+
+
+class TestPrints:
+    def test_signature_values_never_change(self) -> None:
+        """A text's signature is pinned: a change would make every stored signature unmatchable until it ages out."""
+        signature = np.frombuffer(print_text(WIRE).signature, dtype="<u4")
+
+        assert signature[:4].tolist() == [114557177, 38122978, 2837591, 150679201]
+        assert len(signature) == 128
+
+    def test_hashed_shingles_keep_the_string_jaccard(self) -> None:
+        """Jaccard over 32-bit shingle hashes equals Jaccard over the shingle strings on the clustering set's pairs."""
+        rows = json.loads(CLUSTER_SET.read_text())[:40]
+
+        gaps = [
+            abs(shingle_jaccard(shingle_hashes(first["text"]), shingle_hashes(second["text"]))
+                - string_jaccard(first["text"], second["text"]))
+            for index, first in enumerate(rows)
+            for second in rows[index + 1 :]
+        ]
+
+        assert max(gaps) < 1e-9
+
+    def test_a_print_made_for_another_text_is_not_used(self) -> None:
+        """A print whose digest is not the article's text is replaced by one of the text."""
+        stale = replace(article("a", WIRE), story_print=print_text(OTHER_EVENT))
+
+        assert print_of(stale) == print_text(WIRE)
+
+
+class TestStoryMatcher:
+    def test_only_candidates_texts_are_asked_for(self) -> None:
+        """Of fifty stored articles, only the copy of the new article's story is named for its text to be read."""
+        window = [stored(f"other-{n}", unrelated(n), hours=-n) for n in range(50)] + [stored("copy", WIRE, hours=-30)]
+
+        matcher = StoryMatcher([article("new", WIRE + " Additional reporting by staff.")], window)
+
+        assert matcher.stored_to_check() == ["copy"]
+        assert matcher.assign({"copy": ("Dunmore bin workers to strike", WIRE)}) == {"new": "copy"}
+
+    def test_a_story_with_many_copies_is_checked_a_bounded_number_of_times(self) -> None:
+        """Against forty stored copies a new copy is checked against at most MAX_CANDIDATES and still joins."""
+        window = [stored(f"copy-{n:02d}", WIRE + f" Copy {n}.", story_id="story-1", hours=-n) for n in range(40)]
+
+        matcher = StoryMatcher([article("new", WIRE)], window)
+        checked = matcher.stored_to_check()
+        stories = matcher.assign({article_id: ("Dunmore bin workers to strike", WIRE) for article_id in checked})
+
+        assert 1 <= len(checked) <= MAX_CANDIDATES
+        assert stories == {"new": "story-1"}
+
+    def test_a_candidate_whose_text_is_gone_is_skipped(self) -> None:
+        """A stored candidate missing from the texts read (dropped meanwhile) does not match and does not fail."""
+        matcher = StoryMatcher([article("new", WIRE)], [stored("copy", WIRE, story_id="story-1")])
+
+        assert matcher.assign({}) == {"new": "new"}
+
+    def test_a_stored_article_without_a_usable_signature_never_matches(self) -> None:
+        """A signature of another layout (or of an empty text) is never a candidate."""
+        window = [StoredArticle("broken", "story-1", START, b"\x00" * 12)]
+
+        matcher = StoryMatcher([article("new", WIRE)], window)
+
+        assert matcher.stored_to_check() == []
+
+
+def string_jaccard(first: str, second: str) -> float:
+    """The rule's Jaccard over word 5-shingle strings, as computed before shingles were hashed."""
+    a, b = string_shingles(first), string_shingles(second)
+    return len(a & b) / len(a | b)
+
+
+def string_shingles(text: str) -> set[str]:
+    words = re.findall(r"\w+", text.lower())
+    return {" ".join(words[i : i + 5]) for i in range(max(1, len(words) - 4))}

@@ -17,7 +17,17 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
 
-from transforms.stories import StoryInput, fingerprint_of, is_same_story, jaccard  # noqa: E402
+import numpy as np  # noqa: E402
+
+from transforms.stories import (  # noqa: E402
+    StoryInput,
+    estimated_jaccard,
+    is_same_story,
+    jaccard,
+    print_text,
+    shingle_jaccard,
+    title_words,
+)
 
 
 def simhash(text: str, shingle_words: int = 3) -> int:
@@ -48,20 +58,18 @@ def main() -> None:
         for r in rows
     ]
     story = {r["article_id"]: r["story"] for r in rows}
-    prints = {a.article_id: fingerprint_of(a) for a in articles}
+    prints = {a.article_id: print_text(a.text) for a in articles}
+    shingles = {key: np.frombuffer(made.shingles, dtype="<u4") for key, made in prints.items()}
+    titles = {a.article_id: title_words(a.title) for a in articles}
     hashes = {a.article_id: simhash(a.text) for a in articles}
     pairs = list(itertools.combinations(sorted(story), 2))
     gold = {(a, b): story[a] == story[b] for a, b in pairs}
 
-    exact = {
-        (a, b): is_same_story(
-            jaccard(prints[a].shingles, prints[b].shingles), jaccard(prints[a].title_words, prints[b].title_words)
-        )
-        for a, b in pairs
-    }
+    text_jaccard = {(a, b): shingle_jaccard(shingles[a], shingles[b]) for a, b in pairs}
+    exact = {(a, b): is_same_story(text_jaccard[(a, b)], jaccard(titles[a], titles[b])) for a, b in pairs}
     estimated = {
         (a, b): is_same_story(
-            prints[a].minhash.jaccard(prints[b].minhash), jaccard(prints[a].title_words, prints[b].title_words)
+            estimated_jaccard(prints[a].signature, prints[b].signature), jaccard(titles[a], titles[b])
         )
         for a, b in pairs
     }
@@ -73,8 +81,8 @@ def main() -> None:
         same = {pair: distance[pair] <= limit for pair in pairs}
         precision, recall = score(same, gold)
         print(f"SimHash 64-bit, hamming <= {limit:2d}:  P={precision:.3f} R={recall:.3f}")
-    true_text = [jaccard(prints[a].shingles, prints[b].shingles) for a, b in pairs if gold[(a, b)]]
-    false_text = [jaccard(prints[a].shingles, prints[b].shingles) for a, b in pairs if not gold[(a, b)]]
+    true_text = [text_jaccard[pair] for pair in pairs if gold[pair]]
+    false_text = [text_jaccard[pair] for pair in pairs if not gold[pair]]
     true_bits = [distance[pair] for pair in pairs if gold[pair]]
     false_bits = [distance[pair] for pair in pairs if not gold[pair]]
     print(f"Jaccard: weakest true pair {min(true_text):.3f}, strongest false pair {max(false_text):.3f}")
