@@ -5,7 +5,8 @@ therefore goes to a worker process: one that overruns its time limit is killed a
 address-space cap fails that page only. Each worker is a fresh interpreter (like multiprocessing's "spawn", so it
 runs from a Prefect task thread and on macOS alike) started with `python -c`, not through multiprocessing: "spawn"
 re-imports the caller's main module in every worker, which for the CLI means importing Prefect per worker.
-Plain Python, no Prefect: the flow decides when to call it.
+The worker also prints the text it extracted for story matching (transforms.stories.print_text), so that CPU work
+runs in parallel and once per article. Plain Python, no Prefect: the flow decides when to call it.
 """
 
 from __future__ import annotations
@@ -17,14 +18,15 @@ import sys
 import time
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
 from flows.lifetime import die_with_parent
 from transforms.records import ExtractedPage
-from transforms.text import extract_page
+from transforms.stories import print_text
+from transforms.text import article_text, extract_page
 
 WORKER_START_TIMEOUT_S = 120.0  # importing trafilatura in a fresh interpreter on a loaded machine
 WORKER_STOP_TIMEOUT_S = 5.0
@@ -196,6 +198,7 @@ def serve() -> None:
 def _worker_main(receiver: Connection, sender: Connection, memory_limit_mb: int) -> None:
     """Worker loop: cap the address space, announce readiness, extract pages until told to stop."""
     _limit_memory(memory_limit_mb)
+    print_text("a first print before any page")  # numpy's first calls are slow: not on a page's time limit
     sender.send(("ready", None))
     while True:
         try:
@@ -212,18 +215,39 @@ def _worker_main(receiver: Connection, sender: Connection, memory_limit_mb: int)
 
 
 def _extract_one(page: PageToExtract) -> ExtractedPage:
-    return extract_page(page.html, url=page.url, feed_summary=page.feed_summary, feed_title=page.feed_title)
+    result = extract_page(page.html, url=page.url, feed_summary=page.feed_summary, feed_title=page.feed_title)
+    return replace(result, story_print=print_text(stored_text(page, result)))
+
+
+def stored_text(page: PageToExtract, result: ExtractedPage) -> str:
+    """The text the run stores for this page, as flows.stages.build_articles makes it: headline, blank line, body.
+
+    The print carries this text's digest, so a print made for a text the run did not store is never used.
+    """
+    title = result.title or page.feed_title or page.url
+    return article_text(title, result.text) if result.text else title
 
 
 def _limit_memory(memory_limit_mb: int) -> None:
-    """RLIMIT_AS caps the worker's address space on Linux; macOS ignores it, the time limit still applies."""
+    """RLIMIT_AS caps what the worker may map beyond its start-up size (interpreter, trafilatura, numpy's reserved
+    address space) on Linux, so the cap is the page's budget whatever the imports; macOS ignores it, the time
+    limit still applies."""
     try:
         import resource
 
-        limit = memory_limit_mb * 1024 * 1024
+        limit = _address_space_bytes() + memory_limit_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     except (ImportError, ValueError, OSError):
         pass
+
+
+def _address_space_bytes() -> int:
+    """This process's mapped address space now (Linux /proc); 0 where that file does not exist."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as statm:
+            return int(statm.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError):
+        return 0
 
 
 def _failed(page: PageToExtract, error: str) -> ExtractedPage:

@@ -132,8 +132,7 @@ def detect_stage(
     articles: Sequence[stages.ArticleRecord], watchlist: Watchlist, db: Path, now: datetime
 ) -> list[stages.ArticleRecord]:
     """Stories first (they need the stored recent articles), then mentions and topics."""
-    recent = stages.read_recent_stories(db, now - stages.STORY_LOOKBACK)
-    with_stories = stages.attach_stories(articles, recent)
+    with_stories = stages.attach_stories(articles, db, now - stages.STORY_LOOKBACK)
     return stages.detect_all(with_stories, MentionDetector(watchlist), TopicDetector(watchlist))
 
 

@@ -23,7 +23,7 @@ from transforms.identity import article_id_for, text_digest
 from transforms.mentions import MentionDetector
 from transforms.records import ExtractedPage, FeedEntry, Mention, TopicMention
 from transforms.seed_files import decode_seed, parse_feeds_csv
-from transforms.stories import StoryInput, assign_stories
+from transforms.stories import StoredWindow, StoryInput, StoryMatcher, print_of, print_text
 from transforms.text import article_text, choose_published_at
 from transforms.topics import TopicDetector
 from transforms.watchlist import SEED_FILES, SeedError, Watchlist, parse_watchlist
@@ -89,6 +89,7 @@ class ArticleRecord:
     fetch_outcome: str
     revision_count: int
     story_id: str | None = None
+    story_signature: bytes | None = None  # MinHash of `text`, stored so later runs match without re-printing it
     mentions: tuple[Mention, ...] = ()
     topic_mentions: tuple[TopicMention, ...] = ()
 
@@ -294,27 +295,41 @@ def with_fetch_failure(extracted: ExtractedPage, fetched: FetchResult) -> Extrac
     return replace(extracted, error=f"{reason}; {extracted.error}" if extracted.error else reason)
 
 
-def read_recent_stories(db: Path, since: datetime) -> list[tuple[StoryInput, str]]:
-    """Stored articles new ones may join as the same story."""
-    with reading(db) as con:
-        frame = database.query_frame(con, "recent_stories", {"since": since})
-    return [
-        (
-            StoryInput(
-                article_id=row["article_id"],
-                title=row["title"] or "",
-                text=row["text"],
-                published_at=row["published_at"],
-                source_id=row["source_id"],
-            ),
-            row["story_id"],
-        )
-        for row in frame.iter_rows(named=True)
-    ]
+def read_recent_stories(con: duckdb.DuckDBPyConnection, since: datetime) -> StoredWindow:
+    """Stored articles new ones may join as the same story: their signatures, not their text.
+
+    Articles stored before signatures were (migration 0006) are printed from their text here, each run, until they
+    leave the window: a few days after the upgrade there are none left, and no run writes outside its load.
+    """
+    frame = database.query_frame(con, "recent_stories", {"since": since})
+    unsigned = frame.filter(pl.col("story_signature").is_null())["article_id"].to_list()
+    texts = read_story_texts(con, unsigned, since) if unsigned else {}
+    printed = {article_id: print_text(text).signature for article_id, (_, text) in texts.items()}
+    article_ids = frame["article_id"].to_list()
+    return StoredWindow.from_columns(
+        article_ids,
+        frame["story_id"].to_list(),
+        frame["published_at"].dt.epoch("us").to_numpy() / 1e6,
+        [
+            signature or printed.get(article_id, b"")
+            for article_id, signature in zip(article_ids, frame["story_signature"].to_list(), strict=True)
+        ],
+    )
 
 
-def attach_stories(articles: Sequence[ArticleRecord], recent: Sequence[tuple[StoryInput, str]]) -> list[ArticleRecord]:
-    """Give every article a story id: an earlier story when it is a near-duplicate, else its own."""
+def read_story_texts(
+    con: duckdb.DuckDBPyConnection, article_ids: Sequence[str], since: datetime
+) -> dict[str, tuple[str, str]]:
+    """Title and text of the given stored articles of the window, for the exact check of a candidate."""
+    frame = database.query_frame(con, "story_texts", {"article_ids": list(article_ids), "since": since})
+    return {row["article_id"]: (row["title"] or "", row["text"]) for row in frame.iter_rows(named=True)}
+
+
+def attach_stories(articles: Sequence[ArticleRecord], db: Path, since: datetime) -> list[ArticleRecord]:
+    """Give every article a story id (an earlier story when it is a near-duplicate, else its own) and its signature.
+
+    Reads the window's signatures and then only the candidates' texts, in one connection.
+    """
     inputs = [
         StoryInput(
             article_id=article.article_id,
@@ -322,11 +337,21 @@ def attach_stories(articles: Sequence[ArticleRecord], recent: Sequence[tuple[Sto
             text=article.text,
             published_at=article.published_at,
             source_id=article.source_id,
+            story_print=article.page.story_print,
         )
         for article in articles
     ]
-    story_ids = assign_stories(inputs, recent)
-    return [replace(article, story_id=story_ids.get(article.article_id, article.article_id)) for article in articles]
+    prints = [print_of(item) for item in inputs]  # the extraction workers' prints, unless the text changed since
+    inputs = [replace(item, story_print=made) for item, made in zip(inputs, prints, strict=True)]
+    with reading(db) as con:
+        matcher = StoryMatcher(inputs, read_recent_stories(con, since))
+        checked = matcher.stored_to_check()
+        texts = read_story_texts(con, checked, since) if checked else {}
+    story_ids = matcher.assign(texts)
+    return [
+        replace(article, story_id=story_ids.get(article.article_id, article.article_id), story_signature=made.signature)
+        for article, made in zip(articles, prints, strict=True)
+    ]
 
 
 def detect_all(
@@ -482,6 +507,7 @@ def articles_frame(articles: Sequence[ArticleRecord], run_id: str) -> pl.DataFra
             "quality": article.page.quality,
             "error": article.page.error,
             "story_id": article.story_id,
+            "story_signature": article.story_signature,
             "revision_count": article.revision_count,
             "revised_at": article.extracted_at if article.revision_count else None,
             "run_id": run_id,
@@ -501,6 +527,7 @@ def articles_frame(articles: Sequence[ArticleRecord], run_id: str) -> pl.DataFra
             "site_name": pl.String,
             "language": pl.String,
             "error": pl.String,
+            "story_signature": pl.Binary,
         },
     )
 

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
 from flows.extraction import PageToExtract, extract_many
+from flows.fetching import PageFetch
+from flows.http import FetchResult
+from flows.stages import NewEntry, build_articles
+from transforms.records import FeedEntry
+from transforms.stories import print_text
 from transforms.text import extract_page
 
 PAGES_DIR = Path(__file__).resolve().parents[1] / "eval" / "extraction" / "pages"
@@ -27,7 +34,26 @@ class TestExtractMany:
 
         results = extract_many(pages, workers=2)
 
-        assert results == [extract_page(p.html, url=p.url) for p in pages]
+        assert [replace(r, story_print=None) for r in results] == [extract_page(p.html, url=p.url) for p in pages]
+
+    def test_each_page_carries_the_print_of_the_text_the_run_stores(self) -> None:
+        """The worker prints exactly the text build_articles stores (page title, else feed title), once per page."""
+        pages = [
+            *eval_pages(2),
+            PageToExtract(url="https://example.org/untitled", html="<html><body>" + "<p>Plain words here.</p>" * 30
+                          + "</body></html>", feed_title="The feed's headline"),
+            PageToExtract(url="https://example.org/summary", html="", feed_title="Briefing",
+                          feed_summary="Councillors backed the plan."),
+        ]
+        now = datetime(2025, 1, 6, 12, tzinfo=UTC)
+        entries = [NewEntry("wire", FeedEntry(p.url, None, p.feed_title, now, p.feed_summary)) for p in pages]
+        fetches = [PageFetch(p.url, FetchResult(p.url, p.url, 200, "ok" if p.html else "http-4xx", text=p.html))
+                   for p in pages]
+
+        articles = build_articles(entries, fetches, extract_many(pages, workers=2), now)
+
+        assert [article.page.story_print for article in articles] == [print_text(a.text) for a in articles]
+        assert articles[2].text.startswith("The feed's headline\n\n")
 
     def test_slow_page_times_out_and_the_pool_recovers(self) -> None:
         """A page over the time limit fails with a timeout and the pages after it are still extracted."""
@@ -35,7 +61,7 @@ class TestExtractMany:
 
         results = extract_many(pages, workers=1, time_limit_s=0.05)
 
-        assert (results[0].method, results[0].error) == ("failed", "timeout after 0.05s")
+        assert (results[0].method, results[0].error, results[0].story_print) == ("failed", "timeout after 0.05s", None)
         assert [r.method for r in results[1:]] == ["trafilatura", "trafilatura"]
 
     def test_page_over_the_memory_cap_fails_alone(self) -> None:

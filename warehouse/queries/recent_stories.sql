@@ -1,6 +1,8 @@
--- Articles from the last days with their stories: new articles may join one of these stories.
-select article_id, title, text, published_at, source_id, story_id
+-- Articles from the last days with their stories: new articles may join one of these stories. Signatures only:
+-- a candidate's text is read by story_texts; a null signature (stored before migration 0006) is printed from text.
+select article_id, story_id, published_at, story_signature
 from articles
 where story_id is not null
   and text is not null
   and published_at >= cast($since as timestamptz)
+order by published_at, article_id
