@@ -6,7 +6,13 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
+from loopback import LoopbackServer, Reply
+from newsroom import article_html, feed_xml, write_feeds_file
+
 from flows import stages
+from flows.config import Settings
+from flows.pipeline import call_directly, execute_run
 from transforms.records import ExtractedPage
 from transforms.stories import print_text
 from warehouse import database
@@ -96,3 +102,45 @@ class TestAttachStories:
         stories = run(db, [record("copy", WIRE, NOW)], NOW, "run-2")
 
         assert stories[0].story_id == "copy"
+
+
+class TestRunOnHistory:
+    def test_a_run_links_a_new_copy_to_a_story_first_seen_two_days_earlier(self, tmp_path: Path) -> None:
+        """Two pipeline runs two days apart: the second run's copy from another outlet joins the first run's story."""
+        first_seen = NOW - timedelta(days=2)
+        paragraphs = [WIRE, "Union officials said further dates could follow if talks failed."]
+        wire = {"/wire/strike.html": ("Dunmore bin workers to strike", f"{first_seen:%a, %d %b %Y %H:%M:%S} +0000",
+                                      paragraphs)}
+        outlet = {
+            "/outlet/strike.html": ("Bin strike in Dunmore - latest", f"{NOW:%a, %d %b %Y %H:%M:%S} +0000",
+                                    [*paragraphs, "Have a story? Contact our newsdesk."]),
+            "/outlet/library.html": ("Library reopens", f"{NOW:%a, %d %b %Y %H:%M:%S} +0000",
+                                     ["Volunteers reopened the branch library on Saturday after a year of repairs."]),
+        }
+        settings = Settings(per_host_delay_s=0, feed_per_host_delay_s=0, workers=1)
+        db = tmp_path / "warehouse.duckdb"
+        with LoopbackServer() as server:
+            base = server.url("").rstrip("/")
+            server.route("/robots.txt", Reply(body=b"User-agent: *\nAllow: /\n", content_type="text/plain"))
+            for name, items in (("wire", wire), ("outlet", outlet)):
+                server.route(f"/{name}.xml", Reply(body=feed_xml(base, items), content_type="application/rss+xml"))
+                for path, (title, _, text) in items.items():
+                    server.route(path, Reply(body=article_html(title, text)))
+            wire_only = write_feeds_file(tmp_path / "wire.csv", [("wire", server.url("/wire.xml"))])
+            both = write_feeds_file(tmp_path / "both.csv", [("wire", server.url("/wire.xml")),
+                                                            ("outlet", server.url("/outlet.xml"))])
+
+            execute_run(settings, wire_only, db, stages.RunContext("run-1", first_seen, first_seen, "live"),
+                        call_directly)
+            execute_run(settings, both, db, stages.RunContext("run-2", NOW, NOW, "live"), call_directly)
+
+        with duckdb.connect(str(db), read_only=True) as con:
+            rows = con.execute("select url, story_id, run_id from articles order by url").fetchall()
+        story = {url.removeprefix(base): (story_id, run_id) for url, story_id, run_id in rows}
+        first_story = story["/wire/strike.html"][0]
+        assert story == {
+            "/outlet/library.html": (story["/outlet/library.html"][0], "run-2"),
+            "/outlet/strike.html": (first_story, "run-2"),
+            "/wire/strike.html": (first_story, "run-1"),
+        }
+        assert story["/outlet/library.html"][0] != first_story
