@@ -295,18 +295,19 @@ def with_fetch_failure(extracted: ExtractedPage, fetched: FetchResult) -> Extrac
     return replace(extracted, error=f"{reason}; {extracted.error}" if extracted.error else reason)
 
 
-def read_recent_stories(con: duckdb.DuckDBPyConnection, since: datetime) -> StoredWindow:
-    """Stored articles new ones may join as the same story: their signatures, not their text.
+def read_recent_stories(con: duckdb.DuckDBPyConnection, since: datetime) -> tuple[StoredWindow, dict[str, int]]:
+    """Stored articles new ones may join as the same story (their signatures, not their text), and their row ids.
 
     Articles stored before signatures were (migration 0006) are printed from their text here, each run, until they
     leave the window: a few days after the upgrade there are none left, and no run writes outside its load.
     """
     frame = database.query_frame(con, "recent_stories", {"since": since})
-    unsigned = frame.filter(pl.col("story_signature").is_null())["article_id"].to_list()
-    texts = read_story_texts(con, unsigned, since) if unsigned else {}
-    printed = {article_id: print_text(text).signature for article_id, (_, text) in texts.items()}
     article_ids = frame["article_id"].to_list()
-    return StoredWindow.from_columns(
+    rows = dict(zip(article_ids, frame["stored_row"].to_list(), strict=True))
+    unsigned = frame.filter(pl.col("story_signature").is_null())["article_id"].to_list()
+    texts = read_story_texts(con, [rows[article_id] for article_id in unsigned]) if unsigned else {}
+    printed = {article_id: print_text(text).signature for article_id, (_, text) in texts.items()}
+    window = StoredWindow.from_columns(
         article_ids,
         frame["story_id"].to_list(),
         frame["published_at"].dt.epoch("us").to_numpy() / 1e6,
@@ -315,13 +316,13 @@ def read_recent_stories(con: duckdb.DuckDBPyConnection, since: datetime) -> Stor
             for article_id, signature in zip(article_ids, frame["story_signature"].to_list(), strict=True)
         ],
     )
+    return window, rows
 
 
-def read_story_texts(
-    con: duckdb.DuckDBPyConnection, article_ids: Sequence[str], since: datetime
-) -> dict[str, tuple[str, str]]:
-    """Title and text of the given stored articles of the window, for the exact check of a candidate."""
-    frame = database.query_frame(con, "story_texts", {"article_ids": list(article_ids), "since": since})
+def read_story_texts(con: duckdb.DuckDBPyConnection, stored_rows: Sequence[int]) -> dict[str, tuple[str, str]]:
+    """Title and text of stored articles by the row ids the window read gave, in the same connection: a row-id
+    lookup costs a few milliseconds where a lookup by article id scans the ids of a whole row group."""
+    frame = database.query_frame(con, "story_texts", {"stored_rows": list(stored_rows)})
     return {row["article_id"]: (row["title"] or "", row["text"]) for row in frame.iter_rows(named=True)}
 
 
@@ -344,9 +345,10 @@ def attach_stories(articles: Sequence[ArticleRecord], db: Path, since: datetime)
     prints = [print_of(item) for item in inputs]  # the extraction workers' prints, unless the text changed since
     inputs = [replace(item, story_print=made) for item, made in zip(inputs, prints, strict=True)]
     with reading(db) as con:
-        matcher = StoryMatcher(inputs, read_recent_stories(con, since))
-        checked = matcher.stored_to_check()
-        texts = read_story_texts(con, checked, since) if checked else {}
+        window, rows = read_recent_stories(con, since)
+        matcher = StoryMatcher(inputs, window)
+        checked = [rows[article_id] for article_id in matcher.stored_to_check()]
+        texts = read_story_texts(con, checked) if checked else {}
     story_ids = matcher.assign(texts)
     return [
         replace(article, story_id=story_ids.get(article.article_id, article.article_id), story_signature=made.signature)

@@ -26,7 +26,7 @@ from transforms.records import StoryPrint
 
 SHINGLE_WORDS = 5
 PERMUTATIONS = 128
-BAND_ROWS = 2  # 64 bands of 2 values: a pair at Jaccard 0.25 shares a band with probability 0.98
+BAND_ROWS = 2  # 64 bands of 2 values (one 64-bit key): a pair at Jaccard 0.25 shares a band with probability 0.98
 BANDS = PERMUTATIONS // BAND_ROWS
 CANDIDATE_FLOOR = 0.1  # estimated Jaccard under which no exact check is made: 4 sd below the lowest rule (0.25)
 MAX_CANDIDATES = 16  # exact checks per new article, best estimates first: bounds the cost of a story with many copies
@@ -91,7 +91,6 @@ def _constants(name: str, count: int) -> Hashes:
 SHINGLE_MIX = _constants("presswatch-shingle", SHINGLE_WORDS)
 PERMUTE_MULTIPLY = _constants("presswatch-minhash-multiply", PERMUTATIONS)[:, None]
 PERMUTE_ADD = _constants("presswatch-minhash-add", PERMUTATIONS)[:, None]
-BAND_MIX = _constants("presswatch-band", BAND_ROWS + 1)
 BAND_SALT = _constants("presswatch-band-salt", BANDS)
 EMPTY = np.uint32(0xFFFFFFFF)  # every value of an empty text's signature: such an article never matches
 SHIFT = np.uint64(32)
@@ -300,25 +299,26 @@ class StoryMatcher:
         """Earlier positions (stored first, then new in time order) each new position is checked against."""
         first_new = len(self.stored.article_ids)
         total = first_new + len(self.new)
-        signatures = np.concatenate([self.stored.signatures, _signatures([p.signature for p in self.prints])])
-        indexed = ~(signatures == EMPTY).all(axis=1)
-        keys = _band_keys(signatures)
-        positions = np.repeat(np.arange(total, dtype=np.int64), BANDS).reshape(total, BANDS)
-        new_keys = _distinct(keys[first_new:][indexed[first_new:]].ravel())
+        new_signatures = _signatures([p.signature for p in self.prints])
+        signatures = np.concatenate([self.stored.signatures, new_signatures])
+        # an empty text's keys are all one value per band: leave its keys out so empty texts never pair
+        indexed = np.flatnonzero(~(new_signatures == EMPTY).all(axis=1))
+        new_flat = _band_keys(new_signatures[indexed]).ravel()
+        new_positions = np.repeat(indexed + first_new, BANDS)
+        new_keys = _distinct(new_flat)
         if not len(new_keys):
             return {}
         # only stored band values some new article shares can make a pair: a bitmap of the new values' low bits
         # rules out nearly all of the window in one gather, and only the few left are searched and sorted
-        stored_keys = keys[:first_new][indexed[:first_new]].ravel()
-        stored_positions = positions[:first_new][indexed[:first_new]].ravel()
+        stored_flat = _band_keys(self.stored.signatures).ravel()
         bitmap = np.zeros(FILTER_SIZE, dtype=bool)
         bitmap[(new_keys & FILTER_MASK).astype(np.intp)] = True
-        maybe = bitmap[(stored_keys & FILTER_MASK).astype(np.intp)]
-        stored_keys, stored_positions = stored_keys[maybe], stored_positions[maybe]
+        maybe = np.flatnonzero(bitmap[(stored_flat & FILTER_MASK).astype(np.intp)])
+        stored_keys, stored_positions = stored_flat[maybe], maybe // BANDS
         shared = new_keys[np.minimum(np.searchsorted(new_keys, stored_keys), len(new_keys) - 1)] == stored_keys
         later, earlier = _band_pairs(
-            np.concatenate([stored_keys[shared], keys[first_new:][indexed[first_new:]].ravel()]),
-            np.concatenate([stored_positions[shared], positions[first_new:][indexed[first_new:]].ravel()]),
+            np.concatenate([stored_keys[shared], new_flat]),
+            np.concatenate([stored_positions[shared], new_positions]).astype(np.int64),
             first_new,
         )
         codes = _distinct(later * total + earlier)
@@ -372,14 +372,10 @@ def _signatures(signatures: Sequence[bytes]) -> Values:
 
 
 def _band_keys(signatures: Values) -> Hashes:
-    """One 64-bit key per band of BAND_ROWS values, salted by band so equal values in two bands differ."""
-    rows = signatures.astype(np.uint64).reshape(len(signatures), BANDS, BAND_ROWS)
-    keys = np.broadcast_to(BAND_SALT, (len(signatures), BANDS)).copy()
-    for row in range(BAND_ROWS):
-        keys += rows[:, :, row] * BAND_MIX[row]
-    keys ^= keys >> np.uint64(31)
-    keys *= BAND_MIX[BAND_ROWS]
-    return keys
+    """One 64-bit key per band: its two 32-bit values read as one number (no copy), salted by band so equal values
+    in two bands differ."""
+    pairs = np.ascontiguousarray(signatures, dtype=np.uint32).view(np.uint64).reshape(len(signatures), BANDS)
+    return pairs ^ BAND_SALT
 
 
 def _band_pairs(keys: Hashes, positions: Positions, first_new: int) -> tuple[Positions, Positions]:

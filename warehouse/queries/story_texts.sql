@@ -1,6 +1,6 @@
--- Title and text of the stored articles a run checks its new articles against: a few per new article, by id. The
--- time bound lets DuckDB skip the row groups of older history.
+-- Title and text of the stored articles a run checks its new articles against: a few per new article, by the row
+-- ids recent_stories gave in the same connection (a lookup by article_id scans a whole row group's ids).
 select article_id, title, text
 from articles
-where article_id in (select unnest(cast($article_ids as varchar[])))
-  and published_at >= cast($since as timestamptz)
+where rowid in (select unnest(cast($stored_rows as bigint[])))
+  and text is not null
