@@ -23,7 +23,7 @@ from transforms.identity import article_id_for, text_digest
 from transforms.mentions import MentionDetector
 from transforms.records import ExtractedPage, FeedEntry, Mention, TopicMention
 from transforms.seed_files import decode_seed, parse_feeds_csv
-from transforms.stories import StoredWindow, StoryInput, StoryMatcher, print_of, print_text
+from transforms.stories import StoredWindow, StoryInput, StoryMatcher, print_for, print_text
 from transforms.text import article_text, choose_published_at
 from transforms.topics import TopicDetector
 from transforms.watchlist import SEED_FILES, SeedError, Watchlist, parse_watchlist
@@ -331,19 +331,11 @@ def attach_stories(articles: Sequence[ArticleRecord], db: Path, since: datetime)
 
     Reads the window's signatures and then only the candidates' texts, in one connection.
     """
+    prints = [print_for(article.text, article.page.story_print) for article in articles]  # the workers', mostly
     inputs = [
-        StoryInput(
-            article_id=article.article_id,
-            title=article.title,
-            text=article.text,
-            published_at=article.published_at,
-            source_id=article.source_id,
-            story_print=article.page.story_print,
-        )
-        for article in articles
+        StoryInput(article.article_id, article.title, article.text, article.published_at, article.source_id, made)
+        for article, made in zip(articles, prints, strict=True)
     ]
-    prints = [print_of(item) for item in inputs]  # the extraction workers' prints, unless the text changed since
-    inputs = [replace(item, story_print=made) for item, made in zip(inputs, prints, strict=True)]
     with reading(db) as con:
         window, rows = read_recent_stories(con, since)
         matcher = StoryMatcher(inputs, window)

@@ -169,10 +169,14 @@ def print_text(text: str) -> StoryPrint:
 
 def print_of(article: StoryInput) -> StoryPrint:
     """The article's print: the one made beside its text when it describes this very text, else a new one."""
-    made = article.story_print
-    if made is not None and made.text_sha256 == text_digest(article.text):
+    return print_for(article.text, article.story_print)
+
+
+def print_for(text: str, made: StoryPrint | None) -> StoryPrint:
+    """`made` when it is the print of this very text (its digest says so), else the text's print."""
+    if made is not None and made.text_sha256 == text_digest(text):
         return made
-    return print_text(article.text)
+    return print_text(text)
 
 
 def shingle_hashes(text: str) -> Values:
@@ -379,8 +383,10 @@ def _band_keys(signatures: Values) -> Hashes:
 
 
 def _band_pairs(keys: Hashes, positions: Positions, first_new: int) -> tuple[Positions, Positions]:
-    """(later, earlier) positions sharing a band key, later a new article, at most MAX_BAND_MATES back per key."""
-    order = np.lexsort((positions, keys))
+    """(later, earlier) positions sharing a band key, later a new article, at most MAX_BAND_MATES back per key.
+
+    `positions` must be ascending (stored rows, then new articles in order)."""
+    order = np.argsort(keys, kind="stable")  # positions come in ascending order: ties stay so
     keys, positions = keys[order], positions[order]
     laters, earliers = [], []
     for distance in range(1, MAX_BAND_MATES + 1):
