@@ -302,6 +302,19 @@ def measure(db: Path, articles: list[stages.ArticleRecord]) -> dict[str, float]:
             "stories": stories}
 
 
+def interleaved(cases: dict[str, tuple[Path, list[stages.ArticleRecord]]], rounds: int) -> dict[str, float]:
+    """The story stage on every case in turn, `rounds` times, fastest per case: a neighbour's burst on the shared
+    machine then slows every case alike instead of one, so the ratios hold."""
+    printed = {label: (db, [with_print(article) for article in articles]) for label, (db, articles) in cases.items()}
+    best = {label: float("inf") for label in cases}
+    for _ in range(rounds):
+        for label, (db, articles) in printed.items():
+            started = time.perf_counter()
+            story_stage(db, articles)
+            best[label] = min(best[label], time.perf_counter() - started)
+    return best
+
+
 def child(arguments: list[str], checkout: Path = ROOT) -> dict[str, float]:
     """One measurement in a fresh process of `checkout`'s code (its own .venv when it has one)."""
     python = checkout / ".venv" / "bin" / "python" if checkout != ROOT else Path(sys.executable)
@@ -324,6 +337,16 @@ def main() -> None:
     options = parser.parse_args()
     if options.measure:
         db, what = Path(options.measure[0]), options.measure[1]
+        if what.startswith("interleave-hour:"):  # db is the folder of the warehouses
+            hour = hour_records(json.loads((db / "hour.json").read_text()))
+            paths = warehouse_paths(db, int(what.split(":")[1]))
+            print(json.dumps(interleaved({label: (path, hour) for label, path in paths.items()}, rounds=5)))
+            return
+        if what.startswith("interleave-runs:"):  # db is the empty warehouse
+            counts = [int(count) for count in what.split(":")[1].split(",")]
+            cases = {str(count): (db, a_run(count, SEED + count)) for count in counts}
+            print(json.dumps(interleaved(cases, rounds=3)))
+            return
         if what == "hour":
             articles = hour_records(json.loads((db.parent / "hour.json").read_text()))
         else:
@@ -364,6 +387,12 @@ def main() -> None:
                 print(f"{count:<12}{row['seconds']:>10.2f}{row['seconds'] / runs[0][1]['seconds']:>7.2f}"
                       f"{row['detect_seconds']:>10.2f}{row['detect_seconds'] / runs[0][1]['detect_seconds']:>7.2f}"
                       f"{row['print_seconds']:>10.2f}{row['extra_mb']:>7.0f}{row['stories']:>9.0f}")
+        hour = child([str(work), f"interleave-hour:{options.days}"])
+        runs = child([str(paths["empty"]), f"interleave-runs:{options.runs}"])
+        first_hour, first_run = next(iter(hour.values())), next(iter(runs.values()))
+        print("\n[now] the story stage interleaved in one process (each case in turn, fastest of 5 and 3 rounds):")
+        print("  hour: " + ", ".join(f"{label} {s:.2f} s ({s / first_hour:.2f}x)" for label, s in hour.items()))
+        print("  runs: " + ", ".join(f"{label} {s:.2f} s ({s / first_run:.2f}x)" for label, s in runs.items()))
         print("\ngoals: history ratios <= 1.2; 8,000 vs 2,000 articles <= 4.2x (linear). `prints s`: the new articles'"
               " prints, made in the extraction workers in a run; `linked`: hour articles joined to a story stored in"
               f" history; load average {os.getloadavg()[0]:.1f}")
