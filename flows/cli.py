@@ -25,12 +25,23 @@ def parse_when(text: str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def installed_version() -> str:
+    """The version pyproject.toml gives, as installed (metadata, so no package is imported to learn it)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("presswatch")
+    except PackageNotFoundError:
+        return "unknown (not installed)"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="presswatch",
         description="Media monitoring: fetch feeds and articles, count mentions of tracked people and topics, "
         "load them into DuckDB and alert the team when coverage spikes.",
     )
+    parser.add_argument("--version", action="version", version=f"presswatch {installed_version()}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = commands.add_parser(

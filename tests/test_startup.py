@@ -1,0 +1,63 @@
+"""Commands that do not orchestrate start without Prefect: they answer at once, and never start a server."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from warehouse import database
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+PROBE = """
+import sys
+from flows.cli import main
+try:
+    main(sys.argv[1:])
+except SystemExit:
+    pass
+heavy = sorted(name for name in ("prefect", "uvicorn", "fastapi") if name in sys.modules)
+print("IMPORTED:" + ",".join(heavy), file=sys.stderr)
+"""
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """An empty warehouse with every migration and view, as the first run leaves it."""
+    path = tmp_path_factory.mktemp("startup") / "w.duckdb"
+    with database.opened(path):
+        pass
+    return path
+
+
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["--help"],
+        ["--version"],
+        ["config"],
+        ["sql", "select 1"],
+        ["report"],
+        ["alerts", "preview"],
+        ["alerts", "test"],
+    ],
+    ids=lambda arguments: " ".join(arguments),
+)
+def test_command_does_not_import_prefect(arguments: list[str], warehouse: Path, tmp_path: Path) -> None:
+    """`presswatch ARGUMENTS` runs to its end without importing Prefect or its server."""
+    environment = {"PRESSWATCH_DB": str(warehouse), "PRESSWATCH_REPORT_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+
+    finished = subprocess.run(
+        [sys.executable, "-c", PROBE, *arguments],
+        cwd=PROJECT_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    imported = finished.stderr.rsplit("IMPORTED:", 1)[-1].strip()
+    assert "Traceback" not in finished.stderr
+    assert imported == ""
