@@ -15,7 +15,7 @@ import polars as pl
 
 from flows import stages
 from flows.alerting import run_alert_stage
-from flows.config import settings_from_environment
+from flows.config import Settings
 from flows.lock import run_lock
 from transforms.mentions import MentionDetector
 from transforms.topics import TopicDetector
@@ -41,10 +41,8 @@ def read_articles_since(db: Path, since: datetime) -> pl.DataFrame:
         return database.query_frame(con, "backfill_articles", {"since": since})
 
 
-def backfill(since: datetime, db_file: str | None = None) -> BackfillSummary:
+def backfill(settings: Settings, since: datetime, db: Path) -> BackfillSummary:
     """Recompute mentions and topic mentions of every stored article published since `since`."""
-    settings = settings_from_environment()
-    db = Path(db_file) if db_file else settings.db
     context = stages.RunContext(
         run_id=f"backfill-{stages.utc_now():%Y%m%dT%H%M%S}",
         started_at=stages.utc_now(),
@@ -100,7 +98,7 @@ def backfill(since: datetime, db_file: str | None = None) -> BackfillSummary:
         with database.opened(db) as con:
             load_run(con, tables)
             con.execute("checkpoint")
-        suppressed = suppress_historical_alerts(db, context, settings.seeds_dir, stages.display_names(watchlist))
+        suppressed = suppress_historical_alerts(db, context, settings.rules_file, stages.display_names(watchlist))
     return BackfillSummary(
         run_id=context.run_id,
         since=since,
@@ -111,7 +109,7 @@ def backfill(since: datetime, db_file: str | None = None) -> BackfillSummary:
     )
 
 
-def suppress_historical_alerts(db: Path, context: stages.RunContext, seeds_dir: Path, names: dict[str, str]) -> int:
+def suppress_historical_alerts(db: Path, context: stages.RunContext, rules_file: Path, names: dict[str, str]) -> int:
     """Record, as suppressed, what the new counts fire as of the latest monitoring run's clock: never sent later."""
     with database.opened(db) as con:
         row = con.execute(database.read_sql("latest_run_clock")).fetchone()
@@ -123,7 +121,7 @@ def suppress_historical_alerts(db: Path, context: stages.RunContext, seeds_dir: 
         started_at=context.started_at,
         as_of=row[0],
         alert_urls=[],
-        rules_file=seeds_dir / "alert_rules.csv",
+        rules_file=rules_file,
         names=names,
         send=False,
     )

@@ -153,6 +153,21 @@ def command_watchlist(arguments: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def with_alert_secret(settings: Settings) -> Settings:
+    """The alert URLs from the Prefect Secret block PRESSWATCH_ALERT_SECRET_BLOCK names, when it names one; reading
+    a block needs a Prefect API (yours, or serve's), which is then the one this command talks to."""
+    if not settings.alerts.secret_block:
+        return settings
+    from flows.orchestration.environment import apply_before_import, configured_api_url, prefect_settings
+    from flows.orchestration.server import running_local_server
+
+    server = running_local_server(settings.data_dir)
+    apply_before_import(prefect_settings(configured_api_url() or (server.api_url if server else None)))
+    from flows.orchestration.secrets import with_secret_alert_urls
+
+    return with_secret_alert_urls(settings)
+
+
 def command_run(arguments: argparse.Namespace, settings: Settings) -> int:
     from flows import pipeline
     from flows.console import print_summary, progress_display
@@ -161,7 +176,8 @@ def command_run(arguments: argparse.Namespace, settings: Settings) -> int:
 
     db = arguments.db or settings.db
     if arguments.since is not None:
-        return command_backfill(db, arguments.since)
+        return command_backfill(settings, db, arguments.since)
+    settings = with_alert_secret(settings)
     context = pipeline.new_context("demo" if arguments.demo else "live", arguments.as_of)
     try:
         with progress_display() as progress:
@@ -174,7 +190,7 @@ def command_run(arguments: argparse.Namespace, settings: Settings) -> int:
                         db=db,
                         mode="demo",
                         as_of=arguments.as_of or newsroom.as_of,
-                        demo=True,
+                        demo=newsroom,
                         notice=progress.note,
                     )
             else:
@@ -184,13 +200,13 @@ def command_run(arguments: argparse.Namespace, settings: Settings) -> int:
                     db=db,
                     mode="live",
                     as_of=arguments.as_of,
-                    demo=False,
+                    demo=None,
                     notice=progress.note,
                 )
     except Exception as error:
         # Whatever stopped the run before its own record was written (the demo server, the orchestrator) is
         # recorded and announced like any failed run: an hourly job must never fail silently.
-        pipeline.record_failure(db, context, error)
+        pipeline.record_failure(settings, db, context, error)
         raise
     if summary.skipped:
         print(f"presswatch run: skipped: {summary.skipped}", file=sys.stderr)
@@ -199,12 +215,12 @@ def command_run(arguments: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def command_backfill(db: Path, since: datetime) -> int:
+def command_backfill(settings: Settings, db: Path, since: datetime) -> int:
     from flows.backfill import backfill
     from flows.console import progress_display
 
     with progress_display():
-        result = backfill(since=since, db_file=str(db))
+        result = backfill(settings, since=since, db=db)
     print(
         f"Backfill {result.run_id}: {result.articles} stored articles since {since:%Y-%m-%d}, "
         f"{result.mentions} mentions and {result.topic_mentions} topic mentions re-derived, "
@@ -265,31 +281,33 @@ def command_report(arguments: argparse.Namespace, settings: Settings) -> int:
 
 
 def command_alerts(arguments: argparse.Namespace, settings: Settings) -> int:
-    from flows.alerting import preview_alerts, send_test_message
-    from flows.delivery import alert_urls_from_environment
-    from flows.stages import display_names, latest_run_clock, load_watchlist
-
     if arguments.alerts_command == "test":
-        urls = alert_urls_from_environment()
-        if not urls:
+        from flows.delivery import send_test_message
+
+        settings = with_alert_secret(settings)
+        if not settings.alerts.urls:
             print("presswatch alerts test: no channel configured (set PRESSWATCH_ALERT_URLS)", file=sys.stderr)
             return EXIT_FAILED
-        results = send_test_message(urls)
+        results = send_test_message(list(settings.alerts.urls))
         for channel, ok, detail in results:
             print(f"{channel}: {'sent' if ok else 'FAILED'} {detail}")
         return EXIT_OK if all(ok for _, ok, _ in results) else EXIT_FAILED
+    from flows.alerting import preview_alerts
+    from flows.stages import display_names, latest_run_clock, load_watchlist
+
     db = arguments.db or settings.db
     as_of = arguments.as_of or latest_run_clock(db)
     names = display_names(load_watchlist(settings.seeds_dir))
-    text = preview_alerts(db, as_of=as_of, rules_file=settings.seeds_dir / "alert_rules.csv", names=names)
+    text = preview_alerts(db, as_of=as_of, rules_file=settings.rules_file, names=names)
     print(text or f"Nothing would fire as of {as_of:%Y-%m-%d %H:%M} UTC.")
     return EXIT_OK
 
 
 def command_config(arguments: argparse.Namespace, settings: Settings) -> int:
-    width = max(len(name) for name, _ in describe_settings(settings))
-    for name, value in describe_settings(settings):
-        print(f"{name.ljust(width)}  {value}")
+    rows = describe_settings(settings)
+    width = max(len(name) for name, _, _ in rows)
+    for name, value, source in rows:
+        print(f"{name.ljust(width)}  {value}  ({source})")
     return EXIT_OK
 
 
@@ -310,10 +328,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.command is None:
         parser.print_help()
         return EXIT_USAGE
-    log_dir = Settings().db.parent / "logs"
+    log_dir = Settings().log_dir
     try:
         settings = settings_from_environment()
-        log_dir = settings.db.parent / "logs"
+        log_dir = settings.log_dir
         return COMMANDS[arguments.command](arguments, settings)
     except KeyboardInterrupt:
         print("presswatch: interrupted", file=sys.stderr)

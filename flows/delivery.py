@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import random
 import re
 import time
@@ -33,8 +32,6 @@ import httpx
 from transforms.channel_formats import SENDER_NAME, json_payload, notice_payload
 
 LOGGER = logging.getLogger("presswatch.delivery")
-ALERT_URLS_VARIABLE = "PRESSWATCH_ALERT_URLS"
-SECRET_BLOCK_VARIABLE = "PRESSWATCH_ALERT_SECRET_BLOCK"
 WEBHOOK_SCHEMES = frozenset({"json", "jsons"})
 MARKDOWN_SCHEMES = frozenset({
     "slack", "discord", "msteams", "workflow", "workflows", "mmost", "mmosts", "gchat", "rocket", "rockets",
@@ -154,28 +151,6 @@ def secrets_scrubbed(urls: Sequence[str]) -> Iterator[None]:
         yield
     finally:
         logging.setLogRecordFactory(previous)
-
-
-def split_urls(raw: str) -> list[str]:
-    """Apprise URLs separated by spaces, commas or new lines."""
-    return [part for part in re.split(r"[\s,]+", raw or "") if part]
-
-
-def alert_urls_from_environment(environ: Mapping[str, str] | None = None) -> list[str]:
-    """Channel URLs from the Prefect Secret block named in PRESSWATCH_ALERT_SECRET_BLOCK when set, else from
-    PRESSWATCH_ALERT_URLS. The block is loaded only when asked for, so runs without Prefect's server work."""
-    environ = os.environ if environ is None else environ
-    block = environ.get(SECRET_BLOCK_VARIABLE, "").strip()
-    if block:
-        from prefect.blocks.system import Secret
-
-        value = Secret.load(block).get()  # type: ignore[union-attr]
-        if isinstance(value, list | tuple):
-            return [str(item) for item in value if item]
-        if isinstance(value, dict):
-            return [str(item) for item in value.get("urls", []) if item]
-        return split_urls(str(value))
-    return split_urls(environ.get(ALERT_URLS_VARIABLE, ""))
 
 
 # --- channels ---------------------------------------------------------------------------------------------

@@ -24,6 +24,7 @@ import certifi
 import httpx
 from charset_normalizer import from_bytes
 
+from flows.config import FetchSettings
 from transforms.addresses import address_problem
 from transforms.urls import origin_text, redact_credentials, split_origin, url_origin, without_credentials
 
@@ -58,34 +59,6 @@ CHARSET_ALIASES = {
     "ascii": "cp1252",
     "iso8859-1": "cp1252",
 }
-
-
-@dataclass(frozen=True)
-class FetchSettings:
-    """Limits and politeness for every request; the flow maps PRESSWATCH_* variables onto these fields."""
-
-    user_agent: str = "presswatch/0.1"
-    contact: str = ""  # an email or URL publishers can reach the operator at; strongly recommended
-    connect_timeout_s: float = 5.0
-    read_timeout_s: float = 10.0
-    deadline_s: float = 30.0
-    max_redirects: int = 5
-    max_bytes: int = 5_000_000
-    per_host_concurrency: int = 2
-    global_concurrency: int = 8
-    per_host_delay_s: float = 1.0
-    # Feed polls are conditional and mostly answered 304: a shorter gap between them keeps an hourly run with
-    # many section feeds on one host (feeds.bbci.co.uk) quick without bursting at the publisher.
-    feed_per_host_delay_s: float = 0.25
-    max_retry_after_wait_s: float = 30.0  # wait this long inside a run for a host's Retry-After, no longer
-    max_crawl_delay_s: float = 10.0  # robots.txt Crawl-delay is honoured up to this
-    full_fetch_interval_s: float = 24 * 3600.0  # how often a feed is fetched without validators to audit 304s
-
-    @property
-    def user_agent_header(self) -> str:
-        """The User-Agent sent: presswatch, its version, and who to contact."""
-        suffix = f"; +{self.contact}" if self.contact else ""
-        return f"{self.user_agent} (media monitoring{suffix})"
 
 
 @dataclass(frozen=True)
@@ -294,6 +267,9 @@ class GuardedClient:
         # One TLS context for all hosts: loading the CA bundle per client would cost ~20 ms each.
         self.tls = ssl.create_default_context(cafile=certifi.where())
         self.clients: dict[str, httpx.AsyncClient] = {}
+        # Like curl's --connect-to: requests for an origin go to another (the demo newsroom's stable URLs to the
+        # port that serves them). The URL, its checks and its Host header stay those of the origin asked for.
+        self.connect_to = {url_origin(origin): urlsplit(target) for origin, target in settings.connect_to}
 
     def client_for(self, host: str) -> httpx.AsyncClient:
         """The connection pool for one host name.
@@ -387,6 +363,9 @@ class GuardedClient:
         address = verdict.addresses[0]
         pinned_host = f"[{address}]" if ":" in address else address
         netloc = f"{pinned_host}:{parts.port}" if parts.port else pinned_host
+        target = self.connect_to.get(url_origin(url))
+        if target is not None:
+            netloc = target.netloc
         pinned = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
         host_header = parts.netloc.rpartition("@")[2]
         request_headers = {

@@ -12,7 +12,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ParamSpec, Protocol, TypeVar
@@ -20,7 +20,7 @@ from typing import Any, ParamSpec, Protocol, TypeVar
 from flows import stages
 from flows.alerting import AlertStageResult, run_alert_stage
 from flows.config import Settings
-from flows.delivery import alert_urls_from_environment, send_notice
+from flows.delivery import send_notice
 from flows.fetching import FeedFetch
 from flows.lock import RunInProgress, run_lock
 from transforms.alerts import Alert
@@ -37,8 +37,6 @@ TRANSIENT_FEED_OUTCOMES = frozenset({"timeout", "dns", "connect-error", "http-5x
 NETWORK_STAGES = frozenset({"feeds", "pages"})
 # Added to an error once the run's `failed` row and the failure notice are done, so nobody records it twice.
 RECORDED_NOTE = "presswatch: recorded in the runs table and notified"
-# The demo newsroom is our own loopback server: no politeness delay is owed to it.
-DEMO_SETTINGS = {"per_host_delay_s": 0.0}
 
 
 class NetworkLooksDown(RuntimeError):
@@ -100,13 +98,13 @@ def plain_runner(settings: Settings) -> StageRunner:
     waits doubling from the same delay, with up to half a delay of jitter so many installations do not retry at once."""
     import tenacity
 
-    delay = settings.task_retry_delay_s
+    delay = settings.runs.task_retry_delay_s
 
     def run(name: str, function: Callable[..., R], *args: Any) -> R:
         if name not in NETWORK_STAGES:
             return function(*args)
         retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(settings.task_retries + 1),
+            stop=tenacity.stop_after_attempt(settings.runs.task_retries + 1),
             wait=tenacity.wait_exponential(multiplier=delay, min=delay) + tenacity.wait_random(0, delay / 2),
             retry=tenacity.retry_if_exception_type(Exception)
             | tenacity.retry_if_result(lambda result: name == "feeds" and feeds_look_down(result)),
@@ -143,11 +141,11 @@ def alert_stage(db: Path, context: stages.RunContext, settings: Settings, names:
         run_id=context.run_id,
         started_at=context.started_at,
         as_of=context.as_of,
-        alert_urls=alert_urls_from_environment(),
-        rules_file=settings.seeds_dir / "alert_rules.csv",
+        alert_urls=settings.alerts.urls,
+        rules_file=settings.rules_file,
         names=names,
         send=True,
-        report_url=settings.report_url,
+        report_url=settings.alerts.report_url,
     )
 
 
@@ -242,9 +240,13 @@ def new_context(
     )
 
 
-def settings_for_run(settings: Settings, *, demo: bool) -> Settings:
-    """The run's settings: the demo newsroom is served by this very process, so no politeness delay is owed."""
-    return replace(settings, **DEMO_SETTINGS) if demo else settings  # type: ignore[arg-type]
+def settings_for_run(settings: Settings, *, demo: bool, connect_to: Sequence[Sequence[str]] = ()) -> Settings:
+    """The run's settings. The demo newsroom is served by this very process, so no politeness delay is owed, and
+    its stable article URLs are connected to whichever port serves it (`connect_to`)."""
+    if not demo:
+        return settings
+    aliases = tuple((str(origin), str(target)) for origin, target in connect_to)
+    return settings.with_values(**{"fetch.per_host_delay_s": 0.0, "fetch.connect_to": aliases})
 
 
 def monitor_run(
@@ -266,21 +268,21 @@ def monitor_run(
                     raise
                 full = database.disk_full(db, error)
                 if full is None:
-                    record_failure(db, context, error)
+                    record_failure(settings, db, context, error)
                     raise
-                record_failure(db, context, full)
+                record_failure(settings, db, context, full)
                 raise full from error
     except RunInProgress as busy:
         return RunSummary(run_id=context.run_id, mode=context.mode, as_of=context.as_of, skipped=str(busy))
 
 
-def record_failure(db: Path, context: stages.RunContext, error: BaseException) -> None:
+def record_failure(settings: Settings, db: Path, context: stages.RunContext, error: BaseException) -> None:
     """Leave the run's `failed` row with the reason and tell the team; also for a run that failed before it
     started (no lock taken, nothing fetched)."""
     if RECORDED_NOTE in getattr(error, "__notes__", ()):
         return
     stages.end_run(db, context, "failed", error=describe(error))
-    notify_failure(context, error)
+    notify_failure(settings.alerts.urls, context, error)
     error.add_note(RECORDED_NOTE)
 
 
@@ -291,7 +293,7 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {first}" if first else type(error).__name__
 
 
-def notify_failure(context: stages.RunContext, error: BaseException) -> None:
+def notify_failure(alert_urls: Sequence[str], context: stages.RunContext, error: BaseException) -> None:
     """Tell the team's channels that the run itself failed: an unwatched hourly job must never fail silently."""
     body = (
         f"Run {context.run_id} ({context.mode}) failed: {describe(error)}\n"
@@ -299,7 +301,7 @@ def notify_failure(context: stages.RunContext, error: BaseException) -> None:
         "fix the cause if it repeats."
     )
     try:
-        results = send_notice(alert_urls_from_environment(), "presswatch: run failed", body)
+        results = send_notice(list(alert_urls), "presswatch: run failed", body)
     except Exception as second:  # the notice is best effort: the failure itself is what must surface
         LOGGER.warning("could not send the failure notice: %s", second)
         return

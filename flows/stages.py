@@ -18,7 +18,7 @@ import polars as pl
 from flows.config import Settings
 from flows.extraction import PageToExtract, extract_many
 from flows.fetching import FeedFetch, FeedSource, FeedState, PageFetch, fetch_feeds, fetch_pages
-from flows.http import FetchResult, FetchSettings, UrlGuard
+from flows.http import FetchResult, UrlGuard
 from transforms.identity import article_id_for, text_digest
 from transforms.mentions import MentionDetector
 from transforms.records import ExtractedPage, FeedEntry, Mention, TopicMention
@@ -117,25 +117,6 @@ def parse_feeds_file(path: Path) -> list[FeedSource]:
     return [FeedSource(row.source_id, row.name, row.feed_url, row.respect_robots) for row in rows]
 
 
-def fetch_settings(settings: Settings) -> FetchSettings:
-    """The HTTP layer's limits, taken from the run's settings."""
-    return FetchSettings(
-        user_agent=settings.user_agent,
-        contact=settings.contact,
-        connect_timeout_s=settings.connect_timeout_s,
-        read_timeout_s=settings.read_timeout_s,
-        deadline_s=settings.deadline_s,
-        max_bytes=settings.max_bytes,
-        per_host_concurrency=settings.per_host_concurrency,
-        global_concurrency=settings.global_concurrency,
-        per_host_delay_s=settings.per_host_delay_s,
-        feed_per_host_delay_s=settings.feed_per_host_delay_s,
-        max_retry_after_wait_s=settings.max_retry_after_wait_s,
-        max_crawl_delay_s=settings.max_crawl_delay_s,
-        full_fetch_interval_s=settings.full_fetch_interval_s,
-    )
-
-
 def url_guard_for(sources: Sequence[FeedSource]) -> UrlGuard:
     """Private addresses are reachable only at the exact origins (scheme, host, port) of the operator's feeds."""
     return UrlGuard(source.feed_url for source in sources)
@@ -195,7 +176,7 @@ def run_feed_fetches(
     sources: Sequence[FeedSource], states: dict[str, FeedState], settings: Settings, now: datetime
 ) -> list[FeedFetch]:
     """Fetch every feed that is due; failures come back as outcomes, never as exceptions."""
-    return fetch_feeds(sources, states, settings=fetch_settings(settings), guard=url_guard_for(sources), now=now)
+    return fetch_feeds(sources, states, settings=settings.fetch, guard=url_guard_for(sources), now=now)
 
 
 def pick_new_entries(fetches: Sequence[FeedFetch], db: Path) -> list[NewEntry]:
@@ -234,7 +215,7 @@ def run_page_fetches(entries: Sequence[NewEntry], sources: Sequence[FeedSource],
     robots_by_url = {item.entry.url: robots_by_source.get(item.source_id, True) for item in entries}
     return fetch_pages(
         [item.entry.url for item in entries],
-        settings=fetch_settings(settings),
+        settings=settings.fetch,
         guard=url_guard_for(sources),
         respect_robots=lambda url: robots_by_url.get(url, True),
     )
@@ -250,9 +231,9 @@ def run_extraction(entries: Sequence[NewEntry], pages: Sequence[PageFetch], sett
         )
     return extract_many(
         to_extract,
-        workers=settings.workers,
-        time_limit_s=settings.extraction_time_limit_s,
-        memory_limit_mb=settings.extraction_memory_mb,
+        workers=settings.extraction.workers,
+        time_limit_s=settings.extraction.time_limit_s,
+        memory_limit_mb=settings.extraction.memory_mb,
     )
 
 
@@ -532,8 +513,8 @@ def load_tables(db: Path, tables: RunTables, settings: Settings) -> LoadOutcome:
         db,
         tables,
         spool_dir=spool_dir_for(db),
-        attempts=settings.lock_attempts,
-        keep_text_days=settings.text_retention_days or None,
+        attempts=settings.runs.lock_attempts,
+        keep_text_days=settings.runs.text_retention_days or None,
         snapshot=snapshot_path(db),
     )
 

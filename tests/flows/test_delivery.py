@@ -14,7 +14,6 @@ from webhook_receiver import Answer, WebhookReceiver, closed_port
 from flows.delivery import (
     Channel,
     RetryPolicy,
-    alert_urls_from_environment,
     channel_for,
     mask_url,
     retry_after_seconds,
@@ -189,16 +188,6 @@ class TestSecrets:
     def test_channel_repr_hides_the_url(self, url: str) -> None:
         """Logging a channel object cannot leak its URL or the endpoint made from it."""
         assert "T0SECRET" not in repr(channel_for(url))
-
-
-class TestConfiguration:
-    def test_urls_from_the_environment(self) -> None:
-        """PRESSWATCH_ALERT_URLS takes apprise URLs separated by spaces, commas or new lines."""
-        environ = {"PRESSWATCH_ALERT_URLS": "slack://a/b/c, json://127.0.0.1/x\nmailto://u:p@example.com"}
-
-        assert alert_urls_from_environment(environ) == [
-            "slack://a/b/c", "json://127.0.0.1/x", "mailto://u:p@example.com"
-        ]
 
 
 AS_OF = datetime(2025, 1, 6, 21, tzinfo=UTC)

@@ -9,8 +9,8 @@ import duckdb
 import pytest
 from webhook_receiver import WebhookReceiver
 
-from flows.config import DEMO_DIR, settings_from_environment
-from flows.demo import serve_newsroom
+from flows.config import DEMO_DIR, AlertSettings, Settings
+from flows.demo import CANONICAL_BASE, serve_newsroom
 from flows.pipeline import RunSummary, monitor_run, new_context, plain_runner, settings_for_run
 
 pytestmark = pytest.mark.slow
@@ -30,20 +30,16 @@ def demo_run(
     """Two demo runs on one warehouse file: the first loads everything, the second finds nothing new."""
     work = tmp_path_factory.mktemp("demo")
     db = work / "demo.duckdb"
-    monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setenv("PRESSWATCH_ALERT_URLS", team_channel.url())
-    try:
-        with serve_newsroom(DEMO_DIR, work) as newsroom:
-            settings = settings_for_run(settings_from_environment(), demo=True)
+    with serve_newsroom(DEMO_DIR, work) as newsroom:
+        team = Settings(report_dir=work / "reports", alerts=AlertSettings(urls=(team_channel.url(),)))
+        settings = settings_for_run(team, demo=True, connect_to=newsroom.connect_to)
 
-            def run() -> RunSummary:
-                context = new_context("demo", newsroom.as_of)
-                return monitor_run(settings, newsroom.feeds_file, db, context, plain_runner(settings))
+        def run() -> RunSummary:
+            context = new_context("demo", newsroom.as_of)
+            return monitor_run(settings, newsroom.feeds_file, db, context, plain_runner(settings))
 
-            first = run()
-            second = run()
-    finally:
-        monkeypatch.undo()
+        first = run()
+        second = run()
     return db, first, second
 
 
@@ -122,3 +118,23 @@ class TestDemoRun:
 
         assert (second.articles_new, second.alerts) == (0, [])
         assert scalar(db, "select count(*) from mentions") == sum(first.mentions_by_person.values())
+
+
+class TestDemoOnAnotherPort:
+    def test_runs_served_from_different_ports_keep_the_same_articles(self, tmp_path: Path) -> None:
+        """With the usual port taken, the demo serves elsewhere, yet a second run into the warehouse adds nothing."""
+        db = tmp_path / "demo.duckdb"
+        summaries = []
+        for _ in range(2):
+            with serve_newsroom(DEMO_DIR, tmp_path, port=0) as newsroom:  # port 0: any port but the usual one
+                settings = settings_for_run(
+                    Settings(report_dir=tmp_path / "reports"), demo=True, connect_to=newsroom.connect_to
+                )
+                context = new_context("demo", newsroom.as_of)
+                summaries.append(monitor_run(settings, newsroom.feeds_file, db, context, plain_runner(settings)))
+                served_from = newsroom.base_url
+
+        assert served_from != CANONICAL_BASE
+        assert [summary.articles_new for summary in summaries] == [46, 0]
+        assert scalar(db, "select count(*) from articles") == 46
+        assert scalar(db, f"select count(*) from articles where url like '{CANONICAL_BASE}/%'") == 46

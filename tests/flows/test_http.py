@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from loopback import LoopbackServer, Reply
 
-from flows.http import FetchSettings, UrlGuard, decode_html, fetch_url, parse_retry_after
+from flows.config import FetchSettings
+from flows.http import UrlGuard, decode_html, fetch_url, parse_retry_after
 
 NOTHING_NAMED = UrlGuard([])
 FAST = FetchSettings(per_host_delay_s=0.0, connect_timeout_s=2, read_timeout_s=2, deadline_s=5)
