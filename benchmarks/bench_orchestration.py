@@ -13,6 +13,7 @@ Two newsrooms: the bundled demo and a synthetic loopback newsroom of N articles 
 from __future__ import annotations
 
 import argparse
+import math
 import os
 import subprocess
 import sys
@@ -105,7 +106,8 @@ def command(mode: str, feeds: Path, db: Path) -> list[str]:
 
 
 def timed_process(mode: str, feeds: Path, work: Path, index: int, api_url: str | None) -> float:
-    """Wall seconds of one whole process doing one run on a fresh warehouse (a failed run is an error here)."""
+    """Wall seconds of one whole process doing one run on a fresh warehouse. A failed run stops the benchmark,
+    except the throwaway server's, whose failures on a busy machine are what this benchmark documents (nan)."""
     environment = {
         key: value for key, value in os.environ.items() if not key.startswith(("PREFECT_API_URL", "PRESSWATCH_"))
     }
@@ -117,6 +119,10 @@ def timed_process(mode: str, feeds: Path, work: Path, index: int, api_url: str |
     started = time.perf_counter()
     finished = subprocess.run(command(mode, feeds, db), cwd=ROOT, env=environment, capture_output=True, text=True)
     elapsed = time.perf_counter() - started
+    if finished.returncode != 0 and mode == "ephemeral":
+        last = (finished.stderr.strip().splitlines() or ["?"])[-1]
+        print(f"ephemeral run {index} failed after {elapsed:.1f} s: {last}", flush=True)
+        return float("nan")
     if finished.returncode != 0:
         raise SystemExit(f"{mode} run failed:\n{finished.stdout[-2000:]}\n{finished.stderr[-2000:]}")
     return elapsed
@@ -128,7 +134,11 @@ def measure(label: str, feeds: Path, work: Path, repeat: int, api_url: str) -> l
     for index in range(repeat):
         for mode in timings:
             timings[mode].append(timed_process(mode, feeds, work, index, api_url))
-    return [(label, mode, min(values)) for mode, values in timings.items()]
+    rows = []
+    for mode, values in timings.items():
+        finished = [value for value in values if not math.isnan(value)]
+        rows.append((label, mode, min(finished) if finished else float("nan")))
+    return rows
 
 
 def main() -> None:
