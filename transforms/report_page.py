@@ -3,7 +3,7 @@
 Everything that came from a feed (headlines, sentences, URLs, outlet names, fetch errors) is untrusted: it is
 escaped for HTML, chart specs are embedded as JSON with `<`, `>` and `&` escaped so no string can close the script
 element, and only http(s) links become anchors. The layout is one column on a phone and uses the width of a large
-screen: charts take their slot's width, grids wrap, and tables turn into stacked cards below 760 px.
+screen: charts take their slot's width, grids wrap, and tables turn into stacked cards up to 960 px.
 """
 
 from __future__ import annotations
@@ -344,16 +344,19 @@ h3 { font-size: 15px; margin: 10px 0 4px; }
 .key-band { background: #dbe4ee; } .key-line { border-top: 2px solid #4a5568; height: 0 !important; }
 .key-spike { width: 10px !important; background: #c53030; transform: rotate(45deg) scale(.8); }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
-th { text-align: left; border-bottom: 2px solid #cbd5e0; padding: 6px 8px; font-weight: 600; white-space: nowrap; }
-td { border-bottom: 1px solid #edf2f7; padding: 6px 8px; vertical-align: top; overflow-wrap: anywhere; }
+th { text-align: left; border-bottom: 2px solid #cbd5e0; padding: 6px 8px; font-weight: 600; }
+td { border-bottom: 1px solid #edf2f7; padding: 6px 8px; vertical-align: top; }
+td .error, td a { overflow-wrap: anywhere; }
 tbody tr:nth-child(even) { background: #f7fafc; }
-@media (max-width: 760px) {
+@media (max-width: 960px) {
   table.cards thead { display: none; }
   table.cards, table.cards tbody, table.cards tr, table.cards td { display: block; width: 100%; }
   table.cards tr { border: 1px solid #e2e8f0; border-radius: 6px; margin: 0 0 10px; padding: 6px 10px; }
   table.cards td { border: 0; padding: 2px 0; display: grid; grid-template-columns: 7.5em minmax(0, 1fr); gap: 8px; }
   table.cards td::before { content: attr(data-label); font-weight: 600; color: #4a5568; }
   table.cards td:empty, table.cards td:has(> .error:empty) { display: none; }
+}
+@media (max-width: 1099px) {
   nav { position: static; }
 }
 .pickup, .state { justify-self: start; }

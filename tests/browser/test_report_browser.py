@@ -1,6 +1,6 @@
-"""The report in a real headless Chromium, offline, on a phone (390 px) and a laptop (1400 px): nothing wider than
-the screen, every chart drawn inside its slot, the legend picks people, and screenshots kept for a person to look
-at (data/test-artifacts/report-*.png)."""
+"""The report in a real headless Chromium, offline, on a phone (390 px) and a laptop (1400 px), with a tablet
+(768 px) and a large monitor (1920 px) for the layout: nothing wider than the screen, every chart drawn inside its
+slot, the legend picks people, and screenshots kept for a person to look at (data/test-artifacts/report-*.png)."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = Path("/usr/bin/chromium")
 PROJECT_DIR = Path(__file__).resolve().parent.parent.parent
 ARTIFACTS = PROJECT_DIR / "data" / "test-artifacts"
-WIDTHS = (390, 1400)
+WIDTHS = (390, 1400)  # a phone and a laptop: every check, the legend clicks included
+EDGES = (768, 1920)  # a tablet (tables still cards) and a large monitor: the layout checks
 DRAWN = "[...document.querySelectorAll('.chart')].every(slot => slot.dataset.state)"
 # Chromium runs with name resolution shut as well as every non-file request aborted: nothing leaves the machine.
 CHROMIUM_ARGS = [
@@ -85,7 +86,7 @@ def open_page(browser: Any, report_page: Path, width: int) -> tuple[Any, Visit]:
     return context, visit
 
 
-@pytest.fixture(scope="module", params=WIDTHS, ids=lambda width: f"{width}px")
+@pytest.fixture(scope="module", params=WIDTHS + EDGES, ids=lambda width: f"{width}px")
 def visit(request: pytest.FixtureRequest, browser: Any, report_page: Path) -> Iterator[Visit]:
     context, loaded = open_page(browser, report_page, request.param)
     yield loaded
