@@ -517,7 +517,7 @@ class _Article:
         first = _WORD.match(text, _skip_spaces(text, position))
         if first is not None and first.group().lower() in CONJUNCTIONS | PREPOSITIONS | RELATIVES:
             return None  # "‘a gimmick’ and said ..." goes on with the sentence; no cue is attached to the quote
-        span = _speaker_before(text, position, match.start())
+        span = self._speaker_span(position, match.start())
         return _Clause(span[0], span[1], cue, speaker_first=True) if span is not None else _Clause(0, 0, cue, True)
 
     def _unlisted_cue(self, position: int, clause_end: int) -> _Clause | None:
@@ -593,7 +593,7 @@ class _Article:
                 clause = self._clause(earlier[-1], sentence_start)
                 return _Clause(clause.start, clause.end, cue, clause.speaker_first)
             return self._sentence_subject(start, match.start(), cue)
-        span = _speaker_before(text, start, match.start())
+        span = self._speaker_span(start, match.start())
         return _Clause(span[0], span[1], cue, speaker_first=True) if span else _Clause(0, 0, cue, speaker_first=True)
 
     def _after_quotes(self, start: int, position: int) -> int:
@@ -611,6 +611,25 @@ class _Article:
     def _next_opener_after(self, position: int) -> int:
         index = bisect_right(self.segment_starts, position)
         return self.segments[index].opener if index < len(self.segments) else len(self.text)
+
+    def _speaker_span(self, start: int, verb: int) -> tuple[int, int] | None:
+        """The speaker phrase before a cue verb (see _speaker_before); when appositions follow a mention
+        ("Ms Marsh, 52, the Prime Minister, later added"), the phrase ends with that mention."""
+        span = _speaker_before(self.text, start, verb)
+        if span is None:
+            return None
+        text = self.text
+        if any(mention.char_end == span[1] for mention in self.mentions_in(span[0], span[1])):
+            return span
+        for mention in reversed(self.mentions_in(start, span[1])):
+            if text[mention.char_end : mention.char_end + 1] == ",":
+                tail = text[mention.char_end : verb].rstrip(SPACES)
+                words = [word.lower() for word in _WORD.findall(tail.rsplit(",", 1)[-1])]
+                if tail.count(",") >= 2 and all(word in ADVERBS or word.endswith("ly") for word in words):
+                    begin = text.rfind(",", start, mention.char_start)
+                    return _skip_spaces(text, begin + 1 if begin >= 0 else start), mention.char_end
+                break
+        return span
 
     def _sentence_subject(self, start: int, end: int, cue: str) -> _Clause:
         """For "adding:" and "saying": the subject opening the sentence (after a leading phrase and its comma)."""
@@ -808,7 +827,7 @@ class _Article:
             if self._in_trailing_cue(match.start()) or match.group() in self.x._participles:
                 continue
             sentence_start = max(self.sentence_bounds(match.start())[0], start)
-            span = _speaker_before(text, self._after_quotes(sentence_start, match.start()), match.start())
+            span = self._speaker_span(self._after_quotes(sentence_start, match.start()), match.start())
             if span is None:
                 continue
             phrase = text[span[0] : span[1]].strip(SPACES + ",")
@@ -824,8 +843,8 @@ class _Article:
     def _untracked_names(
         self, start: int, end: int, covered: list[tuple[int, int]]
     ) -> list[tuple[int, str | None]]:
-        """Names the watchlist does not know: a capitalised word acting as a subject ("Yet Sondland has ...",
-        "Biden said") or two capitalised words together mid-sentence ("rival Joe Biden")."""
+        """Names the watchlist does not know, by a capitalised word acting as a subject ("Yet Sondland has ...",
+        "Biden said"). Capitalised words elsewhere are as often places and bodies ("Eastfield College")."""
         text = self.text
         names: list[tuple[int, str | None]] = []
         words = list(_WORD.finditer(text, start, end))
@@ -837,16 +856,9 @@ class _Article:
             following = words[number + 1] if number + 1 < len(words) else None
             adjacent = following is not None and text[match.end() : following.start()] in (" ", "\u00a0")
             subject = adjacent and following is not None and following.group() in VERBISH
-            paired = adjacent and following is not None and _titled(following.group()) and not self._opens(position)
-            if (subject or paired) and not self.inside_quote(position) and not self._in_trailing_cue(position):
+            if subject and not self.inside_quote(position) and not self._in_trailing_cue(position):
                 names.append((position, None))
         return names
-
-    def _opens(self, position: int) -> bool:
-        """Whether the word at position opens its sentence (its capital says nothing)."""
-        return self.sentence_bounds(position)[0] >= position or self.text[max(0, position - 2) : position] in (
-            "\n", ": "
-        )
 
     def _new_subjects(self, start: int, end: int) -> list[tuple[int, str | None]]:
         """Sentences opening with "A"/"An"/"One" bring in someone new ("A nurse who ...", "One resident ...")."""
