@@ -7,7 +7,7 @@ a PNG for alerts.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 import vl_convert
 
-from transforms import charts
+from transforms import charts, quote_report
 from transforms.charts import Page, Section
 from warehouse.database import open_read_only, query_frame
 
@@ -26,6 +26,7 @@ DEFAULT_OUT = Path("reports/presswatch-report.html")
 DEFAULT_PERIOD = timedelta(days=7)
 TOP_STORIES = 15
 EVIDENCE_PER_PERSON = 3
+QUOTES_PER_PERSON = 5
 # The page's own script calls vegaEmbed after the bundle, so the bundle exposes it as a global.
 GLOBALS_SNIPPET = "window.vegaEmbed = vegaEmbed; window.vegaLite = vegaLite; window.vega = vega;"
 
@@ -63,6 +64,7 @@ class ReportData:
     feed_health: pl.DataFrame
     runs: pl.DataFrame
     spikes: pl.DataFrame
+    quotes: pl.DataFrame = field(default_factory=pl.DataFrame)
 
 
 def write_report(db: Path, options: ReportOptions) -> Path:
@@ -122,6 +124,7 @@ def read_report_data(db: Path, options: ReportOptions) -> ReportData:
             feed_health=query_frame(con, "report_feed_health"),
             runs=query_frame(con, "report_runs", period),
             spikes=query_frame(con, "report_spikes", {"people": list(options.people)}),
+            quotes=query_frame(con, "report_quotes", {**selected, "per_person": QUOTES_PER_PERSON}),
         )
 
 
@@ -222,6 +225,7 @@ def build_page(data: ReportData, options: ReportOptions, generated_at: datetime)
             f"Per person, the newest sentences naming them (up to {EVIDENCE_PER_PERSON}), with the article.",
             charts.evidence_html(data.evidence, order) if not data.evidence.is_empty() else charts.empty_note(nobody),
         ),
+        said_section(data.quotes, order),
         Section(
             "feeds",
             "Feed health",
@@ -244,6 +248,20 @@ def build_page(data: ReportData, options: ReportOptions, generated_at: datetime)
         alerts=spike_lines(data.spikes),
         sections=sections,
         specs=specs,
+    )
+
+
+def said_section(quotes: pl.DataFrame, order: list[str]) -> Section:
+    """"What they said": per person, their newest quotes of the period with pickup counts and links."""
+    return Section(
+        "said",
+        "What they said",
+        f"Per person, their newest quotes of the period (up to {QUOTES_PER_PERSON}), each once however many outlets "
+        "ran it: where it ran first and how many outlets and articles carried it. A quote counts for a person only "
+        "when the article names them as its speaker.",
+        quote_report.quotes_html(quotes, order)
+        if not quotes.is_empty()
+        else charts.empty_note("No quote in this period is attributed to a tracked person."),
     )
 
 
