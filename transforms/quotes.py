@@ -25,9 +25,10 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from itertools import pairwise
 
 from transforms.records import Mention, Quote
-from transforms.sentences import split_sentences
+from transforms.sentences import count_sentences, split_sentences
 from transforms.watchlist import SeedError
 
 CUE_KINDS = ("verb", "participle", "phrase", "platform")
@@ -125,13 +126,15 @@ CONTINUING_PUNCTUATION = ",!?…—–-"
 
 _QUOTE_MARK = re.compile("[\"'“‘«]")
 _ANY_MARK = re.compile("[\"'“”‘’«»]")
-_LINE = re.compile(r"[^\n]+")
+_LINE = re.compile(r"[^\n]*[^\s][^\n]*")  # a line with something on it
 _TOKEN = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*['’]?|[^\w\s]")
 _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _DECADE = re.compile(r"\d0s\b")
 _INDEFINITE = re.compile(r"\b(?:A|An|One)\s+[a-z]")
 _FOLD_DROP = re.compile(r"[^\w\s]|_")
-_SPACE_RUN = re.compile(r"\s+")
+_CLAUSE_STOP = re.compile(r"[;:!?.]")
+_DOUBLE_CLOSING = re.compile("[”\"»]")
+_SINGLE_ANY = re.compile("[‘’']")
 
 
 class CueFileError(SeedError):
@@ -183,9 +186,11 @@ def parse_speech_cues(text: str, *, file: str = "speech_cues.csv") -> SpeechCues
 
 def quote_key(text: str) -> str:
     """The quote's words folded: lower case, no accents or punctuation, single spaces ("Don’t!" -> "dont")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return _SPACE_RUN.sub(" ", _FOLD_DROP.sub("", stripped.replace("’", "'").replace("'", ""))).strip()
+    folded = _FOLD_DROP.sub(" ", text.casefold().replace("’", "").replace("'", ""))
+    if not folded.isascii():  # accents: "café" and "cafe" are one word
+        decomposed = unicodedata.normalize("NFKD", folded)
+        folded = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(folded.split())
 
 
 @dataclass
@@ -251,14 +256,17 @@ class _Article:
     def __init__(self, extractor: QuoteExtractor, text: str, mentions: Sequence[Mention]) -> None:
         self.x = extractor
         self.text = text
-        self.mentions = sorted(mentions, key=lambda mention: mention.char_start)
+        starts = [mention.char_start for mention in mentions]
+        ordered = all(low <= high for low, high in pairwise(starts))
+        self.mentions = list(mentions) if ordered else sorted(mentions, key=lambda mention: mention.char_start)
         self.mention_starts = [mention.char_start for mention in self.mentions]
-        self.paragraphs = [(line.start(), line.end()) for line in _LINE.finditer(text) if line.group().strip()]
+        self.paragraphs = [line.span() for line in _LINE.finditer(text)]
         self.paragraph_starts = [start for start, _ in self.paragraphs]
         self.segments = self._segments()
         self.segment_starts = [segment.opener for segment in self.segments]
-        self._sentences: list[tuple[int, int]] | None = None
-        self._sentence_starts: list[int] = []
+        self._paragraph_sentences: dict[int, list[tuple[int, int]]] = {}
+        self._counted_to = 0  # sentences before paragraph _counted_to: _counted
+        self._counted = 0
         self.speakers: dict[int, _Speaker] = {}  # segment index -> speaker
         self.accepted: list[int] = []
 
@@ -335,7 +343,8 @@ class _Article:
         mark = text[opener]
         closers = CLOSING_FOR[mark]
         if mark not in SINGLE_MARKS:
-            for index in range(opener + 1, end):
+            for match in _DOUBLE_CLOSING.finditer(text, opener + 1, end):
+                index = match.start()
                 char = text[index]
                 if char in closers and (mark != '"' or not text[index - 1].isspace() or index + 1 == end):
                     return index
@@ -343,7 +352,8 @@ class _Article:
                     return None  # a straight mark shaped as an opener: the quote was never closed
             return None
         weak: int | None = None
-        for index in range(opener + 1, end):
+        for match in _SINGLE_ANY.finditer(text, opener + 1, end):
+            index = match.start()
             char = text[index]
             opens = char in "‘'" and not text[index - 1].isalnum() and index + 1 < end
             if opens and (char == "‘" or text[index + 1].isalpha()):
@@ -374,18 +384,46 @@ class _Article:
 
     # --- sentences and mentions -----------------------------------------------------------------------------
 
-    def sentence_index(self, position: int) -> int:
-        if self._sentences is None:
-            self._sentences = split_sentences(self.text)
-            self._sentence_starts = [start for start, _ in self._sentences]
-        return max(bisect_right(self._sentence_starts, position) - 1, 0)
+    def sentences_of(self, paragraph: int) -> list[tuple[int, int]]:
+        """The sentence spans of one paragraph (split_sentences works line by line, so a paragraph alone splits
+        as it does inside the whole text)."""
+        spans = self._paragraph_sentences.get(paragraph)
+        if spans is None:
+            start, end = self.paragraphs[paragraph]
+            spans = [(low + start, high + start) for low, high in split_sentences(self.text[start:end])]
+            self._paragraph_sentences[paragraph] = spans
+        return spans
 
     def sentence_bounds(self, position: int) -> tuple[int, int]:
-        index = self.sentence_index(position)
-        assert self._sentences is not None
-        if not self._sentences:
-            return 0, len(self.text)
-        return self._sentences[index]
+        """The sentence holding position (or the paragraph, for a position in none)."""
+        paragraph = self.paragraph_of(position)
+        spans = self.sentences_of(paragraph)
+        index = bisect_right(spans, (position, len(self.text))) - 1
+        return spans[index] if index >= 0 else self.paragraphs[paragraph]
+
+    def sentence_index(self, position: int) -> int:
+        """The index of the sentence holding position among the article's sentences, as mentions count them.
+
+        Quotes come in order, so the sentences before each one are counted on from the last count, or from the
+        nearest mention before it (the detector gives its index); only the quote's own paragraph is split."""
+        paragraph = self.paragraph_of(position)
+        anchor = bisect_right(self.mention_starts, position) - 1
+        if anchor >= 0:
+            mention = self.mentions[anchor]
+            first = self.paragraph_of(mention.char_start)
+            if first >= self._counted_to or paragraph < self._counted_to:
+                self._counted_to = first
+                self._counted = mention.sentence_index - self._local_index(first, mention.char_start)
+        if paragraph < self._counted_to:
+            self._counted_to, self._counted = 0, 0
+        if paragraph > self._counted_to:
+            start = self.paragraphs[self._counted_to][0]
+            self._counted += count_sentences(self.text[start : self.paragraphs[paragraph][0]])
+            self._counted_to = paragraph
+        return self._counted + self._local_index(paragraph, position)
+
+    def _local_index(self, paragraph: int, position: int) -> int:
+        return max(bisect_right(self.sentences_of(paragraph), (position, len(self.text))) - 1, 0)
 
     def paragraph_of(self, position: int) -> int:
         return max(bisect_right(self.paragraph_starts, position) - 1, 0)
@@ -437,14 +475,16 @@ class _Article:
         words = len(_WORD.findall(quoted))
         sentence_like = _opens_sentence(quoted)
         running = segment.closer is None  # runs over paragraphs, or to its paragraph's end after a colon
+        if not (sentence_like or running) and words < 4:
+            return None  # a fragment ("a gimmick"): no cue makes it a statement (the cheap test first)
         headline = segment.paragraph == 0 and len(self.paragraphs) > 1
         trailer = self._trailer(index, segment)
-        lead, joined = self._lead_in(index, segment)
         titled = self._looks_like_title(segment, quoted)
-        if trailer is not None and (sentence_like or words >= 4 or running) and not (titled and words < 4):
+        if trailer is not None and not (titled and words < 4):
             return self._resolve(trailer, segment)
         if titled:
             return None
+        lead, joined = self._lead_in(index, segment)
         if lead is not None and joined in ("colon", "comma", "verb") and (sentence_like or words >= 4 or running):
             return self._resolve(lead, segment)
         if joined == "colon" and (sentence_like or running) and words >= 2:
@@ -673,6 +713,8 @@ class _Article:
         phrase = text[start:end]
         if not phrase or len(_WORD.findall(phrase)) > MAX_SPEAKER_WORDS:
             return _Speaker(None, None, clause.cue, "none")
+        if not self.mentions:
+            return _Speaker(None, phrase, clause.cue, "none")  # nobody tracked is named: no tracked speaker
         if phrase.lower() in PRONOUNS:
             # The pronoun looks back from the quote, or from itself when it comes first (She told them: ...).
             position = min(start, anchor)
@@ -685,7 +727,7 @@ class _Article:
         """The tracked person the phrase text[start:end] names as speaker, or None: the mention must end the
         phrase ("Health Secretary Wes Streeting" said) or open it (said "the Prime Minister, who ...")."""
         text = self.text
-        found = self.mentions_in(start, end)
+        found = self.mentions_in(start, end) if self.mentions else []
         if not found:
             return None
         if speaker_first:
@@ -760,11 +802,11 @@ class _Article:
             earlier = self.segments[previous]
             if earlier.paragraph in (segment.paragraph, segment.paragraph - 1):
                 gap_start = earlier.closer + 1 if earlier.closer is not None else earlier.end
-                if not self._named_outside_quotes(gap_start, segment.opener):
+                if not self.mentions or not self._named_outside_quotes(gap_start, segment.opener):
                     speaker = self.speakers[previous]
                     attribution = "continued" if speaker.person_id else "none"
                     return _Speaker(speaker.person_id, speaker.speaker, speaker.cue, attribution)
-        reported = self._reported_before(segment.opener)
+        reported = self._reported_before(segment.opener) if self.mentions else None
         if reported is not None:
             return replace(reported, attribution="continued" if reported.person_id else "none")
         paragraph_start = self.paragraphs[segment.paragraph][0]
@@ -799,18 +841,14 @@ class _Article:
                 continue
             named.append((mention.char_start, mention.person_id))
             covered.append(_apposition(text, mention.char_end, end))
-        for match in _WORD.finditer(text, start, end):
+        for match in _UNTRACKED_PERSON.finditer(text, start, end):
             position = match.start()
             if any(low <= position < high for low, high in covered):
                 continue
-            word = match.group()
-            lower = word.lower()
-            untracked = lower in PERSON_NOUNS and word.islower() and self._refers(match.start())
-            if not untracked and lower in HONORIFIC_WORDS and word[0].isupper():
-                dotted = text[match.end() : match.end() + 1] == "."
-                following = _WORD.match(text, _skip_spaces(text, match.end() + dotted))
-                untracked = following is not None and following.group()[0].isupper()
-            if untracked and not self.inside_quote(position) and not self._in_trailing_cue(position):
+            noun = match.group("noun") is not None
+            if noun and not self._refers(position):
+                continue  # "no patient", "every teacher": nobody in particular
+            if not self.inside_quote(position) and not self._in_trailing_cue(position):
                 named.append((position, None))
         named.extend(self._reported_speakers(start, end))
         named.extend(self._new_subjects(start, end))
@@ -845,18 +883,12 @@ class _Article:
     ) -> list[tuple[int, str | None]]:
         """Names the watchlist does not know, by a capitalised word acting as a subject ("Yet Sondland has ...",
         "Biden said"). Capitalised words elsewhere are as often places and bodies ("Eastfield College")."""
-        text = self.text
         names: list[tuple[int, str | None]] = []
-        words = list(_WORD.finditer(text, start, end))
-        for number, match in enumerate(words):
-            word = match.group()
+        for match in _SUBJECT_NAME.finditer(self.text, start, end):
             position = match.start()
-            if not _titled(word) or word.lower() in NOT_NAMES or any(low <= position < high for low, high in covered):
+            if match.group(1).lower() in NOT_NAMES or any(low <= position < high for low, high in covered):
                 continue
-            following = words[number + 1] if number + 1 < len(words) else None
-            adjacent = following is not None and text[match.end() : following.start()] in (" ", "\u00a0")
-            subject = adjacent and following is not None and following.group() in VERBISH
-            if subject and not self.inside_quote(position) and not self._in_trailing_cue(position):
+            if not self.inside_quote(position) and not self._in_trailing_cue(position):
                 names.append((position, None))
         return names
 
@@ -898,6 +930,8 @@ class _Article:
         """The tracked person "he"/"she" before position refers to: the speaker of the last quote before it, or
         the one tracked person named since that quote with nobody else named; this paragraph first, the previous
         one when this paragraph names nobody and quotes nothing before the pronoun's quote."""
+        if not self._tracked_nearby(paragraph, position):
+            return None  # nobody tracked is named or quoted in reach: nothing for "she" to refer to
         for current in (paragraph, paragraph - 1):
             if current < 0:
                 return None
@@ -927,6 +961,17 @@ class _Article:
                 return None
             return person
         return None
+
+    def _tracked_nearby(self, paragraph: int, position: int) -> bool:
+        """Whether a tracked person is named, or speaks a quote, in this paragraph before position or in the one
+        before it (the reach of "he"/"she"): a cheap test that spares the reading of the paragraphs."""
+        start = self.paragraphs[max(paragraph - 1, 0)][0]
+        if self.mentions_in(start, position):
+            return True
+        return any(
+            start <= self.segments[index].opener < position and self.speakers[index].person_id
+            for index in self.accepted
+        )
 
     def _reported_before(self, position: int) -> _Speaker | None:
         """The speaker of reported speech in the sentence just before position's sentence, in its paragraph
@@ -1081,9 +1126,9 @@ def _opens_sentence(quoted: str) -> bool:
 
 def _clause_end(text: str, start: int, stop: int) -> int:
     """Where the sentence after a quote's cue ends: a full stop, a colon or semicolon, or stop."""
-    for index in range(start, stop):
-        char = text[index]
-        if char in ";:!?" or (char == "." and _sentence_stop(text, index, stop)):
+    for match in _CLAUSE_STOP.finditer(text, start, stop):
+        index = match.start()
+        if text[index] != "." or _sentence_stop(text, index, stop):
             return index
     return stop
 
@@ -1184,3 +1229,15 @@ def _apposition(text: str, mention_end: int, stop: int) -> tuple[int, int]:
     if closing < 0 or 0 <= sentence < closing:
         return (mention_end, mention_end)
     return (mention_end, closing)
+
+
+# Someone named who is not tracked: a singular noun for a person ("a spokeswoman"), or an honorific and a capital
+# ("Dr Holt", "Cllr Mercer"). Built once from the word sets above; the scan runs only where a pronoun is resolved.
+_UNTRACKED_PERSON = re.compile(
+    r"(?<![\w’'-])(?:(?P<noun>" + "|".join(sorted(PERSON_NOUNS, key=len, reverse=True)) + r")(?![\w’'-])"
+    r"|(?:" + "|".join(sorted((word.capitalize() for word in HONORIFIC_WORDS), key=len, reverse=True))
+    + r")\.?[ \u00a0]+[A-Z])"
+)
+_SUBJECT_NAME = re.compile(
+    r"(?<![\w’'-])([A-Z][a-z][\w’'-]*)[ \u00a0](?:" + "|".join(sorted(VERBISH, key=len, reverse=True)) + r")(?![\w’'-])"
+)

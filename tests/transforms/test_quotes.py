@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from transforms.mentions import MentionDetector
 from transforms.quotes import CueFileError, QuoteExtractor, parse_speech_cues, quote_key
 from transforms.records import Quote
+from transforms.sentences import split_sentences
 from transforms.watchlist import WATCHLIST_FILES, parse_watchlist
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -193,6 +194,22 @@ class TestSpeakers:
 
         assert extract(text, DETECTOR.detect(text, date(2028, 4, 1)))[0].person_id == "alistair-penhallow"
         assert extract(text, DETECTOR.detect(text, date(2031, 4, 1)))[0].person_id == "helena-marsh"
+
+
+class TestSentenceIndex:
+    def test_sentence_index_counts_as_the_mention_detector_does(self) -> None:
+        """Every quote's sentence index is the one split_sentences gives its start, as mentions carry, whether
+        counted from a mention before it or from the article's start."""
+        from tests.eval.quotes.gold import load_passages
+
+        passages = load_passages()
+
+        for passage in passages:
+            starts = [start for start, _ in split_sentences(passage.text)]
+            for mentions in (DETECTOR.detect(passage.text, passage.published), []):
+                for quote in EXTRACTOR.extract(passage.text, mentions):
+                    expected = max(i for i, start in enumerate(starts) if start <= quote.char_start)
+                    assert quote.sentence_index == expected, (passage.passage_id, quote.quote_text)
 
 
 class TestQuoteKey:
