@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--since",
         type=parse_when,
-        help="backfill: re-derive mentions, topics and alert state for stored articles published since DATE "
+        help="backfill: re-derive mentions, topics, quotes and alert state for stored articles published since DATE "
         "(after a watchlist change), without refetching; alerts for history are recorded, never sent",
     )
 
@@ -223,7 +223,7 @@ def command_backfill(settings: Settings, db: Path, since: datetime) -> int:
         result = backfill(settings, since=since, db=db)
     print(
         f"Backfill {result.run_id}: {result.articles} stored articles since {since:%Y-%m-%d}, "
-        f"{result.mentions} mentions and {result.topic_mentions} topic mentions re-derived, "
+        f"{result.mentions} mentions, {result.topic_mentions} topic mentions and {result.quotes} quotes re-derived, "
         f"{result.alerts_suppressed} historical alert(s) recorded as suppressed (not sent)."
     )
     return EXIT_OK

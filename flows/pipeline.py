@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ParamSpec, Protocol, TypeVar
 
-from flows import stages
+from flows import quoting, stages
 from flows.alerting import AlertStageResult, run_alert_stage
 from flows.config import Settings
 from flows.delivery import send_notice
@@ -25,6 +25,7 @@ from flows.fetching import FeedFetch
 from flows.lock import RunInProgress, run_lock
 from transforms.alerts import Alert
 from transforms.mentions import MentionDetector
+from transforms.quotes import SpeechCues
 from transforms.topics import TopicDetector
 from transforms.watchlist import Watchlist
 from warehouse import database
@@ -127,11 +128,17 @@ def timed(summary: RunSummary, stage: str, function: Callable[P, R], *args: P.ar
 
 
 def detect_stage(
-    articles: Sequence[stages.ArticleRecord], watchlist: Watchlist, db: Path, now: datetime
+    articles: Sequence[stages.ArticleRecord],
+    watchlist: Watchlist,
+    db: Path,
+    now: datetime,
+    cues: SpeechCues | None = None,
 ) -> list[stages.ArticleRecord]:
-    """Stories first (they need the stored recent articles), then mentions and topics."""
+    """Stories first (they need the stored recent articles), then mentions and topics, then quotes (their
+    speakers are resolved through the mentions)."""
     with_stories = stages.attach_stories(articles, db, now - stages.STORY_LOOKBACK)
-    return stages.detect_all(with_stories, MentionDetector(watchlist), TopicDetector(watchlist))
+    detected = stages.detect_all(with_stories, MentionDetector(watchlist), TopicDetector(watchlist))
+    return quoting.attach_quotes(detected, cues)
 
 
 def alert_stage(db: Path, context: stages.RunContext, settings: Settings, names: dict[str, str]) -> AlertStageResult:
@@ -164,6 +171,7 @@ def execute_run(
     now = context.started_at
 
     watchlist = timed(summary, "seeds", stages.load_watchlist, settings.seeds_dir)
+    cues = quoting.load_speech_cues(settings.seeds_dir)
     sources = stages.parse_feeds_file(feeds_path)
     states = timed(summary, "warehouse", stages.read_feed_states, db)
 
@@ -172,7 +180,7 @@ def execute_run(
     pages = timed(summary, "pages", runner, "pages", stages.run_page_fetches, entries, sources, settings)
     extracted = timed(summary, "extract", runner, "extract", stages.run_extraction, entries, pages, settings)
     articles = stages.build_articles(entries, pages, extracted, now)
-    articles = timed(summary, "detect", runner, "detect", detect_stage, articles, watchlist, db, now)
+    articles = timed(summary, "detect", runner, "detect", detect_stage, articles, watchlist, db, now, cues)
 
     tables = stages.build_tables(context, watchlist, sources, fetches, entries, articles, None, "loading")
     outcome = timed(summary, "load", runner, "load", stages.load_tables, db, tables, settings)

@@ -12,7 +12,7 @@ import hashlib
 import logging
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
 from importlib.metadata import version
@@ -23,7 +23,7 @@ import duckdb
 import polars as pl
 import vl_convert
 
-from transforms import charts, report_page
+from transforms import charts, quote_report, report_page
 from transforms.report_page import Page, Section
 from warehouse.database import open_read_only, query_frame
 
@@ -34,6 +34,7 @@ DEFAULT_PERIOD = timedelta(days=7)
 TOP_STORIES = 15
 TOP_OUTLETS = 15
 EVIDENCE_PER_PERSON = 3
+QUOTES_PER_PERSON = 5
 # The page's own script calls vegaEmbed after the bundle, so the bundle exposes it as a global.
 GLOBALS_SNIPPET = "window.vegaEmbed = vegaEmbed; window.vegaLite = vegaLite; window.vega = vega;"
 VL_VERSION = "v" + charts.VEGA_LITE_VERSION.replace(".", "_")  # vl-convert's name for it, e.g. v6_4
@@ -75,6 +76,7 @@ class ReportData:
     feed_health: pl.DataFrame
     runs: pl.DataFrame
     spikes: pl.DataFrame
+    quotes: pl.DataFrame = field(default_factory=pl.DataFrame)
 
 
 def write_report(db: Path, options: ReportOptions) -> Path:
@@ -137,6 +139,7 @@ def read_report_data(db: Path, options: ReportOptions) -> ReportData:
             feed_health=query_frame(con, "report_feed_health"),
             runs=query_frame(con, "report_runs", period),
             spikes=query_frame(con, "report_spikes", {"people": list(options.people)}),
+            quotes=query_frame(con, "report_quotes", {**selected, "per_person": QUOTES_PER_PERSON}),
         )
 
 
@@ -288,6 +291,7 @@ def build_page(data: ReportData, options: ReportOptions, generated_at: datetime)
             if not data.evidence.is_empty()
             else report_page.empty_note(nobody),
         ),
+        said_section(data.quotes, order),
         Section(
             "feeds",
             "Feed health",
@@ -331,6 +335,20 @@ def usual_level_multiples(
             specs[slot] = spec
             panels.append((slot, name, colours[name], name in spiking))
     return report_page.usual_level_key() + report_page.multiples_html(panels)
+
+
+def said_section(quotes: pl.DataFrame, order: list[str]) -> Section:
+    """"What they said": per person, their newest quotes of the period with pickup counts and links."""
+    return Section(
+        "said",
+        "What they said",
+        f"Per person, their newest quotes of the period (up to {QUOTES_PER_PERSON}), each once however many outlets "
+        "ran it: where it ran first and how many outlets and articles carried it. A quote counts for a person only "
+        "when the article names them as its speaker.",
+        quote_report.quotes_html(quotes, order)
+        if not quotes.is_empty()
+        else report_page.empty_note("No quote in this period is attributed to a tracked person."),
+    )
 
 
 def co_mention_order(co_mentions: pl.DataFrame, order: list[str]) -> list[str]:

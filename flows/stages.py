@@ -15,13 +15,14 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from flows import quoting
 from flows.config import Settings
 from flows.extraction import PageToExtract, extract_many
 from flows.fetching import FeedFetch, FeedSource, FeedState, PageFetch, fetch_feeds, fetch_pages
 from flows.http import FetchResult, UrlGuard
 from transforms.identity import article_id_for, text_digest
 from transforms.mentions import MentionDetector
-from transforms.records import ExtractedPage, FeedEntry, Mention, TopicMention
+from transforms.records import ExtractedPage, FeedEntry, Mention, Quote, TopicMention
 from transforms.seed_files import decode_seed, parse_feeds_csv
 from transforms.stories import StoredWindow, StoryInput, StoryMatcher, print_for, print_text
 from transforms.text import article_text, choose_published_at
@@ -92,6 +93,7 @@ class ArticleRecord:
     story_signature: bytes | None = None  # MinHash of `text`, stored so later runs match without re-printing it
     mentions: tuple[Mention, ...] = ()
     topic_mentions: tuple[TopicMention, ...] = ()
+    quotes: tuple[Quote, ...] = ()
 
 
 def read_seed_files(seeds_dir: Path) -> dict[str, str]:
@@ -452,6 +454,7 @@ def build_tables(
             schema_overrides={"finished_at": TIMESTAMP, "error": pl.String, "flow_run_id": pl.String},
         ),
         replaced_article_ids=tuple(article.article_id for article in articles if article.revision_count > 0),
+        quotes=quoting.quotes_table(articles, context.run_id),
     )
 
 

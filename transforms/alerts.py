@@ -17,12 +17,12 @@ from typing import Any
 
 import polars as pl
 
-from transforms.identity import alert_id_for
+from transforms.identity import alert_id_for, quote_key_digest
 from transforms.watchlist import SeedError
 
-RULE_KINDS = ("spike", "new-pairing", "watch-term", "feed-health")
+RULE_KINDS = ("spike", "new-pairing", "watch-term", "feed-health", "quote-pickup")
 SUBJECT_KINDS = {"spike": ("person", "topic"), "new-pairing": ("pair",), "watch-term": ("watch",),
-                 "feed-health": ("feed",)}
+                 "feed-health": ("feed",), "quote-pickup": ("quote",)}
 RULE_COLUMNS = ("rule_id", "kind", "subject_kind")
 
 
@@ -47,8 +47,8 @@ class AlertRule:
     """One row of seeds/alert_rules.csv with its defaults filled in."""
 
     rule_id: str
-    kind: str  # spike, new-pairing, watch-term, feed-health
-    subject_kind: str  # person, topic, pair, watch, feed
+    kind: str  # spike, new-pairing, watch-term, feed-health, quote-pickup
+    subject_kind: str  # person, topic, pair, watch, feed, quote
     subjects: tuple[str, ...] = ()  # watch-term: (person_id, topic_id)
     window_hours: int = 24
     baseline_windows: int = 6
@@ -146,6 +146,7 @@ KIND_DEFAULTS: dict[str, dict[str, Any]] = {
     "new-pairing": {"min_stories": 3, "cooldown_hours": 72.0, "escalate_factor": 2.0},
     "watch-term": {"min_stories": 5},
     "feed-health": {"cooldown_hours": 24.0},
+    "quote-pickup": {"min_stories": 3, "cooldown_hours": 24.0, "escalate_factor": 2.0},
 }
 
 
@@ -395,6 +396,44 @@ def find_feed_health(
                 rule=rule.rule_id, subject_kind="feed", subject=source, window_start=start, window_end=as_of,
                 value=value, expected=0.0, baseline=float(rule.dead_runs), ratio=0.0, zscore=0.0, event=event,
                 members=(source,), baseline_label=f"{rule.dead_runs} failed runs", note=detail,
+            )
+        )
+    return alerts
+
+
+# --- quote pickup -----------------------------------------------------------------------------------------
+
+QUOTE_NOTE_LIMIT = 280
+
+
+def find_quote_pickups(pickups: pl.DataFrame, *, as_of: datetime, rule: AlertRule) -> list[Alert]:
+    """A tracked person's quote first run inside the window and carried by >= min_stories outlets (the rules
+    file's min_stories is the outlet count for this kind), most outlets first.
+
+    pickups: person_id, quote_key, quote_text, outlets, articles, first_outlet, first_published_at (the quotes first
+    seen inside the window, counted over it). One quote is one subject ("person_id:digest of its words"), so the
+    cool-down holds each quote back on its own and a quote run by twice the outlets fires again as an escalation.
+    """
+    if pickups.is_empty():
+        return []
+    window_start = as_of - timedelta(hours=rule.window_hours)
+    picked = pickups.filter(pl.col("outlets") >= rule.min_stories).sort(
+        ["outlets", "articles", "first_published_at", "quote_key"], descending=[True, True, False, False]
+    )
+    alerts = []
+    for row in picked.iter_rows(named=True):
+        subject = f"{row['person_id']}:{quote_key_digest(row['quote_key'])}"
+        first = row["first_published_at"]
+        quoted = str(row["quote_text"] or "")
+        alerts.append(
+            Alert(
+                alert_id=alert_id_for(rule.rule_id, subject, window_start.isoformat()),
+                rule=rule.rule_id, subject_kind="quote", subject=subject, window_start=window_start,
+                window_end=as_of, value=float(row["outlets"]), expected=float(rule.min_stories),
+                baseline=float(row["articles"]), ratio=0.0, zscore=0.0, event="quote-pickup",
+                members=(row["person_id"],),
+                baseline_label=f"first run by {row['first_outlet']} at {first:%Y-%m-%d %H:%M} UTC",
+                note=quoted if len(quoted) <= QUOTE_NOTE_LIMIT else quoted[: QUOTE_NOTE_LIMIT - 1] + "…",
             )
         )
     return alerts

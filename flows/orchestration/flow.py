@@ -31,6 +31,7 @@ from flows.fetching import FeedFetch, FeedSource, FeedState, PageFetch
 from flows.lifetime import die_with_parent
 from flows.orchestration import shutdown
 from flows.orchestration.secrets import with_secret_alert_urls
+from transforms.quotes import SpeechCues
 from transforms.records import ExtractedPage
 from transforms.watchlist import Watchlist
 from warehouse.loads import LoadOutcome, RunTables
@@ -66,9 +67,13 @@ def extract_task(
 
 @task(name="detect", cache_policy=NO_CACHE, timeout_seconds=1800)
 def detect_task(
-    articles: Sequence[stages.ArticleRecord], watchlist: Watchlist, db: Path, now: datetime
+    articles: Sequence[stages.ArticleRecord],
+    watchlist: Watchlist,
+    db: Path,
+    now: datetime,
+    cues: SpeechCues | None = None,
 ) -> list[stages.ArticleRecord]:
-    return pipeline.detect_stage(articles, watchlist, db, now)
+    return pipeline.detect_stage(articles, watchlist, db, now, cues)
 
 
 @task(name="load", cache_policy=NO_CACHE, timeout_seconds=900)
