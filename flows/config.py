@@ -34,6 +34,7 @@ class Settings:
     max_retry_after_wait_s: float = 30.0
     max_crawl_delay_s: float = 10.0
     full_fetch_interval_s: float = 86400.0
+    news_window_h: float = 48.0  # news sitemap entries older than this are not news; 0 takes every entry
     extraction_time_limit_s: float = 20.0
     extraction_memory_mb: int = 1024
     report_dir: Path = PROJECT_DIR / "reports"

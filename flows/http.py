@@ -40,6 +40,10 @@ FEED_TYPES = (
     "text/html",
     "application/xhtml+xml",
     "text/plain",
+    # Sitemaps are often gzip files (sitemap.xml.gz) served as such; the fetch layer inflates them, capped.
+    "application/gzip",
+    "application/x-gzip",
+    "application/octet-stream",
 )
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -80,6 +84,7 @@ class FetchSettings:
     max_retry_after_wait_s: float = 30.0  # wait this long inside a run for a host's Retry-After, no longer
     max_crawl_delay_s: float = 10.0  # robots.txt Crawl-delay is honoured up to this
     full_fetch_interval_s: float = 24 * 3600.0  # how often a feed is fetched without validators to audit 304s
+    news_window_s: float = 48 * 3600.0  # a news sitemap's entries older than this are not news; 0: no limit
 
     @property
     def user_agent_header(self) -> str:

@@ -37,8 +37,9 @@ TRANSIENT_FEED_OUTCOMES = frozenset({"timeout", "dns", "connect-error", "http-5x
 NETWORK_STAGES = frozenset({"feeds", "pages"})
 # Added to an error once the run's `failed` row and the failure notice are done, so nobody records it twice.
 RECORDED_NOTE = "presswatch: recorded in the runs table and notified"
-# The demo newsroom is our own loopback server: no politeness delay is owed to it.
-DEMO_SETTINGS = {"per_host_delay_s": 0.0}
+# The demo newsroom is our own loopback server: no politeness delay is owed to it. It is also frozen at its clock,
+# so its news sitemap's stories stay news whatever today's date (0: no news window).
+DEMO_SETTINGS = {"per_host_delay_s": 0.0, "news_window_h": 0.0}
 
 
 class NetworkLooksDown(RuntimeError):
