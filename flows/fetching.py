@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
+from flows.config import Settings
 from flows.http import FetchResult, FetchSettings, GuardedClient, UrlGuard, run_async, scrubbed
 from transforms.backoff import next_attempt_at
 from transforms.feeds import parse_feed, root_element
@@ -139,6 +140,7 @@ class FeedFetch:
     # What the document was: "feed", "sitemap", "sitemap-index", "robots" (a robots.txt naming sitemaps),
     # "html" (a web page), or "" when nothing was read.
     document: str = ""
+    title: str | None = None  # the feed's own title, when it has one
 
     @property
     def failed(self) -> bool:
@@ -151,6 +153,26 @@ class PageFetch:
 
     url: str
     result: FetchResult
+
+
+def fetch_settings(settings: Settings) -> FetchSettings:
+    """The HTTP layer's limits, taken from the run's settings."""
+    return FetchSettings(
+        user_agent=settings.user_agent,
+        contact=settings.contact,
+        connect_timeout_s=settings.connect_timeout_s,
+        read_timeout_s=settings.read_timeout_s,
+        deadline_s=settings.deadline_s,
+        max_bytes=settings.max_bytes,
+        per_host_concurrency=settings.per_host_concurrency,
+        global_concurrency=settings.global_concurrency,
+        per_host_delay_s=settings.per_host_delay_s,
+        feed_per_host_delay_s=settings.feed_per_host_delay_s,
+        max_retry_after_wait_s=settings.max_retry_after_wait_s,
+        max_crawl_delay_s=settings.max_crawl_delay_s,
+        full_fetch_interval_s=settings.full_fetch_interval_s,
+        news_window_s=settings.news_window_h * 3600.0,
+    )
 
 
 def fetch_feeds(
@@ -205,6 +227,25 @@ async def _fetch_feed(client: GuardedClient, source: FeedSource, state: FeedStat
         elif audit.outcome == "ok":
             state = replace(state, last_full_fetch_at=now)
         full_fetch = audit.outcome == "ok" and note is not None
+    return await read_fetched(client, source, state, result, now, full_fetch=full_fetch, note=note)
+
+
+async def read_fetched(
+    client: GuardedClient,
+    source: FeedSource,
+    state: FeedState,
+    result: FetchResult,
+    now: datetime,
+    *,
+    full_fetch: bool = True,
+    note: str | None = None,
+) -> FeedFetch:
+    """What a fetched feed row yields: a feed's entries, or a sitemap's (reading the sitemaps an index names).
+
+    Also used by feed discovery and `presswatch check --online`, which fetch a URL once and judge it the way a
+    run would.
+    """
+    settings = client.settings
     body = b""
     if result.outcome == "ok":
         # A sitemap is often served as a gzip file (sitemap.xml.gz) rather than gzip-encoded: inflate it, capped.
@@ -249,7 +290,9 @@ def _record(
             failed = is_feed_failure(outcome, has_entries=bool(entries))
             state = _health(state, failed=failed, now=now, retry_after_s=None)
             document = _document(body, result.content_type, parsed.outcome)
-            return _fetch(source, result, outcome, entries, _join(note, error), state, document=document)
+            return _fetch(
+                source, result, outcome, entries, _join(note, error), state, document=document, title=parsed.title
+            )
     if outcome == "retry-later":  # the host asked for a pause: not the feed's failure, try next run
         return _fetch(source, result, outcome, entries, _join(note, error), state)
     failed = is_feed_failure(outcome, has_entries=bool(entries))
@@ -413,6 +456,7 @@ def _fetch(
     state: FeedState,
     *,
     document: str = "",
+    title: str | None = None,
 ) -> FeedFetch:
     return FeedFetch(
         source_id=source.source_id,
@@ -425,6 +469,7 @@ def _fetch(
         error=redact_credentials(error) if error else error,
         state=state,
         document=document,
+        title=title,
     )
 
 

@@ -24,10 +24,11 @@ from flows.fetching import (
     PageFetch,
     fetch_feeds,
     fetch_pages,
+    fetch_settings,
     sitemaps_from_json,
     sitemaps_to_json,
 )
-from flows.http import FetchResult, FetchSettings, UrlGuard
+from flows.http import FetchResult, UrlGuard
 from transforms.identity import article_id_for, text_digest
 from transforms.mentions import MentionDetector
 from transforms.records import ExtractedPage, FeedEntry, Mention, TopicMention
@@ -124,26 +125,6 @@ def parse_feeds_file(path: Path) -> list[FeedSource]:
         raise SeedError(str(path), None, "feeds file is missing")
     rows = parse_feeds_csv(decode_seed(path.read_bytes(), path.name), path.name)
     return [FeedSource(row.source_id, row.name, row.feed_url, row.respect_robots) for row in rows]
-
-
-def fetch_settings(settings: Settings) -> FetchSettings:
-    """The HTTP layer's limits, taken from the run's settings."""
-    return FetchSettings(
-        user_agent=settings.user_agent,
-        contact=settings.contact,
-        connect_timeout_s=settings.connect_timeout_s,
-        read_timeout_s=settings.read_timeout_s,
-        deadline_s=settings.deadline_s,
-        max_bytes=settings.max_bytes,
-        per_host_concurrency=settings.per_host_concurrency,
-        global_concurrency=settings.global_concurrency,
-        per_host_delay_s=settings.per_host_delay_s,
-        feed_per_host_delay_s=settings.feed_per_host_delay_s,
-        max_retry_after_wait_s=settings.max_retry_after_wait_s,
-        max_crawl_delay_s=settings.max_crawl_delay_s,
-        full_fetch_interval_s=settings.full_fetch_interval_s,
-        news_window_s=settings.news_window_h * 3600.0,
-    )
 
 
 def url_guard_for(sources: Sequence[FeedSource]) -> UrlGuard:
