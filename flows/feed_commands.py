@@ -147,11 +147,12 @@ def describe_probe(probe: Probe) -> str:
     if probe.fetch.failed or kind not in ("feed", "sitemap", "sitemap-index", "robots"):
         reason = probe.fetch.error or probe.fetch.outcome
         if kind == "html":
-            return f"web page     {probe.url}  not a feed"
-        return f"{kind:<12} {probe.url}  {probe.fetch.outcome}: {reason}"
+            return f"web page      {probe.url}  not a feed"
+        return f"{kind:<13} {probe.url}  {probe.fetch.outcome}: {reason}"
     newest = f", newest {probe.newest:%Y-%m-%d %H:%M} UTC" if probe.newest else ""
     title = f'  "{probe.fetch.title}"' if probe.fetch.title else ""
-    return f"{kind:<12} {probe.url}  {probe.items} item(s){newest}{title}"
+    items = "item(s)" if kind == "feed" else "recent news item(s)"  # a sitemap's are those in the news window
+    return f"{kind:<13} {probe.url}  {probe.items} {items}{newest}{title}"
 
 
 def _ask_number(ask: Ask, count: int, default: int) -> int:

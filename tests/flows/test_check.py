@@ -147,7 +147,7 @@ class TestCheckOnline:
         lines = capsys.readouterr().out.splitlines()
         assert code == 1
         assert any(line.startswith("desk     feed ") and "1 item(s)" in line for line in lines)
-        assert any(line.startswith("news     sitemap ") and "1 item(s)" in line for line in lines)
+        assert any(line.startswith("news     sitemap ") and "1 recent news item(s)" in line for line in lines)
         assert any(line.startswith("section  web page ") for line in lines)
         assert f"         advertises: {base}/rss.xml" in lines
         assert any(line.startswith("gone     unreachable ") and "http-4xx" in line for line in lines)

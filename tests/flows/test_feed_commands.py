@@ -74,10 +74,10 @@ class TestFeedsAdd:
         shown = capsys.readouterr().out
         assert code == 0
         assert (
-            f"1. feed         {outlet.url('/politics/rss.xml')}  25 item(s), "
+            f"1. feed          {outlet.url('/politics/rss.xml')}  25 item(s), "
             f"newest {NOW - timedelta(minutes=20):%Y-%m-%d %H:%M} UTC" in shown
         )
-        assert f"2. feed         {outlet.url('/sport.xml')}  3 item(s)" in shown
+        assert f"2. feed          {outlet.url('/sport.xml')}  3 item(s)" in shown
         assert "(advertised by the page)" in shown
         added = path.read_text(encoding="utf-8").splitlines()[-1]
         assert (
@@ -132,7 +132,7 @@ class TestFeedsAdd:
 
         shown = capsys.readouterr().out
         assert code == 0
-        assert f"1. sitemap-index {base}/sitemap_index.xml  4 item(s)" in shown
+        assert f"1. sitemap-index {base}/sitemap_index.xml  4 recent news item(s)" in shown
         assert "(robots.txt Sitemap line)" in shown
         assert path.read_text(encoding="utf-8") == (
             f"source_id,name,feed_url,respect_robots\npolitics,Politics,{base}/sitemap_index.xml,true\n"

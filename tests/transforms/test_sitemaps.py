@@ -104,6 +104,28 @@ class TestIndexes:
             SitemapLink("https://news.example.org/pages.xml", None),
         )
 
+    def test_index_drops_sitemaps_unchanged_since_before_the_window(self) -> None:
+        """An archive sitemap last changed years ago is not even kept: it cannot hold today's news."""
+        body = sitemap_index([("/2019.xml", NOW - timedelta(days=2000)), ("/today.xml", NOW), ("/undated.xml", None)])
+
+        parsed = parse_sitemap(body, base_url=BASE, now=NOW)
+
+        assert [link.url for link in parsed.links] == [
+            "https://news.example.org/today.xml",
+            "https://news.example.org/undated.xml",
+        ]
+
+    def test_sitemaps_without_namespaces_are_read(self) -> None:
+        """Sitemaps written without the sitemaps.org namespace (some CMSs do) are read the same way."""
+        body = (
+            b"<urlset><url><loc>/a</loc><news><publication_date>2025-01-06</publication_date><title>T</title>"
+            b"</news></url></urlset>"
+        )
+
+        parsed = parse_sitemap(body, base_url=BASE, now=NOW)
+
+        assert [(entry.url, entry.title) for entry in parsed.entries] == [("https://news.example.org/a", "T")]
+
     def test_news_named_sitemaps_are_chosen_over_the_archive(self) -> None:
         """When an index names a news sitemap, the archive sitemaps beside it are not read."""
         links = [
