@@ -129,11 +129,15 @@ def _follows_from_earlier(state: _Checking, name: str, message: str) -> bool:
     if any(other != name and other in message for other in state.given_up):
         return True
     quoted = set(QUOTED.findall(message))
-    return any(
-        other != name and quoted & {cell.strip() for cell in row}
-        for other, rows in state.blanked.items()
-        for row in rows
-    )
+    for other, rows in state.blanked.items():
+        if other == name or not quoted:
+            continue
+        gone = {cell.strip() for row in rows for cell in row}
+        # A value only a blanked row held: the problem is the blanked row's, already reported.
+        kept = {cell.strip() for record in _records(state.texts.get(other, "")) for cell in record}
+        if quoted & (gone - kept):
+            return True
+    return False
 
 
 def _records(text: str) -> list[list[str]]:
