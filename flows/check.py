@@ -15,7 +15,7 @@ from flows.config import Settings
 from transforms.alert_rules import parse_alert_rules
 from transforms.seed_check import Problem, SeedFile, collect_problems
 from transforms.seed_files import decode_seed, parse_feeds_csv
-from transforms.watchlist import WATCHLIST_FILES, SeedError, parse_watchlist
+from transforms.watchlist import SEED_FILES, SeedError, parse_watchlist
 
 RULES_FILE = "alert_rules.csv"
 
@@ -31,13 +31,13 @@ class CheckResult:
 
 
 def check_seeds(seeds_dir: Path, feeds_file: Path) -> CheckResult:
-    """Validate the watchlist files, the alert rules and the feeds file; every problem, in file order."""
+    """Validate the seeds folder's files, the alert rules and the feeds file; every problem, in file order."""
     problems: list[Problem] = []
     files: list[Path] = []
-    watchlist = {name: seeds_dir / name for name in WATCHLIST_FILES if (seeds_dir / name).is_file()}
+    # Only people.csv is required; a missing optional file means none (parse_watchlist says which is which).
+    watchlist = {name: seeds_dir / name for name in SEED_FILES if (seeds_dir / name).is_file()}
     texts = {name: _read(path, _label(seeds_dir, name), problems) for name, path in watchlist.items()}
     files += watchlist.values()
-    missing = [name for name in WATCHLIST_FILES if name not in watchlist]
     directory = seeds_dir.name
 
     def parse_seeds(current: Mapping[str, str]) -> object:
@@ -46,10 +46,10 @@ def check_seeds(seeds_dir: Path, feeds_file: Path) -> CheckResult:
     seed_files = {name: SeedFile(_label(seeds_dir, name), text) for name, text in texts.items()}
     found = collect_problems(parse_seeds, seed_files)
     problems += [_relabel(problem, seeds_dir) for problem in found]
-    people = 0 if found or missing else len(parse_watchlist(texts, directory=directory).people)
+    people = 0 if found else len(parse_watchlist(texts, directory=directory).people)
 
     rules_path = seeds_dir / RULES_FILE
-    if rules_path.is_file():
+    if rules_path.is_file():  # without one, runs use the project's shipped rules
         files.append(rules_path)
         problems += _check_one(rules_path, _label(seeds_dir, RULES_FILE), _parse_rules, problems)
 

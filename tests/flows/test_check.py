@@ -86,6 +86,15 @@ class TestCheck:
         assert "row 6: byte 0xe9 is not valid UTF-8 text" in out
         assert "row 7, column source_id: duplicate source_id 'bbc-politics'" in out
 
+    def test_optional_files_may_be_absent(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A seeds folder with only people.csv, beside a feeds file, is fine: runs use none and the shipped rules."""
+        write(tmp_path / "people.csv", "person_id,name\nada-north,Ada North\n")
+        feeds = write(tmp_path / "feeds.csv", "source_id,name,feed_url\ndesk,Desk,https://example.org/rss.xml\n")
+
+        code = main(["check", "--seeds", str(tmp_path), "--feeds", str(feeds)])
+
+        assert (code, capsys.readouterr().out) == (0, "OK: 2 files, 1 people, 1 feeds.\n")
+
     def test_missing_files_are_problems(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """An empty seeds folder and an absent feeds file are reported, not a traceback."""
         code = main(["check", "--seeds", str(tmp_path), "--feeds", str(tmp_path / "feeds.csv")])
