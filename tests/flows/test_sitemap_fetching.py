@@ -117,6 +117,18 @@ class TestSitemapIndex:
         assert (fetch.outcome, fetch.failed) == ("http-4xx", True)
         assert fetch.error is not None and f"{base}/news.xml" in fetch.error
 
+    def test_index_naming_another_local_port_is_refused_before_connecting(self) -> None:
+        """An index on a named loopback origin pointing at another local port is refused; that port hears nothing."""
+        with LoopbackServer() as other, LoopbackServer() as server:
+            other.route("/news.xml", Reply(body=news_sitemap(other.url("").rstrip("/"), 2), content_type=XML))
+            server.route("/index.xml", Reply(body=sitemap_index([(other.url("/news.xml"), NOW)]), content_type=XML))
+
+            fetch = fetch_source(server, "/index.xml")
+
+        assert other.requests == []
+        assert (fetch.outcome, fetch.entries) == ("refused-unsafe", ())
+        assert fetch.error is not None and "not a public address" in fetch.error
+
     def test_robots_txt_row_reads_the_news_sitemaps_it_names(self) -> None:
         """A feeds row naming a robots.txt reads the news sitemap on its Sitemap lines, not the archive."""
         with LoopbackServer() as server:
