@@ -16,8 +16,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from flows.config import Settings
-from transforms.discovery import source_id_for
-from transforms.feed_list import append_feed_rows
+from transforms.feed_list import append_feed_rows, source_id_for
 from transforms.opml import OutlineFeed, parse_opml, write_opml
 from transforms.seed_files import FeedRow, decode_seed, parse_feeds_csv
 from transforms.watchlist import SeedError

@@ -1,5 +1,5 @@
-"""Finding an outlet's feeds from its web page: what the page advertises, where feeds usually live, and a name
-and source id for the feeds file.
+"""Finding an outlet's feeds from its web page: what the page advertises, where feeds usually live, and the
+outlet's name.
 
 The page's `<link rel="alternate">` feeds (and, failing those, links that look like feeds) are found by
 trafilatura's feed discovery, given the page we fetched: trafilatura never fetches anything here.
@@ -8,8 +8,6 @@ trafilatura's feed discovery, given the page we fetched: trafilatura never fetch
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Collection
 from urllib.parse import urlsplit
 
 from lxml import html as lxml_html
@@ -28,9 +26,7 @@ COMMON_PATHS = (
     "/news-sitemap.xml",
     "/sitemap_news.xml",
 )
-ID_MAX_CHARS = 60
 NAME_MAX_CHARS = 120
-NON_ID = re.compile(r"[^a-z0-9]+")
 TITLE_SEPARATORS = re.compile(r"\s+[|\u2013\u2014-]\s+")
 
 
@@ -65,16 +61,3 @@ def page_name(page: str) -> str | None:
     if titles and titles[0]:
         return TITLE_SEPARATORS.split(titles[0])[0][:NAME_MAX_CHARS]
     return None
-
-
-def source_id_for(name: str, taken: Collection[str]) -> str:
-    """A source id from a name: lower-case ASCII words joined by hyphens, numbered when already taken.
-
-    "Le Monde – À la une" becomes "le-monde-a-la-une"; a second "The Herald" becomes "the-herald-2".
-    """
-    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    base = NON_ID.sub("-", folded.lower()).strip("-")[:ID_MAX_CHARS].strip("-") or "feed"
-    candidate, number = base, 2
-    while candidate in taken:
-        candidate, number = f"{base}-{number}", number + 1
-    return candidate

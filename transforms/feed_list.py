@@ -1,14 +1,19 @@
-"""Editing the feeds file as text: rows appended under the header it already has, nothing else touched."""
+"""Editing the feeds file as text: rows appended under the header it already has, nothing else touched, with
+source ids made from names."""
 
 from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Sequence
+import re
+import unicodedata
+from collections.abc import Collection, Sequence
 
 from transforms.seed_files import FEEDS_COLUMNS, FeedRow
 
 NEW_FILE_HEADER = (*FEEDS_COLUMNS, "respect_robots")
+ID_MAX_CHARS = 60
+NON_ID = re.compile(r"[^a-z0-9]+")
 
 
 def append_feed_rows(text: str, rows: Sequence[FeedRow]) -> str:
@@ -36,3 +41,16 @@ def append_feed_rows(text: str, rows: Sequence[FeedRow]) -> str:
     if prefix and not prefix.endswith(("\n", "\r")):
         prefix += "\n"
     return prefix + out.getvalue()
+
+
+def source_id_for(name: str, taken: Collection[str]) -> str:
+    """A source id from a name: lower-case ASCII words joined by hyphens, numbered when already taken.
+
+    "Le Monde – À la une" becomes "le-monde-a-la-une"; a second "The Herald" becomes "the-herald-2".
+    """
+    folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    base = NON_ID.sub("-", folded.lower()).strip("-")[:ID_MAX_CHARS].strip("-") or "feed"
+    candidate, number = base, 2
+    while candidate in taken:
+        candidate, number = f"{base}-{number}", number + 1
+    return candidate

@@ -10,8 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.etree import ElementTree
 
-import listparser
-
 from transforms.feeds import defuse_prolog, widen_to_utf8
 
 
@@ -34,6 +32,8 @@ class SubscriptionList:
 
 def parse_opml(body: bytes) -> SubscriptionList:
     """The feeds of an OPML document, in document order, each address once."""
+    import listparser  # here, not at the top: it loads requests on import, which export has no use for
+
     parsed = listparser.parse(defuse_prolog(widen_to_utf8(body)))
     feeds: dict[str, OutlineFeed] = {}
     for item in parsed.get("feeds", []):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.discovery import advertised_feeds, common_feed_urls, page_name, source_id_for
-from transforms.feed_list import append_feed_rows
+from transforms.discovery import advertised_feeds, common_feed_urls, page_name
+from transforms.feed_list import append_feed_rows, source_id_for
 from transforms.opml import OutlineFeed, parse_opml, write_opml
 from transforms.seed_files import FeedRow, parse_feeds_csv
 
