@@ -118,6 +118,44 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("config", help="print the effective settings (secrets masked)")
     add_watchlist_commands(commands)
+
+    check = commands.add_parser(
+        "check",
+        help="validate the seeds and the feeds file, every problem at once",
+        description="Check every watchlist file, the alert rules and the feeds file with the rules a run applies, "
+        "and print every problem at once (file, row, column, what is wrong and what would be right). Exit 1 if "
+        "there is any. With --online, also fetch each feed once and say whether it is a feed, a news sitemap, a "
+        "web page (and the feeds it advertises) or unreachable.",
+    )
+    check.add_argument("--feeds", type=Path, help="feeds CSV (default seeds/feeds.csv, env PRESSWATCH_FEEDS)")
+    check.add_argument("--seeds", type=Path, help="watchlist folder (default seeds, env PRESSWATCH_SEEDS_DIR)")
+    check.add_argument("--online", action="store_true", help="also fetch each feed once and say what it is")
+
+    feeds = commands.add_parser(
+        "feeds",
+        help="add feeds from an outlet's address, import or export OPML",
+        description="Grow the feeds file: discover the feeds and news sitemaps of an outlet's home or section page, "
+        "import another reader's OPML subscription list, or export the feeds as OPML. Every change is checked "
+        "like the seeds are before the file is written.",
+    )
+    feed_actions = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
+    add = feed_actions.add_parser(
+        "add",
+        help="discover an outlet's feeds from its address and add one",
+        description="Fetch the page, list the feeds it advertises (<link rel=alternate>), the sitemaps its "
+        "robots.txt names and, if it advertises none, feeds at the usual addresses; show each with its item "
+        "count and newest item, and append the chosen one with an id made from its name.",
+    )
+    add.add_argument("url", help="the outlet's home or section page, or a feed or sitemap address")
+    add.add_argument("--name", help="the name to list it under (default: the feed's title or the site's name)")
+    add.add_argument("--pick", type=int, help="add the N-th source found without asking (default: ask, or the first)")
+    add.add_argument("--feeds", type=Path, help="feeds CSV to add to (default seeds/feeds.csv)")
+    opml_in = feed_actions.add_parser("import", help="add every feed of an OPML subscription list")
+    opml_in.add_argument("opml", type=Path, help="the OPML file another feed reader exported")
+    opml_in.add_argument("--feeds", type=Path, help="feeds CSV to add to (default seeds/feeds.csv)")
+    opml_out = feed_actions.add_parser("export", help="write the feeds as an OPML subscription list")
+    opml_out.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    opml_out.add_argument("--feeds", type=Path, help="feeds CSV to export (default seeds/feeds.csv)")
     return parser
 
 
@@ -311,6 +349,30 @@ def command_config(arguments: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def command_check(arguments: argparse.Namespace, settings: Settings) -> int:
+    from flows.check import check_online, check_seeds, print_check
+
+    feeds = arguments.feeds or settings.feeds
+    code = print_check(check_seeds(arguments.seeds or settings.seeds_dir, feeds))
+    if arguments.online and code == 0:
+        code = check_online(feeds, settings)
+    return code
+
+
+def command_feeds(arguments: argparse.Namespace, settings: Settings) -> int:
+    from flows import feed_commands
+
+    feeds = arguments.feeds or settings.feeds
+    if arguments.feeds_command == "add":
+        ask = input if sys.stdin.isatty() else None
+        return feed_commands.feeds_add(
+            arguments.url, feeds, settings=settings, name=arguments.name, pick=arguments.pick, ask=ask
+        )
+    if arguments.feeds_command == "import":
+        return feed_commands.feeds_import(arguments.opml, feeds)
+    return feed_commands.feeds_export(feeds, arguments.out)
+
+
 COMMANDS = {
     "run": command_run,
     "sql": command_sql,
@@ -319,6 +381,8 @@ COMMANDS = {
     "alerts": command_alerts,
     "report": command_report,
     "watchlist": command_watchlist,
+    "check": command_check,
+    "feeds": command_feeds,
 }
 
 

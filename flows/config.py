@@ -39,9 +39,14 @@ class FetchSettings:
     max_retry_after_wait_s: float = 30.0  # wait this long inside a run for a host's Retry-After, no longer
     max_crawl_delay_s: float = 10.0  # robots.txt Crawl-delay is honoured up to this
     full_fetch_interval_s: float = 24 * 3600.0  # how often a feed is fetched without validators to audit 304s
+    news_window_h: float = 48.0  # news sitemap entries older than this are not news; 0 takes every entry
     # Requests for the first origin go to the second: the demo newsroom keeps its article URLs (and so their ids)
     # whatever port serves it. Empty for real feeds.
     connect_to: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def news_window_s(self) -> float:
+        return self.news_window_h * 3600.0
 
     @property
     def user_agent(self) -> str:
@@ -147,6 +152,7 @@ VARIABLES = (
     Variable("PRESSWATCH_MAX_RETRY_AFTER_WAIT_S", "fetch.max_retry_after_wait_s"),
     Variable("PRESSWATCH_MAX_CRAWL_DELAY_S", "fetch.max_crawl_delay_s"),
     Variable("PRESSWATCH_FULL_FETCH_INTERVAL_S", "fetch.full_fetch_interval_s"),
+    Variable("PRESSWATCH_NEWS_WINDOW_H", "fetch.news_window_h"),
     Variable("PRESSWATCH_WORKERS", "extraction.workers"),
     Variable("PRESSWATCH_EXTRACTION_TIME_LIMIT_S", "extraction.time_limit_s"),
     Variable("PRESSWATCH_EXTRACTION_MEMORY_MB", "extraction.memory_mb"),

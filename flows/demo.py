@@ -52,6 +52,8 @@ class NewsroomHandler(SimpleHTTPRequestHandler):
 
     def do_GET(self) -> None:
         path = Path(self.translate_path(self.path.split("?", 1)[0]))
+        if path.is_dir():  # an outlet's home page, as `presswatch feeds add` is given it
+            path = path / "index.html"
         if not path.is_file():
             self.send_error(404, "Not Found")
             return

@@ -41,6 +41,10 @@ FEED_TYPES = (
     "text/html",
     "application/xhtml+xml",
     "text/plain",
+    # Sitemaps are often gzip files (sitemap.xml.gz) served as such; the fetch layer inflates them, capped.
+    "application/gzip",
+    "application/x-gzip",
+    "application/octet-stream",
 )
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})

@@ -254,7 +254,10 @@ def settings_for_run(settings: Settings, *, demo: bool, connect_to: Sequence[Seq
     if not demo:
         return settings
     aliases = tuple((str(origin), str(target)) for origin, target in connect_to)
-    return settings.with_values(**{"fetch.per_host_delay_s": 0.0, "fetch.connect_to": aliases})
+    # The demo is also frozen at its clock, so its news sitemap's stories stay news whatever today's date.
+    return settings.with_values(
+        **{"fetch.per_host_delay_s": 0.0, "fetch.news_window_h": 0.0, "fetch.connect_to": aliases}
+    )
 
 
 def monitor_run(

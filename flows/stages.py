@@ -18,7 +18,16 @@ import polars as pl
 from flows import quoting
 from flows.config import Settings
 from flows.extraction import PageToExtract, extract_many
-from flows.fetching import FeedFetch, FeedSource, FeedState, PageFetch, fetch_feeds, fetch_pages
+from flows.fetching import (
+    FeedFetch,
+    FeedSource,
+    FeedState,
+    PageFetch,
+    fetch_feeds,
+    fetch_pages,
+    sitemaps_from_json,
+    sitemaps_to_json,
+)
 from flows.http import FetchResult, UrlGuard
 from transforms.identity import article_id_for, text_digest
 from transforms.mentions import MentionDetector
@@ -170,6 +179,7 @@ def read_feed_states(db: Path) -> dict[str, FeedState]:
             failing_since=row["failing_since"],
             next_attempt_at=row["next_attempt_at"],
             last_full_fetch_at=row["last_full_fetch_at"],
+            sitemaps=sitemaps_from_json(row.get("sitemaps")),
         )
     return states
 
@@ -246,6 +256,8 @@ def build_articles(
     articles = []
     for item, page, result in zip(entries, pages, extracted, strict=True):
         entry = item.entry
+        if result.language is None and entry.language:  # a news sitemap declares each article's language
+            result = replace(result, language=entry.language)
         title = result.title or entry.title or entry.url
         fetch_ok = page.result.outcome == "ok"
         articles.append(
@@ -358,6 +370,7 @@ def next_feed_state_row(fetch: FeedFetch, now: datetime) -> dict[str, object]:
         "failing_since": state.failing_since,
         "next_attempt_at": state.next_attempt_at,
         "last_full_fetch_at": state.last_full_fetch_at,
+        "sitemaps": sitemaps_to_json(state.sitemaps),
         "updated_at": now,
     }
 
@@ -404,7 +417,7 @@ def build_tables(
         topics=topics_frame(watchlist, now),
         feed_state=pl.DataFrame(
             [next_feed_state_row(fetch, now) for fetch in fetches],
-            schema_overrides={name: TIMESTAMP for name in FEED_STATE_TIMES},
+            schema_overrides={**{name: TIMESTAMP for name in FEED_STATE_TIMES}, "sitemaps": pl.String},
         ),
         articles=articles_frame(articles, context.run_id),
         feed_fetches=pl.DataFrame(

@@ -19,6 +19,7 @@ class FeedEntry:
     title: str
     published_at: datetime | None  # timezone-aware UTC, or None when the feed gave no usable date
     summary: str
+    language: str | None = None  # as the source declares it (a news sitemap's <news:language>), else None
 
 
 @dataclass(frozen=True)

@@ -52,17 +52,38 @@ def scalar(db: Path, sql: str) -> object:
 
 class TestDemoRun:
     def test_every_reachable_article_is_loaded_once(self, demo_run: tuple[Path, RunSummary, RunSummary]) -> None:
-        """45 reachable pages plus the entry whose page is gone (kept with its feed summary) are 46 articles."""
+        """49 reachable pages plus the entry whose page is gone (kept with its feed summary) are 50 articles."""
         db, first, _ = demo_run
 
-        assert (first.articles_new, scalar(db, "select count(*) from articles")) == (46, 46)
+        assert (first.articles_new, scalar(db, "select count(*) from articles")) == (50, 50)
 
     def test_damaged_feed_still_yields_its_entries(self, demo_run: tuple[Path, RunSummary, RunSummary]) -> None:
         """The malformed Courier feed is recorded as a parse error and its readable entries are loaded."""
         db, first, _ = demo_run
 
-        assert first.feeds == {"northgate-herald": "ok", "civic-courier": "parse-error", "meridian-wire": "ok"}
+        assert first.feeds == {
+            "northgate-herald": "ok",
+            "civic-courier": "parse-error",
+            "meridian-wire": "ok",
+            "fenmouth-echo": "ok",
+        }
         assert scalar(db, "select count(*) from articles where source_id = 'civic-courier'") == 14
+
+    def test_outlet_with_only_a_news_sitemap_is_counted(self, demo_run: tuple[Path, RunSummary, RunSummary]) -> None:
+        """The Echo's sitemap index leads to its news sitemap: its four stories load with their mentions."""
+        db, _, second = demo_run
+
+        articles = scalar(db, "select count(*) from articles where source_id = 'fenmouth-echo' and quality = 'ok'")
+        people = scalar(
+            db,
+            "select string_agg(distinct person_id, ',' order by person_id) from mentions "
+            "join articles using (article_id) where source_id = 'fenmouth-echo'",
+        )
+        remembered = scalar(db, "select sitemaps like '%/fenmouth-echo/news-sitemap.xml%' from feed_state "
+                            "where source_id = 'fenmouth-echo'")
+
+        assert (articles, people, remembered) == (4, "alexis-jay,elon-musk,jess-phillips,kemi-badenoch", True)
+        assert second.feeds["fenmouth-echo"] == "unchanged"
 
     def test_missing_page_is_recorded_not_lost(self, demo_run: tuple[Path, RunSummary, RunSummary]) -> None:
         """The feed entry whose page answers 404 is stored with its outcome and the feed's summary."""
