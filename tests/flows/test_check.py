@@ -49,7 +49,9 @@ class TestCheck:
         edit(seeds / "people.csv", "elon-musk,", "Elon Musk,")
         edit(seeds / "topics.csv", "\nnhs,", "\nThe NHS,")
         (seeds / "topics.csv").write_text((seeds / "topics.csv").read_text() + "grooming-gangs,Again,again\n")
-        (seeds / "alert_rules.csv").write_text((seeds / "alert_rules.csv").read_text() + "late,spike,person,,-4\n")
+        rules = (seeds / "alert_rules.csv").read_text()
+        (seeds / "alert_rules.csv").write_text(rules + "late,spike,person,,-4\n")
+        late_row = len(rules.splitlines())  # rows count from the first under the header
         feeds = seeds / "feeds.csv"
         feeds.write_text(feeds.read_text() + "bbc-politics,Copy,https://example.org/copy.xml,true\nx,X,feed.xml,true\n")
 
@@ -64,7 +66,8 @@ class TestCheck:
         assert sum("topics.csv" in line for line in lines) == 2
         assert any("duplicate topic_id 'grooming-gangs' (each topic_id may appear once" in line for line in lines)
         assert any(
-            "alert_rules.csv row 8, column window_hours: window_hours must not be negative" in line for line in lines
+            f"alert_rules.csv row {late_row}, column window_hours: window_hours must not be negative" in line
+            for line in lines
         )
         assert f"{feeds} row 6, column source_id: duplicate source_id 'bbc-politics'" in "\n".join(lines)
         assert f"{feeds} row 7, column feed_url: feed_url must be http(s), got 'feed.xml'" in "\n".join(lines)
