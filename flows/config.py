@@ -76,6 +76,7 @@ class RunSettings:
     task_retry_delay_s: float = 10.0
     lock_attempts: int = 5
     text_retention_days: int = 0  # 0 keeps article text forever; N drops it (not counts or snippets) after N days
+    batch_size: int = 500  # articles fetched, extracted, detected and loaded together: bounds a run's memory
 
 
 @dataclass(frozen=True)
@@ -160,6 +161,7 @@ VARIABLES = (
     Variable("PRESSWATCH_TASK_RETRY_DELAY_S", "runs.task_retry_delay_s"),
     Variable("PRESSWATCH_LOCK_ATTEMPTS", "runs.lock_attempts"),
     Variable("PRESSWATCH_TEXT_RETENTION_DAYS", "runs.text_retention_days"),
+    Variable("PRESSWATCH_BATCH_SIZE", "runs.batch_size"),
 )
 
 

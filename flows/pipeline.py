@@ -25,10 +25,9 @@ from flows.fetching import FeedFetch
 from flows.lock import RunInProgress, run_lock
 from transforms.alerts import Alert
 from transforms.mentions import MentionDetector
-from transforms.quotes import SpeechCues
 from transforms.topics import TopicDetector
-from transforms.watchlist import Watchlist
 from warehouse import database
+from warehouse.loads import LoadOutcome
 
 LOGGER = logging.getLogger("presswatch.pipeline")
 P = ParamSpec("P")
@@ -123,22 +122,19 @@ def timed(summary: RunSummary, stage: str, function: Callable[P, R], *args: P.ar
     LOGGER.info("%s ...", stage)
     started = time.perf_counter()
     result = function(*args, **kwargs)
-    summary.stage_seconds[stage] = round(time.perf_counter() - started, 3)
+    # A stage run once per batch adds up.
+    summary.stage_seconds[stage] = round(summary.stage_seconds.get(stage, 0.0) + time.perf_counter() - started, 3)
     return result
 
 
 def detect_stage(
-    articles: Sequence[stages.ArticleRecord],
-    watchlist: Watchlist,
-    db: Path,
-    now: datetime,
-    cues: SpeechCues | None = None,
+    articles: Sequence[stages.ArticleRecord], detectors: stages.Detectors, db: Path, now: datetime
 ) -> list[stages.ArticleRecord]:
-    """Stories first (they need the stored recent articles), then mentions and topics, then quotes (their
-    speakers are resolved through the mentions)."""
+    """Stories first (they need the stored recent articles, earlier batches of this run included), then mentions
+    and topics, then quotes (their speakers are resolved through the mentions)."""
     with_stories = stages.attach_stories(articles, db, now - stages.STORY_LOOKBACK)
-    detected = stages.detect_all(with_stories, MentionDetector(watchlist), TopicDetector(watchlist))
-    return quoting.attach_quotes(detected, cues)
+    detected = stages.detect_all(with_stories, detectors.mentions, detectors.topics)
+    return quoting.attach_quotes(detected, detectors.cues)
 
 
 def alert_stage(db: Path, context: stages.RunContext, settings: Settings, names: dict[str, str]) -> AlertStageResult:
@@ -166,29 +162,41 @@ def report_stage(db: Path, settings: Settings) -> Path:
 def execute_run(
     settings: Settings, feeds_path: Path, db: Path, context: stages.RunContext, runner: StageRunner
 ) -> RunSummary:
-    """The pipeline body: every stage once, in order, through the given runner."""
+    """The pipeline body: feeds once, then the new articles in batches (pages, extraction, detection and load
+    of one batch before the next, so memory follows the batch, not the run), then alerts and the report."""
     summary = RunSummary(run_id=context.run_id, mode=context.mode, as_of=context.as_of)
     now = context.started_at
 
     watchlist = timed(summary, "seeds", stages.load_watchlist, settings.seeds_dir)
-    cues = quoting.load_speech_cues(settings.seeds_dir)
+    detectors = stages.Detectors(
+        MentionDetector(watchlist), TopicDetector(watchlist), quoting.load_speech_cues(settings.seeds_dir)
+    )
     sources = stages.parse_feeds_file(feeds_path)
     states = timed(summary, "warehouse", stages.read_feed_states, db)
 
     fetches = timed(summary, "feeds", runner, "feeds", stages.run_feed_fetches, sources, states, settings, now)
     entries = stages.pick_new_entries(fetches, db)
-    pages = timed(summary, "pages", runner, "pages", stages.run_page_fetches, entries, sources, settings)
-    extracted = timed(summary, "extract", runner, "extract", stages.run_extraction, entries, pages, settings)
-    articles = stages.build_articles(entries, pages, extracted, now)
-    articles = timed(summary, "detect", runner, "detect", detect_stage, articles, watchlist, db, now, cues)
-
-    tables = stages.build_tables(context, watchlist, sources, fetches, entries, articles, None, "loading")
-    outcome = timed(summary, "load", runner, "load", stages.load_tables, db, tables, settings)
-    summary.load_counts = outcome.counts
-    summary.load_method = outcome.method
-    summary.load_message = "; ".join(filter(None, [outcome.message, *outcome.notices]))
-    summary_counts(summary, fetches, entries, articles)
-    if outcome.method == "spooled":
+    feed_summary(summary, fetches)
+    totals = stages.RunTotals(
+        feeds_total=len(sources),
+        feeds_failed=len(summary.failed_feeds),
+        entries_seen=summary.entries_seen,
+    )
+    feed_rows: dict[str, Any] | None = stages.feed_frames(context, watchlist, sources, fetches, entries)
+    with stages.extraction_pool(settings) as pool:
+        for batch in batched(entries, settings.runs.batch_size):
+            pages = timed(summary, "pages", runner, "pages", stages.run_page_fetches, batch, sources, settings)
+            extracted = timed(summary, "extract", runner, "extract", stages.run_extraction, batch, pages, pool)
+            articles = stages.build_articles(batch, pages, extracted, now)
+            del pages, extracted  # the pages' HTML: the largest thing a batch holds
+            articles = timed(summary, "detect", runner, "detect", detect_stage, articles, detectors, db, now)
+            totals.add_batch(batch, articles)
+            batch_summary(summary, batch, articles)
+            tables = stages.batch_tables(context, articles, totals, "loading", feed_rows)
+            outcome = timed(summary, "load", runner, "load", stages.load_tables, db, tables, settings)
+            record_load(summary, outcome)
+            feed_rows = None
+    if summary.load_method == "spooled":
         # The warehouse stayed locked: this run's rows wait in the spool and the next run merges them, then alerts.
         LOGGER.warning("warehouse locked: %s", summary.load_message)
         return summary
@@ -207,25 +215,42 @@ def execute_run(
     return summary
 
 
+def batched(entries: Sequence[stages.NewEntry], size: int) -> list[Sequence[stages.NewEntry]]:
+    """The entries in batches of `size`; one empty batch when there is nothing new, so the feed rows still load."""
+    size = max(size, 1)
+    return [entries[start : start + size] for start in range(0, len(entries), size)] or [entries]
+
+
+def record_load(summary: RunSummary, outcome: LoadOutcome) -> None:
+    """Add one batch's load to the summary; once a batch is spooled, the run counts as spooled."""
+    for table, count in outcome.counts.items():
+        summary.load_counts[table] = summary.load_counts.get(table, 0) + count
+    if summary.load_method != "spooled":
+        summary.load_method = outcome.method
+    said = [*outcome.notices, outcome.message if outcome.method != "direct" else ""]
+    summary.load_message = "; ".join(filter(None, [summary.load_message, *said]))
+
+
 def stage_columns(summary: RunSummary) -> dict[str, float | None]:
     """The run's stage seconds under the runs table's column names (None for a stage that did not run)."""
     return {column: summary.stage_seconds.get(stage) for stage, column in stages.STAGE_COLUMNS.items()}
 
 
-def summary_counts(
-    summary: RunSummary,
-    fetches: Sequence[FeedFetch],
-    entries: Sequence[stages.NewEntry],
-    articles: Sequence[stages.ArticleRecord],
-) -> None:
-    """Fill the summary's per-stage counts from what the stages returned."""
+def feed_summary(summary: RunSummary, fetches: Sequence[FeedFetch]) -> None:
+    """The summary's feed counts, from the feed stage."""
     summary.feeds = {fetch.source_id: fetch.outcome for fetch in fetches}
     summary.failed_feeds = sorted(fetch.source_id for fetch in fetches if fetch.failed)
     summary.feed_errors = {fetch.source_id: fetch.error for fetch in fetches if fetch.error}
     summary.entries_seen = sum(len(fetch.entries) for fetch in fetches)
-    summary.articles_new = sum(1 for item in entries if item.known_article_id is None)
-    summary.articles_revised = sum(1 for item in entries if item.known_article_id is not None)
-    summary.articles_failed = sum(1 for article in articles if article.page.method == "failed")
+
+
+def batch_summary(
+    summary: RunSummary, entries: Sequence[stages.NewEntry], articles: Sequence[stages.ArticleRecord]
+) -> None:
+    """Add one batch's articles, mentions and topics to the summary."""
+    summary.articles_new += sum(1 for item in entries if item.known_article_id is None)
+    summary.articles_revised += sum(1 for item in entries if item.known_article_id is not None)
+    summary.articles_failed += sum(1 for article in articles if article.page.method == "failed")
     for article in articles:
         for mention in article.mentions:
             summary.mentions_by_person[mention.person_id] = summary.mentions_by_person.get(mention.person_id, 0) + 1

@@ -6,7 +6,7 @@ fetch feeds -> pick new entries -> fetch pages -> extract -> stories -> detect -
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -17,7 +17,7 @@ import polars as pl
 
 from flows import quoting
 from flows.config import Settings
-from flows.extraction import PageToExtract, extract_many
+from flows.extraction import ExtractionPool, PageToExtract
 from flows.fetching import (
     FeedFetch,
     FeedSource,
@@ -31,6 +31,7 @@ from flows.fetching import (
 from flows.http import FetchResult, UrlGuard
 from transforms.identity import article_id_for, text_digest
 from transforms.mentions import MentionDetector
+from transforms.quotes import SpeechCues
 from transforms.records import ExtractedPage, FeedEntry, Mention, Quote, TopicMention
 from transforms.seed_files import decode_seed, parse_feeds_csv
 from transforms.stories import StoredWindow, StoryInput, StoryMatcher, print_for, print_text
@@ -65,6 +66,15 @@ class RunContext:
     as_of: datetime
     mode: str  # live, demo or backfill
     flow_run_id: str | None = None  # the Prefect flow run, when one orchestrates this run
+
+
+@dataclass(frozen=True)
+class Detectors:
+    """The run's matchers, built once from the watchlist and the speech cues and used for every batch."""
+
+    mentions: MentionDetector
+    topics: TopicDetector
+    cues: SpeechCues | None = None
 
 
 @dataclass(frozen=True)
@@ -233,20 +243,26 @@ def run_page_fetches(entries: Sequence[NewEntry], sources: Sequence[FeedSource],
     )
 
 
-def run_extraction(entries: Sequence[NewEntry], pages: Sequence[PageFetch], settings: Settings) -> list[ExtractedPage]:
-    """Extract text in worker processes; a page that could not be fetched falls back to its feed summary."""
+def extraction_pool(settings: Settings) -> ExtractionPool:
+    """The run's extraction workers, with the limits the settings give."""
+    return ExtractionPool(
+        workers=settings.extraction.workers,
+        time_limit_s=settings.extraction.time_limit_s,
+        memory_limit_mb=settings.extraction.memory_mb,
+    )
+
+
+def run_extraction(
+    entries: Sequence[NewEntry], pages: Sequence[PageFetch], pool: ExtractionPool
+) -> list[ExtractedPage]:
+    """Extract text in the run's worker processes; a page that could not be fetched falls back to its feed summary."""
     to_extract = []
     for item, page in zip(entries, pages, strict=True):
         html = page.result.text if page.result.outcome == "ok" and page.result.text else ""
         to_extract.append(
             PageToExtract(url=item.entry.url, html=html, feed_title=item.entry.title, feed_summary=item.entry.summary)
         )
-    return extract_many(
-        to_extract,
-        workers=settings.extraction.workers,
-        time_limit_s=settings.extraction.time_limit_s,
-        memory_limit_mb=settings.extraction.memory_mb,
-    )
+    return pool.extract(to_extract)
 
 
 def build_articles(
@@ -375,33 +391,41 @@ def next_feed_state_row(fetch: FeedFetch, now: datetime) -> dict[str, object]:
     }
 
 
-def build_tables(
+@dataclass
+class RunTotals:
+    """What the run's row counts, added up batch by batch."""
+
+    feeds_total: int = 0
+    feeds_failed: int = 0
+    entries_seen: int = 0
+    articles_new: int = 0
+    articles_failed: int = 0
+    mentions_new: int = 0
+    topic_mentions_new: int = 0
+
+    def add_batch(self, entries: Sequence[NewEntry], articles: Sequence[ArticleRecord]) -> None:
+        self.articles_new += sum(1 for item in entries if item.known_article_id is None)
+        self.articles_failed += sum(1 for article in articles if article.page.method == "failed")
+        self.mentions_new += sum(len(article.mentions) for article in articles)
+        self.topic_mentions_new += sum(len(article.topic_mentions) for article in articles)
+
+
+def feed_frames(
     context: RunContext,
     watchlist: Watchlist,
     sources: Sequence[FeedSource],
     fetches: Sequence[FeedFetch],
     entries: Sequence[NewEntry],
-    articles: Sequence[ArticleRecord],
-    finished_at: datetime | None,
-    status: str,
-) -> RunTables:
-    """The run's tidy tables as polars frames, ready for one bulk load."""
+) -> dict[str, pl.DataFrame]:
+    """The run's feed-level rows (sources, watchlist names, feed state, one fetch row per feed), loaded with its
+    first batch of articles."""
     now = context.started_at
     new_by_source: dict[str, int] = {}
     for item in entries:
         if item.known_article_id is None:
             new_by_source[item.source_id] = new_by_source.get(item.source_id, 0) + 1
-    mentions = [
-        row for article in articles for row in occurrence_rows(article.article_id, article.mentions, context.run_id)
-    ]
-    topic_mentions = [
-        row
-        for article in articles
-        for row in occurrence_rows(article.article_id, article.topic_mentions, context.run_id)
-    ]
-    feeds_failed = sum(1 for fetch in fetches if fetch.failed)
-    return RunTables(
-        sources=pl.DataFrame(
+    return {
+        "sources": pl.DataFrame(
             [
                 {
                     "source_id": source.source_id,
@@ -413,14 +437,13 @@ def build_tables(
                 for source in sources
             ]
         ),
-        people=people_frame(watchlist, now),
-        topics=topics_frame(watchlist, now),
-        feed_state=pl.DataFrame(
+        "people": people_frame(watchlist, now),
+        "topics": topics_frame(watchlist, now),
+        "feed_state": pl.DataFrame(
             [next_feed_state_row(fetch, now) for fetch in fetches],
             schema_overrides={**{name: TIMESTAMP for name in FEED_STATE_TIMES}, "sitemaps": pl.String},
         ),
-        articles=articles_frame(articles, context.run_id),
-        feed_fetches=pl.DataFrame(
+        "feed_fetches": pl.DataFrame(
             [
                 {
                     "run_id": context.run_id,
@@ -439,35 +462,58 @@ def build_tables(
             ],
             schema_overrides={"http_status": pl.Int32, "error": pl.String},
         ),
-        mentions=pl.DataFrame(mentions),
-        topic_mentions=pl.DataFrame(topic_mentions),
-        alerts=pl.DataFrame(),
-        runs=pl.DataFrame(
-            [
-                {
-                    "run_id": context.run_id,
-                    "started_at": context.started_at,
-                    "finished_at": finished_at,
-                    "status": status,
-                    "mode": context.mode,
-                    "as_of": context.as_of,
-                    "feeds_total": len(sources),
-                    "feeds_failed": feeds_failed,
-                    "entries_seen": sum(len(fetch.entries) for fetch in fetches),
-                    "articles_new": sum(1 for item in entries if item.known_article_id is None),
-                    "articles_failed": sum(1 for article in articles if article.page.method == "failed"),
-                    "mentions_new": len(mentions),
-                    "topic_mentions_new": len(topic_mentions),
-                    "alerts_fired": 0,
-                    "load_method": "direct",
-                    "error": None,
-                    "flow_run_id": context.flow_run_id,
-                }
-            ],
-            schema_overrides={"finished_at": TIMESTAMP, "error": pl.String, "flow_run_id": pl.String},
-        ),
+    }
+
+
+def batch_tables(
+    context: RunContext,
+    articles: Sequence[ArticleRecord],
+    totals: RunTotals,
+    status: str,
+    feed_rows: Mapping[str, pl.DataFrame] | None = None,
+) -> RunTables:
+    """One batch's articles with their mentions, topic mentions and quotes, the run's row as it stands, and, with
+    the first batch, the run's feed-level rows."""
+    mentions = [
+        row for article in articles for row in occurrence_rows(article.article_id, article.mentions, context.run_id)
+    ]
+    topic_mentions = [
+        row
+        for article in articles
+        for row in occurrence_rows(article.article_id, article.topic_mentions, context.run_id)
+    ]
+    return RunTables.from_frames(
+        {
+            **(feed_rows or {}),
+            "articles": articles_frame(articles, context.run_id),
+            "mentions": pl.DataFrame(mentions),
+            "topic_mentions": pl.DataFrame(topic_mentions),
+            "quotes": quoting.quotes_table(articles, context.run_id),
+            "runs": runs_frame(context, totals, status),
+        },
         replaced_article_ids=tuple(article.article_id for article in articles if article.revision_count > 0),
-        quotes=quoting.quotes_table(articles, context.run_id),
+    )
+
+
+def runs_frame(context: RunContext, totals: RunTotals, status: str) -> pl.DataFrame:
+    """The run's row in `runs`, counting every batch loaded so far."""
+    return pl.DataFrame(
+        [
+            {
+                "run_id": context.run_id,
+                "started_at": context.started_at,
+                "finished_at": None,
+                "status": status,
+                "mode": context.mode,
+                "as_of": context.as_of,
+                **asdict(totals),
+                "alerts_fired": 0,
+                "load_method": "direct",
+                "error": None,
+                "flow_run_id": context.flow_run_id,
+            }
+        ],
+        schema_overrides={"finished_at": TIMESTAMP, "error": pl.String, "flow_run_id": pl.String},
     )
 
 

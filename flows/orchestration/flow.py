@@ -27,13 +27,12 @@ from prefect.utilities.annotations import quote
 from flows import pipeline, stages
 from flows.alerting import AlertStageResult
 from flows.config import Settings, settings_from_environment
+from flows.extraction import ExtractionPool
 from flows.fetching import FeedFetch, FeedSource, FeedState, PageFetch
 from flows.lifetime import die_with_parent
 from flows.orchestration import shutdown
 from flows.orchestration.secrets import with_secret_alert_urls
-from transforms.quotes import SpeechCues
 from transforms.records import ExtractedPage
-from transforms.watchlist import Watchlist
 from warehouse.loads import LoadOutcome, RunTables
 
 LOGGER = logging.getLogger("presswatch.pipeline")
@@ -60,20 +59,16 @@ def fetch_pages_task(
 
 @task(name="extract", cache_policy=NO_CACHE, timeout_seconds=3600)
 def extract_task(
-    entries: Sequence[stages.NewEntry], pages: Sequence[PageFetch], settings: Settings
+    entries: Sequence[stages.NewEntry], pages: Sequence[PageFetch], pool: ExtractionPool
 ) -> list[ExtractedPage]:
-    return stages.run_extraction(entries, pages, settings)
+    return stages.run_extraction(entries, pages, pool)
 
 
 @task(name="detect", cache_policy=NO_CACHE, timeout_seconds=1800)
 def detect_task(
-    articles: Sequence[stages.ArticleRecord],
-    watchlist: Watchlist,
-    db: Path,
-    now: datetime,
-    cues: SpeechCues | None = None,
+    articles: Sequence[stages.ArticleRecord], detectors: stages.Detectors, db: Path, now: datetime
 ) -> list[stages.ArticleRecord]:
-    return pipeline.detect_stage(articles, watchlist, db, now, cues)
+    return pipeline.detect_stage(articles, detectors, db, now)
 
 
 @task(name="load", cache_policy=NO_CACHE, timeout_seconds=900)
