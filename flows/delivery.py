@@ -21,8 +21,6 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
@@ -30,6 +28,7 @@ import apprise
 import httpx
 
 from transforms.channel_formats import SENDER_NAME, json_payload, notice_payload
+from transforms.retry_after import parse_retry_after
 
 LOGGER = logging.getLogger("presswatch.delivery")
 WEBHOOK_SCHEMES = frozenset({"json", "jsons"})
@@ -219,24 +218,6 @@ def json_target(url: str) -> str:
 # --- sending ----------------------------------------------------------------------------------------------
 
 
-def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
-    """Retry-After as seconds: a number, or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max((when - (now or datetime.now(UTC))).total_seconds(), 0.0)
-
-
 def webhook_request(
     url: str, payload: dict[str, Any]
 ) -> tuple[str, dict[str, str], dict[str, Any], tuple[str, str] | None]:
@@ -308,7 +289,7 @@ def send_webhook(
                     return SendOutcome(True, attempt, f"http {status}", retry_later=False)
                 detail = f"http {status}"
                 if status == 429:
-                    wait_for = retry_after_seconds(response.headers.get("Retry-After"))
+                    wait_for = parse_retry_after(response.headers.get("Retry-After"))
                     wait = policy.backoff(attempt) if wait_for is None else wait_for
                     if wait > policy.max_retry_after_s:
                         return SendOutcome(False, attempt, f"{detail}: rate limited for {wait:.0f}s", True)

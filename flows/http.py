@@ -16,7 +16,6 @@ from collections.abc import Callable, Coroutine, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -26,6 +25,7 @@ from charset_normalizer import from_bytes
 
 from flows.config import FetchSettings
 from transforms.addresses import address_problem
+from transforms.retry_after import parse_retry_after
 from transforms.urls import origin_text, redact_credentials, split_origin, url_origin, without_credentials
 
 Resolver = Callable[[str, int], list[str]]
@@ -480,22 +480,6 @@ def content_type_allowed(content_type: str | None, kind: str) -> bool:
     media = content_type.split(";")[0].strip().lower()
     allowed = FEED_TYPES if kind == "feed" else PAGE_TYPES
     return media in allowed or (kind == "feed" and media.endswith("+xml"))
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (seconds or HTTP-date); None when absent or invalid."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
 
 
 def charset_of(body: bytes, content_type: str | None) -> str | None:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
 
 import pytest
 from smtp_receiver import SmtpReceiver
@@ -16,7 +15,6 @@ from flows.delivery import (
     RetryPolicy,
     channel_for,
     mask_url,
-    retry_after_seconds,
     scrub,
     send_message,
     send_test_message,
@@ -96,20 +94,6 @@ class TestWebhookRetries:
 
         body = receiver.received[0]["body"]
         assert (body.get("text"), "message" in body) == ("body", False)
-
-    @pytest.mark.parametrize(
-        ("value", "seconds"),
-        [("7", 7.0), ("0", 0.0), ("soon", None), (None, None)],
-    )
-    def test_retry_after_forms(self, value: str | None, seconds: float | None) -> None:
-        """Retry-After as delay seconds; nonsense is ignored."""
-        assert retry_after_seconds(value) == seconds
-
-    def test_retry_after_as_a_date(self) -> None:
-        """Retry-After as an HTTP date counts down from now."""
-        now = datetime(2025, 1, 6, 21, tzinfo=UTC)
-
-        assert retry_after_seconds(format_datetime(now + timedelta(seconds=30), usegmt=True), now) == 30.0
 
 
 class TestAppriseChannels:
