@@ -29,10 +29,12 @@ from flows.fetching import (
     sitemaps_to_json,
 )
 from flows.http import FetchResult, UrlGuard
+from transforms import revisions
 from transforms.identity import article_id_for, text_digest
 from transforms.mentions import MentionDetector
 from transforms.quotes import SpeechCues
-from transforms.records import ExtractedPage, FeedEntry, Mention, Quote, TopicMention
+from transforms.records import ExtractedPage, Mention, Quote, TopicMention
+from transforms.revisions import NewEntry
 from transforms.seed_files import decode_seed, parse_feeds_csv
 from transforms.stories import StoredWindow, StoryInput, StoryMatcher, print_for, print_text
 from transforms.text import article_text, choose_published_at
@@ -75,16 +77,6 @@ class Detectors:
     mentions: MentionDetector
     topics: TopicDetector
     cues: SpeechCues | None = None
-
-
-@dataclass(frozen=True)
-class NewEntry:
-    """A feed entry picked for fetching: never seen, or seen with a changed headline (a revision)."""
-
-    source_id: str
-    entry: FeedEntry
-    known_article_id: str | None = None
-    revision_count: int = 0
 
 
 @dataclass(frozen=True)
@@ -202,33 +194,18 @@ def run_feed_fetches(
 
 
 def pick_new_entries(fetches: Sequence[FeedFetch], db: Path) -> list[NewEntry]:
-    """Entries whose URL was never stored (first feed wins within a run), plus stored ones whose headline changed."""
-    first_by_url: dict[str, tuple[str, FeedEntry]] = {}
-    for fetch in fetches:
-        for entry in fetch.entries:
-            first_by_url.setdefault(entry.url, (fetch.source_id, entry))
+    """The entries this run fetches (transforms/revisions.py), given what the warehouse holds of their URLs."""
+    first_by_url = revisions.first_entry_per_url([(fetch.source_id, fetch.entries) for fetch in fetches])
     if not first_by_url:
         return []
-    candidates = pl.DataFrame({"url": list(first_by_url)})
     with reading(db) as con:
-        con.register("candidate_urls", candidates.to_arrow())
+        con.register("candidate_urls", pl.DataFrame({"url": list(first_by_url)}).to_arrow())
         known = database.query_frame(con, "known_articles")
-    known_by_url = {row["url"]: row for row in known.iter_rows(named=True)}
-    picked = []
-    for url, (source_id, entry) in first_by_url.items():
-        stored = known_by_url.get(url)
-        if stored is None:
-            picked.append(NewEntry(source_id=source_id, entry=entry))
-        elif entry.title and stored["feed_title"] and entry.title.strip() != stored["feed_title"].strip():
-            picked.append(
-                NewEntry(
-                    source_id=source_id,
-                    entry=entry,
-                    known_article_id=stored["article_id"],
-                    revision_count=int(stored["revision_count"]) + 1,
-                )
-            )
-    return picked
+    stored = {
+        row["url"]: revisions.StoredArticle(row["article_id"], row["feed_title"], int(row["revision_count"]))
+        for row in known.iter_rows(named=True)
+    }
+    return revisions.pick_new_entries(first_by_url, stored)
 
 
 def run_page_fetches(entries: Sequence[NewEntry], sources: Sequence[FeedSource], settings: Settings) -> list[PageFetch]:
