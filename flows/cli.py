@@ -20,9 +20,26 @@ EXIT_INTERRUPTED = 130
 
 
 def parse_when(text: str) -> datetime:
-    """An ISO date or timestamp; naive values are taken as UTC."""
-    moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    """An ISO date or time, or a relative form ("yesterday", "7d") counted from the clock now; naive values are UTC."""
+    from transforms.moments import parse_moment
+
+    try:
+        return parse_moment(text, datetime.now(UTC))
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+class CommandParser(argparse.ArgumentParser):
+    """A parser that leaves itself in the parsed arguments, so a usage error is shown with the subcommand's usage.
+
+    argparse hands arguments a subcommand does not know back to the top-level parser, which prints `presswatch`'s
+    usage for a mistake made in `presswatch run`; the innermost parser's default wins, so `usage_of` names the
+    subcommand (or action) actually typed.
+    """
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.set_defaults(usage_of=self)
 
 
 def installed_version() -> str:
@@ -36,7 +53,7 @@ def installed_version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = CommandParser(
         prog="presswatch",
         description="Media monitoring: fetch feeds and articles, count mentions of tracked people and topics, "
         "load them into DuckDB and alert the team when coverage spikes.",
@@ -98,8 +115,10 @@ def build_parser() -> argparse.ArgumentParser:
         "latest run's clock.",
     )
     report.add_argument("--db", type=Path, help="warehouse file (default data/presswatch.duckdb)")
-    report.add_argument("--since", type=parse_when, help="start of the period (ISO date or time, UTC)")
-    report.add_argument("--until", type=parse_when, help="end of the period (ISO date or time, UTC)")
+    report.add_argument(
+        "--since", type=parse_when, help="start of the period: ISO date or time (UTC), yesterday, 7d, 24h..."
+    )
+    report.add_argument("--until", type=parse_when, help="end of the period: ISO date or time (UTC), today, now, 1d...")
     report.add_argument("--people", help="person ids to chart, comma- or space-separated (default: all)")
     report.add_argument("--out", type=Path, help="HTML file to write (default reports/presswatch-report.html)")
     report.add_argument("--png-dir", type=Path, help="also write one trend chart PNG per person here")
@@ -159,7 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def add_watchlist_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+def add_watchlist_commands(commands: argparse._SubParsersAction[CommandParser]) -> None:
     """`presswatch watchlist import-roles FILE` and `presswatch watchlist query` (flows/watchlist_import.py)."""
     watchlist = commands.add_parser(
         "watchlist",
@@ -388,7 +407,9 @@ COMMANDS = {
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
-    arguments = parser.parse_args(argv)
+    arguments, unknown = parser.parse_known_args(argv)
+    if unknown:
+        arguments.usage_of.error(f"unrecognized arguments: {' '.join(unknown)}")
     if arguments.command is None:
         parser.print_help()
         return EXIT_USAGE

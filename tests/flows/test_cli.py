@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -35,6 +36,49 @@ class TestHelp:
 
         assert result.returncode == 0
         assert "usage: presswatch" in result.stdout
+
+
+class TestUsageErrors:
+    @pytest.mark.parametrize(
+        ("command", "usage"),
+        [
+            (["run", "--nope"], "usage: presswatch run "),
+            (["report", "--since", "7d", "--bogus"], "usage: presswatch report "),
+            (["alerts", "preview", "--x"], "usage: presswatch alerts preview "),
+            (["feeds", "add"], "usage: presswatch feeds add "),
+        ],
+    )
+    def test_a_mistake_shows_the_usage_of_the_command_typed(self, command: list[str], usage: str) -> None:
+        """A wrong option in a subcommand shows that subcommand's usage, not the top-level one, and exits 2."""
+        result = presswatch(*command)
+
+        assert (result.returncode, result.stderr.startswith(usage)) == (2, True), result.stderr
+        assert "Traceback" not in result.stderr
+
+    def test_an_unreadable_date_is_explained_in_words(self) -> None:
+        """A date the parser cannot read names the accepted forms instead of a Python function's name."""
+        result = presswatch("report", "--since", "last tuesday")
+
+        assert result.returncode == 2
+        assert "'last tuesday' is not a date: use an ISO date or time" in result.stderr
+        assert "parse_when" not in result.stderr
+
+    def test_relative_dates_reach_the_report(self, tmp_path: Path) -> None:
+        """`--since 7d --until today` is read against the clock and the report states the period it covered."""
+        db = tmp_path / "w.duckdb"
+        with opened(db):
+            pass  # an empty warehouse: the period heading is what this test reads
+        days = [datetime.now(UTC)]
+        result = presswatch(
+            "report", "--db", str(db), "--since", "7d", "--until", "today", "--out", str(tmp_path / "r.html")
+        )
+        days.append(datetime.now(UTC))
+
+        assert result.returncode == 0, result.stderr
+        page = (tmp_path / "r.html").read_text(encoding="utf-8")
+        periods = {f"{day - timedelta(days=7):%a %d %b %Y} " for day in days}
+        ends = {f"to {day:%a %d %b %Y} 00:00 UTC" for day in days}
+        assert any(start in page for start in periods) and any(end in page for end in ends)
 
 
 class TestFailuresAreOneLine:
