@@ -40,7 +40,7 @@ COMMANDS = {
 
 def wall_seconds(command: list[str], db: Path, work: Path) -> float:
     if command[0] != sys.executable:
-        command = [sys.executable, "-m", "flows.cli", *command]
+        command = [sys.executable, "-m", "flows.interface.cli", *command]
     elif command[-1] == BARE_DUCKDB:
         command = [*command, str(db)]
     environment = {**os.environ, "PRESSWATCH_DB": str(db), "PRESSWATCH_REPORT_DIR": str(work), "PYTHONPATH": str(ROOT)}

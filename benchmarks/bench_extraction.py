@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402
 
-from flows.extraction import PageToExtract, extract_many  # noqa: E402
+from flows.adapters.extraction import PageToExtract, extract_many  # noqa: E402
 from transforms.stories import StoryInput, assign_stories  # noqa: E402
 from transforms.text import article_text, extract_page  # noqa: E402
 

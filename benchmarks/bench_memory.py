@@ -24,7 +24,7 @@ from synthetic_newsroom import SyntheticNewsroom  # noqa: E402
 
 PROBE = """
 import resource, sys
-from flows.cli import main
+from flows.interface.cli import main
 code = main(["run", "--feeds", sys.argv[1], "--as-of", "2025-01-06T21:00:00+00:00"])
 print("PEAK_KB", resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "CODE", code, flush=True)
 """

@@ -38,7 +38,7 @@ import contextlib, sys
 from datetime import datetime
 from pathlib import Path
 from flows.config import DEMO_DIR, settings_from_environment
-from flows.demo import serve_newsroom
+from flows.adapters.demo import serve_newsroom
 from flows.pipeline import settings_for_run
 demo = sys.argv[1] == "demo"
 served = serve_newsroom(DEMO_DIR, Path(sys.argv[2]).parent) if demo else contextlib.nullcontext(None)
@@ -68,7 +68,7 @@ def command(mode: str, feeds: Path | None, db: Path) -> list[str]:
     if mode in ("plain", "ephemeral"):
         return [sys.executable, "-c", PLAIN if mode == "plain" else EPHEMERAL, str(feeds or "demo"), str(db), AS_OF]
     source = ["--feeds", str(feeds)] if feeds else ["--demo"]
-    return [sys.executable, "-m", "flows.cli", "run", *source, "--db", str(db), "--as-of", AS_OF]
+    return [sys.executable, "-m", "flows.interface.cli", "run", *source, "--db", str(db), "--as-of", AS_OF]
 
 
 def timed_process(mode: str, feeds: Path | None, work: Path, index: int, api_url: str | None) -> float:

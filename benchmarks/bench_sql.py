@@ -5,7 +5,7 @@ the median of N runs, wall-clock and CPU. Rows:
 
 - bare: `python -c` that imports duckdb, opens the file read-only and runs `select 1` (the floor);
 - `presswatch sql "select 1"`: the command (argparse, settings, locked-down session, rich table);
-- through flows.console: the same query through the module the command used before, which imports Prefect.
+- through flows.interface.console: the same query through the module the command used before, which imports Prefect.
 
     .venv/bin/python benchmarks/bench_sql.py [--runs 7]
 """
@@ -28,7 +28,8 @@ from warehouse.database import opened  # noqa: E402
 
 BARE = "import sys, duckdb; print(duckdb.connect(sys.argv[1], read_only=True).execute('select 1').fetchall())"
 THROUGH_CONSOLE = (
-    "import sys; from pathlib import Path; from flows.console import run_sql; run_sql(Path(sys.argv[1]), 'select 1')"
+    "import sys; from pathlib import Path; from flows.interface.console import run_sql; "
+    "run_sql(Path(sys.argv[1]), 'select 1')"
 )
 
 
@@ -54,13 +55,14 @@ def main() -> None:
         with opened(db):
             pass
         bare = median_seconds([sys.executable, "-c", BARE, str(db)], runs)
-        command = median_seconds([sys.executable, "-m", "flows.cli", "sql", "--db", str(db), "select 1"], runs)
+        presswatch_sql = [sys.executable, "-m", "flows.interface.cli", "sql", "--db", str(db), "select 1"]
+        command = median_seconds(presswatch_sql, runs)
         console = median_seconds([sys.executable, "-c", THROUGH_CONSOLE, str(db)], runs)
     print(f"{'way in':<34} {'wall s':>7} {'vs bare':>8} {'CPU s':>7} {'vs bare':>8}")
     for name, (wall, cpu) in (
         ("bare duckdb (python -c)", bare),
         ('presswatch sql "select 1"', command),
-        ("the same through flows.console", console),
+        ("the same through flows.interface.console", console),
     ):
         print(f"{name:<34} {wall:>7.3f} {wall / bare[0]:>8.2f} {cpu:>7.3f} {cpu / bare[1]:>8.2f}")
 

@@ -17,8 +17,8 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from flows.adapters.delivery import Channel, RetryPolicy, channel_for, mask_url, send_message, send_test_message
 from flows.config import SEEDS_DIR
-from flows.delivery import Channel, RetryPolicy, channel_for, mask_url, send_message, send_test_message
 from transforms.alerts import (
     Alert,
     AlertRule,

@@ -15,9 +15,9 @@ from pathlib import Path
 import polars as pl
 
 from flows import quoting, stages
+from flows.adapters.lock import run_lock
 from flows.alerting import run_alert_stage
 from flows.config import Settings
-from flows.lock import run_lock
 from transforms.mentions import MentionDetector
 from transforms.quotes import QuoteExtractor
 from transforms.topics import TopicDetector

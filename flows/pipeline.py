@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any, ParamSpec, Protocol, TypeVar
 
 from flows import quoting, stages
+from flows.adapters.delivery import send_notice
+from flows.adapters.fetching import FeedFetch
+from flows.adapters.lock import RunInProgress, run_lock
 from flows.alerting import AlertStageResult, run_alert_stage
 from flows.config import Settings
-from flows.delivery import send_notice
-from flows.fetching import FeedFetch
-from flows.lock import RunInProgress, run_lock
 from transforms.alerts import Alert
 from transforms.mentions import MentionDetector
 from transforms.topics import TopicDetector

@@ -15,8 +15,8 @@ from datetime import datetime
 from pathlib import Path
 
 from flows import pipeline
+from flows.adapters.demo import DemoNewsroom
 from flows.config import Settings
-from flows.demo import DemoNewsroom
 from flows.orchestration.environment import answers, apply_before_import, configured_api_url, prefect_settings
 from flows.orchestration.server import running_local_server
 

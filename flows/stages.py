@@ -16,9 +16,8 @@ import duckdb
 import polars as pl
 
 from flows import quoting
-from flows.config import Settings
-from flows.extraction import ExtractionPool, PageToExtract
-from flows.fetching import (
+from flows.adapters.extraction import ExtractionPool, PageToExtract
+from flows.adapters.fetching import (
     FeedFetch,
     FeedSource,
     FeedState,
@@ -28,7 +27,8 @@ from flows.fetching import (
     sitemaps_from_json,
     sitemaps_to_json,
 )
-from flows.http import FetchResult, UrlGuard
+from flows.adapters.http import FetchResult, UrlGuard
+from flows.config import Settings
 from transforms import revisions
 from transforms.identity import article_id_for, text_digest
 from transforms.mentions import MentionDetector

@@ -45,7 +45,7 @@ class TestTransformsArePure:
 class TestReadme:
     def test_every_cli_command_is_documented(self) -> None:
         """Each `presswatch` subcommand appears in the README."""
-        from flows.cli import build_parser
+        from flows.interface.cli import build_parser
 
         parser = build_parser()
         subparsers = next(action for action in parser._actions if action.dest == "command")
@@ -85,7 +85,7 @@ ENVIRONMENT_READERS = {
     "flows/orchestration/environment.py": "Prefect's own settings, decided before Prefect is imported",
     "flows/orchestration/supervisor.py": "hands the whole environment to the Runner process",
     "flows/orchestration/server.py": "hands the environment, without PREFECT_ variables, to the Prefect server",
-    "flows/extraction.py": "hands the whole environment to the extraction workers",
+    "flows/adapters/extraction.py": "hands the whole environment to the extraction workers",
 }
 
 
@@ -101,3 +101,72 @@ class TestOneCompositionRoot:
                         readers.add(path.relative_to(PROJECT_DIR).as_posix())
 
         assert readers - set(ENVIRONMENT_READERS) == set()
+
+
+def imported_modules(path: Path) -> set[str]:
+    """Every absolute module a file imports, at the top or inside a function (a lazy import is still a dependency)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    modules = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            modules.add(node.module)
+            modules.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return modules
+
+
+def python_files(*folders: str) -> list[Path]:
+    return sorted(path for folder in folders for path in (PROJECT_DIR / folder).rglob("*.py"))
+
+
+def relative(path: Path) -> str:
+    return path.relative_to(PROJECT_DIR).as_posix()
+
+
+class TestRooms:
+    """flows/ has three rooms: orchestration (Prefect), adapters (the outside world), interface (what people type)."""
+
+    def test_only_orchestration_imports_prefect(self) -> None:
+        """Prefect is imported in flows/orchestration and nowhere else, so every other command starts without it."""
+        importers = {
+            relative(path)
+            for path in python_files("flows", "transforms", "warehouse")
+            if any(module.split(".")[0] == "prefect" for module in imported_modules(path))
+        }
+
+        assert importers and all(path.startswith("flows/orchestration/") for path in importers), importers
+
+    def test_adapters_depend_on_nothing_above_them(self) -> None:
+        """An adapter (HTTP, extraction workers, delivery, lock, demo) imports no stage, runner, interface or flow."""
+        allowed = ("flows.adapters", "flows.config")
+        reaching_up = {
+            relative(path): sorted(
+                module
+                for module in imported_modules(path)
+                if module.startswith("flows") and not module.startswith(allowed)
+            )
+            for path in python_files("flows/adapters")
+        }
+
+        assert {path: modules for path, modules in reaching_up.items() if modules} == {}
+
+    def test_the_warehouse_never_imports_the_runtime(self) -> None:
+        """warehouse/ (schema, loads, SQL) is used by flows/ and never uses it back."""
+        offenders = {
+            relative(path)
+            for path in python_files("warehouse")
+            if any(module.split(".")[0] == "flows" for module in imported_modules(path))
+        }
+
+        assert offenders == set()
+
+    def test_nothing_but_the_interface_imports_the_interface(self) -> None:
+        """Stages, adapters and orchestration never call into the CLI, console or report writer."""
+        offenders = {
+            relative(path): sorted(module for module in imported_modules(path) if module.startswith("flows.interface"))
+            for path in python_files("flows")
+            if not relative(path).startswith("flows/interface/")
+        }
+
+        assert {path: modules for path, modules in offenders.items() if modules} == {}

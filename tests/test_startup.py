@@ -13,7 +13,7 @@ from warehouse import database
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 PROBE = """
 import sys
-from flows.cli import main
+from flows.interface.cli import main
 try:
     main(sys.argv[1:])
 except SystemExit:

@@ -25,11 +25,11 @@ from prefect.tasks import exponential_backoff
 from prefect.utilities.annotations import quote
 
 from flows import pipeline, stages
+from flows.adapters.extraction import ExtractionPool
+from flows.adapters.fetching import FeedFetch, FeedSource, FeedState, PageFetch
+from flows.adapters.lifetime import die_with_parent
 from flows.alerting import AlertStageResult
 from flows.config import Settings, settings_from_environment
-from flows.extraction import ExtractionPool
-from flows.fetching import FeedFetch, FeedSource, FeedState, PageFetch
-from flows.lifetime import die_with_parent
 from flows.orchestration import shutdown
 from flows.orchestration.secrets import with_secret_alert_urls
 from transforms.records import ExtractedPage

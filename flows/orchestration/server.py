@@ -3,7 +3,7 @@
 Its state (runs, logs, the deployment) lives in `<data folder>/prefect/`, beside the warehouse, so the UI keeps
 its history across restarts. It is started in its own session, so a Ctrl-C at the terminal reaches `serve`, which
 cancels the run in progress and only then stops the server; and it dies with `serve` when that is killed -9
-(flows/lifetime.py). While it runs, `<data folder>/prefect/server.json` tells one-off `presswatch run`s where it
+(adapters/lifetime.py). While it runs, `<data folder>/prefect/server.json` tells one-off `presswatch run`s where it
 answers, so their runs show in the same UI. Plain Python: no Prefect import here (it runs as `python -m prefect`).
 """
 
@@ -23,7 +23,7 @@ from pathlib import Path
 
 import httpx
 
-from flows.lifetime import die_with_parent
+from flows.adapters.lifetime import die_with_parent
 
 DEFAULT_PORT = 4200
 STARTUP_TIMEOUT_S = 240.0  # 13 s on an idle 2-core machine, 35-60 s beside CPU-bound work

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 from types import FrameType
 
-from flows.lifetime import die_with_parent
+from flows.adapters.lifetime import die_with_parent
 from flows.orchestration.environment import prefect_settings
 
 # How long the Runner gets to cancel a run in progress and pause the schedule before it is killed; the server's

@@ -21,8 +21,8 @@ import polars as pl
 import pytest
 from webhook_receiver import Answer, WebhookReceiver, closed_port
 
+from flows.adapters.delivery import RetryPolicy, channel_key
 from flows.alerting import AlertStageResult, preview_alerts, run_alert_stage
-from flows.delivery import RetryPolicy, channel_key
 from warehouse import database
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -215,7 +215,7 @@ class TestDeliveryFailures:
             url = receiver.url()
             # The same channel URL must be used across runs: move the failed delivery onto this URL's key.
             with duckdb.connect(str(demo_db)) as con:
-                from flows.delivery import channel_key
+                from flows.adapters.delivery import channel_key
 
                 con.execute("update alert_deliveries set channel_key = ?", [channel_key(url)])
             retry = run(demo_db, [url], as_of=AS_OF + timedelta(hours=1), run_id="run-2")
@@ -249,7 +249,7 @@ import sys
 from datetime import datetime
 from pathlib import Path
 from flows.alerting import run_alert_stage
-from flows.delivery import RetryPolicy
+from flows.adapters.delivery import RetryPolicy
 db, rules, first, second, as_of = sys.argv[1:6]
 clock = datetime.fromisoformat(as_of)
 run_alert_stage(Path(db), run_id="killed", started_at=clock, as_of=clock, alert_urls=[first, second],

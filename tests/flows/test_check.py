@@ -12,7 +12,7 @@ from loopback import LoopbackServer, Reply
 from newsroom import PROJECT_DIR, copy_seeds
 from sitemaps import news_url, urlset
 
-from flows.cli import main
+from flows.interface.cli import main
 
 NOW = datetime.now(UTC)
 
@@ -110,7 +110,7 @@ class TestCheck:
     def test_check_loads_no_heavy_library(self, seeds: Path) -> None:
         """A check in a fresh interpreter imports neither Prefect, polars, DuckDB nor the HTTP client."""
         script = (
-            "import sys\nfrom flows.cli import main\n"
+            "import sys\nfrom flows.interface.cli import main\n"
             f"code = main(['check', '--seeds', {str(seeds)!r}, '--feeds', {str(seeds / 'feeds.csv')!r}])\n"
             "heavy = sorted(name for name in ('prefect', 'polars', 'duckdb', 'httpx', 'trafilatura', 'feedparser') "
             "if name in sys.modules)\nprint(code, heavy)\n"

@@ -19,7 +19,7 @@ def presswatch(
     *arguments: str, env: dict[str, str] | None = None, timeout: float = 300
 ) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "flows.cli", *arguments],
+        [sys.executable, "-m", "flows.interface.cli", *arguments],
         cwd=PROJECT_DIR,
         capture_output=True,
         text=True,

@@ -10,7 +10,7 @@ import pytest
 from smtp_receiver import SmtpReceiver
 from webhook_receiver import Answer, WebhookReceiver, closed_port
 
-from flows.delivery import (
+from flows.adapters.delivery import (
     Channel,
     RetryPolicy,
     channel_for,

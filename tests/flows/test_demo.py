@@ -9,8 +9,8 @@ import duckdb
 import pytest
 from webhook_receiver import WebhookReceiver
 
+from flows.adapters.demo import CANONICAL_BASE, serve_newsroom
 from flows.config import DEMO_DIR, AlertSettings, Settings
-from flows.demo import CANONICAL_BASE, serve_newsroom
 from flows.pipeline import RunSummary, monitor_run, new_context, plain_runner, settings_for_run
 
 pytestmark = pytest.mark.slow

@@ -1,4 +1,4 @@
-"""Tests for flows.extraction: worker processes with a time limit and a memory cap, results in input order."""
+"""Tests for flows.adapters.extraction: worker processes with a time limit and a memory cap, results in input order."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from flows.extraction import PageToExtract, extract_many
-from flows.fetching import PageFetch
-from flows.http import FetchResult
+from flows.adapters.extraction import PageToExtract, extract_many
+from flows.adapters.fetching import PageFetch
+from flows.adapters.http import FetchResult
 from flows.stages import NewEntry, build_articles
 from transforms.records import FeedEntry
 from transforms.stories import print_text

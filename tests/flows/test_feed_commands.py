@@ -10,7 +10,7 @@ import pytest
 from loopback import LoopbackServer, Reply
 from sitemaps import news_url, sitemap_index, urlset
 
-from flows.cli import main
+from flows.interface.cli import main
 from transforms.opml import parse_opml
 
 RSS = "application/rss+xml"

@@ -14,9 +14,9 @@ import pytest
 from loopback import LoopbackServer, Reply, Request
 from newsroom import write_feeds_file
 
+from flows.adapters.fetching import FeedSource, FeedState, fetch_feeds, fetch_pages, is_feed_failure
+from flows.adapters.http import UrlGuard
 from flows.config import ExtractionSettings, FetchSettings, Settings
-from flows.fetching import FeedSource, FeedState, fetch_feeds, fetch_pages, is_feed_failure
-from flows.http import UrlGuard
 from flows.stages import parse_feeds_file
 from transforms.watchlist import SeedError
 

@@ -10,8 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from loopback import LoopbackServer, Reply
 
+from flows.adapters.http import UrlGuard, decode_html, fetch_url
 from flows.config import FetchSettings
-from flows.http import UrlGuard, decode_html, fetch_url
 
 NOTHING_NAMED = UrlGuard([])
 FAST = FetchSettings(per_host_delay_s=0.0, connect_timeout_s=2, read_timeout_s=2, deadline_s=5)

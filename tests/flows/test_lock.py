@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from flows.lock import RunInProgress, run_lock
+from flows.adapters.lock import RunInProgress, run_lock
 
 HOLDER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    from flows.lock import run_lock
+    from flows.adapters.lock import run_lock
     with run_lock(Path(sys.argv[1])):
         print("held", flush=True)
         time.sleep(60)

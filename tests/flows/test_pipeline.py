@@ -12,8 +12,8 @@ import pytest
 from loopback import LoopbackServer, Reply
 from newsroom import ARTICLES, add_article, article_html, copy_seeds, feed_xml, start_newsroom, write_feeds_file
 
+from flows.adapters.lock import run_lock
 from flows.config import ExtractionSettings, FetchSettings, RunSettings, Settings
-from flows.lock import run_lock
 from flows.pipeline import RunSummary, monitor_run, new_context, plain_runner
 from transforms.watchlist import SeedError
 

@@ -61,7 +61,7 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": "240",
     }
     run = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "run", "--demo"],
+        [sys.executable, "-m", "flows.interface.cli", "run", "--demo"],
         cwd=PROJECT_DIR, capture_output=True, text=True, timeout=600, env=environment,
     )
     assert run.returncode == 0, run.stdout + run.stderr
@@ -80,7 +80,7 @@ def test_readme_shows_the_queries_this_test_runs() -> None:
 def test_readme_query_returns_rows_on_the_demo(demo_warehouse: Path, query: str) -> None:
     """The query runs as printed and answers with at least one row."""
     result = subprocess.run(
-        [sys.executable, "-m", "flows.cli", "sql", "--db", str(demo_warehouse), "--csv", query],
+        [sys.executable, "-m", "flows.interface.cli", "sql", "--db", str(demo_warehouse), "--csv", query],
         cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120,
     )
 

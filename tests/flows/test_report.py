@@ -25,7 +25,7 @@ from report_crowd import (
 )
 from report_warehouse import HOSTILE_SNIPPET, HOSTILE_TITLE, HOSTILE_URL, OLD_TITLE, build_report_warehouse
 
-from flows.fetching import is_feed_failure
+from flows.adapters.fetching import is_feed_failure
 from flows.report import ReportError, ReportOptions, bundle_file_name, write_chart_png, write_report
 from transforms.charts import PICKED_BY_DEFAULT
 from warehouse.loads import RunTables

@@ -62,7 +62,7 @@ class TestKilledRun:
             values = environment(tmp_path)
             run = start(["run", "--feeds", str(feeds)], environment=values, log=tmp_path / "first.log")
             workers = wait_for(
-                lambda: {pid for pid in descendants(run.pid) if "flows.extraction" in command_line(pid)},
+                lambda: {pid for pid in descendants(run.pid) if "flows.adapters.extraction" in command_line(pid)},
                 timeout_s=180,
                 interval_s=0.1,
                 what="an extraction worker",
@@ -76,7 +76,7 @@ class TestKilledRun:
             small = b"<html><body><p>Councillors met on Monday.</p></body></html>"
             newsroom.route("/news/budget.html", Reply(body=small))
             second = subprocess.run(
-                [sys.executable, "-m", "flows.cli", "run", "--feeds", str(feeds)],
+                [sys.executable, "-m", "flows.interface.cli", "run", "--feeds", str(feeds)],
                 env={**os.environ, **values},
                 capture_output=True,
                 text=True,
@@ -100,7 +100,7 @@ class TestFailureBeforeTheRun:
             values = environment(tmp_path, PRESSWATCH_ALERT_URLS=channel.url())
 
             finished = subprocess.run(
-                [sys.executable, "-m", "flows.cli", "run", "--feeds", str(tmp_path / "missing.csv")],
+                [sys.executable, "-m", "flows.interface.cli", "run", "--feeds", str(tmp_path / "missing.csv")],
                 env={**os.environ, **values},
                 capture_output=True,
                 text=True,

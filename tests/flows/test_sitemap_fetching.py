@@ -14,9 +14,9 @@ from loopback import LoopbackServer, Reply, Request
 from newsroom import article_html, write_feeds_file
 from sitemaps import news_url, plain_url, sitemap_index, urlset
 
+from flows.adapters.fetching import FeedFetch, FeedSource, FeedState, fetch_feeds
+from flows.adapters.http import FetchSettings, UrlGuard
 from flows.config import settings_from_environment
-from flows.fetching import FeedFetch, FeedSource, FeedState, fetch_feeds
-from flows.http import FetchSettings, UrlGuard
 from flows.pipeline import RunSummary, monitor_run, new_context, plain_runner
 
 NOW = datetime(2025, 1, 6, 12, 0, tzinfo=UTC)

@@ -42,7 +42,7 @@ LOOPBACK_ONLY = {"HTTP_PROXY": "http://127.0.0.1:9", "HTTPS_PROXY": "http://127.
 
 def presswatch(*arguments: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "flows.cli", *arguments],
+        [sys.executable, "-m", "flows.interface.cli", *arguments],
         cwd=PROJECT_DIR,
         capture_output=True,
         text=True,
@@ -142,6 +142,9 @@ ATTACKS = {
 }
 
 
+IMPORTTIME_PRESSWATCH = [sys.executable, "-X", "importtime", "-m", "flows.interface.cli"]
+
+
 class TestReadOnly:
     @pytest.mark.parametrize("attack", ATTACKS.values(), ids=ATTACKS.keys())
     def test_attack_fails_and_leaves_files_and_next_load_alone(self, warehouse: Path, attack: str) -> None:
@@ -219,7 +222,7 @@ class TestOneShot:
     def test_sql_never_imports_prefect_or_polars(self, warehouse: Path) -> None:
         """The command answers without loading the orchestrator or polars (what makes it start fast)."""
         result = subprocess.run(
-            [sys.executable, "-X", "importtime", "-m", "flows.cli", "sql", "--db", str(warehouse), "select 1"],
+            [*IMPORTTIME_PRESSWATCH, "sql", "--db", str(warehouse), "select 1"],
             cwd=PROJECT_DIR, capture_output=True, text=True, timeout=60,
         )
 
@@ -241,7 +244,7 @@ class TestOneShot:
     def test_ctrl_c_cancels_a_long_query(self, warehouse: Path) -> None:
         """SIGINT stops the query at once: exit 130 with one line, no traceback."""
         process = subprocess.Popen(
-            [sys.executable, "-m", "flows.cli", "sql", "--db", str(warehouse), LONG_QUERY],
+            [sys.executable, "-m", "flows.interface.cli", "sql", "--db", str(warehouse), LONG_QUERY],
             cwd=PROJECT_DIR, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
         )
         time.sleep(3)  # started and running: the query would take minutes
@@ -271,7 +274,7 @@ class TestOneShot:
     def test_script_piped_in_runs_without_a_prompt(self, warehouse: Path) -> None:
         """`presswatch sql < file.sql` answers each statement, as the DuckDB CLI does."""
         result = subprocess.run(
-            [sys.executable, "-m", "flows.cli", "sql", "--db", str(warehouse), "--csv"],
+            [sys.executable, "-m", "flows.interface.cli", "sql", "--db", str(warehouse), "--csv"],
             cwd=PROJECT_DIR, input="select 41 + 1 as answer;\n", capture_output=True, text=True, timeout=60,
         )
 
@@ -299,7 +302,10 @@ class Prompt:
             **os.environ, **LOOPBACK_ONLY, "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1", "COLUMNS": str(columns)
         }
         self.child = pexpect.spawn(
-            sys.executable, ["-m", "flows.cli", "sql", "--db", str(db)], cwd=str(PROJECT_DIR), env=environment,
+            sys.executable,
+            ["-m", "flows.interface.cli", "sql", "--db", str(db)],
+            cwd=str(PROJECT_DIR),
+            env=environment,
             encoding="utf-8", dimensions=(40, columns), timeout=60,
         )
         self.wait_for_prompt()

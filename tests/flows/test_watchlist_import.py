@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from flows.cli import main
+from flows.interface.cli import main
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 SNAPSHOT = PROJECT_DIR / "seeds" / "wikidata" / "position-holders-snapshot.json"

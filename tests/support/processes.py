@@ -10,10 +10,10 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
-from flows.lifetime import die_with_parent
+from flows.adapters.lifetime import die_with_parent
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-PRESSWATCH = [sys.executable, "-m", "flows.cli"]
+PRESSWATCH = [sys.executable, "-m", "flows.interface.cli"]
 
 
 def as_from_a_terminal() -> None:

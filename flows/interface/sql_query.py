@@ -18,7 +18,7 @@ from typing import TypeVar
 import duckdb
 from rich.console import Console
 
-from flows import sql_output
+from flows.interface import sql_output
 from warehouse.database import open_read_only, read_sql
 
 SHOWN_ROWS = 200
@@ -64,7 +64,7 @@ def console_for() -> Console:
 def run_sql(db: Path, query: str | None, *, as_csv: bool = False) -> int:
     """One query (or dot command) printed as a table, or as CSV; without one, the prompt (or the piped script)."""
     if query is None and sys.stdin.isatty():
-        from flows.sql_prompt import interactive_sql
+        from flows.interface.sql_prompt import interactive_sql
 
         return interactive_sql(db, history=history_file(db))
     if query is None:  # a script piped in: `presswatch sql < queries.sql`

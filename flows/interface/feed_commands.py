@@ -21,8 +21,8 @@ from transforms.opml import OutlineFeed, parse_opml, write_opml
 from transforms.seed_files import FeedRow, decode_seed, parse_feeds_csv
 from transforms.watchlist import SeedError
 
-if TYPE_CHECKING:  # flows.discovery brings the HTTP client, which import and export do not need
-    from flows.discovery import Probe
+if TYPE_CHECKING:  # flows.adapters.discovery brings the HTTP client, which import and export do not need
+    from flows.adapters.discovery import Probe
 
 Ask = Callable[[str], str]
 
@@ -63,7 +63,7 @@ def feeds_add(
     out: Callable[[str], None] = print,
 ) -> int:
     """Discover the sources an outlet's address leads to, show them, and append the chosen one."""
-    from flows.discovery import discover
+    from flows.adapters.discovery import discover
 
     text, rows = read_feed_list(feeds_file)
     discovery = discover(url, settings=settings.fetch, now=datetime.now(UTC))

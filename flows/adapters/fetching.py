@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-from flows.http import FetchResult, FetchSettings, GuardedClient, UrlGuard, run_async, scrubbed
+from flows.adapters.http import FetchResult, FetchSettings, GuardedClient, UrlGuard, run_async, scrubbed
 from transforms.backoff import next_attempt_at
 from transforms.feeds import parse_feed, root_element
 from transforms.records import FeedEntry

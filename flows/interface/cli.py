@@ -179,7 +179,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_watchlist_commands(commands: argparse._SubParsersAction[CommandParser]) -> None:
-    """`presswatch watchlist import-roles FILE` and `presswatch watchlist query` (flows/watchlist_import.py)."""
+    """`presswatch watchlist import-roles FILE` and `presswatch watchlist query` (interface/watchlist_import.py)."""
     watchlist = commands.add_parser(
         "watchlist",
         help="fill office history (role_holders.csv) from Wikidata",
@@ -201,7 +201,7 @@ def add_watchlist_commands(commands: argparse._SubParsersAction[CommandParser]) 
 
 
 def command_watchlist(arguments: argparse.Namespace, settings: Settings) -> int:
-    from flows.watchlist_import import import_roles, roles_query
+    from flows.interface.watchlist_import import import_roles, roles_query
 
     if arguments.watchlist_command == "query":
         print(roles_query(settings.seeds_dir), end="")
@@ -227,8 +227,8 @@ def with_alert_secret(settings: Settings) -> Settings:
 
 def command_run(arguments: argparse.Namespace, settings: Settings) -> int:
     from flows import pipeline
-    from flows.console import print_summary, progress_display
-    from flows.demo import serve_newsroom
+    from flows.adapters.demo import serve_newsroom
+    from flows.interface.console import print_summary, progress_display
     from flows.runner import run_once
 
     db = arguments.db or settings.db
@@ -274,7 +274,7 @@ def command_run(arguments: argparse.Namespace, settings: Settings) -> int:
 
 def command_backfill(settings: Settings, db: Path, since: datetime) -> int:
     from flows.backfill import backfill
-    from flows.console import progress_display
+    from flows.interface.console import progress_display
 
     with progress_display():
         result = backfill(settings, since=since, db=db)
@@ -316,7 +316,9 @@ def command_serve(arguments: argparse.Namespace, settings: Settings) -> int:
 
 
 def command_sql(arguments: argparse.Namespace, settings: Settings) -> int:
-    from flows.sql_query import run_sql  # not flows.console: the SQL prompt must start without Prefect
+    from flows.interface.sql_query import (
+        run_sql,  # not flows.interface.console: the SQL prompt must start without Prefect
+    )
 
     return run_sql(arguments.db or settings.db, arguments.query, as_csv=arguments.csv)
 
@@ -339,7 +341,7 @@ def command_report(arguments: argparse.Namespace, settings: Settings) -> int:
 
 def command_alerts(arguments: argparse.Namespace, settings: Settings) -> int:
     if arguments.alerts_command == "test":
-        from flows.delivery import send_test_message
+        from flows.adapters.delivery import send_test_message
 
         settings = with_alert_secret(settings)
         if not settings.alerts.urls:
@@ -369,7 +371,7 @@ def command_config(arguments: argparse.Namespace, settings: Settings) -> int:
 
 
 def command_check(arguments: argparse.Namespace, settings: Settings) -> int:
-    from flows.check import check_online, check_seeds, print_check
+    from flows.interface.check import check_online, check_seeds, print_check
 
     feeds = arguments.feeds or settings.feeds
     code = print_check(check_seeds(arguments.seeds or settings.seeds_dir, feeds))
@@ -379,7 +381,7 @@ def command_check(arguments: argparse.Namespace, settings: Settings) -> int:
 
 
 def command_feeds(arguments: argparse.Namespace, settings: Settings) -> int:
-    from flows import feed_commands
+    from flows.interface import feed_commands
 
     feeds = arguments.feeds or settings.feeds
     if arguments.feeds_command == "add":

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
-from flows.fetching import HEALTHY_OUTCOMES, NOT_ATTEMPTED_OUTCOMES
+from flows.adapters.fetching import HEALTHY_OUTCOMES, NOT_ATTEMPTED_OUTCOMES
 
 if TYPE_CHECKING:
     from flows.pipeline import RunSummary
@@ -110,15 +110,15 @@ def print_summary(summary: RunSummary, db: Path) -> None:
 
 
 def run_sql(db: Path, query: str | None, *, as_csv: bool = False) -> int:
-    """One query read-only, shown as a table or CSV, or the interactive prompt: see flows.sql_query."""
-    from flows.sql_query import run_sql as run
+    """One query read-only, shown as a table or CSV, or the interactive prompt: see flows.interface.sql_query."""
+    from flows.interface.sql_query import run_sql as run
 
     return run(db, query, as_csv=as_csv)
 
 
 def interactive_sql(db: Path) -> int:
-    """The interactive prompt (flows.sql_prompt); each statement opens and releases the file."""
-    from flows.sql_prompt import interactive_sql as prompt
-    from flows.sql_query import history_file
+    """The interactive prompt (flows.interface.sql_prompt); each statement opens and releases the file."""
+    from flows.interface.sql_prompt import interactive_sql as prompt
+    from flows.interface.sql_query import history_file
 
     return prompt(db, history=history_file(db))

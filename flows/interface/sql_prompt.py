@@ -20,7 +20,7 @@ from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from rich.console import Console
 
-from flows import sql_query
+from flows.interface import sql_query
 
 QUIT = frozenset({".quit", ".exit", "\\q", "quit", "exit"})
 META_COMMANDS = (".tables", ".describe", ".help", ".quit", "\\d", "\\dt", "\\q", "\\?")

@@ -23,7 +23,7 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any
 
-from flows.lifetime import die_with_parent
+from flows.adapters.lifetime import die_with_parent
 from transforms.records import ExtractedPage
 from transforms.stories import print_text
 from transforms.text import article_text, extract_page
@@ -31,7 +31,7 @@ from transforms.text import article_text, extract_page
 WORKER_START_TIMEOUT_S = 120.0  # importing trafilatura in a fresh interpreter on a loaded machine
 WORKER_STOP_TIMEOUT_S = 5.0
 PROJECT_ROOT = Path(__file__).resolve().parents[1]  # so the worker imports this checkout's packages
-WORKER_COMMAND = "from flows.extraction import serve; serve()"
+WORKER_COMMAND = "from flows.adapters.extraction import serve; serve()"
 
 
 @dataclass(frozen=True)
