@@ -24,9 +24,10 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]
 
 from loopback import LoopbackServer, Reply, Request  # noqa: E402
 
-from flows.adapters.fetching import FeedFetch, FeedSource, PageFetch, fetch_feeds, fetch_pages  # noqa: E402
+from flows.adapters.fetching import PageFetch, fetch_feeds, fetch_pages  # noqa: E402
 from flows.adapters.http import UrlGuard  # noqa: E402
 from flows.config import FetchSettings  # noqa: E402
+from transforms.feed_state import FeedFetch, FeedSource  # noqa: E402
 
 NOW = datetime(2025, 1, 6, 12, 0, tzinfo=UTC)
 

@@ -10,10 +10,10 @@ days takes 15-25 minutes on the shared 2-core machine: `--keep DIR` leaves the w
 them again.
 
 History is synthetic news (word-level text drawn from the clustering set's vocabulary, stories of 1-5 copies with
-other outlets' edits, published over hours) loaded day by day through `stages.articles_frame` and
+other outlets' edits, published over hours) loaded day by day through `run_rows.articles_frame` and
 `warehouse.loads.load_run`, with each article's story print as the extraction workers make it. Every measurement
 runs in a fresh child process (`--measure`), so its peak memory is its own. Timed: the story part of
-`pipeline.detect_stage` (`attach_stories`, or before stored prints `read_recent_stories` + `attach_stories`), the
+`stages.detect_stage` (`attach_stories`, or before stored prints `read_recent_stories` + `attach_stories`), the
 whole detect stage (mentions and topics included), each the fastest of 3 (once when over 5 s); and, apart, the
 new articles' prints, which a run makes in its extraction workers. Prints a table; asserts nothing.
 """
@@ -35,6 +35,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import numpy as np
+
+from transforms import run_rows
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -108,12 +110,12 @@ class Story:
     first_at: datetime
 
 
-def record(article_id: str, story: Story, paragraphs: list[str], outlet: str, at: datetime) -> stages.ArticleRecord:
+def record(article_id: str, story: Story, paragraphs: list[str], outlet: str, at: datetime) -> run_rows.ArticleRecord:
     """An article as the extraction stage hands it on (page fields as for a clean trafilatura extraction)."""
     body = "\n\n".join(paragraphs)
     title = f"{story.title} | {outlet}"
     page = ExtractedPage(body, title, None, at, outlet, "en", None, "trafilatura", "ok")
-    return stages.ArticleRecord(
+    return run_rows.ArticleRecord(
         article_id=article_id,
         source_id=outlet,
         url=f"https://{outlet}.example/{article_id}",
@@ -134,7 +136,7 @@ def record(article_id: str, story: Story, paragraphs: list[str], outlet: str, at
     )
 
 
-def with_print(article: stages.ArticleRecord) -> stages.ArticleRecord:
+def with_print(article: run_rows.ArticleRecord) -> run_rows.ArticleRecord:
     """The record as the extraction worker returns it once it prints the text beside extracting it."""
     from transforms import stories
 
@@ -144,7 +146,7 @@ def with_print(article: stages.ArticleRecord) -> stages.ArticleRecord:
     return replace(article, page=page)
 
 
-def as_stored(article: stages.ArticleRecord) -> stages.ArticleRecord:
+def as_stored(article: run_rows.ArticleRecord) -> run_rows.ArticleRecord:
     """The record as the story stage hands it to the load: story id and, where stored, the text's signature."""
     from transforms import stories
 
@@ -153,9 +155,9 @@ def as_stored(article: stages.ArticleRecord) -> stages.ArticleRecord:
     return replace(article, story_signature=stories.print_text(article.text).signature)  # type: ignore[call-arg]
 
 
-def history_day(writer: Writer, day_start: datetime, per_day: int) -> tuple[list[stages.ArticleRecord], list[Story]]:
+def history_day(writer: Writer, day_start: datetime, per_day: int) -> tuple[list[run_rows.ArticleRecord], list[Story]]:
     """One day's articles with their true story ids set, and the day's stories (later copies may follow)."""
-    articles: list[stages.ArticleRecord] = []
+    articles: list[run_rows.ArticleRecord] = []
     stories: list[Story] = []
     while len(articles) < per_day:
         first = day_start + timedelta(seconds=int(writer.random.integers(0, 86_400)))
@@ -171,7 +173,7 @@ def history_day(writer: Writer, day_start: datetime, per_day: int) -> tuple[list
     return articles[:per_day], stories
 
 
-def hour_rows(articles: list[stages.ArticleRecord]) -> list[dict[str, str]]:
+def hour_rows(articles: list[run_rows.ArticleRecord]) -> list[dict[str, str]]:
     """The hour in plain JSON, so a child running other code (the baseline) reads the very same articles."""
     return [
         {"article_id": a.article_id, "title": a.title, "body": a.page.text, "source_id": a.source_id,
@@ -180,7 +182,7 @@ def hour_rows(articles: list[stages.ArticleRecord]) -> list[dict[str, str]]:
     ]
 
 
-def hour_records(rows: list[dict[str, str]]) -> list[stages.ArticleRecord]:
+def hour_records(rows: list[dict[str, str]]) -> list[run_rows.ArticleRecord]:
     articles = []
     for row in rows:
         story = Story("", row["title"].rsplit(" | ", 1)[0], [], AS_OF)
@@ -189,7 +191,7 @@ def hour_records(rows: list[dict[str, str]]) -> list[stages.ArticleRecord]:
     return articles
 
 
-def the_hour(writer: Writer, recent: list[Story], count: int) -> list[stages.ArticleRecord]:
+def the_hour(writer: Writer, recent: list[Story], count: int) -> list[run_rows.ArticleRecord]:
     """`count` new articles in the hour before AS_OF: copies of recent stories, then new stories with copies."""
     start = AS_OF - timedelta(hours=1)
     articles = []
@@ -211,18 +213,18 @@ def the_hour(writer: Writer, recent: list[Story], count: int) -> list[stages.Art
     return articles[:count]
 
 
-def a_run(count: int, seed: int) -> list[stages.ArticleRecord]:
+def a_run(count: int, seed: int) -> list[run_rows.ArticleRecord]:
     """`count` new articles of one run spread over the two days before AS_OF (a first run, or a large feed list)."""
     writer = Writer(seed)
-    articles: list[stages.ArticleRecord] = []
+    articles: list[run_rows.ArticleRecord] = []
     for day in (2, 1):
         day_articles, _ = history_day(writer, AS_OF - timedelta(days=day), count // 2)
         articles += [replace(article, story_id=None) for article in day_articles]
     return articles
 
 
-def load_day(con: object, articles: list[stages.ArticleRecord], run_id: str) -> None:
-    frame = stages.articles_frame(articles, run_id)
+def load_day(con: object, articles: list[run_rows.ArticleRecord], run_id: str) -> None:
+    frame = run_rows.articles_frame(articles, run_id)
     load_run(con, RunTables.from_frames({"articles": frame}))  # type: ignore[arg-type]
 
 
@@ -261,15 +263,15 @@ def memory_mb(field: str) -> float:
     return int(line.split()[1]) / 1024
 
 
-def story_stage(db: Path, articles: list[stages.ArticleRecord]) -> list[stages.ArticleRecord]:
-    """What pipeline.detect_stage does for stories; the code before stored prints read every text and re-printed it."""
+def story_stage(db: Path, articles: list[run_rows.ArticleRecord]) -> list[run_rows.ArticleRecord]:
+    """What stages.detect_stage does for stories; the code before stored prints read every text and re-printed it."""
     since = AS_OF - stages.STORY_LOOKBACK
     if "recent" in inspect.signature(stages.attach_stories).parameters:  # before: kept to reproduce its numbers
         return stages.attach_stories(articles, stages.read_recent_stories(db, since))  # type: ignore[arg-type, call-arg]
     return stages.attach_stories(articles, db, since)
 
 
-def measure(db: Path, articles: list[stages.ArticleRecord]) -> dict[str, float]:
+def measure(db: Path, articles: list[run_rows.ArticleRecord]) -> dict[str, float]:
     """Prints as the workers make them, then the story stage on them; seconds and memory above the start."""
     printing = time.perf_counter()
     printed = [with_print(article) for article in articles]
@@ -284,7 +286,7 @@ def measure(db: Path, articles: list[stages.ArticleRecord]) -> dict[str, float]:
             break
     seconds = min(timings)
     peak = memory_mb("VmHWM")
-    from flows.pipeline import detect_stage  # the whole stage, mentions, topics and quotes included
+    from flows.stages import detect_stage  # the whole stage, mentions, topics and quotes included
     from transforms.mentions import MentionDetector
     from transforms.topics import TopicDetector
 
@@ -305,7 +307,7 @@ def measure(db: Path, articles: list[stages.ArticleRecord]) -> dict[str, float]:
             "stories": stories}
 
 
-def interleaved(cases: dict[str, tuple[Path, list[stages.ArticleRecord]]], rounds: int) -> dict[str, float]:
+def interleaved(cases: dict[str, tuple[Path, list[run_rows.ArticleRecord]]], rounds: int) -> dict[str, float]:
     """The story stage on every case in turn, `rounds` times, fastest per case: a neighbour's burst on the shared
     machine then slows every case alike instead of one, so the ratios hold."""
     printed = {label: (db, [with_print(article) for article in articles]) for label, (db, articles) in cases.items()}

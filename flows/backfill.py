@@ -18,6 +18,7 @@ from flows import quoting, stages
 from flows.adapters.lock import run_lock
 from flows.alerting import run_alert_stage
 from flows.config import Settings
+from transforms import run_rows
 from transforms.mentions import MentionDetector
 from transforms.quotes import QuoteExtractor
 from transforms.topics import TopicDetector
@@ -46,7 +47,7 @@ def read_articles_since(db: Path, since: datetime) -> pl.DataFrame:
 
 def backfill(settings: Settings, since: datetime, db: Path) -> BackfillSummary:
     """Recompute mentions, topic mentions and quotes of every stored article published since `since`."""
-    context = stages.RunContext(
+    context = run_rows.RunContext(
         run_id=f"backfill-{stages.utc_now():%Y%m%dT%H%M%S}",
         started_at=stages.utc_now(),
         as_of=stages.utc_now(),
@@ -64,17 +65,17 @@ def backfill(settings: Settings, since: datetime, db: Path) -> BackfillSummary:
         for batch in stored.iter_slices(BATCH_SIZE):
             for row in batch.iter_rows(named=True):
                 found = detector.detect(row["text"], row["published_at"])
-                mention_rows.extend(stages.occurrence_rows(row["article_id"], found, context.run_id))
+                mention_rows.extend(run_rows.occurrence_rows(row["article_id"], found, context.run_id))
                 quoted = quote_extractor.extract(row["text"], found)
                 quote_rows.extend(quoting.quote_rows(row["article_id"], quoted, context.run_id))
                 themes = topics.detect(row["text"])
-                topic_rows.extend(stages.occurrence_rows(row["article_id"], themes, context.run_id))
+                topic_rows.extend(run_rows.occurrence_rows(row["article_id"], themes, context.run_id))
         empty = pl.DataFrame()
         now = context.started_at
         tables = RunTables(
             sources=empty,
-            people=stages.people_frame(watchlist, now),
-            topics=stages.topics_frame(watchlist, now),
+            people=run_rows.people_frame(watchlist, now),
+            topics=run_rows.topics_frame(watchlist, now),
             feed_state=empty,
             articles=empty,
             feed_fetches=empty,
@@ -106,7 +107,7 @@ def backfill(settings: Settings, since: datetime, db: Path) -> BackfillSummary:
         with database.opened(db) as con:
             load_run(con, tables)
             con.execute("checkpoint")
-        suppressed = suppress_historical_alerts(db, context, settings.rules_file, stages.display_names(watchlist))
+        suppressed = suppress_historical_alerts(db, context, settings.rules_file, run_rows.display_names(watchlist))
     return BackfillSummary(
         run_id=context.run_id,
         since=since,
@@ -118,7 +119,7 @@ def backfill(settings: Settings, since: datetime, db: Path) -> BackfillSummary:
     )
 
 
-def suppress_historical_alerts(db: Path, context: stages.RunContext, rules_file: Path, names: dict[str, str]) -> int:
+def suppress_historical_alerts(db: Path, context: run_rows.RunContext, rules_file: Path, names: dict[str, str]) -> int:
     """Record, as suppressed, what the new counts fire as of the latest monitoring run's clock: never sent later."""
     with database.opened(db) as con:
         row = con.execute(database.read_sql("latest_run_clock")).fetchone()

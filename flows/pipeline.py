@@ -19,11 +19,11 @@ from typing import Any, ParamSpec, Protocol, TypeVar
 
 from flows import quoting, stages
 from flows.adapters.delivery import send_notice
-from flows.adapters.fetching import FeedFetch
 from flows.adapters.lock import RunInProgress, run_lock
-from flows.alerting import AlertStageResult, run_alert_stage
 from flows.config import Settings
+from transforms import run_rows
 from transforms.alerts import Alert
+from transforms.feed_state import FeedFetch
 from transforms.mentions import MentionDetector
 from transforms.topics import TopicDetector
 from warehouse import database
@@ -127,40 +127,8 @@ def timed(summary: RunSummary, stage: str, function: Callable[P, R], *args: P.ar
     return result
 
 
-def detect_stage(
-    articles: Sequence[stages.ArticleRecord], detectors: stages.Detectors, db: Path, now: datetime
-) -> list[stages.ArticleRecord]:
-    """Stories first (they need the stored recent articles, earlier batches of this run included), then mentions
-    and topics, then quotes (their speakers are resolved through the mentions)."""
-    with_stories = stages.attach_stories(articles, db, now - stages.STORY_LOOKBACK)
-    detected = stages.detect_all(with_stories, detectors.mentions, detectors.topics)
-    return quoting.attach_quotes(detected, detectors.cues)
-
-
-def alert_stage(db: Path, context: stages.RunContext, settings: Settings, names: dict[str, str]) -> AlertStageResult:
-    """Evaluate every rule, store what fired once, deliver one digest per channel (or print it), retry failures."""
-    return run_alert_stage(
-        db,
-        run_id=context.run_id,
-        started_at=context.started_at,
-        as_of=context.as_of,
-        alert_urls=settings.alerts.urls,
-        rules_file=settings.rules_file,
-        names=names,
-        send=True,
-        report_url=settings.alerts.report_url,
-    )
-
-
-def report_stage(db: Path, settings: Settings) -> Path:
-    """Refresh the team's HTML report from the warehouse this run just loaded."""
-    from flows.report import ReportOptions, write_report
-
-    return write_report(db, ReportOptions(out=settings.report_dir / "presswatch-report.html"))
-
-
 def execute_run(
-    settings: Settings, feeds_path: Path, db: Path, context: stages.RunContext, runner: StageRunner
+    settings: Settings, feeds_path: Path, db: Path, context: run_rows.RunContext, runner: StageRunner
 ) -> RunSummary:
     """The pipeline body: feeds once, then the new articles in batches (pages, extraction, detection and load
     of one batch before the next, so memory follows the batch, not the run), then alerts and the report."""
@@ -177,19 +145,19 @@ def execute_run(
     fetches = timed(summary, "feeds", runner, "feeds", stages.run_feed_fetches, sources, states, settings, now)
     entries = stages.pick_new_entries(fetches, db)
     feed_summary(summary, fetches)
-    totals = stages.RunTotals(
+    totals = run_rows.RunTotals(
         feeds_total=len(sources),
         feeds_failed=len(summary.failed_feeds),
         entries_seen=summary.entries_seen,
     )
-    feed_rows: dict[str, Any] | None = stages.feed_frames(context, watchlist, sources, fetches, entries)
+    feed_rows: dict[str, Any] | None = run_rows.feed_frames(context, watchlist, sources, fetches, entries)
     with stages.extraction_pool(settings) as pool:
         for batch in batched(entries, settings.runs.batch_size):
             pages = timed(summary, "pages", runner, "pages", stages.run_page_fetches, batch, sources, settings)
             extracted = timed(summary, "extract", runner, "extract", stages.run_extraction, batch, pages, pool)
             articles = stages.build_articles(batch, pages, extracted, now)
             del pages, extracted  # the pages' HTML: the largest thing a batch holds
-            articles = timed(summary, "detect", runner, "detect", detect_stage, articles, detectors, db, now)
+            articles = timed(summary, "detect", runner, "detect", stages.detect_stage, articles, detectors, db, now)
             totals.add_batch(batch, articles)
             batch_summary(summary, batch, articles)
             tables = stages.batch_tables(context, articles, totals, "loading", feed_rows)
@@ -200,14 +168,14 @@ def execute_run(
         # The warehouse stayed locked: this run's rows wait in the spool and the next run merges them, then alerts.
         LOGGER.warning("warehouse locked: %s", summary.load_message)
         return summary
-    names = stages.display_names(watchlist)
+    names = run_rows.display_names(watchlist)
     summary.names = names
-    alerting = timed(summary, "alerts", runner, "alerts", alert_stage, db, context, settings, names)
+    alerting = timed(summary, "alerts", runner, "alerts", stages.alert_stage, db, context, settings, names)
     summary.alerts = alerting.fired
     summary.digest_text = alerting.digest_text
     summary.deliveries = [(record.channel, record.status, record.detail) for record in alerting.deliveries]
     try:
-        summary.report_path = timed(summary, "report", runner, "report", report_stage, db, settings)
+        summary.report_path = timed(summary, "report", runner, "report", stages.report_stage, db, settings)
     except Exception as error:  # a report problem never turns a loaded and alerted run into a failure
         summary.report_error = f"{type(error).__name__}: {error}".splitlines()[0]
         LOGGER.warning("report not written: %s", summary.report_error)
@@ -245,7 +213,7 @@ def feed_summary(summary: RunSummary, fetches: Sequence[FeedFetch]) -> None:
 
 
 def batch_summary(
-    summary: RunSummary, entries: Sequence[stages.NewEntry], articles: Sequence[stages.ArticleRecord]
+    summary: RunSummary, entries: Sequence[stages.NewEntry], articles: Sequence[run_rows.ArticleRecord]
 ) -> None:
     """Add one batch's articles, mentions and topics to the summary."""
     summary.articles_new += sum(1 for item in entries if item.known_article_id is None)
@@ -260,11 +228,11 @@ def batch_summary(
 
 def new_context(
     mode: str, as_of: datetime | None, flow_run_id: str | None = None, started_at: datetime | None = None
-) -> stages.RunContext:
+) -> run_rows.RunContext:
     """A run's identity: its id carries its start time, and the Prefect flow run's id when one orchestrates it."""
     now = started_at or stages.utc_now()
     suffix = flow_run_id.replace("-", "")[-8:] if flow_run_id else uuid.uuid4().hex[:6]
-    return stages.RunContext(
+    return run_rows.RunContext(
         run_id=f"{now:%Y%m%dT%H%M%S}-{suffix}",
         started_at=now,
         as_of=as_of or now,
@@ -286,7 +254,7 @@ def settings_for_run(settings: Settings, *, demo: bool, connect_to: Sequence[Seq
 
 
 def monitor_run(
-    settings: Settings, feeds_path: Path, db: Path, context: stages.RunContext, runner: StageRunner
+    settings: Settings, feeds_path: Path, db: Path, context: run_rows.RunContext, runner: StageRunner
 ) -> RunSummary:
     """One run with its record: skipped while another run holds the warehouse; otherwise a `running` row at once,
     `completed` once its alerts and report are done, `failed` (with the notice) or `cancelled` if it stops early."""
@@ -312,7 +280,7 @@ def monitor_run(
         return RunSummary(run_id=context.run_id, mode=context.mode, as_of=context.as_of, skipped=str(busy))
 
 
-def record_failure(settings: Settings, db: Path, context: stages.RunContext, error: BaseException) -> None:
+def record_failure(settings: Settings, db: Path, context: run_rows.RunContext, error: BaseException) -> None:
     """Leave the run's `failed` row with the reason and tell the team; also for a run that failed before it
     started (no lock taken, nothing fetched)."""
     if RECORDED_NOTE in getattr(error, "__notes__", ()):
@@ -329,7 +297,7 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {first}" if first else type(error).__name__
 
 
-def notify_failure(alert_urls: Sequence[str], context: stages.RunContext, error: BaseException) -> None:
+def notify_failure(alert_urls: Sequence[str], context: run_rows.RunContext, error: BaseException) -> None:
     """Tell the team's channels that the run itself failed: an unwatched hourly job must never fail silently."""
     body = (
         f"Run {context.run_id} ({context.mode}) failed: {describe(error)}\n"

@@ -19,7 +19,7 @@ from transforms.records import Quote
 from transforms.watchlist import SeedError
 
 if TYPE_CHECKING:
-    from flows.stages import ArticleRecord
+    from transforms.run_rows import ArticleRecord
 
 CUES_FILE = "speech_cues.csv"
 SHIPPED_CUES = Path(__file__).resolve().parent.parent / "seeds" / CUES_FILE

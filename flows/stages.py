@@ -1,6 +1,11 @@
-"""The pipeline's stages as plain functions: the Prefect flow wraps them in tasks, benchmarks call them directly.
+"""Every stage's entry point, in run order, as plain functions: flows/pipeline.py calls them in that order, the
+Prefect flow (flows/orchestration/flow.py) wraps the same functions in tasks, benchmarks call them directly.
 
-fetch feeds -> pick new entries -> fetch pages -> extract -> stories -> detect -> load -> alerts
+seeds -> fetch feeds -> pick new entries -> fetch pages -> extract -> detect (stories, mentions, topics, quotes)
+-> load -> alerts -> report
+
+One cohesive module by design (about 450 lines): each function reads or writes through an adapter or the warehouse
+and hands pure work to transforms/ (rows in run_rows.py, the revision rule in revisions.py).
 """
 
 from __future__ import annotations
@@ -8,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -17,24 +22,26 @@ import polars as pl
 
 from flows import quoting
 from flows.adapters.extraction import ExtractionPool, PageToExtract
-from flows.adapters.fetching import (
-    FeedFetch,
-    FeedSource,
-    FeedState,
-    PageFetch,
-    fetch_feeds,
-    fetch_pages,
-    sitemaps_from_json,
-    sitemaps_to_json,
-)
+from flows.adapters.fetching import PageFetch, fetch_feeds, fetch_pages
 from flows.adapters.http import FetchResult, UrlGuard
+from flows.alerting import AlertStageResult, run_alert_stage
 from flows.config import Settings
-from transforms import revisions
-from transforms.identity import article_id_for, text_digest
+from transforms import revisions, run_rows
+from transforms.feed_state import FeedFetch, FeedSource, FeedState, sitemaps_from_json
+from transforms.identity import article_id_for
 from transforms.mentions import MentionDetector
 from transforms.quotes import SpeechCues
-from transforms.records import ExtractedPage, Mention, Quote, TopicMention
+from transforms.records import ExtractedPage
 from transforms.revisions import NewEntry
+from transforms.run_rows import (
+    ArticleRecord,
+    RunContext,
+    RunTotals,
+    articles_frame,
+    occurrence_rows,
+    run_parameters,
+    runs_frame,
+)
 from transforms.seed_files import decode_seed, parse_feeds_csv
 from transforms.stories import StoredWindow, StoryInput, StoryMatcher, print_for, print_text
 from transforms.text import article_text, choose_published_at
@@ -44,7 +51,6 @@ from warehouse import database
 from warehouse.loads import LoadOutcome, RunTables, load_or_spool
 
 STORY_LOOKBACK = timedelta(days=3)
-TIMESTAMP = pl.Datetime("us", "UTC")  # the one type every timestamp column is loaded as
 # The runs table's column for each stage's seconds.
 STAGE_COLUMNS = {
     "feeds": "fetch_feeds_s",
@@ -55,19 +61,7 @@ STAGE_COLUMNS = {
     "alerts": "alerts_s",
     "report": "report_s",
 }
-FEED_STATE_TIMES = ("failing_since", "next_attempt_at", "last_full_fetch_at", "updated_at")
 LOGGER = logging.getLogger("presswatch.pipeline")
-
-
-@dataclass(frozen=True)
-class RunContext:
-    """Who, when and against which clock this run is."""
-
-    run_id: str
-    started_at: datetime
-    as_of: datetime
-    mode: str  # live, demo or backfill
-    flow_run_id: str | None = None  # the Prefect flow run, when one orchestrates this run
 
 
 @dataclass(frozen=True)
@@ -77,34 +71,6 @@ class Detectors:
     mentions: MentionDetector
     topics: TopicDetector
     cues: SpeechCues | None = None
-
-
-@dataclass(frozen=True)
-class ArticleRecord:
-    """One article ready to load, with its mentions."""
-
-    article_id: str
-    source_id: str
-    url: str
-    guid: str | None
-    title: str
-    feed_title: str
-    published_at: datetime
-    feed_published_at: datetime | None
-    page_published_at: datetime | None
-    first_seen_at: datetime
-    fetched_at: datetime | None
-    extracted_at: datetime
-    text: str
-    page: ExtractedPage
-    http_status: int | None
-    fetch_outcome: str
-    revision_count: int
-    story_id: str | None = None
-    story_signature: bytes | None = None  # MinHash of `text`, stored so later runs match without re-printing it
-    mentions: tuple[Mention, ...] = ()
-    topic_mentions: tuple[TopicMention, ...] = ()
-    quotes: tuple[Quote, ...] = ()
 
 
 def read_seed_files(seeds_dir: Path) -> dict[str, str]:
@@ -350,98 +316,6 @@ def detect_all(
     ]
 
 
-def next_feed_state_row(fetch: FeedFetch, now: datetime) -> dict[str, object]:
-    """The feed_state row to store after this fetch."""
-    state = fetch.state
-    return {
-        "source_id": fetch.source_id,
-        "etag": state.etag,
-        "last_modified": state.last_modified,
-        "body_sha256": state.body_sha256,
-        "validators_trusted": state.validators_trusted,
-        "consecutive_failures": state.consecutive_failures,
-        "failing_since": state.failing_since,
-        "next_attempt_at": state.next_attempt_at,
-        "last_full_fetch_at": state.last_full_fetch_at,
-        "sitemaps": sitemaps_to_json(state.sitemaps),
-        "updated_at": now,
-    }
-
-
-@dataclass
-class RunTotals:
-    """What the run's row counts, added up batch by batch."""
-
-    feeds_total: int = 0
-    feeds_failed: int = 0
-    entries_seen: int = 0
-    articles_new: int = 0
-    articles_failed: int = 0
-    mentions_new: int = 0
-    topic_mentions_new: int = 0
-
-    def add_batch(self, entries: Sequence[NewEntry], articles: Sequence[ArticleRecord]) -> None:
-        self.articles_new += sum(1 for item in entries if item.known_article_id is None)
-        self.articles_failed += sum(1 for article in articles if article.page.method == "failed")
-        self.mentions_new += sum(len(article.mentions) for article in articles)
-        self.topic_mentions_new += sum(len(article.topic_mentions) for article in articles)
-
-
-def feed_frames(
-    context: RunContext,
-    watchlist: Watchlist,
-    sources: Sequence[FeedSource],
-    fetches: Sequence[FeedFetch],
-    entries: Sequence[NewEntry],
-) -> dict[str, pl.DataFrame]:
-    """The run's feed-level rows (sources, watchlist names, feed state, one fetch row per feed), loaded with its
-    first batch of articles."""
-    now = context.started_at
-    new_by_source: dict[str, int] = {}
-    for item in entries:
-        if item.known_article_id is None:
-            new_by_source[item.source_id] = new_by_source.get(item.source_id, 0) + 1
-    return {
-        "sources": pl.DataFrame(
-            [
-                {
-                    "source_id": source.source_id,
-                    "name": source.name,
-                    "feed_url": source.feed_url,
-                    "respect_robots": source.respect_robots,
-                    "updated_at": now,
-                }
-                for source in sources
-            ]
-        ),
-        "people": people_frame(watchlist, now),
-        "topics": topics_frame(watchlist, now),
-        "feed_state": pl.DataFrame(
-            [next_feed_state_row(fetch, now) for fetch in fetches],
-            schema_overrides={**{name: TIMESTAMP for name in FEED_STATE_TIMES}, "sitemaps": pl.String},
-        ),
-        "feed_fetches": pl.DataFrame(
-            [
-                {
-                    "run_id": context.run_id,
-                    "source_id": fetch.source_id,
-                    "started_at": fetch.started_at,
-                    "duration_s": fetch.duration_s,
-                    "http_status": fetch.http_status,
-                    "outcome": fetch.outcome,
-                    "entries_total": len(fetch.entries),
-                    "entries_new": new_by_source.get(fetch.source_id, 0),
-                    "size_bytes": fetch.size_bytes,
-                    "error": fetch.error,
-                    "failed": fetch.failed,
-                }
-                for fetch in fetches
-            ],
-            schema_overrides={"http_status": pl.Int32, "error": pl.String},
-        ),
-    }
-
-
 def batch_tables(
     context: RunContext,
     articles: Sequence[ArticleRecord],
@@ -469,80 +343,6 @@ def batch_tables(
             "runs": runs_frame(context, totals, status),
         },
         replaced_article_ids=tuple(article.article_id for article in articles if article.revision_count > 0),
-    )
-
-
-def runs_frame(context: RunContext, totals: RunTotals, status: str) -> pl.DataFrame:
-    """The run's row in `runs`, counting every batch loaded so far."""
-    return pl.DataFrame(
-        [
-            {
-                "run_id": context.run_id,
-                "started_at": context.started_at,
-                "finished_at": None,
-                "status": status,
-                "mode": context.mode,
-                "as_of": context.as_of,
-                **asdict(totals),
-                "alerts_fired": 0,
-                "load_method": "direct",
-                "error": None,
-                "flow_run_id": context.flow_run_id,
-            }
-        ],
-        schema_overrides={"finished_at": TIMESTAMP, "error": pl.String, "flow_run_id": pl.String},
-    )
-
-
-def articles_frame(articles: Sequence[ArticleRecord], run_id: str) -> pl.DataFrame:
-    """The articles table's rows for this run."""
-    rows = [
-        {
-            "article_id": article.article_id,
-            "source_id": article.source_id,
-            "url": article.url,
-            "guid": article.guid,
-            "title": article.title,
-            "feed_title": article.feed_title,
-            "published_at": article.published_at,
-            "feed_published_at": article.feed_published_at,
-            "page_published_at": article.page_published_at,
-            "first_seen_at": article.first_seen_at,
-            "fetched_at": article.fetched_at,
-            "extracted_at": article.extracted_at,
-            "text": article.text,
-            "text_sha256": text_digest(article.text),
-            "author": article.page.author,
-            "site_name": article.page.site_name,
-            "language": article.page.language,
-            "http_status": article.http_status,
-            "fetch_outcome": article.fetch_outcome,
-            "extraction_method": article.page.method,
-            "quality": article.page.quality,
-            "error": article.page.error,
-            "story_id": article.story_id,
-            "story_signature": article.story_signature,
-            "revision_count": article.revision_count,
-            "revised_at": article.extracted_at if article.revision_count else None,
-            "run_id": run_id,
-        }
-        for article in articles
-    ]
-    return pl.DataFrame(
-        rows,
-        schema_overrides={
-            "feed_published_at": TIMESTAMP,
-            "page_published_at": TIMESTAMP,
-            "fetched_at": TIMESTAMP,
-            "revised_at": TIMESTAMP,
-            "http_status": pl.Int32,
-            "guid": pl.String,
-            "author": pl.String,
-            "site_name": pl.String,
-            "language": pl.String,
-            "error": pl.String,
-            "story_signature": pl.Binary,
-        },
     )
 
 
@@ -624,23 +424,6 @@ def close_flow_run(db: Path, context: RunContext, status: str, reason: str) -> b
     return True
 
 
-def run_parameters(context: RunContext) -> dict[str, object]:
-    return {
-        "run_id": context.run_id,
-        "started_at": context.started_at,
-        "mode": context.mode,
-        "as_of": context.as_of,
-        "flow_run_id": context.flow_run_id,
-    }
-
-
-def display_names(watchlist: Watchlist) -> dict[str, str]:
-    """Person and topic ids to the names people read in alerts."""
-    names = {person.person_id: person.name for person in watchlist.people}
-    names.update({topic.topic_id: topic.name for topic in watchlist.topics})
-    return names
-
-
 def latest_run_clock(db: Path) -> datetime:
     """The clock of the latest completed monitoring run, or now when there is none."""
     with database.opened(db, read_only=True) as con:
@@ -648,16 +431,33 @@ def latest_run_clock(db: Path) -> datetime:
     return row[0] if row and row[0] else utc_now()
 
 
-def occurrence_rows(
-    article_id: str, occurrences: Sequence[Mention] | Sequence[TopicMention], run_id: str
-) -> list[dict[str, object]]:
-    """Rows for the mentions or topic_mentions table: the record's fields are the table's columns."""
-    return [{"article_id": article_id, **asdict(occurrence), "run_id": run_id} for occurrence in occurrences]
+def detect_stage(
+    articles: Sequence[run_rows.ArticleRecord], detectors: Detectors, db: Path, now: datetime
+) -> list[run_rows.ArticleRecord]:
+    """Stories first (they need the stored recent articles, earlier batches of this run included), then mentions
+    and topics, then quotes (their speakers are resolved through the mentions)."""
+    with_stories = attach_stories(articles, db, now - STORY_LOOKBACK)
+    detected = detect_all(with_stories, detectors.mentions, detectors.topics)
+    return quoting.attach_quotes(detected, detectors.cues)
 
 
-def people_frame(watchlist: Watchlist, now: datetime) -> pl.DataFrame:
-    return pl.DataFrame([{"person_id": p.person_id, "name": p.name, "updated_at": now} for p in watchlist.people])
+def alert_stage(db: Path, context: run_rows.RunContext, settings: Settings, names: dict[str, str]) -> AlertStageResult:
+    """Evaluate every rule, store what fired once, deliver one digest per channel (or print it), retry failures."""
+    return run_alert_stage(
+        db,
+        run_id=context.run_id,
+        started_at=context.started_at,
+        as_of=context.as_of,
+        alert_urls=settings.alerts.urls,
+        rules_file=settings.rules_file,
+        names=names,
+        send=True,
+        report_url=settings.alerts.report_url,
+    )
 
 
-def topics_frame(watchlist: Watchlist, now: datetime) -> pl.DataFrame:
-    return pl.DataFrame([{"topic_id": t.topic_id, "name": t.name, "updated_at": now} for t in watchlist.topics])
+def report_stage(db: Path, settings: Settings) -> Path:
+    """Refresh the team's HTML report from the warehouse this run just loaded."""
+    from flows.report import ReportOptions, write_report
+
+    return write_report(db, ReportOptions(out=settings.report_dir / "presswatch-report.html"))

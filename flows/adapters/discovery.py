@@ -12,9 +12,10 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flows.adapters.fetching import FeedFetch, FeedSource, FeedState, read_fetched
+from flows.adapters.fetching import read_fetched
 from flows.adapters.http import FetchSettings, GuardedClient, UrlGuard, decode_html, run_async
 from transforms.discovery import advertised_feeds, common_feed_urls, page_name
+from transforms.feed_state import FeedFetch, FeedSource, FeedState
 from transforms.sitemaps import choose_sitemaps, robots_sitemaps
 
 SOURCE_DOCUMENTS = frozenset({"feed", "sitemap", "sitemap-index", "robots"})

@@ -125,8 +125,8 @@ def check_online(feeds_file: Path, settings: Settings, out: Callable[[str], None
     Exit 1 when any feed would not yield entries in a run as it answered now.
     """
     from flows.adapters.discovery import probe_sources
-    from flows.adapters.fetching import FeedSource
     from flows.interface.feed_commands import describe_probe
+    from transforms.feed_state import FeedSource
 
     rows = parse_feeds_csv(decode_seed(feeds_file.read_bytes(), feeds_file.name), feeds_file.name)
     sources = [FeedSource(row.source_id, row.name, row.feed_url, row.respect_robots) for row in rows]

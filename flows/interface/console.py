@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
-from flows.adapters.fetching import HEALTHY_OUTCOMES, NOT_ATTEMPTED_OUTCOMES
+from transforms.feed_state import HEALTHY_OUTCOMES, NOT_ATTEMPTED_OUTCOMES
 
 if TYPE_CHECKING:
     from flows.pipeline import RunSummary

@@ -26,12 +26,14 @@ from prefect.utilities.annotations import quote
 
 from flows import pipeline, stages
 from flows.adapters.extraction import ExtractionPool
-from flows.adapters.fetching import FeedFetch, FeedSource, FeedState, PageFetch
+from flows.adapters.fetching import PageFetch
 from flows.adapters.lifetime import die_with_parent
 from flows.alerting import AlertStageResult
 from flows.config import Settings, settings_from_environment
 from flows.orchestration import shutdown
 from flows.orchestration.secrets import with_secret_alert_urls
+from transforms import run_rows
+from transforms.feed_state import FeedFetch, FeedSource, FeedState
 from transforms.records import ExtractedPage
 from warehouse.loads import LoadOutcome, RunTables
 
@@ -66,9 +68,9 @@ def extract_task(
 
 @task(name="detect", cache_policy=NO_CACHE, timeout_seconds=1800)
 def detect_task(
-    articles: Sequence[stages.ArticleRecord], detectors: stages.Detectors, db: Path, now: datetime
-) -> list[stages.ArticleRecord]:
-    return pipeline.detect_stage(articles, detectors, db, now)
+    articles: Sequence[run_rows.ArticleRecord], detectors: stages.Detectors, db: Path, now: datetime
+) -> list[run_rows.ArticleRecord]:
+    return stages.detect_stage(articles, detectors, db, now)
 
 
 @task(name="load", cache_policy=NO_CACHE, timeout_seconds=900)
@@ -77,13 +79,13 @@ def load_task(db: Path, tables: RunTables, settings: Settings) -> LoadOutcome:
 
 
 @task(name="alerts", cache_policy=NO_CACHE, timeout_seconds=900)
-def alerts_task(db: Path, context: stages.RunContext, settings: Settings, names: dict[str, str]) -> AlertStageResult:
-    return pipeline.alert_stage(db, context, settings, names)
+def alerts_task(db: Path, context: run_rows.RunContext, settings: Settings, names: dict[str, str]) -> AlertStageResult:
+    return stages.alert_stage(db, context, settings, names)
 
 
 @task(name="report", cache_policy=NO_CACHE, timeout_seconds=600)
 def report_task(db: Path, settings: Settings) -> Path:
-    return pipeline.report_stage(db, settings)
+    return stages.report_stage(db, settings)
 
 
 def task_runner(settings: Settings) -> pipeline.StageRunner:

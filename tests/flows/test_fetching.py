@@ -14,10 +14,11 @@ import pytest
 from loopback import LoopbackServer, Reply, Request
 from newsroom import write_feeds_file
 
-from flows.adapters.fetching import FeedSource, FeedState, fetch_feeds, fetch_pages, is_feed_failure
+from flows.adapters.fetching import fetch_feeds, fetch_pages
 from flows.adapters.http import UrlGuard
 from flows.config import ExtractionSettings, FetchSettings, Settings
 from flows.stages import parse_feeds_file
+from transforms.feed_state import FeedSource, FeedState, is_feed_failure
 from transforms.watchlist import SeedError
 
 NOW = datetime(2025, 1, 6, 12, 0, tzinfo=UTC)

@@ -25,9 +25,9 @@ from report_crowd import (
 )
 from report_warehouse import HOSTILE_SNIPPET, HOSTILE_TITLE, HOSTILE_URL, OLD_TITLE, build_report_warehouse
 
-from flows.adapters.fetching import is_feed_failure
 from flows.report import ReportError, ReportOptions, bundle_file_name, write_chart_png, write_report
 from transforms.charts import PICKED_BY_DEFAULT
+from transforms.feed_state import is_feed_failure
 from warehouse.loads import RunTables
 
 SECTIONS = (

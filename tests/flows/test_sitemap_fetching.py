@@ -14,10 +14,11 @@ from loopback import LoopbackServer, Reply, Request
 from newsroom import article_html, write_feeds_file
 from sitemaps import news_url, plain_url, sitemap_index, urlset
 
-from flows.adapters.fetching import FeedFetch, FeedSource, FeedState, fetch_feeds
+from flows.adapters.fetching import fetch_feeds
 from flows.adapters.http import FetchSettings, UrlGuard
 from flows.config import settings_from_environment
 from flows.pipeline import RunSummary, monitor_run, new_context, plain_runner
+from transforms.feed_state import FeedFetch, FeedSource, FeedState
 
 NOW = datetime(2025, 1, 6, 12, 0, tzinfo=UTC)
 FAST = FetchSettings(per_host_delay_s=0.0, connect_timeout_s=2, read_timeout_s=2, deadline_s=5)

@@ -13,6 +13,7 @@ from newsroom import article_html, feed_xml, write_feeds_file
 from flows import stages
 from flows.config import ExtractionSettings, FetchSettings, Settings
 from flows.pipeline import call_directly, execute_run
+from transforms import run_rows
 from transforms.records import ExtractedPage
 from transforms.stories import print_text
 from warehouse import database
@@ -33,12 +34,12 @@ def body(number: int) -> str:
 
 
 def record(article_id: str, text: str, published_at: datetime, *, title: str = "Dunmore bin workers to strike",
-           printed: bool = True) -> stages.ArticleRecord:
+           printed: bool = True) -> run_rows.ArticleRecord:
     """An article as extraction hands it on; `printed` when the worker printed its text (as every worker now does)."""
     stored_text = f"{title}\n\n{text}"
     page = ExtractedPage(text, title, None, None, None, "en", None, "trafilatura", "ok",
                          story_print=print_text(stored_text) if printed else None)
-    return stages.ArticleRecord(
+    return run_rows.ArticleRecord(
         article_id=article_id, source_id="wire", url=f"https://example.org/{article_id}", guid=None, title=title,
         feed_title=title, published_at=published_at, feed_published_at=published_at, page_published_at=None,
         first_seen_at=published_at, fetched_at=published_at, extracted_at=published_at, text=stored_text, page=page,
@@ -46,11 +47,11 @@ def record(article_id: str, text: str, published_at: datetime, *, title: str = "
     )
 
 
-def run(db: Path, articles: list[stages.ArticleRecord], clock: datetime, run_id: str) -> list[stages.ArticleRecord]:
+def run(db: Path, articles: list[run_rows.ArticleRecord], clock: datetime, run_id: str) -> list[run_rows.ArticleRecord]:
     """The story part of a run's detect stage, then its load: what the pipeline does with these articles."""
     with_stories = stages.attach_stories(articles, db, clock - stages.STORY_LOOKBACK)
     with database.opened(db) as con:
-        load_run(con, RunTables.from_frames({"articles": stages.articles_frame(with_stories, run_id)}))
+        load_run(con, RunTables.from_frames({"articles": run_rows.articles_frame(with_stories, run_id)}))
     return with_stories
 
 
@@ -87,7 +88,7 @@ class TestAttachStories:
         db = tmp_path / "warehouse.duckdb"
         old = replace(record("old", WIRE, NOW - timedelta(days=2)), story_id="story-17")
         with database.opened(db) as con:
-            load_run(con, RunTables.from_frames({"articles": stages.articles_frame([old], "before-0006")}))
+            load_run(con, RunTables.from_frames({"articles": run_rows.articles_frame([old], "before-0006")}))
             assert con.execute("select story_signature from articles").fetchall() == [(None,)]
 
         stories = run(db, [record("copy", WIRE + " Have a story? Contact us.", NOW)], NOW, "run-2")
@@ -132,9 +133,9 @@ class TestRunOnHistory:
             both = write_feeds_file(tmp_path / "both.csv", [("wire", server.url("/wire.xml")),
                                                             ("outlet", server.url("/outlet.xml"))])
 
-            execute_run(settings, wire_only, db, stages.RunContext("run-1", first_seen, first_seen, "live"),
+            execute_run(settings, wire_only, db, run_rows.RunContext("run-1", first_seen, first_seen, "live"),
                         call_directly)
-            execute_run(settings, both, db, stages.RunContext("run-2", NOW, NOW, "live"), call_directly)
+            execute_run(settings, both, db, run_rows.RunContext("run-2", NOW, NOW, "live"), call_directly)
 
         with duckdb.connect(str(db), read_only=True) as con:
             rows = con.execute("select url, story_id, run_id from articles order by url").fetchall()

@@ -12,7 +12,7 @@ from typing import Any
 import polars as pl
 from report_warehouse import article, build_report_warehouse, mention
 
-from flows.adapters.fetching import is_feed_failure
+from transforms.feed_state import is_feed_failure
 from warehouse.loads import RunTables
 
 AS_OF = datetime(2025, 1, 6, 21, tzinfo=UTC)
