@@ -1,4 +1,8 @@
-"""Feed and article-page fetching: conditional GET, feed health, backoff, robots.txt, politeness."""
+"""Feed and article-page fetching: conditional GET, feed health, backoff, robots.txt, politeness.
+
+One cohesive module (about 450 lines): feeds, news sitemaps and pages share the conditional-GET and back-off
+bookkeeping; the records it returns and the failure rule are pure and live in transforms/feed_state.py.
+"""
 
 from __future__ import annotations
 

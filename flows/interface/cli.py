@@ -1,4 +1,9 @@
-"""The `presswatch` command: the composition root that picks feeds, database and channels for a run."""
+"""The `presswatch` command: the composition root that picks feeds, database and channels for a run.
+
+One module (about 450 lines) because it is one thing: the argument grammar and, per command, the few lines that
+turn arguments into `Settings` and call the room that does the work. Commands import their room lazily, so
+`presswatch sql` or `--help` never pay for Prefect, trafilatura or the extraction workers.
+"""
 
 from __future__ import annotations
 
