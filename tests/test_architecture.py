@@ -170,3 +170,16 @@ class TestRooms:
         }
 
         assert {path: modules for path, modules in offenders.items() if modules} == {}
+
+
+class TestReadmePaths:
+    def test_every_code_path_the_readme_names_exists(self) -> None:
+        """Each `flows/...`, `transforms/...`, `warehouse/...` or `tests/...` path in the README is a real file or
+        folder, so the layout section and the pointers into the code stay true after a move."""
+        readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
+        named = set(re.findall(r"`((?:flows|transforms|warehouse|benchmarks|tests)/[\w/.]*)(?:`|::)", readme))
+        placeholders = {path for path in named if "NNNN" in path}
+
+        missing = sorted(path for path in named - placeholders if not (PROJECT_DIR / path).exists())
+
+        assert len(named) > 20 and missing == []
