@@ -116,8 +116,7 @@ def spike_candidates(
     key = (spike.window_hours, tuple(windows))
     if key not in volumes:
         volumes[key] = database.query_frame(con, "alert_volume", parameters)
-    query = "alert_counts_people" if rule.subject_kind == "person" else "alert_counts_topics"
-    counts = database.query_frame(con, query, parameters)
+    counts = database.query_frame(con, "alert_counts", {**parameters, "subject_kind": rule.subject_kind})
     return find_spikes(
         counts, volumes[key], as_of=as_of, rule=spike, subject_kind=rule.subject_kind, history_start=history_start
     )

@@ -23,6 +23,7 @@ MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
 VIEWS_DIR = PACKAGE_DIR / "sql"
 QUERIES_DIR = PACKAGE_DIR / "queries"
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+DEFINED_NAME = re.compile(r"(?i)\bcreate\s+or\s+replace\s+(?:view|macro)\s+(\w+)")
 WAL_REPLAY_FAILURE = "failure while replaying wal"
 WAREHOUSE_ZONE = "UTC"
 DISK_FULL = "no space left on device"  # strerror(ENOSPC), which DuckDB quotes in its I/O errors
@@ -109,20 +110,29 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 
 def view_files() -> list[Path]:
-    """View definitions, one file per view (file stem == view name), in an order where dependencies come first."""
+    """View and macro files (one view per file, named after it; a view's period macro may sit beside it), in an
+    order where what a file reads or calls comes first."""
     paths = sorted(VIEWS_DIR.glob("*.sql"))
-    by_name = {path.stem: path for path in paths}
+    texts = {path.stem: strip_comments(path.read_text(encoding="utf-8")) for path in paths}
+    defined = {stem: {stem, *DEFINED_NAME.findall(text)} for stem, text in texts.items()}
     graph: dict[str, set[str]] = {}
-    for path in paths:
-        text = strip_comments(path.read_text(encoding="utf-8"))
-        graph[path.stem] = {
-            other for other in by_name if other != path.stem and re.search(rf"\b{re.escape(other)}\b", text)
+    for stem, text in texts.items():
+        graph[stem] = {
+            other
+            for other, names in defined.items()
+            if other != stem and any(re.search(reference_pattern(name), text) for name in names)
         }
     try:
         order = list(TopologicalSorter(graph).static_order())
     except CycleError as error:
         raise WarehouseError(f"view files depend on each other in a cycle: {error.args[1]}") from error
+    by_name = {path.stem: path for path in paths}
     return [by_name[name] for name in order]
+
+
+def reference_pattern(name: str) -> str:
+    """A read (`from name`, `join name`) or a call (`name(`): a column that shares a view's name is no reference."""
+    return rf"(?i:\b(?:from|join)\s+{re.escape(name)}\b|\b{re.escape(name)}\s*\()"
 
 
 def strip_comments(sql: str) -> str:

@@ -77,7 +77,54 @@ def rounded(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
     return [tuple(round(value, 3) if isinstance(value, float) else value for value in row) for row in rows]
 
 
+WHOLE_WEEK = "timestamptz '2025-01-01 00:00+00', timestamptz '2025-01-07 00:00+00'"
+
 EXPECTED_ROWS = {
+    "base_articles": (
+        "select article_id, outlet, story_id from base_articles order by all",
+        [("a1", "Herald", "s1"), ("a2", "Courier", "s1"), ("a3", "Herald", "s3"), ("a4", "Courier", "s3")],
+    ),
+    "base_mentions": (
+        "select article_id, count(*), any_value(story_id), any_value(outlet), any_value(title) from base_mentions "
+        "group by all order by all",
+        [("a1", 3, "s1", "Herald", "Headline a1"), ("a2", 2, "s1", "Courier", "Headline a2"),
+         ("a3", 2, "s3", "Herald", "Headline a3"), ("a4", 3, "s3", "Courier", "Headline a4")],
+    ),
+    "base_topic_mentions": (
+        "select article_id, topic_id, count(*), any_value(story_id), any_value(outlet) from base_topic_mentions "
+        "group by all order by all",
+        [("a1", "grooming-gangs", 1, "s1", "Herald"), ("a2", "nhs", 1, "s1", "Courier"),
+         ("a3", "grooming-gangs", 2, "s3", "Herald")],
+    ),
+    "base_subject_mentions": (
+        "select subject_kind, subject, count(*), count(distinct story_id) from base_subject_mentions "
+        "group by all order by all",
+        [("person", "elon-musk", 4, 2), ("person", "jess-phillips", 3, 2), ("person", "keir-starmer", 3, 1),
+         ("topic", "grooming-gangs", 3, 2), ("topic", "nhs", 1, 1)],
+    ),
+    "is_selected": (
+        "select is_selected([], 'a'), is_selected(['a', 'b'], 'a'), is_selected(['b'], 'a')",
+        [(True, True, False)],
+    ),
+    "subject_counts": (
+        "select subject, strftime(bucket, '%d %H'), articles, stories, mentions from subject_counts('topic', 'day') "
+        "order by all",
+        [("grooming-gangs", "05 00", 1, 1, 1), ("grooming-gangs", "06 00", 1, 1, 2), ("nhs", "05 00", 1, 1, 1)],
+    ),
+    "alert_evidence": (
+        # Starmer's a1 sentence 1 beats the headline; the topic's a3 sentence 1 too; the pair shares a3/a4 sentences.
+        f"select 'person', article_id, snippet from alert_evidence('person', 'keir-starmer', null, {WHOLE_WEEK}) "
+        f"union all select 'topic', article_id, snippet "
+        f"from alert_evidence('topic', 'grooming-gangs', null, {WHOLE_WEEK}) "
+        f"union all select 'pair', article_id, snippet "
+        f"from alert_evidence('pair', 'elon-musk', 'jess-phillips', {WHOLE_WEEK}) "
+        f"union all select 'watch', article_id, snippet "
+        f"from alert_evidence('watch', 'jess-phillips', 'grooming-gangs', {WHOLE_WEEK}) order by all",
+        [("pair", "a3", "Sentence 0 of a3."), ("pair", "a4", "Sentence 1 of a4."),
+         ("person", "a1", "Sentence 1 of a1."), ("person", "a2", "Sentence 0 of a2."),
+         ("topic", "a1", "Sentence 0."), ("topic", "a3", "Sentence 1."),
+         ("watch", "a3", "Sentence 0 of a3.")],
+    ),
     "mentions_daily": (
         "select person_id, cast(day as varchar), articles, stories, mentions from mentions_daily order by all",
         [("elon-musk", "2025-01-05", 1, 1, 1), ("elon-musk", "2025-01-06", 2, 1, 3),
@@ -161,6 +208,25 @@ class TestViews:
         stems = {path.stem for path in database.view_files()}
 
         assert stems == set(EXPECTED_ROWS) | {"spikes"}
+
+
+class TestBaseLayer:
+    def test_unclustered_article_is_its_own_story_and_unknown_outlet_its_source(self, tmp_path: Path) -> None:
+        """An article without a story id counts as a story of its own; a feed missing from sources shows its id."""
+        loose = {**article("loose", AS_OF, source_id="gone"), "story_id": None}
+        with database.opened(tmp_path / "w.duckdb") as con:
+            load_run(con, run_tables(articles=[loose]))
+            rows = con.execute("select story_id, outlet from base_articles").fetchall()
+
+        assert rows == [("loose", "gone")]
+
+    def test_alert_evidence_window_excludes_its_start(self, newsroom: duckdb.DuckDBPyConnection) -> None:
+        """A window (start, end] leaves out an article published exactly at its start."""
+        rows = newsroom.execute(
+            "select article_id from alert_evidence('person', 'keir-starmer', null, ?, ?)", [DAY_BEFORE, AS_OF]
+        ).fetchall()
+
+        assert rows == [("a2",)]
 
 
 def spike_scenario() -> RunTables:

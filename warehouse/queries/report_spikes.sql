@@ -15,7 +15,6 @@ left join topics on spikes.subject_kind = 'topic' and topics.topic_id = spikes.s
 where spikes.is_spike
   and (
       spikes.subject_kind = 'topic'
-      or len(cast($people as varchar[])) = 0
-      or list_contains(cast($people as varchar[]), spikes.subject)
+      or is_selected($people, spikes.subject)
   )
 order by spikes.ratio desc;

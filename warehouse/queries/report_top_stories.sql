@@ -1,30 +1,22 @@
 -- The most picked-up stories of the report period: distinct outlets per story, its first headline and link,
 -- and the tracked people it names. With a --people selection, only stories naming one of them.
 with period_articles as (
-    select
-        a.article_id,
-        coalesce(a.story_id, a.article_id) as story_id,
-        a.source_id,
-        coalesce(s.name, a.source_id) as outlet,
-        a.title,
-        a.url,
-        a.published_at
-    from articles as a
-    left join sources as s on s.source_id = a.source_id
-    where a.published_at >= cast($since as timestamptz)
-      and a.published_at <= cast($until as timestamptz)
+    select article_id, story_id, source_id, outlet, title, url, published_at
+    from base_articles
+    where published_at >= cast($since as timestamptz)
+      and published_at <= cast($until as timestamptz)
 ),
 
 story_people as (
     select
-        a.story_id,
+        m.story_id,
         list(distinct coalesce(p.name, m.person_id) order by coalesce(p.name, m.person_id)) as people,
-        bool_or(len(cast($people as varchar[])) = 0 or list_contains(cast($people as varchar[]), m.person_id))
-            as selected
-    from period_articles as a
-    inner join mentions as m on m.article_id = a.article_id
+        bool_or(is_selected($people, m.person_id)) as selected
+    from base_mentions as m
     left join people as p on p.person_id = m.person_id
-    group by a.story_id
+    where m.published_at >= cast($since as timestamptz)
+      and m.published_at <= cast($until as timestamptz)
+    group by m.story_id
 ),
 
 stories as (

@@ -11,13 +11,13 @@ period as (
     select
         cast($since as timestamptz) at time zone 'UTC' as since,
         cast($until as timestamptz) at time zone 'UTC' as until,
-        (select min(published_at) from articles) at time zone 'UTC' as first_published
+        (select min(published_at) from base_articles) at time zone 'UTC' as first_published
 ),
 
 selected_people as (
     select person_id, name
     from people
-    where len(cast($people as varchar[])) = 0 or list_contains(cast($people as varchar[]), person_id)
+    where is_selected($people, person_id)
 ),
 
 buckets as (
@@ -41,15 +41,14 @@ counted as (
     select
         grains.grain,
         m.person_id,
-        date_trunc(grains.grain, a.published_at at time zone 'UTC') as bucket,
-        count(distinct coalesce(a.story_id, a.article_id)) as stories,
-        count(distinct a.article_id) as articles
-    from mentions as m
-    inner join articles as a on a.article_id = m.article_id
+        date_trunc(grains.grain, m.published_at at time zone 'UTC') as bucket,
+        count(distinct m.story_id) as stories,
+        count(distinct m.article_id) as articles
+    from base_mentions as m
     cross join grains
     cross join period
-    where a.published_at at time zone 'UTC' <= period.until
-      and a.published_at at time zone 'UTC' >= period.since - to_hours(grains.window_hours * grains.trailing_windows)
+    where m.published_at at time zone 'UTC' <= period.until
+      and m.published_at at time zone 'UTC' >= period.since - to_hours(grains.window_hours * grains.trailing_windows)
     group by all
 ),
 

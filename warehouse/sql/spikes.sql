@@ -9,9 +9,9 @@ with clock as (
     select
         coalesce(
             (select max(as_of) from runs where status = 'completed'),
-            (select max(published_at) from articles)
+            (select max(published_at) from base_articles)
         ) as as_of,
-        (select min(published_at) from articles) as first_published_at
+        (select min(published_at) from base_articles) as first_published_at
 ),
 
 grains as (
@@ -59,14 +59,16 @@ windows as (
 placed as (
     select
         grains.grain,
-        articles.article_id,
-        coalesce(articles.story_id, articles.article_id) as story_id,
+        a.article_id,
+        a.story_id,
         cast(greatest(
-            ceil((epoch(clock.as_of) - epoch(articles.published_at)) / (grains.window_hours * 3600)) - 1, 0
+            ceil((epoch(clock.as_of) - epoch(a.published_at)) / (grains.window_hours * 3600)) - 1, 0
         ) as bigint) as window_index
-    from articles, clock, grains
-    where articles.published_at <= clock.as_of
-      and articles.published_at > clock.as_of - interval 29 days
+    from base_articles as a
+    cross join clock
+    cross join grains
+    where a.published_at <= clock.as_of
+      and a.published_at > clock.as_of - interval 29 days
 ),
 
 kept as (
@@ -85,16 +87,9 @@ volume as (
 ),
 
 subject_windows as (
-    select kept.grain, 'person' as subject_kind, mentions.person_id as subject, kept.window_index,
-        count(distinct kept.story_id) as stories
+    select kept.grain, m.subject_kind, m.subject, kept.window_index, count(distinct kept.story_id) as stories
     from kept
-    inner join mentions on mentions.article_id = kept.article_id
-    group by all
-    union all
-    select kept.grain, 'topic' as subject_kind, topic_mentions.topic_id as subject, kept.window_index,
-        count(distinct kept.story_id) as stories
-    from kept
-    inner join topic_mentions on topic_mentions.article_id = kept.article_id
+    inner join base_subject_mentions as m on m.article_id = kept.article_id
     group by all
 ),
 

@@ -1,0 +1,24 @@
+-- Staging: one row per occurrence of a tracked topic's term, with its article's story, outlet, headline, link and
+-- time.
+create or replace view base_topic_mentions as
+with final as (
+    select
+        t.article_id,
+        t.topic_id,
+        t.char_start,
+        t.char_end,
+        t.matched_text,
+        t.sentence_index,
+        t.snippet,
+        t.run_id,
+        a.story_id,
+        a.source_id,
+        a.outlet,
+        a.title,
+        a.url,
+        a.published_at
+    from topic_mentions as t
+    inner join base_articles as a on a.article_id = t.article_id
+)
+
+select * from final;
