@@ -16,12 +16,22 @@ from warehouse.loads import RunTables, load_run
 DAY_BEFORE = datetime(2025, 1, 5, 9, tzinfo=AS_OF.tzinfo)
 
 
+def named(id_column: str, rows: dict[str, str]) -> list[dict[str, object]]:
+    return [{id_column: key, "name": name, "updated_at": AS_OF} for key, name in rows.items()]
+
+
 def newsroom_tables() -> RunTables:
-    """Four articles: a1/a2 are one story on Jan 5, a3/a4 one story on Jan 6 (see each view's expected rows)."""
+    """Four articles: a1/a2 are one story on Jan 5, a3/a4 one story on Jan 6 (see each view's expected rows).
+
+    Rishi Sunak and housing are tracked but never named: the series give them rows of zeros.
+    """
     hour = timedelta(hours=1)
     return run_tables(
         sources=[source("herald", "Herald"), source("courier", "Courier"), source("gazette", "Gazette"),
                  source("tribune", "Tribune"), source("weekly", "Weekly"), source("quiet", "Quiet")],
+        people=named("person_id", {"keir-starmer": "Keir Starmer", "elon-musk": "Elon Musk",
+                                   "jess-phillips": "Jess Phillips", "rishi-sunak": "Rishi Sunak"}),
+        topics=named("topic_id", {"grooming-gangs": "Grooming gangs", "nhs": "NHS", "housing": "Housing"}),
         articles=[
             article("a1", DAY_BEFORE, source_id="herald", story_id="s1"),
             article("a2", DAY_BEFORE + hour / 2, source_id="courier", story_id="s1"),
@@ -45,6 +55,7 @@ def newsroom_tables() -> RunTables:
             topic_mention("a2", "nhs", 5),
             topic_mention("a3", "grooming-gangs", 5),
             topic_mention("a3", "grooming-gangs", 25, sentence=1),
+            topic_mention("a3", "nhs", 40, sentence=2),
         ],
         feed_fetches=[
             *[fetch(f"r{n}", "herald", AS_OF + hour * n, "ok") for n in (1, 2)],
@@ -94,22 +105,32 @@ EXPECTED_ROWS = {
         "select article_id, topic_id, count(*), any_value(story_id), any_value(outlet) from base_topic_mentions "
         "group by all order by all",
         [("a1", "grooming-gangs", 1, "s1", "Herald"), ("a2", "nhs", 1, "s1", "Courier"),
-         ("a3", "grooming-gangs", 2, "s3", "Herald")],
+         ("a3", "grooming-gangs", 2, "s3", "Herald"), ("a3", "nhs", 1, "s3", "Herald")],
     ),
     "base_subject_mentions": (
         "select subject_kind, subject, count(*), count(distinct story_id) from base_subject_mentions "
         "group by all order by all",
         [("person", "elon-musk", 4, 2), ("person", "jess-phillips", 3, 2), ("person", "keir-starmer", 3, 1),
-         ("topic", "grooming-gangs", 3, 2), ("topic", "nhs", 1, 1)],
+         ("topic", "grooming-gangs", 3, 2), ("topic", "nhs", 2, 2)],
     ),
     "is_selected": (
         "select is_selected([], 'a'), is_selected(['a', 'b'], 'a'), is_selected(['b'], 'a')",
         [(True, True, False)],
     ),
-    "subject_counts": (
-        "select subject, strftime(bucket, '%d %H'), articles, stories, mentions from subject_counts('topic', 'day') "
+    "base_subjects": (
+        "select subject_kind, subject, name from base_subjects order by all",
+        [("person", "elon-musk", "Elon Musk"), ("person", "jess-phillips", "Jess Phillips"),
+         ("person", "keir-starmer", "Keir Starmer"), ("person", "rishi-sunak", "Rishi Sunak"),
+         ("topic", "grooming-gangs", "Grooming gangs"), ("topic", "housing", "Housing"), ("topic", "nhs", "NHS")],
+    ),
+    "subject_series": (
+        # Jan 4 is quiet; Jan 5 counts only up to 10:00; housing is tracked but never named.
+        "select subject, subject_name, strftime(bucket, '%d %H'), articles, stories, mentions "
+        "from subject_series('topic', 'day', timestamptz '2025-01-04 12:00+00', timestamptz '2025-01-05 10:00+00') "
         "order by all",
-        [("grooming-gangs", "05 00", 1, 1, 1), ("grooming-gangs", "06 00", 1, 1, 2), ("nhs", "05 00", 1, 1, 1)],
+        [("grooming-gangs", "Grooming gangs", "04 00", 0, 0, 0), ("grooming-gangs", "Grooming gangs", "05 00", 1, 1, 1),
+         ("housing", "Housing", "04 00", 0, 0, 0), ("housing", "Housing", "05 00", 0, 0, 0),
+         ("nhs", "NHS", "04 00", 0, 0, 0), ("nhs", "NHS", "05 00", 1, 1, 1)],
     ),
     "alert_evidence": (
         # Starmer's a1 sentence 1 beats the headline; the topic's a3 sentence 1 too; the pair shares a3/a4 sentences.
@@ -126,57 +147,97 @@ EXPECTED_ROWS = {
          ("watch", "a3", "Sentence 0 of a3.")],
     ),
     "mentions_daily": (
-        "select person_id, cast(day as varchar), articles, stories, mentions from mentions_daily order by all",
-        [("elon-musk", "2025-01-05", 1, 1, 1), ("elon-musk", "2025-01-06", 2, 1, 3),
-         ("jess-phillips", "2025-01-05", 1, 1, 1), ("jess-phillips", "2025-01-06", 2, 1, 2),
-         ("keir-starmer", "2025-01-05", 2, 1, 3)],
+        "select person_id, person_name, cast(day as varchar), articles, stories, mentions from mentions_daily "
+        "order by all",
+        [("elon-musk", "Elon Musk", "2025-01-05", 1, 1, 1), ("elon-musk", "Elon Musk", "2025-01-06", 2, 1, 3),
+         ("jess-phillips", "Jess Phillips", "2025-01-05", 1, 1, 1),
+         ("jess-phillips", "Jess Phillips", "2025-01-06", 2, 1, 2),
+         ("keir-starmer", "Keir Starmer", "2025-01-05", 2, 1, 3),
+         ("keir-starmer", "Keir Starmer", "2025-01-06", 0, 0, 0),
+         ("rishi-sunak", "Rishi Sunak", "2025-01-05", 0, 0, 0), ("rishi-sunak", "Rishi Sunak", "2025-01-06", 0, 0, 0)],
     ),
     "mentions_hourly": (
-        "select person_id, strftime(hour, '%d %H'), articles, stories, mentions from mentions_hourly order by all",
+        "select person_id, strftime(hour, '%d %H'), articles, stories, mentions from mentions_hourly "
+        "where mentions > 0 order by all",
         [("elon-musk", "05 09", 1, 1, 1), ("elon-musk", "06 11", 2, 1, 3), ("jess-phillips", "05 09", 1, 1, 1),
          ("jess-phillips", "06 11", 2, 1, 2), ("keir-starmer", "05 09", 2, 1, 3)],
     ),
     "topic_mentions_daily": (
-        "select topic_id, cast(day as varchar), articles, stories, mentions from topic_mentions_daily order by all",
-        [("grooming-gangs", "2025-01-05", 1, 1, 1), ("grooming-gangs", "2025-01-06", 1, 1, 2),
-         ("nhs", "2025-01-05", 1, 1, 1)],
+        "select topic_id, topic_name, cast(day as varchar), articles, stories, mentions from topic_mentions_daily "
+        "where mentions > 0 order by all",
+        [("grooming-gangs", "Grooming gangs", "2025-01-05", 1, 1, 1),
+         ("grooming-gangs", "Grooming gangs", "2025-01-06", 1, 1, 2),
+         ("nhs", "NHS", "2025-01-05", 1, 1, 1), ("nhs", "NHS", "2025-01-06", 1, 1, 1)],
     ),
     "topic_mentions_hourly": (
-        "select topic_id, strftime(hour, '%d %H'), articles, mentions from topic_mentions_hourly order by all",
-        [("grooming-gangs", "05 09", 1, 1), ("grooming-gangs", "06 11", 1, 2), ("nhs", "05 09", 1, 1)],
+        "select topic_id, strftime(hour, '%d %H'), articles, mentions from topic_mentions_hourly "
+        "where mentions > 0 order by all",
+        [("grooming-gangs", "05 09", 1, 1), ("grooming-gangs", "06 11", 1, 2), ("nhs", "05 09", 1, 1),
+         ("nhs", "06 11", 1, 1)],
+    ),
+    "stories": (
+        "select story_id, headline, strftime(first_published_at, '%d %H:%M'), outlets, articles, outlet_names, "
+        "people, person_ids, topics, topic_ids from stories order by story_id",
+        [("s1", "Headline a1", "05 09:00", 2, 2, ["Courier", "Herald"],
+          ["Elon Musk", "Jess Phillips", "Keir Starmer"], ["elon-musk", "jess-phillips", "keir-starmer"],
+          ["Grooming gangs", "NHS"], ["grooming-gangs", "nhs"]),
+         ("s3", "Headline a3", "06 11:30", 2, 2, ["Courier", "Herald"], ["Elon Musk", "Jess Phillips"],
+          ["elon-musk", "jess-phillips"], ["Grooming gangs", "NHS"], ["grooming-gangs", "nhs"])],
+    ),
+    "mention_details": (
+        "select person_name, outlet, headline, url, strftime(published_at, '%d %H:%M'), sentence, matched_text, kind "
+        "from mention_details where article_id = 'a4' order by char_start",
+        [("Elon Musk", "Courier", "Headline a4", "https://courier.example/a4", "06 11:45", "Sentence 1 of a4.",
+          "Musk", "surname"),
+         ("Jess Phillips", "Courier", "Headline a4", "https://courier.example/a4", "06 11:45", "Sentence 1 of a4.",
+          "Phillips", "full"),
+         ("Elon Musk", "Courier", "Headline a4", "https://courier.example/a4", "06 11:45", "Sentence 1 of a4.",
+          "Musk", "full")],
+    ),
+    "topic_share_of_voice": (
+        "select cast(day as varchar), outlet, topic_name, articles, stories, mentions, share_of_outlet, "
+        "share_of_topic from topic_share_of_voice order by all",
+        [("2025-01-05", "Courier", "NHS", 1, 1, 1, 1.0, 1.0),
+         ("2025-01-05", "Herald", "Grooming gangs", 1, 1, 1, 1.0, 1.0),
+         ("2025-01-06", "Herald", "Grooming gangs", 1, 1, 2, 0.667, 1.0),
+         ("2025-01-06", "Herald", "NHS", 1, 1, 1, 0.333, 1.0)],
     ),
     "share_of_voice": (
-        "select cast(day as varchar), outlet, person_id, articles, mentions, share_of_outlet, share_of_person "
+        "select cast(day as varchar), outlet, person_name, articles, mentions, share_of_outlet, share_of_person "
         "from share_of_voice order by all",
-        [("2025-01-05", "Courier", "jess-phillips", 1, 1, 0.5, 1.0),
-         ("2025-01-05", "Courier", "keir-starmer", 1, 1, 0.5, 0.5),
-         ("2025-01-05", "Herald", "elon-musk", 1, 1, 0.333, 1.0),
-         ("2025-01-05", "Herald", "keir-starmer", 1, 2, 0.667, 0.5),
-         ("2025-01-06", "Courier", "elon-musk", 1, 2, 0.667, 0.5),
-         ("2025-01-06", "Courier", "jess-phillips", 1, 1, 0.333, 0.5),
-         ("2025-01-06", "Herald", "elon-musk", 1, 1, 0.5, 0.5),
-         ("2025-01-06", "Herald", "jess-phillips", 1, 1, 0.5, 0.5)],
+        [("2025-01-05", "Courier", "Jess Phillips", 1, 1, 0.5, 1.0),
+         ("2025-01-05", "Courier", "Keir Starmer", 1, 1, 0.5, 0.5),
+         ("2025-01-05", "Herald", "Elon Musk", 1, 1, 0.333, 1.0),
+         ("2025-01-05", "Herald", "Keir Starmer", 1, 2, 0.667, 0.5),
+         ("2025-01-06", "Courier", "Elon Musk", 1, 2, 0.667, 0.5),
+         ("2025-01-06", "Courier", "Jess Phillips", 1, 1, 0.333, 0.5),
+         ("2025-01-06", "Herald", "Elon Musk", 1, 1, 0.5, 0.5),
+         ("2025-01-06", "Herald", "Jess Phillips", 1, 1, 0.5, 0.5)],
     ),
     "co_mentions_sentence": (
-        "select person_a, person_b, sentences, articles from co_mentions_sentence order by all",
-        [("elon-musk", "jess-phillips", 2, 2), ("elon-musk", "keir-starmer", 1, 1)],
+        "select person_a, person_a_name, person_b, person_b_name, sentences, articles from co_mentions_sentence "
+        "order by all",
+        [("elon-musk", "Elon Musk", "jess-phillips", "Jess Phillips", 2, 2),
+         ("elon-musk", "Elon Musk", "keir-starmer", "Keir Starmer", 1, 1)],
     ),
     "co_mentions_article": (
-        "select person_a, person_b, articles, stories from co_mentions_article order by all",
-        [("elon-musk", "jess-phillips", 2, 1), ("elon-musk", "keir-starmer", 1, 1),
-         ("jess-phillips", "keir-starmer", 1, 1)],
+        "select person_a, person_b, person_b_name, articles, stories, strftime(last_published_at, '%d %H:%M') "
+        "from co_mentions_article order by all",
+        [("elon-musk", "jess-phillips", "Jess Phillips", 2, 1, "06 11:45"),
+         ("elon-musk", "keir-starmer", "Keir Starmer", 1, 1, "05 09:00"),
+         ("jess-phillips", "keir-starmer", "Keir Starmer", 1, 1, "05 09:30")],
     ),
     "person_topic": (
-        "select person_id, topic_id, articles, stories from person_topic order by all",
-        [("elon-musk", "grooming-gangs", 2, 2), ("jess-phillips", "grooming-gangs", 1, 1),
-         ("jess-phillips", "nhs", 1, 1), ("keir-starmer", "grooming-gangs", 1, 1), ("keir-starmer", "nhs", 1, 1)],
+        "select person_name, topic_name, articles, stories from person_topic order by all",
+        [("Elon Musk", "Grooming gangs", 2, 2), ("Elon Musk", "NHS", 1, 1), ("Jess Phillips", "Grooming gangs", 1, 1),
+         ("Jess Phillips", "NHS", 2, 2), ("Keir Starmer", "Grooming gangs", 1, 1), ("Keir Starmer", "NHS", 1, 1)],
     ),
     "latest_evidence": (
-        "select person_id, evidence_rank, outlet, title, url, matched_text, snippet from latest_evidence "
+        "select person_name, evidence_rank, outlet, title, url, matched_text, snippet from latest_evidence "
         "where person_id = 'elon-musk' order by evidence_rank",
-        [("elon-musk", 1, "Courier", "Headline a4", "https://courier.example/a4", "Musk", "Sentence 1 of a4."),
-         ("elon-musk", 2, "Herald", "Headline a3", "https://herald.example/a3", "Musk", "Sentence 0 of a3."),
-         ("elon-musk", 3, "Herald", "Headline a1", "https://herald.example/a1", "Musk", "Sentence 0 of a1.")],
+        [("Elon Musk", 1, "Courier", "Headline a4", "https://courier.example/a4", "Musk", "Sentence 1 of a4."),
+         ("Elon Musk", 2, "Herald", "Headline a3", "https://herald.example/a3", "Musk", "Sentence 0 of a3."),
+         ("Elon Musk", 3, "Herald", "Headline a1", "https://herald.example/a1", "Musk", "Sentence 0 of a1.")],
     ),
     "feed_health": (
         "select source_id, state, strftime(failing_since, '%H'), consecutive_failures, hard_failures_in_a_row, "
@@ -208,6 +269,31 @@ class TestViews:
         stems = {path.stem for path in database.view_files()}
 
         assert stems == set(EXPECTED_ROWS) | {"spikes"}
+
+
+SERIES_SHAPES = {
+    "mentions_hourly": ("person_id", "hour", (4, 28, "2025-01-05 09:00:00+00", "2025-01-06 12:00:00+00",
+                                               "TIMESTAMP WITH TIME ZONE")),
+    "mentions_daily": ("person_id", "day", (4, 2, "2025-01-05", "2025-01-06", "DATE")),
+    "topic_mentions_hourly": ("topic_id", "hour", (3, 28, "2025-01-05 09:00:00+00", "2025-01-06 12:00:00+00",
+                                                    "TIMESTAMP WITH TIME ZONE")),
+    "topic_mentions_daily": ("topic_id", "day", (3, 2, "2025-01-05", "2025-01-06", "DATE")),
+}
+
+
+class TestSeries:
+    @pytest.mark.parametrize(("view", "subject", "time", "expected"),
+                             [(view, *shape) for view, shape in SERIES_SHAPES.items()], ids=SERIES_SHAPES.keys())
+    def test_every_subject_has_every_hour_or_day_of_the_data(
+        self, newsroom: duckdb.DuckDBPyConnection, view: str, subject: str, time: str, expected: tuple[object, ...]
+    ) -> None:
+        """Each tracked subject gets one row per hour or day from the first article to the latest run, zone kept."""
+        row = newsroom.execute(
+            f"select count(distinct {subject}), count(*) // count(distinct {subject}), cast(min({time}) as varchar), "
+            f"cast(max({time}) as varchar), typeof(any_value({time})) from {view}"
+        ).fetchone()
+
+        assert row == expected
 
 
 class TestBaseLayer:

@@ -20,13 +20,17 @@ pairs as (
 
 final as (
     select
-        person_a,
-        person_b,
+        pairs.person_a,
+        coalesce(a_names.name, pairs.person_a) as person_a_name,
+        pairs.person_b,
+        coalesce(b_names.name, pairs.person_b) as person_b_name,
         count(*) as articles,
-        count(distinct story_id) as stories,
-        max(published_at) as last_published_at
+        count(distinct pairs.story_id) as stories,
+        max(pairs.published_at) as last_published_at
     from pairs
-    group by person_a, person_b
+    left join people as a_names on a_names.person_id = pairs.person_a
+    left join people as b_names on b_names.person_id = pairs.person_b
+    group by all
 )
 
 select * from final;

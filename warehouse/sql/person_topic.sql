@@ -13,12 +13,16 @@ topics_in_articles as (
 final as (
     select
         p.person_id,
+        coalesce(people.name, p.person_id) as person_name,
         t.topic_id,
+        coalesce(topics.name, t.topic_id) as topic_name,
         count(*) as articles,
         count(distinct p.story_id) as stories
     from people_in_articles as p
     inner join topics_in_articles as t on t.article_id = p.article_id
-    group by p.person_id, t.topic_id
+    left join people on people.person_id = p.person_id
+    left join topics on topics.topic_id = t.topic_id
+    group by all
 )
 
 select * from final;

@@ -15,15 +15,19 @@ with mentioned as (
 
 final as (
     select
-        day,
-        source_id,
-        outlet,
-        person_id,
-        articles,
-        mentions,
-        mentions / sum(mentions) over (partition by day, source_id) as share_of_outlet,
-        articles / sum(articles) over (partition by day, person_id) as share_of_person
+        mentioned.day,
+        mentioned.source_id,
+        mentioned.outlet,
+        mentioned.person_id,
+        coalesce(p.name, mentioned.person_id) as person_name,
+        mentioned.articles,
+        mentioned.mentions,
+        mentioned.mentions / sum(mentioned.mentions) over (partition by mentioned.day, mentioned.source_id)
+            as share_of_outlet,
+        mentioned.articles / sum(mentioned.articles) over (partition by mentioned.day, mentioned.person_id)
+            as share_of_person
     from mentioned
+    left join people as p on p.person_id = mentioned.person_id
 )
 
 select * from final;
