@@ -36,6 +36,10 @@ UPSERT_TABLES = (
     "runs",
 )
 
+# Occurrences carry their article's publication time (migration 0008) so a query over a period skips older row
+# groups. It is copied from the stored article here, at load, whoever built the rows: a run, a backfill, a spool.
+STAMPED_TABLES = ("mentions", "topic_mentions")
+
 LoadMethod = Literal["direct", "spooled", "merged+direct"]
 
 
@@ -125,6 +129,8 @@ def upsert_tables(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str
             # One statement cannot replace the same row twice: the last copy of a key in a run wins.
             # maintain_order: rows arrive in key order, and inserting them shuffled makes DuckDB's index 2x slower.
             frame = frame.unique(subset=key, keep="last", maintain_order=True)
+        if table in STAMPED_TABLES and "article_id" in frame.columns:
+            frame = with_publication_times(con, frame)
         view_name = f"incoming_{table}"
         # On failure the registration is left for the connection's end: an aborted transaction refuses it.
         con.register(view_name, frame.to_arrow())
@@ -141,6 +147,17 @@ def upsert_tables(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str
         con.unregister(view_name)
         counts[table] = frame.height
     return counts
+
+
+def with_publication_times(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> pl.DataFrame:
+    """The occurrences with their article's stored published_at (null if the article is not stored), in order.
+
+    Articles load before occurrences, so this run's articles are found too.
+    """
+    con.register("occurrence_articles", frame.select("article_id").unique().to_arrow())
+    times = database.query_frame(con, "occurrence_times")
+    con.unregister("occurrence_articles")
+    return frame.drop("published_at", strict=False).join(times, on="article_id", how="left", maintain_order="left")
 
 
 def load_run(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str, int]:
