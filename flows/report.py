@@ -119,7 +119,7 @@ def read_report_data(db: Path, options: ReportOptions) -> ReportData:
             co_mentions=query_frame(con, "report_co_mentions", selected),
             top_stories=query_frame(con, "report_top_stories", {**selected, "limit": TOP_STORIES}),
             evidence=query_frame(con, "report_evidence", {**selected, "per_person": EVIDENCE_PER_PERSON}),
-            feed_health=query_frame(con, "report_feed_health"),
+            feed_health=query_frame(con, "report_feed_health", period),
             runs=query_frame(con, "report_runs", period),
             spikes=query_frame(con, "report_spikes", {"people": list(options.people)}),
         )
@@ -151,8 +151,9 @@ def build_page(data: ReportData, options: ReportOptions, generated_at: datetime)
         Section(
             "daily",
             "Mentions per day",
-            "Distinct stories naming each person per UTC day. The band is the usual level (the trailing 7 days' "
-            "mean ± 2 Poisson spreads); red diamonds are spikes by the alert rule's thresholds.",
+            "Distinct stories naming each person per UTC day. The band is what the daily alert rule expects for "
+            "the person at that day's volume of stories (± 2 Poisson spreads); red diamonds are the days it calls "
+            "a spike.",
             chart_body(
                 "daily", "Distinct stories per person per day", charts.trend_chart(data.trend, "day", order), nobody
             ),
@@ -160,7 +161,8 @@ def build_page(data: ReportData, options: ReportOptions, generated_at: datetime)
         Section(
             "hourly",
             "Mentions per hour",
-            "Distinct stories naming each person per UTC hour, against the trailing 24 hours.",
+            "Distinct stories naming each person per UTC hour, judged by the hourly alert rule (the same hour in "
+            "earlier weeks, or the trailing 24 hours while history is short).",
             chart_body(
                 "hourly", "Distinct stories per person per hour", charts.trend_chart(data.trend, "hour", order), nobody
             ),
@@ -225,7 +227,7 @@ def build_page(data: ReportData, options: ReportOptions, generated_at: datetime)
         Section(
             "feeds",
             "Feed health",
-            "Every feed's state at its latest fetch (dead: 5 hard failures in a row).",
+            f"Every feed's state at its latest fetch, with the fetches of the period's runs ({dead_note(data)}).",
             charts.feed_health_table(data.feed_health)
             if not data.feed_health.is_empty()
             else charts.empty_note("No feeds recorded."),
@@ -245,6 +247,14 @@ def build_page(data: ReportData, options: ReportOptions, generated_at: datetime)
         sections=sections,
         specs=specs,
     )
+
+
+def dead_note(data: ReportData) -> str:
+    """What "dead" means here: the feed-health alert rule's threshold, as the warehouse stored it."""
+    thresholds = data.feed_health.get_column("dead_runs", default=pl.Series([], dtype=pl.Int32)).drop_nulls()
+    if thresholds.is_empty():
+        return "no feed-health alert rule, so no feed is called dead"
+    return f"dead: {thresholds[0]} failed fetches in a row, the alert rule's threshold"
 
 
 def co_mention_order(co_mentions: pl.DataFrame, order: list[str]) -> list[str]:

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from warehouse_rows import AS_OF, article, fetch, mention, run, run_tables, source, topic_mention
+from report_warehouse import store_shipped_rules
+from warehouse_rows import AS_OF, article, feed_state, fetch, mention, run, run_tables, source, topic_mention
 
 from warehouse import database
 from warehouse.loads import RunTables, load_run
@@ -28,7 +29,8 @@ def newsroom_tables() -> RunTables:
     hour = timedelta(hours=1)
     return run_tables(
         sources=[source("herald", "Herald"), source("courier", "Courier"), source("gazette", "Gazette"),
-                 source("tribune", "Tribune"), source("weekly", "Weekly"), source("quiet", "Quiet")],
+                 source("tribune", "Tribune"), source("weekly", "Weekly"), source("quiet", "Quiet"),
+                 source("wire", "Wire")],
         people=named("person_id", {"keir-starmer": "Keir Starmer", "elon-musk": "Elon Musk",
                                    "jess-phillips": "Jess Phillips", "rishi-sunak": "Rishi Sunak"}),
         topics=named("topic_id", {"grooming-gangs": "Grooming gangs", "nhs": "NHS", "housing": "Housing"}),
@@ -72,8 +74,18 @@ def newsroom_tables() -> RunTables:
             fetch("r3", "tribune", AS_OF + hour * 3, "http-4xx", http_status=429),
             fetch("r4", "tribune", AS_OF + hour * 4, "skipped-backoff"),
             fetch("r1", "weekly", AS_OF + hour, "parse-error", http_status=200, entries_total=3),
+            *[fetch(f"r{n}", "wire", AS_OF + hour * n, "timeout") for n in (1, 2, 3)],
         ],
-        runs=[run("run-1", AS_OF, minutes=3), run("run-2", AS_OF + hour, status="failed")],
+        # What the fetch layer stored after those fetches: failures in a row and since when.
+        feed_state=[feed_state("herald"), feed_state("courier"), feed_state("weekly"),
+                    feed_state("gazette", 5, AS_OF + hour), feed_state("tribune", 2, AS_OF + hour * 2),
+                    feed_state("wire", 3, AS_OF + hour)],
+        runs=[
+            run("run-1", AS_OF, minutes=3),
+            run("run-2", AS_OF + hour, status="failed"),
+            # The fetching runs: started on the hour after AS_OF, their clocks a few minutes before it.
+            *[{**run(f"r{n}", AS_OF + hour * n), "as_of": AS_OF - timedelta(minutes=7 - n)} for n in range(1, 7)],
+        ],
     )
 
 
@@ -81,6 +93,7 @@ def newsroom_tables() -> RunTables:
 def newsroom(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
     with database.opened(tmp_path_factory.mktemp("views") / "w.duckdb") as con:
         load_run(con, newsroom_tables())
+        store_shipped_rules(con)
         yield con
 
 
@@ -242,14 +255,17 @@ EXPECTED_ROWS = {
     "feed_health": (
         "select source_id, state, strftime(failing_since, '%H'), consecutive_failures, hard_failures_in_a_row, "
         "strftime(recovered_at, '%H') from feed_health order by source_id",
+        # Dead is the alert rule's 3 failures in a row (feed-dead, dead_runs 3): wire's 3 timeouts are dead too.
         [("courier", "recovered", None, 0, 0, "14"), ("gazette", "dead", "13", 5, 5, None),
          ("herald", "healthy", None, 0, 0, None), ("quiet", "never-fetched", None, 0, 0, None),
-         ("tribune", "failing", "14", 2, 0, None), ("weekly", "healthy", None, 0, 0, None)],
+         ("tribune", "failing", "14", 2, 0, None), ("weekly", "healthy", None, 0, 0, None),
+         ("wire", "dead", "13", 3, 0, None)],
     ),
     "run_history": (
         "select run_id, status, duration_s, load_method, articles_stored, mentions_stored, feeds_fetched, feeds_ok "
-        "from run_history",
-        [("run-2", "failed", 120.0, "direct", 0, 0, 0, 0), ("run-1", "completed", 180.0, "direct", 4, 10, 0, 0)],
+        "from run_history where run_id in ('run-1', 'run-2', 'r1') order by run_id",
+        [("r1", "completed", 120.0, "direct", 0, 0, 6, 2), ("run-1", "completed", 180.0, "direct", 4, 10, 0, 0),
+         ("run-2", "failed", 120.0, "direct", 0, 0, 0, 0)],
     ),
 }
 
@@ -268,7 +284,7 @@ class TestViews:
         """No view ships without hand-computed expectations (spikes has its own scenarios below)."""
         stems = {path.stem for path in database.view_files()}
 
-        assert stems == set(EXPECTED_ROWS) | {"spikes"}
+        assert stems == set(EXPECTED_ROWS) | {"spikes", "spike_scores"}
 
 
 SERIES_SHAPES = {
@@ -306,6 +322,20 @@ class TestBaseLayer:
 
         assert rows == [("loose", "gone")]
 
+    def test_mention_without_a_time_copy_still_joins_its_article(self, tmp_path: Path) -> None:
+        """A mention inserted by hand, without the load's copy of published_at, is still read with its article."""
+        with database.opened(tmp_path / "w.duckdb") as con:
+            load_run(con, run_tables(articles=[article("a1", AS_OF)], mentions=[mention("a1", "keir-starmer", 0)]))
+            con.execute(
+                "insert into mentions (article_id, person_id, char_start, char_end, matched_text, kind, "
+                "sentence_index, snippet, run_id) values ('a1', 'elon-musk', 9, 13, 'Musk', 'full', 0, 's', 'r')"
+            )
+            rows = con.execute(
+                "select person_id, published_at from base_mentions where published_at >= ? order by 1", [AS_OF]
+            ).fetchall()
+
+        assert rows == [("elon-musk", AS_OF), ("keir-starmer", AS_OF)]
+
     def test_alert_evidence_window_excludes_its_start(self, newsroom: duckdb.DuckDBPyConnection) -> None:
         """A window (start, end] leaves out an article published exactly at its start."""
         rows = newsroom.execute(
@@ -332,21 +362,23 @@ def spike_scenario() -> RunTables:
     return run_tables(articles=articles, mentions=mentions, runs=runs)
 
 
-def weekly_scenario() -> RunTables:
-    """Starmer's current hour (4 of 4 stories) against the same hour 1 and 2 weeks ago (1 of 2 each)."""
+def weekly_scenario(weeks: int = 3) -> RunTables:
+    """Starmer's current hour (4 of 4 stories) against the same hour in each earlier week (1 of 2 each)."""
     articles, mentions = [], []
-    layout = {0: (4, 4), 1: (2, 1), 2: (2, 1)}
+    layout = {0: (4, 4), **{week: (2, 1) for week in range(1, weeks + 1)}}
     for week, (stories, with_starmer) in layout.items():
         for number in range(stories):
             article_id = f"w{week}-{number}"
             articles.append(article(article_id, AS_OF - timedelta(hours=168 * week, minutes=30)))
             if number < with_starmer:
                 mentions.append(mention(article_id, "keir-starmer", 0))
-    # Busy hour two hours ago, outside the same-hour-of-week baseline: it must not count.
+    # Busy hour two hours ago, outside the same-hour-of-week baseline: it must not count there.
     articles += [article(f"noise-{number}", AS_OF - timedelta(hours=2, minutes=30)) for number in range(5)]
     return run_tables(articles=articles, mentions=mentions, runs=[run("run-1", AS_OF)])
 
 
+# The shipped rules: a day against the 6 days before (floor 5, ratio 2, z 2); an hour against the same hour of 3+
+# earlier weeks, else the trailing 24 hours once 12 are covered (floor 4, ratio 3, z 3).
 SPIKE_CASES = {
     "day-starmer-spikes": (
         spike_scenario, "day", "keir-starmer",
@@ -356,15 +388,22 @@ SPIKE_CASES = {
         spike_scenario, "day", "elon-musk",
         (2, 10, "trailing", 3, 2.0, 2.0, 1.0, 0.0, False),
     ),
-    "hour-without-baseline-never-spikes": (
+    "hour-without-baseline-stories-never-spikes": (
         spike_scenario, "hour", "keir-starmer",
         (6, 10, "trailing", 24, 0.0, None, None, None, False),
     ),
-    "hour-same-hour-of-week": (
+    "hour-same-hour-of-three-weeks": (
         weekly_scenario, "hour", "keir-starmer",
-        (4, 4, "same-time-of-week", 2, 1.0, 2.0, 2.0, 1.414, False),
+        (4, 4, "same-time-of-week", 3, 1.0, 2.0, 2.0, 1.414, False),
+    ),
+    "hour-two-weeks-is-trailing": (
+        lambda: weekly_scenario(weeks=2), "hour", "keir-starmer",
+        (4, 4, "trailing", 24, 0.0, 0.5, 8.0, 4.95, True),
     ),
 }
+SPIKE_COLUMNS = (
+    "stories, all_stories, baseline_kind, baseline_windows, baseline_stories, expected_stories, ratio, zscore, is_spike"
+)
 
 
 class TestSpikes:
@@ -380,9 +419,9 @@ class TestSpikes:
         """Stories, volume, baseline kind and size, expected count, ratio, z-score and verdict are as computed."""
         with database.opened(tmp_path / "w.duckdb") as con:
             load_run(con, scenario())
+            store_shipped_rules(con)
             rows = con.execute(
-                "select stories, all_stories, baseline_kind, baseline_windows, baseline_stories, expected_stories, "
-                "ratio, zscore, is_spike from spikes where grain = ? and subject = ?",
+                f"select {SPIKE_COLUMNS} from spikes where grain = ? and subject_kind = 'person' and subject = ?",
                 [grain, subject],
             ).fetchall()
 
@@ -392,6 +431,47 @@ class TestSpikes:
         """The demo's clock (a completed run's as_of) anchors the window, not the wall clock or a failed run."""
         with database.opened(tmp_path / "w.duckdb") as con:
             load_run(con, spike_scenario())
+            store_shipped_rules(con)
             ends = con.execute("select distinct window_end from spikes").fetchall()
 
         assert ends == [(AS_OF,)]
+
+    def test_thresholds_come_from_the_stored_rules(self, tmp_path: Path) -> None:
+        """Raising the stored day rule's floor above Starmer's 6 stories ends his spike: nothing is hard-coded."""
+        with database.opened(tmp_path / "w.duckdb") as con:
+            load_run(con, spike_scenario())
+            store_shipped_rules(con)
+            con.execute("update alert_rules set min_stories = 7 where rule_id = 'spike-person-day'")
+            rows = con.execute(
+                "select rule_id, stories, min_stories, is_spike from spikes where subject = 'keir-starmer' "
+                "and grain = 'day'"
+            ).fetchall()
+
+        assert rows == [("spike-person-day", 6, 7, False)]
+
+    def test_no_stored_rules_judge_nothing(self, tmp_path: Path) -> None:
+        """Before any alert stage stored the rules, the view has no rule to apply and says nothing."""
+        with database.opened(tmp_path / "w.duckdb") as con:
+            load_run(con, spike_scenario())
+            rows = con.execute("select count(*) from spikes").fetchall()
+
+        assert rows == [(0,)]
+
+
+class TestSpikeScores:
+    def test_calendar_days_are_judged_like_the_clock(self, tmp_path: Path) -> None:
+        """On calendar days, each day of the period gets the rule's verdict on its own UTC day and the days before."""
+        with database.opened(tmp_path / "w.duckdb") as con:
+            load_run(con, spike_scenario())
+            store_shipped_rules(con)
+            rows = con.execute(
+                "select strftime(window_start, '%d %H'), stories, all_stories, baseline_windows, "
+                "round(expected_stories, 3), is_spike from spike_scores(?, ?, true) "
+                "where rule_id = 'spike-person-day' and subject = 'keir-starmer' order by window_start",
+                [AS_OF, AS_OF - timedelta(days=1)],
+            ).fetchall()
+
+        # Jan 5: 1 story of 10, and only Jan 3-4 lie after the first article (Jan 3 10:00): 2 baseline days of the
+        # 3 the rule needs, so no expectation. Jan 6 (counted up to noon): 6 of 10 against 1 of 10 on each of
+        # Jan 3, 4 and 5: expected 1, a spike.
+        assert rows == [("05 00", 1, 10, 2, None, False), ("06 00", 6, 10, 3, 1.0, True)]
