@@ -308,7 +308,11 @@ def alert_context(con: duckdb.DuckDBPyConnection, alert: Alert) -> AlertContext:
         return AlertContext()
     con.register("alert_articles", articles.to_arrow())
     outlets = database.query_frame(con, "alert_outlets")
-    people = database.query_frame(con, "alert_comentions", {"exclude": list(alert.members)})
+    people = database.query_frame(
+        con,
+        "alert_comentions",
+        {"exclude": list(alert.members), "window_start": alert.window_start, "window_end": alert.window_end},
+    )
     con.unregister("alert_articles")
     return AlertContext(
         # More candidates than one alert shows: the digest skips stories an earlier alert already showed.

@@ -107,13 +107,15 @@ def read_report_data(db: Path, options: ReportOptions) -> ReportData:
         check_people(con, options.people)
         period: dict[str, object] = {"since": since, "until": until}
         selected: dict[str, object] = {**period, "people": list(options.people)}
+        # Worked out first, the spike rules' reach goes back in as constants DuckDB prunes row groups with.
+        reach = query_frame(con, "report_spike_reach", {**period, "as_of": as_of}).row(0, named=True)
         return ReportData(
             since=since,
             until=until,
             as_of=as_of,
             run_finished_at=clock["run_finished_at"],
             overview=query_frame(con, "report_overview", period),
-            trend=query_frame(con, "report_trend", selected),
+            trend=query_frame(con, "report_trend", {**selected, "read_from": reach["trend_read_from"]}),
             share_of_voice=query_frame(con, "report_share_of_voice", selected),
             person_topic=query_frame(con, "report_person_topic", selected),
             co_mentions=query_frame(con, "report_co_mentions", selected),
@@ -121,7 +123,11 @@ def read_report_data(db: Path, options: ReportOptions) -> ReportData:
             evidence=query_frame(con, "report_evidence", {**selected, "per_person": EVIDENCE_PER_PERSON}),
             feed_health=query_frame(con, "report_feed_health", period),
             runs=query_frame(con, "report_runs", period),
-            spikes=query_frame(con, "report_spikes", {"people": list(options.people)}),
+            spikes=query_frame(
+                con,
+                "report_spikes",
+                {"people": list(options.people), "as_of": as_of, "read_from": reach["spikes_read_from"]},
+            ),
         )
 
 

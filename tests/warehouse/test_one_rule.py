@@ -133,10 +133,10 @@ class TestSpikeRule:
         width = timedelta(days=1) if grain == "day" else timedelta(hours=1)
 
         fired = {subject for fired_rule, subject in alert_spikes(warehouse, clock) if fired_rule == rule}
+        period = {"since": clock - timedelta(days=2), "until": clock - timedelta(seconds=1)}
+        reach = database.query_frame(warehouse, "report_spike_reach", {**period, "as_of": clock})
         trend = database.query_frame(
-            warehouse,
-            "report_trend",
-            {"since": clock - timedelta(days=2), "until": clock - timedelta(seconds=1), "people": []},
+            warehouse, "report_trend", {**period, "people": [], "read_from": reach["trend_read_from"][0]}
         )
         marked = set(
             trend.filter((trend["grain"] == grain) & (trend["bucket"] == clock - width) & trend["is_spike"])[

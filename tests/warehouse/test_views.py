@@ -459,6 +459,19 @@ class TestSpikes:
 
 
 class TestSpikeScores:
+    def test_reach_given_as_a_constant_reads_the_same(self, tmp_path: Path) -> None:
+        """Passing spike_reach's answer as read_from, as the report does, changes no row of the judgement."""
+        with database.opened(tmp_path / "w.duckdb") as con:
+            load_run(con, weekly_scenario())
+            store_shipped_rules(con)
+            computed = con.execute("select * from spikes_at(?) order by all", [AS_OF]).fetchall()
+            given = con.execute(
+                "select * from spikes_at(?, read_from := spike_reach(?, ?, false)) order by all", [AS_OF] * 3
+            ).fetchall()
+
+        assert len(computed) == 2 and given == computed
+
+
     def test_calendar_days_are_judged_like_the_clock(self, tmp_path: Path) -> None:
         """On calendar days, each day of the period gets the rule's verdict on its own UTC day and the days before."""
         with database.opened(tmp_path / "w.duckdb") as con:

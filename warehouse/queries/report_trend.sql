@@ -11,7 +11,9 @@ with series as (
 
 judged as (
     select *
-    from spike_scores(cast($until as timestamptz), cast($since as timestamptz), true)
+    from spike_scores(
+        cast($until as timestamptz), cast($since as timestamptz), true, read_from := cast($read_from as timestamptz)
+    )
     where subject_kind = 'person'
     -- Should two rules judge people at one width, the first by name draws the chart.
     qualify row_number() over (partition by window_hours, subject, window_start order by rule_id) = 1

@@ -20,6 +20,12 @@ period_runs as (
       and as_of <= until
 ),
 
+run_span as (
+    -- A range holding every run id of the period. Run ids begin with their run's time and fetches are stored run
+    -- by run, so filtering on this range as well lets DuckDB skip older row groups; the semi join decides.
+    select min(run_id) as first_run_id, max(run_id) as last_run_id from period_runs
+),
+
 fetches as (
     select
         f.source_id,
@@ -39,6 +45,8 @@ fetches as (
     from feed_fetches as f
     semi join period_runs using (run_id)
     where f.outcome not in ('skipped-backoff', 'retry-later')
+      and f.run_id >= (select first_run_id from run_span)
+      and f.run_id <= (select last_run_id from run_span)
 ),
 
 summary as (

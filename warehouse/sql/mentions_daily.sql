@@ -9,7 +9,7 @@ with final as (
         articles,
         stories,
         mentions
-    from subject_series('person', 'day', null, null)
+    from subject_series('person', 'day', data_start(), data_end())
 )
 
 select * from final;

@@ -3,7 +3,7 @@
 create or replace view mentions_hourly as
 with final as (
     select subject as person_id, subject_name as person_name, bucket as hour, articles, stories, mentions
-    from subject_series('person', 'hour', null, null)
+    from subject_series('person', 'hour', data_start(), data_end())
 )
 
 select * from final;

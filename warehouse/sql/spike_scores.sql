@@ -1,17 +1,19 @@
--- spike_scores(until, since, calendar): every enabled spike rule of alert_rules, judged for each subject of its kind
--- on each of its windows that holds a moment of [since, until]. This is the alert stage's rule
+-- spike_scores(until, since, calendar, read_from): every enabled spike rule of alert_rules, judged for each subject
+-- of its kind on each of its windows that holds a moment of [since, until]. This is the alert stage's rule
 -- (transforms.alerts.find_spikes) written once for SQL: the spikes view and the report's trend both read it, with the
 -- thresholds the alert stage stored, and a test holds the two to the same verdicts.
 -- Windows are the rule's width (window_hours) counted back from an anchor: window 0 holds [anchor - width, anchor],
 -- window n the n-th width before it, [start, end). The anchor is `until` itself (calendar false: a run's clock, as
 -- the alert stage counts) or the end of the UTC hour or day holding it (calendar true: the report's hours and days).
--- Only articles up to `until` count.
+-- Only articles up to `until` count. read_from, when given, is spike_reach(until, since, calendar) worked out
+-- beforehand: as a constant, DuckDB skips the row groups before it in every table it reads; left null, it is worked
+-- out here from the rules, which is as right but makes DuckDB read every article.
 -- Baseline: the same slot in up to max(seasonal_min_samples, 12) earlier seasons (seasonal_period windows apart)
 -- when at least seasonal_min_samples of them start after the first stored article, else the trailing
 -- baseline_windows that do; a judgement needs seasonal_min_samples (or min(min_history_windows, baseline_windows))
 -- of them. Expected stories = the subject's share of all stories over the baseline x all stories in the window, at
 -- least 0.5; a spike has min_stories, stories / expected >= min_ratio and a Poisson z-score >= min_zscore.
-create or replace macro spike_scores(until, since, calendar) as table
+create or replace macro spike_spans(until, since, calendar) as table
 with rules as (
     select
         rule_id,
@@ -39,7 +41,7 @@ with rules as (
 ),
 
 spans as (
-    -- The windows judged (0 back to the one holding `since`) and the oldest moment any of them reads.
+    -- How many windows are judged (0 back to the one holding `since`), and the oldest moment any of them reads.
     select
         *,
         greatest(cast(ceil((epoch(anchor) - epoch(since)) / width_s) as bigint), 1) as judged_windows,
@@ -47,48 +49,23 @@ spans as (
             (greatest(cast(ceil((epoch(anchor) - epoch(since)) / width_s) as bigint), 1) + reach) * width_s
         ) as reach_start
     from rules
-),
+)
 
-grids as (
-    -- Rules of one width share their windows: articles are placed once per width.
-    select window_hours, any_value(width_s) as width_s, any_value(anchor) as anchor, min(reach_start) as reach_start
-    from spans
-    group by window_hours
+select * from spans;
+
+create or replace macro spike_reach(until, since, calendar) as (
+    -- The oldest moment spike_scores(until, since, calendar) reads, from the stored rules.
+    select min(reach_start) from spike_spans(until, since, calendar)
+);
+
+create or replace macro spike_scores(until, since, calendar, read_from := null) as table
+with spans as (
+    select * from spike_spans(until, since, calendar)
 ),
 
 history as (
-    select min(published_at) as first_published_at from base_articles
-),
-
-volume as (
-    select
-        grids.window_hours,
-        cast(greatest(ceil((epoch(grids.anchor) - epoch(a.published_at)) / grids.width_s) - 1, 0) as bigint)
-            as window_index,
-        count(distinct a.story_id) as stories
-    from base_articles as a
-    cross join grids
-    where a.published_at <= until
-      and a.published_at > (select min(reach_start) from grids)
-      and a.published_at > grids.reach_start
-    group by all
-),
-
-subject_windows as (
-    select
-        grids.window_hours,
-        m.subject_kind,
-        m.subject,
-        cast(greatest(ceil((epoch(grids.anchor) - epoch(m.published_at)) / grids.width_s) - 1, 0) as bigint)
-            as window_index,
-        count(distinct m.story_id) as stories,
-        count(distinct m.article_id) as articles
-    from base_subject_mentions as m
-    cross join grids
-    where m.published_at <= until
-      and m.published_at > (select min(reach_start) from grids)
-      and m.published_at > grids.reach_start
-    group by all
+    -- Read from the table itself: its statistics answer this without a scan.
+    select min(published_at) as first_published_at from articles
 ),
 
 judged as (
@@ -115,7 +92,7 @@ observed as (
 ),
 
 candidates as (
-    -- The baseline offsets each kind of baseline could use (transforms.alerts.baseline_windows_for).
+    -- The offsets each kind of baseline could use (transforms.alerts.baseline_windows_for).
     select
         *,
         case
@@ -135,6 +112,8 @@ chosen as (
         subject_kind,
         window_hours,
         width_s,
+        anchor,
+        reach_start,
         window_index,
         window_end,
         min_stories,
@@ -155,6 +134,60 @@ chosen as (
 baseline_slots as (
     select rule_id, window_hours, subject_kind, window_index, window_index + unnest(offsets) as baseline_index
     from chosen
+),
+
+needed as (
+    -- The windows anything judged reads, its own and its baseline's: only these are counted.
+    select distinct window_hours, subject_kind, window_index from chosen
+    union
+    select distinct window_hours, subject_kind, baseline_index from baseline_slots
+),
+
+grids as (
+    -- Rules of one width share their windows, so stories are placed once per width (and per subject kind).
+    select window_hours, subject_kind, any_value(width_s) as width_s, any_value(anchor) as anchor,
+        min(reach_start) as reach_start
+    from spans
+    group by window_hours, subject_kind
+),
+
+volume as (
+    select window_hours, window_index, count(distinct story_id) as stories
+    from (
+        select
+            grids.window_hours,
+            cast(greatest(ceil((epoch(grids.anchor) - epoch(a.published_at)) / grids.width_s) - 1, 0) as bigint)
+                as window_index,
+            a.story_id
+        from base_articles as a
+        inner join (select distinct window_hours, width_s, anchor, reach_start from grids) as grids
+            on a.published_at > grids.reach_start
+        where a.published_at <= until
+          and a.published_at > coalesce(read_from, '-infinity'::timestamptz)
+          and a.published_at > (select min(reach_start) from grids)
+    ) as placed
+    semi join (select distinct window_hours, window_index from needed) as wanted using (window_hours, window_index)
+    group by all
+),
+
+subject_windows as (
+    select window_hours, subject_kind, subject, window_index, count(distinct story_id) as stories
+    from (
+        select
+            grids.window_hours,
+            m.subject_kind,
+            m.subject,
+            cast(greatest(ceil((epoch(grids.anchor) - epoch(m.published_at)) / grids.width_s) - 1, 0) as bigint)
+                as window_index,
+            m.story_id
+        from base_subject_mentions as m
+        inner join grids on grids.subject_kind = m.subject_kind and m.published_at > grids.reach_start
+        where m.published_at <= until
+          and m.published_at > coalesce(read_from, '-infinity'::timestamptz)
+          and m.published_at > (select min(reach_start) from grids)
+    ) as placed
+    semi join needed using (window_hours, subject_kind, window_index)
+    group by all
 ),
 
 baseline_volume as (
@@ -187,7 +220,6 @@ scored as (
         chosen.*,
         subjects.subject,
         coalesce(current_counts.stories, 0) as stories,
-        coalesce(current_counts.articles, 0) as articles,
         coalesce(current_volume.stories, 0) as all_stories,
         coalesce(history_counts.stories, 0) as history_stories,
         coalesce(baseline_volume.stories, 0) as baseline_volume
@@ -227,7 +259,6 @@ final as (
         window_end - to_seconds(width_s) as window_start,
         window_end,
         stories,
-        articles,
         all_stories,
         case
             when len(offsets) < required_windows then 'none'

@@ -1,17 +1,11 @@
 -- Who (people and topics) is spiking now, by each enabled spike rule of alert_rules (the alert stage's rules and
 -- thresholds, stored by its latest run): the window of the rule's width ending at the latest completed run's clock
--- (or the newest article, before any run). See spike_scores for the rule itself.
-create or replace view spikes as
-with clock as (
-    select coalesce(
-        (select max(as_of) from runs where status = 'completed'),
-        (select max(published_at) from base_articles)
-    ) as as_of
-),
-
-scored as (
+-- (or the newest article, before any run). See spike_scores for the rule itself. spikes_at(clock, read_from) judges
+-- at any clock (read_from: see spike_scores).
+create or replace macro spikes_at(clock, read_from := null) as table
+with scored as (
     select *
-    from spike_scores((select as_of from clock), (select as_of from clock), false)
+    from spike_scores(clock, clock, false, read_from := read_from)
 ),
 
 final as (
@@ -40,3 +34,11 @@ final as (
 )
 
 select * from final;
+
+-- spikes: at the latest completed run's clock (or the newest article's time, before any run).
+create or replace view spikes as
+select *
+from spikes_at(coalesce(
+    (select max(as_of) from runs where status = 'completed'),
+    (select max(published_at) from articles)
+));

@@ -1,8 +1,17 @@
+-- data_start(), data_end(): the data's own range, the first article's time to the later of the last article's and
+-- the latest completed run's clock; the whole-history series run over it.
+create or replace macro data_start() as (select min(published_at) from articles);
+
+create or replace macro data_end() as greatest(
+    (select max(published_at) from articles),
+    (select max(as_of) from runs where status = 'completed')
+);
+
 -- subject_series(kind, grain, since, until): a gap-free series for every subject of the kind ('person' or 'topic'):
 -- articles, distinct stories and mentions in each UTC hour or day (grain 'hour' or 'day') from the one holding
--- `since` to the one holding `until`, a quiet hour or day being a row of zeros. A null bound means the data's own
--- range: from the first article to the later of the last article and the latest completed run's clock. Subjects
--- are everyone tracked plus anyone named in the range (say, a person since taken off the watchlist).
+-- `since` to the one holding `until` (counting articles up to `until`), a quiet hour or day being a row of zeros.
+-- Subjects are everyone tracked plus anyone named in the range (say, a person since taken off the watchlist).
+-- Given as constants, the bounds reach the table scans and DuckDB skips the row groups outside them.
 create or replace macro subject_series(kind, grain, since, until) as table
 with counted as (
     select
@@ -13,32 +22,15 @@ with counted as (
         count(*) as mentions
     from base_subject_mentions
     where subject_kind = kind
-      -- The bounds are written out here, not read from a CTE, so DuckDB can push them into the table scans.
-      and published_at >= date_trunc(grain, coalesce(since, (select min(published_at) from articles))
-          at time zone 'UTC') at time zone 'UTC'
-      and published_at <= coalesce(
-          until,
-          greatest(
-              (select max(published_at) from articles),
-              (select max(as_of) from runs where status = 'completed')
-          )
-      )
+      and published_at >= date_trunc(grain, since at time zone 'UTC') at time zone 'UTC'
+      and published_at <= until
     group by all
 ),
 
 calendar as (
     select unnest(range(
-        date_trunc(grain, coalesce(since, (select min(published_at) from articles)) at time zone 'UTC'),
-        date_trunc(
-            grain,
-            coalesce(
-                until,
-                greatest(
-                    (select max(published_at) from articles),
-                    (select max(as_of) from runs where status = 'completed')
-                )
-            ) at time zone 'UTC'
-        ) + to_hours(case grain when 'day' then 24 else 1 end),
+        date_trunc(grain, since at time zone 'UTC'),
+        date_trunc(grain, until at time zone 'UTC') + to_hours(case grain when 'day' then 24 else 1 end),
         to_hours(case grain when 'day' then 24 else 1 end)
     )) as bucket
 ),
