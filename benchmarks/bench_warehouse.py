@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import random
 import statistics
 import sys
@@ -147,9 +148,11 @@ def bench_loads(rows: int) -> None:
                                        "status": "completed", "mode": "backfill", "as_of": AS_OF}]),
             }
             load_run(con, RunTables.from_frames(tables))
+            save_alert_rules(con, rule_rows(parse_alert_rules(RULES_FILE.read_text(encoding="utf-8")), AS_OF))
             latency = {
                 view: median_seconds(partial(read_view, con, view))
-                for view in ("mentions_daily", "mentions_hourly", "spikes", "share_of_voice", "co_mentions_article")
+                for view in ("mentions_daily", "mentions_hourly", "spikes", "share_of_voice", "co_mentions_article",
+                             "latest_evidence")
             }
 
     print(f"warehouse loads, {rows:,} mention rows")
@@ -322,6 +325,28 @@ def comentions(con: duckdb.DuckDBPyConnection, window: dict[str, object]) -> obj
         con.unregister("alert_articles")
 
 
+def rows_read(con: duckdb.DuckDBPyConnection, read: Callable[[duckdb.DuckDBPyConnection], object]) -> int:
+    """Rows the table scans of the read's last query returned, from DuckDB's profile: unlike a time, the same on a
+    busy machine, and the plainest sign of whether a read follows its period or the history."""
+    with tempfile.TemporaryDirectory() as scratch:
+        profile = Path(scratch) / "profile.json"
+        con.execute("pragma enable_profiling = 'json'")
+        con.execute(f"pragma profiling_output = '{profile}'")
+        try:
+            read(con)
+        finally:
+            con.execute("pragma disable_profiling")
+        tree = json.loads(profile.read_text(encoding="utf-8"))
+
+    def scanned(node: dict[str, object]) -> int:
+        children = node.get("children") or []
+        rows = node.get("operator_cardinality", node.get("intermediate_rows")) or 0
+        own = int(str(rows)) if node.get("name") in {"SEQ_SCAN", "TABLE_SCAN"} else 0
+        return own + sum(scanned(child) for child in children if isinstance(child, dict))
+
+    return sum(scanned(node) for node in tree.get("operator", []))
+
+
 def bench_history(days: int, articles_per_day: int) -> None:
     """Time the report's and the alert stage's reads on `days` and on 3 x `days` of history, in one run."""
     with tempfile.TemporaryDirectory() as scratch:
@@ -331,6 +356,7 @@ def bench_history(days: int, articles_per_day: int) -> None:
             built[label] = timed(partial(build_history, paths[label], span, articles_per_day))
         reads = period_reads()
         seconds: dict[str, dict[str, list[float]]] = {name: {"short": [], "long": []} for name in reads}
+        scans: dict[str, dict[str, int]] = {name: {} for name in reads}
         report_s: dict[str, list[float]] = {"short": [], "long": []}
         with database.opened(paths["short"], read_only=True) as short, \
                 database.opened(paths["long"], read_only=True) as long:
@@ -340,6 +366,9 @@ def bench_history(days: int, articles_per_day: int) -> None:
                 for name, read in reads.items():
                     for label, con in connections.items():
                         seconds[name][label].append(timed(partial(read, con)))
+            for name, read in reads.items():
+                for label, con in connections.items():
+                    scans[name][label] = rows_read(con, read)
         for _ in range(HISTORY_REPEATS):
             for label, path in paths.items():
                 report_s[label].append(timed(partial(read_report_data, path, ReportOptions())))
@@ -349,13 +378,19 @@ def bench_history(days: int, articles_per_day: int) -> None:
           f"({articles_per_day:,} articles a day, {MENTIONS_PER_HISTORY_ARTICLE} mentions each, {FEEDS} feeds "
           f"fetched hourly; {sizes['short']:.0f} MB and {sizes['long']:.0f} MB; built in {built['short']:.0f} s "
           f"and {built['long']:.0f} s; median of {HISTORY_REPEATS}, files alternated)")
-    print(f"{'read':<34}{days:>8} d ms{3 * days:>8} d ms{'ratio':>8}")
+    print("rows read: rows the table scans of the read's (last) query returned; the same on a busy machine")
+    print(f"{'read':<34}{days:>8} d ms{3 * days:>8} d ms{'ratio':>8}{'rows read':>12}{'rows read':>12}{'ratio':>8}")
     rows = [(name, statistics.median(times["short"]), statistics.median(times["long"]))
             for name, times in seconds.items()]
     rows.append(("report: read_report_data, whole", statistics.median(report_s["short"]),
                  statistics.median(report_s["long"])))
     for name, short_s, long_s in rows:
-        print(f"{name:<34}{short_s * 1000:>11.1f}{long_s * 1000:>11.1f}{long_s / short_s:>8.2f}")
+        read_rows = scans.get(name, {})
+        counts = (
+            f"{read_rows['short']:>12,}{read_rows['long']:>12,}{read_rows['long'] / max(read_rows['short'], 1):>8.2f}"
+            if read_rows and not name.startswith("alert stage") else ""
+        )
+        print(f"{name:<34}{short_s * 1000:>11.1f}{long_s * 1000:>11.1f}{long_s / short_s:>8.2f}{counts}")
     total_short = sum(short_s for _, short_s, _ in rows[:-1])
     total_long = sum(long_s for _, _, long_s in rows[:-1])
     print(f"{'all reads above (sum of medians)':<34}{total_short * 1000:>11.1f}{total_long * 1000:>11.1f}"

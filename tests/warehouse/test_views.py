@@ -137,13 +137,14 @@ EXPECTED_ROWS = {
          ("topic", "grooming-gangs", "Grooming gangs"), ("topic", "housing", "Housing"), ("topic", "nhs", "NHS")],
     ),
     "subject_series": (
-        # Jan 4 is quiet; Jan 5 counts only up to 10:00; housing is tracked but never named.
+        # Jan 4 lies before the first article (Jan 5 09:00): no row. Jan 6 counts up to 10:00 only, before a3 and a4:
+        # a quiet day. Housing is tracked but never named.
         "select subject, subject_name, strftime(bucket, '%d %H'), articles, stories, mentions "
-        "from subject_series('topic', 'day', timestamptz '2025-01-04 12:00+00', timestamptz '2025-01-05 10:00+00') "
+        "from subject_series('topic', 'day', timestamptz '2025-01-04 12:00+00', timestamptz '2025-01-06 10:00+00') "
         "order by all",
-        [("grooming-gangs", "Grooming gangs", "04 00", 0, 0, 0), ("grooming-gangs", "Grooming gangs", "05 00", 1, 1, 1),
-         ("housing", "Housing", "04 00", 0, 0, 0), ("housing", "Housing", "05 00", 0, 0, 0),
-         ("nhs", "NHS", "04 00", 0, 0, 0), ("nhs", "NHS", "05 00", 1, 1, 1)],
+        [("grooming-gangs", "Grooming gangs", "05 00", 1, 1, 1), ("grooming-gangs", "Grooming gangs", "06 00", 0, 0, 0),
+         ("housing", "Housing", "05 00", 0, 0, 0), ("housing", "Housing", "06 00", 0, 0, 0),
+         ("nhs", "NHS", "05 00", 1, 1, 1), ("nhs", "NHS", "06 00", 0, 0, 0)],
     ),
     "alert_evidence": (
         # Starmer's a1 sentence 1 beats the headline; the topic's a3 sentence 1 too; the pair shares a3/a4 sentences.

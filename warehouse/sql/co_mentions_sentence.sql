@@ -18,19 +18,29 @@ pairs as (
         and first.person_id < second.person_id
 ),
 
+counted as (
+    select
+        person_a,
+        person_b,
+        count(*) as sentences,
+        count(distinct article_id) as articles,
+        max(published_at) as last_published_at
+    from pairs
+    group by person_a, person_b
+),
+
 final as (
     select
-        pairs.person_a,
-        coalesce(a_names.name, pairs.person_a) as person_a_name,
-        pairs.person_b,
-        coalesce(b_names.name, pairs.person_b) as person_b_name,
-        count(*) as sentences,
-        count(distinct pairs.article_id) as articles,
-        max(pairs.published_at) as last_published_at
-    from pairs
-    left join people as a_names on a_names.person_id = pairs.person_a
-    left join people as b_names on b_names.person_id = pairs.person_b
-    group by all
+        counted.person_a,
+        coalesce(a_names.name, counted.person_a) as person_a_name,
+        counted.person_b,
+        coalesce(b_names.name, counted.person_b) as person_b_name,
+        counted.sentences,
+        counted.articles,
+        counted.last_published_at
+    from counted
+    left join people as a_names on a_names.person_id = counted.person_a
+    left join people as b_names on b_names.person_id = counted.person_b
 )
 
 select * from final;

@@ -9,7 +9,7 @@ with final as (
         articles,
         stories,
         mentions
-    from subject_series('person', 'day', data_start(), data_end())
+    from subject_series('person', 'day', '-infinity'::timestamptz, 'infinity'::timestamptz)
 )
 
 select * from final;

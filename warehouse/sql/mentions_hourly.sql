@@ -3,7 +3,7 @@
 create or replace view mentions_hourly as
 with final as (
     select subject as person_id, subject_name as person_name, bucket as hour, articles, stories, mentions
-    from subject_series('person', 'hour', data_start(), data_end())
+    from subject_series('person', 'hour', '-infinity'::timestamptz, 'infinity'::timestamptz)
 )
 
 select * from final;

@@ -10,19 +10,28 @@ topics_in_articles as (
     from base_topic_mentions
 ),
 
-final as (
+counted as (
     select
         p.person_id,
-        coalesce(people.name, p.person_id) as person_name,
         t.topic_id,
-        coalesce(topics.name, t.topic_id) as topic_name,
         count(*) as articles,
         count(distinct p.story_id) as stories
     from people_in_articles as p
     inner join topics_in_articles as t on t.article_id = p.article_id
-    left join people on people.person_id = p.person_id
-    left join topics on topics.topic_id = t.topic_id
-    group by all
+    group by p.person_id, t.topic_id
+),
+
+final as (
+    select
+        counted.person_id,
+        coalesce(people.name, counted.person_id) as person_name,
+        counted.topic_id,
+        coalesce(topics.name, counted.topic_id) as topic_name,
+        counted.articles,
+        counted.stories
+    from counted
+    left join people on people.person_id = counted.person_id
+    left join topics on topics.topic_id = counted.topic_id
 )
 
 select * from final;

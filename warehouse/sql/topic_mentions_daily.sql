@@ -9,7 +9,7 @@ with final as (
         articles,
         stories,
         mentions
-    from subject_series('topic', 'day', data_start(), data_end())
+    from subject_series('topic', 'day', '-infinity'::timestamptz, 'infinity'::timestamptz)
 )
 
 select * from final;

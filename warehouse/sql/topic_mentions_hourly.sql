@@ -3,7 +3,7 @@
 create or replace view topic_mentions_hourly as
 with final as (
     select subject as topic_id, subject_name as topic_name, bucket as hour, articles, stories, mentions
-    from subject_series('topic', 'hour', data_start(), data_end())
+    from subject_series('topic', 'hour', '-infinity'::timestamptz, 'infinity'::timestamptz)
 )
 
 select * from final;
