@@ -104,7 +104,8 @@ def median_seconds(action: Callable[[], object], repeats: int = 5) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000, help="mention rows (default 1,000,000)")
-    parser.add_argument("--history-days", type=int, default=90, help="the shorter history (default 90 days)")
+    # The hourly spike rule reads 12 weeks back from a 7-day period: a shorter history would not hold its reach.
+    parser.add_argument("--history-days", type=int, default=100, help="the shorter history (default 100 days)")
     parser.add_argument("--articles-per-day", type=int, default=1_000, help="history density (default 1,000)")
     parser.add_argument("--only-history", action="store_true", help="skip the load and view-latency parts")
     arguments = parser.parse_args()
@@ -127,7 +128,8 @@ def bench_loads(rows: int) -> None:
 
         copy_db = fresh(directory, "copy")
         with database.opened(copy_db) as con:
-            copy = timed(lambda: con.execute(f"copy mentions from '{parquet}'"))
+            columns = ", ".join(mentions.columns)  # the table has more: published_at is ours to fill at load
+            copy = timed(lambda: con.execute(f"copy mentions ({columns}) from '{parquet}'"))
 
         sample = mentions.head(min(ROW_BY_ROW_SAMPLE, rows))
         slow_db = fresh(directory, "rows")
