@@ -82,8 +82,8 @@ INSERT_UNDER_FIRST_MIGRATION = [
     "insert into articles (article_id, source_id, url, title, published_at, first_seen_at, text, fetch_outcome, "
     "extraction_method, quality, run_id) values ('a1', 'herald', 'https://herald.example/a1', 'Headline', "
     "'2025-01-05 09:00+00', '2025-01-05 09:10+00', 'Sir Keir Starmer spoke.', 'ok', 'trafilatura', 'ok', 'run-1')",
-    "insert into mentions values ('a1', 'keir-starmer', 4, 16, 'Keir Starmer', 'full', 0, 'Sir Keir Starmer spoke.', "
-    "'run-1')",
+    "insert into mentions (article_id, person_id, char_start, char_end, matched_text, kind, sentence_index, snippet, "
+    "run_id) values ('a1', 'keir-starmer', 4, 16, 'Keir Starmer', 'full', 0, 'Sir Keir Starmer spoke.', 'run-1')",
     "insert into runs (run_id, started_at, finished_at, status, mode, as_of, load_method) values "
     "('run-1', '2025-01-05 09:00+00', '2025-01-05 09:02+00', 'completed', 'demo', '2025-01-05 09:00+00', 'direct')",
 ]
@@ -117,6 +117,29 @@ class TestUpgrades:
 
         assert recorded == [version for version, _ in database.migration_files()]
         assert rows == [("Keir Starmer", "Keir Starmer", 1)]
+
+
+    def test_upgrade_copies_publication_times_to_stored_mentions(
+        self, fresh_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Migration 0008 gives mentions stored before it their article's published_at, so period reads find them."""
+        older = tmp_path / "older_migrations"
+        older.mkdir()
+        for version, path in database.migration_files():
+            if version < 8:
+                (older / path.name).write_text(path.read_text(encoding="utf-8"))
+        with monkeypatch.context() as patch:
+            patch.setattr(database, "MIGRATIONS_DIR", older)
+            con = duckdb.connect(str(fresh_db))
+            database.apply_migrations(con)
+            for statement in INSERT_UNDER_FIRST_MIGRATION:
+                con.execute(statement)
+            con.close()
+
+        with database.opened(fresh_db) as con:
+            stamped = con.execute("select cast(published_at as varchar) from mentions").fetchall()
+
+        assert stamped == [("2025-01-05 09:00:00+00",)]
 
 
 class TestViewOrder:
