@@ -157,6 +157,22 @@ class TestViewOrder:
 
         assert ([path.stem for path in database.view_files()], rows) == (["z_people", "a_top_people"], [(1,)])
 
+    def test_reads_and_calls_order_files_but_same_named_columns_do_not(
+        self, fresh_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A view comes after the views it reads and the macros it calls; a column named like a view is no tie."""
+        views = tmp_path / "sql"
+        views.mkdir()
+        (views / "a_totals.sql").write_text("create or replace view a_totals as select doubled(n) as n from z_rows")
+        (views / "doubled.sql").write_text("create or replace macro doubled(x) as x * 2")
+        (views / "z_rows.sql").write_text("create or replace view z_rows as select 1 as n, 2 as a_totals")
+        monkeypatch.setattr(database, "VIEWS_DIR", views)
+
+        with database.opened(fresh_db) as con:
+            rows = con.execute("select n from a_totals").fetchall()
+
+        assert [path.stem for path in database.view_files()][-1] == "a_totals" and rows == [(2,)]
+
     def test_a_broken_view_is_named(self, fresh_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         """A view that cannot be created stops the open with the file's name, not a bare SQL error."""
         views = tmp_path / "sql"
