@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -333,7 +334,31 @@ class TestSeries:
         assert row == expected
 
 
+# Written once, in the staging layer (base_articles, is_selected): a copy elsewhere is how they drifted apart.
+STAGED_RULES = {
+    "an article's story": re.compile(r"coalesce\(\s*(?:\w+\.)?story_id\s*,\s*(?:\w+\.)?article_id\s*\)", re.I),
+    "the --people filter": re.compile(r"list_contains\(\s*cast\(\s*\$people", re.I),
+}
+STAGING_FILES = {"base_articles.sql", "is_selected.sql"}
+
+
+def sql_files() -> list[Path]:
+    return sorted([*database.VIEWS_DIR.glob("*.sql"), *database.QUERIES_DIR.glob("*.sql")])
+
+
 class TestBaseLayer:
+    @pytest.mark.parametrize("rule", STAGED_RULES, ids=STAGED_RULES)
+    def test_shared_rules_are_written_only_in_the_staging_layer(self, rule: str) -> None:
+        """No view or named query outside the staging files spells out a rule the staging layer writes once."""
+        copies = [
+            path.name
+            for path in sql_files()
+            if path.name not in STAGING_FILES
+            and STAGED_RULES[rule].search(database.strip_comments(path.read_text(encoding="utf-8")))
+        ]
+
+        assert copies == []
+
     def test_unclustered_article_is_its_own_story_and_unknown_outlet_its_source(self, tmp_path: Path) -> None:
         """An article without a story id counts as a story of its own; a feed missing from sources shows its id."""
         loose = {**article("loose", AS_OF, source_id="gone"), "story_id": None}
@@ -364,6 +389,28 @@ class TestBaseLayer:
         ).fetchall()
 
         assert rows == [("a2",)]
+
+
+# From just after a1 (Jan 5 09:00) to the end of Jan 6: a2 is in, a1 out (see newsroom_tables).
+PERIOD = {"since": DAY_BEFORE + timedelta(minutes=15), "until": datetime(2025, 1, 6, 23, tzinfo=AS_OF.tzinfo)}
+
+
+class TestReportQueries:
+    def test_topic_trend_counts_the_period_with_quiet_days_as_zeros(self, newsroom: duckdb.DuckDBPyConnection) -> None:
+        """Grooming gangs' Jan 5 story (a1) is before the period, so its Jan 5 is a zero; NHS has a2 on Jan 5."""
+        frame = database.query_frame(newsroom, "report_topic_trend", PERIOD)
+        rows = [(row["topic"], str(row["day"].date()), row["stories"], row["articles"])
+                for row in frame.iter_rows(named=True)]
+
+        assert rows == [("Grooming gangs", "2025-01-05", 0, 0), ("Grooming gangs", "2025-01-06", 1, 1),
+                        ("NHS", "2025-01-05", 1, 1), ("NHS", "2025-01-06", 1, 1)]
+
+    def test_top_outlets_count_articles_naming_the_selected_people(self, newsroom: duckdb.DuckDBPyConnection) -> None:
+        """Of the period's articles, Courier's a2 and a4 and Herald's a3; Musk is named in a3 and a4 only."""
+        frame = database.query_frame(newsroom, "report_top_outlets", {**PERIOD, "people": ["elon-musk"], "limit": 5})
+
+        assert frame.select("outlet", "articles", "stories", "articles_naming_people").rows() == [
+            ("Courier", 2, 2, 1), ("Herald", 1, 1, 1)]
 
 
 def spike_scenario() -> RunTables:
