@@ -280,8 +280,9 @@ def period_reads() -> dict[str, Callable[[duckdb.DuckDBPyConnection], object]]:
     window = {"window_start": until - timedelta(days=1), "window_end": until}
     named: dict[str, tuple[str, dict[str, object]]] = {
         "report_overview": ("report_overview", {"since": since, "until": until}),
-
         "report_share_of_voice": ("report_share_of_voice", selected),
+        "report_topic_trend": ("report_topic_trend", {"since": since, "until": until}),
+        "report_top_outlets": ("report_top_outlets", {**selected, "limit": 15}),
         "report_person_topic": ("report_person_topic", selected),
         "report_co_mentions": ("report_co_mentions", selected),
         "report_top_stories": ("report_top_stories", {**selected, "limit": 15}),
