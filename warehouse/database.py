@@ -104,7 +104,7 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
             )
             con.execute("commit")
         except duckdb.Error as error:
-            con.execute("rollback")
+            rollback(con)
             raise WarehouseError(f"migration {path.name} failed: {error}") from error
         newly_applied.append(path.stem)
     return newly_applied
@@ -136,6 +136,19 @@ def reference_pattern(name: str) -> str:
     return rf"(?i:\b(?:from|join)\s+{re.escape(name)}\b|\b{re.escape(name)}\s*\()"
 
 
+NO_TRANSACTION = "no transaction is active"
+
+
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction. A commit that failed (a full disk, a conflict) has already ended it, and
+    DuckDB's complaint about that would replace the commit's own error in the caller's except block."""
+    try:
+        con.execute("rollback")
+    except duckdb.TransactionException as error:
+        if NO_TRANSACTION not in str(error):
+            raise
+
+
 def strip_comments(sql: str) -> str:
     """SQL without `--` comments, so a view that only mentions another in prose does not depend on it."""
     return "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
@@ -161,7 +174,7 @@ def apply_views(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> None:
         try:
             con.execute(path.read_text(encoding="utf-8"))
         except duckdb.Error as error:
-            con.execute("rollback")
+            rollback(con)
             raise WarehouseError(f"view {path.name} failed: {error}") from error
     con.execute("delete from view_state")
     con.execute("insert into view_state values (?, ?)", [views_digest(), datetime.now(UTC)])

@@ -172,7 +172,7 @@ def load_run(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str, int
         counts = upsert_tables(con, tables)
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        database.rollback(con)
         raise
     return counts
 
@@ -211,7 +211,7 @@ def merge_pending_spools(
                 )
                 con.execute("commit")
             except duckdb.Error as error:
-                con.execute("rollback")
+                database.rollback(con)
                 moved = spool.set_aside(path)
                 (notice or database.LOGGER.warning)(
                     f"spool {path} could not be merged ({database.first_line(error)}); moved to {moved}"

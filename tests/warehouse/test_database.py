@@ -214,3 +214,35 @@ class TestViewsApplied:
             restored = database.scalar(con, "select count(*) from duckdb_views() where view_name = 'run_history'")
 
         assert (kept_dropped, restored) == (0, 1)
+
+
+class TestRollback:
+    def test_rollback_after_a_failed_commit_leaves_the_commits_error_alone(self, fresh_db: Path) -> None:
+        """A commit that fails has ended its transaction: rolling back then is a no-op, not a second error that
+        would hide the first (a full disk at commit time was reported as "cannot rollback")."""
+        with database.opened(fresh_db) as con:
+            con.execute("create table keyed (k integer primary key)")
+            other = con.cursor()
+            con.execute("begin transaction")
+            other.execute("begin transaction")
+            con.execute("insert into keyed values (1)")
+            other.execute("insert into keyed values (1)")
+            con.execute("commit")
+            with pytest.raises(duckdb.TransactionException, match="duplicate key"):
+                other.execute("commit")
+            database.rollback(other)
+            other.close()
+            kept = con.execute("select k from keyed").fetchall()
+
+        assert kept == [(1,)]
+
+    def test_rollback_undoes_an_open_transaction(self, fresh_db: Path) -> None:
+        """With the transaction still open, rollback discards its writes."""
+        with database.opened(fresh_db) as con:
+            con.execute("create table keyed (k integer primary key)")
+            con.execute("begin transaction")
+            con.execute("insert into keyed values (1)")
+            database.rollback(con)
+            kept = con.execute("select count(*) from keyed").fetchall()
+
+        assert kept == [(0,)]
