@@ -54,13 +54,15 @@ def build(db: Path) -> int:
         for position, person in enumerate(set(generator.choices(people, weights, k=3))):
             mentions.append({"article_id": article_id, "person_id": person, "char_start": position * 40,
                              "char_end": position * 40 + 10, "matched_text": person, "kind": "full",
-                             "sentence_index": position % 2, "snippet": f"{person} spoke.", "run_id": "bench"})
+                             "sentence_index": position % 2, "snippet": f"{person} spoke.", "run_id": "bench",
+                             "published_at": published})
         topics.append({"article_id": article_id, "topic_id": f"topic-{generator.randrange(TOPICS)}",
                        "char_start": 0, "char_end": 5, "matched_text": "t", "sentence_index": 0,
-                       "snippet": "A topic sentence.", "run_id": "bench"})
+                       "snippet": "A topic sentence.", "run_id": "bench", "published_at": published})
     feed_state = [{"source_id": f"feed-{number}", "consecutive_failures": 4 if number == 0 else 0,
                    "failing_since": AS_OF - timedelta(hours=4) if number == 0 else None, "updated_at": AS_OF}
                   for number in range(FEEDS)]
+    # Occurrences carry their article's published_at, as the load path stamps them (migration 0008).
     with database.opened(db) as con:
         for table, rows in (("articles", articles), ("mentions", mentions), ("topic_mentions", topics),
                             ("feed_state", feed_state)):
@@ -109,7 +111,7 @@ def main() -> None:
             all_rules = median_seconds(lambda: decide(con, rules, AS_OF))
             rule = SpikeRule(name="spike-person-day", baseline_windows=6)
             parameters = {"as_of": AS_OF, "window_hours": 24, "windows": list(range(7)), "max_window": 6}
-            counts = database.query_frame(con, "alert_counts_people", parameters)
+            counts = database.query_frame(con, "alert_counts", {**parameters, "subject_kind": "person"})
             volume = database.query_frame(con, "alert_volume", parameters)
         vectorised = median_seconds(lambda: find_spikes(counts, volume, as_of=AS_OF, rule=rule,
                                                         subject_kind="person"))

@@ -1,11 +1,15 @@
-"""Warehouse benchmark: bulk Arrow upserts against DuckDB's own COPY and row-by-row inserts; view latency.
+"""Warehouse benchmark: bulk Arrow upserts against DuckDB's own COPY and row-by-row inserts; view latency; and the
+report's and the alert stage's reads on a history and on one three times longer, which should cost the same.
 
-    .venv/bin/python benchmarks/bench_warehouse.py [--rows N]
+    .venv/bin/python benchmarks/bench_warehouse.py [--rows N] [--history-days D] [--articles-per-day A] [--only-history]
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
+import random
 import statistics
 import sys
 import tempfile
@@ -21,8 +25,12 @@ import pyarrow  # noqa: F401  (imported up front: a one-off process cost, not pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from flows.alerting import FEED_HEALTH_LOOKBACK, evaluate_rules, read_rules
+from flows.report import ReportOptions, read_report_data
+from transforms.alerts import parse_alert_rules, rule_rows, windows_needed
 from warehouse import database
 from warehouse.loads import RunTables, load_run
+from warehouse.rules import save_alert_rules
 from warehouse.snapshot import publish_snapshot
 
 AS_OF = datetime(2025, 1, 6, 12, tzinfo=UTC)
@@ -96,7 +104,17 @@ def median_seconds(action: Callable[[], object], repeats: int = 5) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--rows", type=int, default=1_000_000, help="mention rows (default 1,000,000)")
-    rows = parser.parse_args().rows
+    # The hourly spike rule reads 12 weeks back from a 7-day period: a shorter history would not hold its reach.
+    parser.add_argument("--history-days", type=int, default=100, help="the shorter history (default 100 days)")
+    parser.add_argument("--articles-per-day", type=int, default=1_000, help="history density (default 1,000)")
+    parser.add_argument("--only-history", action="store_true", help="skip the load and view-latency parts")
+    arguments = parser.parse_args()
+    if not arguments.only_history:
+        bench_loads(arguments.rows)
+    bench_history(arguments.history_days, arguments.articles_per_day)
+
+
+def bench_loads(rows: int) -> None:
     mentions = mention_frame(rows)
     with tempfile.TemporaryDirectory() as scratch:
         directory = Path(scratch)
@@ -110,7 +128,8 @@ def main() -> None:
 
         copy_db = fresh(directory, "copy")
         with database.opened(copy_db) as con:
-            copy = timed(lambda: con.execute(f"copy mentions from '{parquet}'"))
+            columns = ", ".join(mentions.columns)  # the table has more: published_at is ours to fill at load
+            copy = timed(lambda: con.execute(f"copy mentions ({columns}) from '{parquet}'"))
 
         sample = mentions.head(min(ROW_BY_ROW_SAMPLE, rows))
         slow_db = fresh(directory, "rows")
@@ -131,9 +150,11 @@ def main() -> None:
                                        "status": "completed", "mode": "backfill", "as_of": AS_OF}]),
             }
             load_run(con, RunTables.from_frames(tables))
+            save_alert_rules(con, rule_rows(parse_alert_rules(RULES_FILE.read_text(encoding="utf-8")), AS_OF))
             latency = {
                 view: median_seconds(partial(read_view, con, view))
-                for view in ("mentions_daily", "mentions_hourly", "spikes", "share_of_voice", "co_mentions_article")
+                for view in ("mentions_daily", "mentions_hourly", "spikes", "share_of_voice", "co_mentions_article",
+                             "latest_evidence")
             }
 
     print(f"warehouse loads, {rows:,} mention rows")
@@ -150,6 +171,233 @@ def main() -> None:
     print(f"view latency on {rows:,} mentions over 90 days (median of 5):")
     for view, seconds in latency.items():
         print(f"  {view:<22}{seconds * 1000:>9.0f} ms")
+
+
+# --- reads over a period: a history against one three times longer -------------------------------------------
+
+HISTORY_END = datetime(2025, 6, 30, 21, tzinfo=UTC)
+HISTORY_PEOPLE = [f"person-{number:02d}" for number in range(50)]
+HISTORY_TOPICS = [f"topic-{number:02d}" for number in range(10)]
+FEEDS = 200
+RUNS_PER_DAY = 24
+MENTIONS_PER_HISTORY_ARTICLE = 4
+RULES_FILE = Path(__file__).resolve().parents[1] / "seeds" / "alert_rules.csv"
+HISTORY_REPEATS = 7
+
+
+def history_day(day: int, articles_per_day: int) -> RunTables:
+    """Day `day` before HISTORY_END as 24 hourly runs would load it; the same day is the same data in every build.
+
+    Ids are hashes (random order, as canonical-URL hashes are) and run ids start with the run's time, as real ones.
+    """
+    rng = random.Random(day)
+    day_start = HISTORY_END - timedelta(days=day + 1)
+    runs, fetches = [], []
+    for hour in range(RUNS_PER_DAY):
+        clock = day_start + timedelta(hours=hour + 1)
+        run_id = f"{clock:%Y%m%dT%H%M%S}-{day:04d}{hour:02d}"
+        runs.append({"run_id": run_id, "started_at": clock, "finished_at": clock + timedelta(minutes=2),
+                     "status": "completed", "mode": "live", "as_of": clock, "load_method": "direct"})
+        for feed in range(FEEDS):
+            # Feed 7 is dead for good; feed 13 fails every other day.
+            failed = feed == 7 or (feed == 13 and day % 2 == 0)
+            fetches.append({"run_id": run_id, "source_id": f"outlet-{feed:03d}", "started_at": clock,
+                            "outcome": "http-4xx" if failed else "ok", "http_status": 404 if failed else 200,
+                            "entries_total": 0 if failed else 10, "entries_new": 0, "failed": failed,
+                            "error": "http 404" if failed else None})
+    seconds = sorted(rng.randrange(1, 86_400) for _ in range(articles_per_day))
+    articles, mentions, topic_mentions = [], [], []
+    for number, offset in enumerate(seconds):
+        published = day_start + timedelta(seconds=offset)
+        article_id = hashlib.sha256(f"{day}-{number}".encode()).hexdigest()[:20]
+        story_id = articles[-1]["story_id"] if articles and rng.random() < 0.2 else article_id
+        run_id = runs[min(offset // 3600, RUNS_PER_DAY - 1)]["run_id"]
+        articles.append({"article_id": article_id, "source_id": f"outlet-{rng.randrange(20):03d}",
+                         "url": f"https://example.org/{article_id}", "title": f"Headline {number}",
+                         "published_at": published, "first_seen_at": published, "fetch_outcome": "ok",
+                         "extraction_method": "trafilatura", "quality": "ok", "story_id": story_id,
+                         "revision_count": 0, "run_id": run_id})
+        # A few people carry most of the coverage, as in the news.
+        people = rng.choices(HISTORY_PEOPLE, weights=[1 / (rank + 1) for rank in range(len(HISTORY_PEOPLE))],
+                             k=MENTIONS_PER_HISTORY_ARTICLE)
+        for position, person in enumerate(people):
+            mentions.append({"article_id": article_id, "person_id": person, "char_start": 40 * position,
+                             "char_end": 40 * position + 12, "matched_text": "A Name", "kind": "full",
+                             "sentence_index": position, "snippet": "A Name said something in a sentence.",
+                             "run_id": run_id})
+        if rng.random() < 0.6:
+            topic_mentions.append({"article_id": article_id, "topic_id": rng.choice(HISTORY_TOPICS),
+                                   "char_start": 200, "char_end": 205, "matched_text": "topic", "sentence_index": 5,
+                                   "snippet": "The topic came up.", "run_id": run_id})
+    timestamp = pl.Datetime("us", "UTC")
+    frames = {
+        "articles": pl.DataFrame(articles, schema_overrides={"published_at": timestamp, "first_seen_at": timestamp}),
+        "mentions": pl.DataFrame(mentions),
+        "topic_mentions": pl.DataFrame(topic_mentions),
+        "feed_fetches": pl.DataFrame(fetches, schema_overrides={"started_at": timestamp, "http_status": pl.Int32}),
+        "runs": pl.DataFrame(runs, schema_overrides={"started_at": timestamp, "finished_at": timestamp,
+                                                     "as_of": timestamp}),
+    }
+    if day == 0:
+        frames |= reference_frames()
+    return RunTables.from_frames(frames)
+
+
+def reference_frames() -> dict[str, pl.DataFrame]:
+    """Sources, watchlist and the feeds' state at the end, loaded with the newest day."""
+    now = pl.lit(HISTORY_END, dtype=pl.Datetime("us", "UTC"))
+    feeds = pl.DataFrame({"source_id": [f"outlet-{feed:03d}" for feed in range(FEEDS)]})
+    return {
+        "sources": feeds.with_columns(name=pl.col("source_id").str.to_uppercase(),
+                                      feed_url="https://example.org/" + pl.col("source_id"), updated_at=now),
+        "people": pl.DataFrame({"person_id": HISTORY_PEOPLE}).with_columns(name=pl.col("person_id"), updated_at=now),
+        "topics": pl.DataFrame({"topic_id": HISTORY_TOPICS}).with_columns(name=pl.col("topic_id"), updated_at=now),
+        "feed_state": feeds.with_columns(
+            consecutive_failures=pl.when(pl.col("source_id") == "outlet-007").then(RUNS_PER_DAY * 30).otherwise(0),
+            updated_at=now,
+        ),
+    }
+
+
+def build_history(path: Path, days: int, articles_per_day: int) -> None:
+    """Load `days` days, oldest first, one load per day through the project's own load path; store the rules."""
+    with database.opened(path) as con:
+        for day in reversed(range(days)):
+            load_run(con, history_day(day, articles_per_day))
+        rules = parse_alert_rules(RULES_FILE.read_text(encoding="utf-8"))
+        save_alert_rules(con, rule_rows(rules, HISTORY_END))
+        con.execute("checkpoint")
+
+
+def period_reads() -> dict[str, Callable[[duckdb.DuckDBPyConnection], object]]:
+    """Every read the report and the alert stage make, with the parameters they use, by name."""
+    since, until = HISTORY_END - timedelta(days=7), HISTORY_END
+    selected = {"since": since, "until": until, "people": []}
+    rules = read_rules(RULES_FILE)
+    hour_rule = next(rule.spike_rule() for rule in rules if rule.rule_id == "spike-person-hour")
+    windows = windows_needed(hour_rule)
+    counts = {"as_of": until, "window_hours": 1, "windows": windows, "max_window": max(windows)}
+    window = {"window_start": until - timedelta(days=1), "window_end": until}
+    named: dict[str, tuple[str, dict[str, object]]] = {
+        "report_overview": ("report_overview", {"since": since, "until": until}),
+        "report_share_of_voice": ("report_share_of_voice", selected),
+        "report_topic_trend": ("report_topic_trend", {"since": since, "until": until}),
+        "report_top_outlets": ("report_top_outlets", {**selected, "limit": 15}),
+        "report_person_topic": ("report_person_topic", selected),
+        "report_co_mentions": ("report_co_mentions", selected),
+        "report_top_stories": ("report_top_stories", {**selected, "limit": 15}),
+        "report_evidence": ("report_evidence", {**selected, "per_person": 3}),
+        "report_feed_health": ("report_feed_health", {"since": since, "until": until}),
+        "report_runs": ("report_runs", {"since": since, "until": until}),
+        "alert_counts (hourly rule)": ("alert_counts", {**counts, "subject_kind": "person"}),
+        "alert_volume (hourly rule)": ("alert_volume", counts),
+        "alert_pairings": ("alert_pairings", {"as_of": until, "window_start": until - timedelta(days=1),
+                                              "lookback_start": until - timedelta(days=15)}),
+        "alert_feed_health": ("alert_feed_health", {"since": until - FEED_HEALTH_LOOKBACK, "as_of": until}),
+        "alert_articles_person": ("alert_articles_person", {**window, "subject": "person-00"}),
+    }
+    reads: dict[str, Callable[[duckdb.DuckDBPyConnection], object]] = {
+        name: partial(database.query_frame, name=query, parameters=parameters)
+        for name, (query, parameters) in named.items()
+    }
+    reach = {"since": since, "until": until, "as_of": until}
+    reads["report_trend"] = partial(with_reach, query="report_trend", parameters=selected, reach=reach,
+                                    column="trend_read_from")
+    reads["report_spikes"] = partial(with_reach, query="report_spikes", parameters={"people": [], "as_of": until},
+                                     reach=reach, column="spikes_read_from")
+    reads["alert_comentions"] = partial(comentions, window=window)
+    reads["alert stage: every enabled rule"] = partial(evaluate_rules, rules=rules, as_of=until)
+    return reads
+
+
+def with_reach(
+    con: duckdb.DuckDBPyConnection, query: str, parameters: dict[str, object], reach: dict[str, object], column: str
+) -> object:
+    """A spike query as the report runs it: the rules' reach worked out first, then passed in as a constant."""
+    read_from = database.query_frame(con, "report_spike_reach", reach)[column][0]
+    return database.query_frame(con, query, {**parameters, "read_from": read_from})
+
+
+def comentions(con: duckdb.DuckDBPyConnection, window: dict[str, object]) -> object:
+    """Who else an alert's articles name, as the alert stage asks it: the articles registered, then the query."""
+    articles = database.query_frame(con, "alert_articles_person", {**window, "subject": "person-00"})
+    con.register("alert_articles", articles.to_arrow())
+    try:
+        return database.query_frame(con, "alert_comentions", {**window, "exclude": ["person-00"]})
+    finally:
+        con.unregister("alert_articles")
+
+
+def rows_read(con: duckdb.DuckDBPyConnection, read: Callable[[duckdb.DuckDBPyConnection], object]) -> int:
+    """Rows the table scans of the read's last query read from storage (DuckDB's profile counts the row groups it
+    did not skip): unlike a time, the same on a busy machine, and the plainest sign of whether a read follows its
+    period or the history."""
+    with tempfile.TemporaryDirectory() as scratch:
+        profile = Path(scratch) / "profile.json"
+        con.execute("pragma enable_profiling = 'json'")
+        con.execute(f"pragma profiling_output = '{profile}'")
+        try:
+            read(con)
+        finally:
+            con.execute("pragma disable_profiling")
+        tree = json.loads(profile.read_text(encoding="utf-8"))
+
+    def scanned(node: dict[str, object]) -> int:
+        children = node.get("children") or []
+        own = int(str(node.get("rows_scanned") or 0)) if node.get("name") in {"SEQ_SCAN", "TABLE_SCAN"} else 0
+        return own + sum(scanned(child) for child in children if isinstance(child, dict))
+
+    return sum(scanned(node) for node in tree.get("operator", []))
+
+
+def bench_history(days: int, articles_per_day: int) -> None:
+    """Time the report's and the alert stage's reads on `days` and on 3 x `days` of history, in one run."""
+    with tempfile.TemporaryDirectory() as scratch:
+        paths = {label: Path(scratch) / f"{label}.duckdb" for label in ("short", "long")}
+        built = {}
+        for label, span in (("short", days), ("long", 3 * days)):
+            built[label] = timed(partial(build_history, paths[label], span, articles_per_day))
+        reads = period_reads()
+        seconds: dict[str, dict[str, list[float]]] = {name: {"short": [], "long": []} for name in reads}
+        scans: dict[str, dict[str, int]] = {name: {} for name in reads}
+        report_s: dict[str, list[float]] = {"short": [], "long": []}
+        with database.opened(paths["short"], read_only=True) as short, \
+                database.opened(paths["long"], read_only=True) as long:
+            connections = {"short": short, "long": long}
+            for _ in range(HISTORY_REPEATS):
+                # Alternate the two files so a busy moment on a shared machine hits both alike.
+                for name, read in reads.items():
+                    for label, con in connections.items():
+                        seconds[name][label].append(timed(partial(read, con)))
+            for name, read in reads.items():
+                for label, con in connections.items():
+                    scans[name][label] = rows_read(con, read)
+        for _ in range(HISTORY_REPEATS):
+            for label, path in paths.items():
+                report_s[label].append(timed(partial(read_report_data, path, ReportOptions())))
+        sizes = {label: path.stat().st_size / 1e6 for label, path in paths.items()}
+
+    print(f"reads over a 7-day period on {days} days of history and on {3 * days} "
+          f"({articles_per_day:,} articles a day, {MENTIONS_PER_HISTORY_ARTICLE} mentions each, {FEEDS} feeds "
+          f"fetched hourly; {sizes['short']:.0f} MB and {sizes['long']:.0f} MB; built in {built['short']:.0f} s "
+          f"and {built['long']:.0f} s; median of {HISTORY_REPEATS}, files alternated)")
+    print("rows read: rows the table scans of the read's (last) query read from storage; the same on a busy machine")
+    print(f"{'read':<34}{days:>8} d ms{3 * days:>8} d ms{'ratio':>8}{'rows read':>12}{'rows read':>12}{'ratio':>8}")
+    rows = [(name, statistics.median(times["short"]), statistics.median(times["long"]))
+            for name, times in seconds.items()]
+    rows.append(("report: read_report_data, whole", statistics.median(report_s["short"]),
+                 statistics.median(report_s["long"])))
+    for name, short_s, long_s in rows:
+        read_rows = scans.get(name, {})
+        counts = (
+            f"{read_rows['short']:>12,}{read_rows['long']:>12,}{read_rows['long'] / max(read_rows['short'], 1):>8.2f}"
+            if read_rows and not name.startswith("alert stage") else ""
+        )
+        print(f"{name:<34}{short_s * 1000:>11.1f}{long_s * 1000:>11.1f}{long_s / short_s:>8.2f}{counts}")
+    total_short = sum(short_s for _, short_s, _ in rows[:-1])
+    total_long = sum(long_s for _, _, long_s in rows[:-1])
+    print(f"{'all reads above (sum of medians)':<34}{total_short * 1000:>11.1f}{total_long * 1000:>11.1f}"
+          f"{total_long / total_short:>8.2f}   target: ratio 1.0-1.2")
 
 
 if __name__ == "__main__":

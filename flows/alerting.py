@@ -32,6 +32,7 @@ from transforms.alerts import (
     find_spikes,
     find_watch_terms,
     parse_alert_rules,
+    rule_rows,
     windows_needed,
 )
 from transforms.channel_formats import format_digest
@@ -45,6 +46,7 @@ from transforms.digest import (
 )
 from transforms.seed_files import decode_seed
 from warehouse import database
+from warehouse.rules import save_alert_rules
 
 DEFAULT_RULES_FILE = SEEDS_DIR / "alert_rules.csv"  # the shipped rules, for seeds folders without their own
 
@@ -62,6 +64,8 @@ RETRY_HORIZON = timedelta(days=7)
 # A channel added after an alert fired receives the alerts of the last day it never had, once.
 CATCH_UP_WINDOW = timedelta(hours=24)
 LOCK_WAITS_S = (0.5, 1.0, 2.0, 4.0)
+# A failing feed is still tried at least daily, so its latest fetch lies within this many days of the clock.
+FEED_HEALTH_LOOKBACK = timedelta(days=7)
 EVIDENCE_QUERIES = {
     "person": "alert_articles_person",
     "topic": "alert_articles_topic",
@@ -98,10 +102,14 @@ class AlertStageResult:
 
 def read_rules(rules_file: Path) -> list[AlertRule]:
     """The enabled rules of the rules file; a seeds folder without one gets the project's default rules."""
+    return [rule for rule in read_all_rules(rules_file) if rule.enabled]
+
+
+def read_all_rules(rules_file: Path) -> list[AlertRule]:
+    """Every rule of the rules file, disabled ones included (the project's default rules when there is none)."""
     if not rules_file.is_file():
         rules_file = DEFAULT_RULES_FILE
-    rules = parse_alert_rules(decode_seed(rules_file.read_bytes(), rules_file.name), file=rules_file.name)
-    return [rule for rule in rules if rule.enabled]
+    return parse_alert_rules(decode_seed(rules_file.read_bytes(), rules_file.name), file=rules_file.name)
 
 
 def spike_candidates(
@@ -118,8 +126,7 @@ def spike_candidates(
     key = (spike.window_hours, tuple(windows))
     if key not in volumes:
         volumes[key] = database.query_frame(con, "alert_volume", parameters)
-    query = "alert_counts_people" if rule.subject_kind == "person" else "alert_counts_topics"
-    counts = database.query_frame(con, query, parameters)
+    counts = database.query_frame(con, "alert_counts", {**parameters, "subject_kind": rule.subject_kind})
     return find_spikes(
         counts, volumes[key], as_of=as_of, rule=spike, subject_kind=rule.subject_kind, history_start=history_start
     )
@@ -159,7 +166,9 @@ def evaluate_rules(con: duckdb.DuckDBPyConnection, rules: Sequence[AlertRule], a
             )
             candidates += find_watch_terms(counts, as_of=as_of, rule=rule)
         elif rule.kind == "feed-health":
-            feeds = database.query_frame(con, "alert_feed_health")
+            feeds = database.query_frame(
+                con, "alert_feed_health", {"since": as_of - FEED_HEALTH_LOOKBACK, "as_of": as_of}
+            )
             outages = database.query_frame(con, "alert_open_outages", {"rule": rule.rule_id})
             open_outages = {row["source_id"]: row["failing_since"] for row in outages.iter_rows(named=True)}
             candidates += find_feed_health(feeds, open_outages, as_of=as_of, rule=rule)
@@ -310,7 +319,11 @@ def alert_context(con: duckdb.DuckDBPyConnection, alert: Alert) -> AlertContext:
         return AlertContext()
     con.register("alert_articles", articles.to_arrow())
     outlets = database.query_frame(con, "alert_outlets")
-    people = database.query_frame(con, "alert_comentions", {"exclude": list(alert.members)})
+    people = database.query_frame(
+        con,
+        "alert_comentions",
+        {"exclude": list(alert.members), "window_start": alert.window_start, "window_end": alert.window_end},
+    )
     con.unregister("alert_articles")
     return AlertContext(
         # More candidates than one alert shows: the digest skips stories an earlier alert already showed.
@@ -474,12 +487,15 @@ def run_alert_stage(
 ) -> AlertStageResult:
     """Evaluate, store, digest, deliver and retry; with send=False alerts are stored as suppressed, never sent.
     report_url (PRESSWATCH_REPORT_URL) is linked from every message when set."""
-    rules = read_rules(rules_file)
+    all_rules = read_all_rules(rules_file)
+    rules = [rule for rule in all_rules if rule.enabled]
     channels = [channel_for(url) for url in alert_urls if url.strip()]
     status = "suppressed" if not send else "pending" if channels else "printed"
     with database.opened(db) as con:
         decision = decide(con, rules, as_of)
         con.execute("begin transaction")
+        # The views and the report read the thresholds from here: one rule, whoever applies it.
+        save_alert_rules(con, rule_rows(all_rules, started_at))
         fresh = store_new_alerts(con, decision.fired, run_id, started_at, status)
         plan = plan_deliveries(con, channels, fresh, run_id, started_at) if send and channels else DuePlan()
         con.execute("commit")

@@ -122,13 +122,15 @@ def read_report_data(db: Path, options: ReportOptions) -> ReportData:
         check_people(con, options.people)
         period: dict[str, object] = {"since": since, "until": until}
         selected: dict[str, object] = {**period, "people": list(options.people)}
+        # Worked out first, the spike rules' reach goes back in as constants DuckDB prunes row groups with.
+        reach = query_frame(con, "report_spike_reach", {**period, "as_of": as_of}).row(0, named=True)
         return ReportData(
             since=since,
             until=until,
             as_of=as_of,
             run_finished_at=clock["run_finished_at"],
             overview=query_frame(con, "report_overview", period),
-            trend=query_frame(con, "report_trend", selected),
+            trend=query_frame(con, "report_trend", {**selected, "read_from": reach["trend_read_from"]}),
             share_of_voice=query_frame(con, "report_share_of_voice", selected),
             topic_trend=query_frame(con, "report_topic_trend", period),
             top_outlets=query_frame(con, "report_top_outlets", {**selected, "limit": TOP_OUTLETS}),
@@ -136,9 +138,13 @@ def read_report_data(db: Path, options: ReportOptions) -> ReportData:
             co_mentions=query_frame(con, "report_co_mentions", selected),
             top_stories=query_frame(con, "report_top_stories", {**selected, "limit": TOP_STORIES}),
             evidence=query_frame(con, "report_evidence", {**selected, "per_person": EVIDENCE_PER_PERSON}),
-            feed_health=query_frame(con, "report_feed_health"),
+            feed_health=query_frame(con, "report_feed_health", period),
             runs=query_frame(con, "report_runs", period),
-            spikes=query_frame(con, "report_spikes", {"people": list(options.people)}),
+            spikes=query_frame(
+                con,
+                "report_spikes",
+                {"people": list(options.people), "as_of": as_of, "read_from": reach["spikes_read_from"]},
+            ),
             quotes=query_frame(con, "report_quotes", {**selected, "per_person": QUOTES_PER_PERSON}),
         )
 
@@ -189,15 +195,16 @@ def build_page(data: ReportData, options: ReportOptions, generated_at: datetime)
         Section(
             "usual",
             "Against the usual level",
-            "Each person's distinct stories per UTC day against the band the daily alert rule expects (± 2 Poisson "
-            "spreads), on one scale; spiking people first.",
+            "Each person's distinct stories per UTC day against the band the daily alert rule expects for them at "
+            "that day's volume of stories (± 2 Poisson spreads), on one scale; spiking people first.",
             usual_level_multiples(data.trend, order, colours, specs) or report_page.empty_note(nobody),
         ),
         Section(
             "hourly",
             "Mentions per hour",
             "Distinct stories naming each person per UTC hour: darker is more; red diamonds are hours the hourly "
-            "alert rule calls a spike.",
+            "alert rule calls a spike (it compares the same hour in earlier weeks, or the trailing 24 hours while "
+            "history is short).",
             chart_body(
                 "hourly",
                 "Distinct stories per person per hour",
@@ -295,8 +302,9 @@ def build_page(data: ReportData, options: ReportOptions, generated_at: datetime)
         Section(
             "feeds",
             "Feed health",
-            "Every feed's state at its latest fetch (dead: 5 hard failures in a row; damaged: the feed's document "
-            "is broken but its entries were still read, so it does not count as a failure).",
+            f"Every feed's state at its latest fetch, with the fetches of the period's runs ({dead_note(data)}; "
+            "damaged: the feed's document is broken but its entries were still read, so it does not count as a "
+            "failure).",
             report_page.feed_health_table(data.feed_health)
             if not data.feed_health.is_empty()
             else report_page.empty_note("No feeds recorded."),
@@ -316,6 +324,14 @@ def build_page(data: ReportData, options: ReportOptions, generated_at: datetime)
         sections=sections,
         specs=specs,
     )
+
+
+def dead_note(data: ReportData) -> str:
+    """What "dead" means here: the feed-health alert rule's threshold, as the warehouse stored it."""
+    thresholds = data.feed_health.get_column("dead_runs", default=pl.Series([], dtype=pl.Int32)).drop_nulls()
+    if thresholds.is_empty():
+        return "no feed-health alert rule, so no feed is called dead"
+    return f"dead: {thresholds[0]} failed fetches in a row, the alert rule's threshold"
 
 
 def usual_level_multiples(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -78,6 +78,37 @@ def alert_from_row(row: Mapping[str, Any]) -> Alert:
         previous_value=extra.get("previous_value"),
         note=str(extra.get("note") or ""),
     )
+
+
+# --- rules as rows -----------------------------------------------------------------------------------------
+
+RULE_ROW_SCHEMA: dict[str, pl.DataType] = {
+    "rule_id": pl.String(),
+    "kind": pl.String(),
+    "subject_kind": pl.String(),
+    "subjects": pl.List(pl.String()),
+    "window_hours": pl.Int32(),
+    "baseline_windows": pl.Int32(),
+    "seasonal_period": pl.Int32(),
+    "seasonal_min_samples": pl.Int32(),
+    "min_history_windows": pl.Int32(),
+    "min_stories": pl.Int32(),
+    "min_ratio": pl.Float64(),
+    "min_zscore": pl.Float64(),
+    "lookback_days": pl.Int32(),
+    "dead_runs": pl.Int32(),
+    "cooldown_hours": pl.Float64(),
+    "escalate_factor": pl.Float64(),
+    "enabled": pl.Boolean(),
+    "description": pl.String(),
+    "stored_at": pl.Datetime("us", "UTC"),
+}
+
+
+def rule_rows(rules: Sequence[AlertRule], stored_at: datetime) -> pl.DataFrame:
+    """The alert_rules table's rows: every rule with its defaults filled in, so the views judge by these numbers."""
+    rows = [{**asdict(rule), "subjects": list(rule.subjects), "stored_at": stored_at} for rule in rules]
+    return pl.DataFrame(rows, schema=RULE_ROW_SCHEMA)
 
 
 # --- spikes -----------------------------------------------------------------------------------------------

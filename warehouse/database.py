@@ -24,6 +24,7 @@ MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
 VIEWS_DIR = PACKAGE_DIR / "sql"
 QUERIES_DIR = PACKAGE_DIR / "queries"
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
+DEFINED_NAME = re.compile(r"(?i)\bcreate\s+or\s+replace\s+(?:view|macro)\s+(\w+)")
 WAL_REPLAY_FAILURE = "failure while replaying wal"
 WAREHOUSE_ZONE = "UTC"
 DISK_FULL = "no space left on device"  # strerror(ENOSPC), which DuckDB quotes in its I/O errors
@@ -103,27 +104,49 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
             )
             con.execute("commit")
         except duckdb.Error as error:
-            con.execute("rollback")
+            rollback(con)
             raise WarehouseError(f"migration {path.name} failed: {error}") from error
         newly_applied.append(path.stem)
     return newly_applied
 
 
 def view_files() -> list[Path]:
-    """View definitions, one file per view (file stem == view name), in an order where dependencies come first."""
+    """View and macro files (one view per file, named after it; a view's period macro may sit beside it), in an
+    order where what a file reads or calls comes first."""
     paths = sorted(VIEWS_DIR.glob("*.sql"))
-    by_name = {path.stem: path for path in paths}
+    texts = {path.stem: strip_comments(path.read_text(encoding="utf-8")) for path in paths}
+    defined = {stem: {stem, *DEFINED_NAME.findall(text)} for stem, text in texts.items()}
     graph: dict[str, set[str]] = {}
-    for path in paths:
-        text = strip_comments(path.read_text(encoding="utf-8"))
-        graph[path.stem] = {
-            other for other in by_name if other != path.stem and re.search(rf"\b{re.escape(other)}\b", text)
+    for stem, text in texts.items():
+        graph[stem] = {
+            other
+            for other, names in defined.items()
+            if other != stem and any(re.search(reference_pattern(name), text) for name in names)
         }
     try:
         order = list(TopologicalSorter(graph).static_order())
     except CycleError as error:
         raise WarehouseError(f"view files depend on each other in a cycle: {error.args[1]}") from error
+    by_name = {path.stem: path for path in paths}
     return [by_name[name] for name in order]
+
+
+def reference_pattern(name: str) -> str:
+    """A read (`from name`, `join name`) or a call (`name(`): a column that shares a view's name is no reference."""
+    return rf"(?i:\b(?:from|join)\s+{re.escape(name)}\b|\b{re.escape(name)}\s*\()"
+
+
+NO_TRANSACTION = "no transaction is active"
+
+
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back the open transaction. A commit that failed (a full disk, a conflict) has already ended it, and
+    DuckDB's complaint about that would replace the commit's own error in the caller's except block."""
+    try:
+        con.execute("rollback")
+    except duckdb.TransactionException as error:
+        if NO_TRANSACTION not in str(error):
+            raise
 
 
 def strip_comments(sql: str) -> str:
@@ -151,7 +174,7 @@ def apply_views(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> None:
         try:
             con.execute(path.read_text(encoding="utf-8"))
         except duckdb.Error as error:
-            con.execute("rollback")
+            rollback(con)
             raise WarehouseError(f"view {path.name} failed: {error}") from error
     con.execute("delete from view_state")
     con.execute("insert into view_state values (?, ?)", [views_digest(), datetime.now(UTC)])

@@ -37,6 +37,10 @@ UPSERT_TABLES = (
     "runs",
 )
 
+# Occurrences carry their article's publication time (migration 0008) so a query over a period skips older row
+# groups. It is copied from the stored article here, at load, whoever built the rows: a run, a backfill, a spool.
+STAMPED_TABLES = ("mentions", "topic_mentions")
+
 LoadMethod = Literal["direct", "spooled", "merged+direct"]
 
 
@@ -130,6 +134,8 @@ def upsert_tables(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str
             # One statement cannot replace the same row twice: the last copy of a key in a run wins.
             # maintain_order: rows arrive in key order, and inserting them shuffled makes DuckDB's index 2x slower.
             frame = frame.unique(subset=key, keep="last", maintain_order=True)
+        if table in STAMPED_TABLES and "article_id" in frame.columns:
+            frame = with_publication_times(con, frame)
         view_name = f"incoming_{table}"
         # On failure the registration is left for the connection's end: an aborted transaction refuses it.
         con.register(view_name, frame.to_arrow())
@@ -148,6 +154,17 @@ def upsert_tables(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str
     return counts
 
 
+def with_publication_times(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> pl.DataFrame:
+    """The occurrences with their article's stored published_at (null if the article is not stored), in order.
+
+    Articles load before occurrences, so this run's articles are found too.
+    """
+    con.register("occurrence_articles", frame.select("article_id").unique().to_arrow())
+    times = database.query_frame(con, "occurrence_times")
+    con.unregister("occurrence_articles")
+    return frame.drop("published_at", strict=False).join(times, on="article_id", how="left", maintain_order="left")
+
+
 def load_run(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str, int]:
     """Upsert every table in one explicit transaction, so a failure leaves no half-loaded run; return row counts."""
     con.execute("begin transaction")
@@ -155,7 +172,7 @@ def load_run(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str, int
         counts = upsert_tables(con, tables)
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        database.rollback(con)
         raise
     return counts
 
@@ -194,7 +211,7 @@ def merge_pending_spools(
                 )
                 con.execute("commit")
             except duckdb.Error as error:
-                con.execute("rollback")
+                database.rollback(con)
                 moved = spool.set_aside(path)
                 (notice or database.LOGGER.warning)(
                     f"spool {path} could not be merged ({database.first_line(error)}); moved to {moved}"

@@ -7,12 +7,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import polars as pl
 
+from transforms.alerts import parse_alert_rules, rule_rows
 from warehouse import database
 from warehouse.loads import RunTables, load_run
+from warehouse.rules import save_alert_rules
 
 AS_OF = datetime(2025, 1, 6, 21, tzinfo=UTC)
+RULES_FILE = Path(__file__).resolve().parents[2] / "seeds" / "alert_rules.csv"
 HOSTILE_TITLE = "<script>alert(1)</script> Starmer under fire"
 HOSTILE_SNIPPET = '<img src=x onerror="alert(3)"> Keir Starmer said nothing.'
 HOSTILE_URL = "javascript:alert(2)"
@@ -69,6 +73,10 @@ def report_tables() -> RunTables:
         {"run_id": "run-1", "source_id": "courier", "started_at": AS_OF, "duration_s": 0.1, "http_status": 404,
          "outcome": "http-4xx", "entries_total": 0, "entries_new": 0, "size_bytes": 0, "error": "<b>gone</b>"},
     ]
+    feed_state = [
+        {"source_id": "herald", "consecutive_failures": 0, "failing_since": None, "updated_at": AS_OF},
+        {"source_id": "courier", "consecutive_failures": 1, "failing_since": AS_OF, "updated_at": AS_OF},
+    ]
     runs = [{"run_id": "run-1", "started_at": AS_OF, "finished_at": AS_OF + timedelta(minutes=2),
              "status": "completed", "mode": "demo", "as_of": AS_OF, "feeds_total": 2, "feeds_failed": 1,
              "entries_seen": 5, "articles_new": len(articles), "articles_failed": 0, "mentions_new": len(mentions),
@@ -90,13 +98,20 @@ def report_tables() -> RunTables:
         "mentions": pl.DataFrame(mentions),
         "topic_mentions": pl.DataFrame(topic_mentions),
         "feed_fetches": pl.DataFrame(fetches, schema_overrides={"http_status": pl.Int32(), "error": pl.String()}),
+        "feed_state": pl.DataFrame(feed_state, schema_overrides={"failing_since": pl.Datetime("us", "UTC")}),
         "runs": pl.DataFrame(runs, schema_overrides={"error": pl.String()}),
     }
     return RunTables.from_frames(frames)
 
 
+def store_shipped_rules(con: duckdb.DuckDBPyConnection) -> None:
+    """Store seeds/alert_rules.csv as a run's alert stage does, so the views judge by the shipped thresholds."""
+    save_alert_rules(con, rule_rows(parse_alert_rules(RULES_FILE.read_text(encoding="utf-8")), AS_OF))
+
+
 def build_report_warehouse(path: Path, tables: RunTables | None = None) -> Path:
-    """A real warehouse file at `path` holding the report rows (or the given tables); closed when returned."""
+    """A real warehouse file at `path` holding the report rows (or the given tables) and the shipped alert rules."""
     with database.opened(path) as con:
         load_run(con, report_tables() if tables is None else tables)
+        store_shipped_rules(con)
     return path

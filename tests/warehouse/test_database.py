@@ -63,13 +63,18 @@ class TestMigrations:
         assert not fresh_db.exists()
 
     def test_views_exist_after_open(self, fresh_db: Path) -> None:
-        """Every view file defines a view analysts can query."""
+        """Every file of warehouse/sql defines the view or macro it is named after."""
         with database.opened(fresh_db) as con:
-            views = {
-                row[0] for row in con.execute("select view_name from duckdb_views() where not internal").fetchall()
+            defined = {
+                row[0]
+                for row in con.execute(
+                    "select view_name from duckdb_views() where not internal "
+                    "union select function_name from duckdb_functions() "
+                    "where function_type in ('macro', 'table_macro') and not internal"
+                ).fetchall()
             }
 
-        assert {path.stem for path in database.view_files()} <= views
+        assert {path.stem for path in database.view_files()} <= defined
 
 
 INSERT_UNDER_FIRST_MIGRATION = [
@@ -77,8 +82,8 @@ INSERT_UNDER_FIRST_MIGRATION = [
     "insert into articles (article_id, source_id, url, title, published_at, first_seen_at, text, fetch_outcome, "
     "extraction_method, quality, run_id) values ('a1', 'herald', 'https://herald.example/a1', 'Headline', "
     "'2025-01-05 09:00+00', '2025-01-05 09:10+00', 'Sir Keir Starmer spoke.', 'ok', 'trafilatura', 'ok', 'run-1')",
-    "insert into mentions values ('a1', 'keir-starmer', 4, 16, 'Keir Starmer', 'full', 0, 'Sir Keir Starmer spoke.', "
-    "'run-1')",
+    "insert into mentions (article_id, person_id, char_start, char_end, matched_text, kind, sentence_index, snippet, "
+    "run_id) values ('a1', 'keir-starmer', 4, 16, 'Keir Starmer', 'full', 0, 'Sir Keir Starmer spoke.', 'run-1')",
     "insert into runs (run_id, started_at, finished_at, status, mode, as_of, load_method) values "
     "('run-1', '2025-01-05 09:00+00', '2025-01-05 09:02+00', 'completed', 'demo', '2025-01-05 09:00+00', 'direct')",
 ]
@@ -114,6 +119,29 @@ class TestUpgrades:
         assert rows == [("Keir Starmer", "Keir Starmer", 1)]
 
 
+    def test_upgrade_copies_publication_times_to_stored_mentions(
+        self, fresh_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Migration 0008 gives mentions stored before it their article's published_at, so period reads find them."""
+        older = tmp_path / "older_migrations"
+        older.mkdir()
+        for version, path in database.migration_files():
+            if version < 8:
+                (older / path.name).write_text(path.read_text(encoding="utf-8"))
+        with monkeypatch.context() as patch:
+            patch.setattr(database, "MIGRATIONS_DIR", older)
+            con = duckdb.connect(str(fresh_db))
+            database.apply_migrations(con)
+            for statement in INSERT_UNDER_FIRST_MIGRATION:
+                con.execute(statement)
+            con.close()
+
+        with database.opened(fresh_db) as con:
+            stamped = con.execute("select cast(published_at as varchar) from mentions").fetchall()
+
+        assert stamped == [("2025-01-05 09:00:00+00",)]
+
+
 class TestViewOrder:
     def test_a_view_may_build_on_a_view_named_after_it(self, fresh_db: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
@@ -128,6 +156,22 @@ class TestViewOrder:
             rows = con.execute("select n from a_top_people").fetchall()
 
         assert ([path.stem for path in database.view_files()], rows) == (["z_people", "a_top_people"], [(1,)])
+
+    def test_reads_and_calls_order_files_but_same_named_columns_do_not(
+        self, fresh_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A view comes after the views it reads and the macros it calls; a column named like a view is no tie."""
+        views = tmp_path / "sql"
+        views.mkdir()
+        (views / "a_totals.sql").write_text("create or replace view a_totals as select doubled(n) as n from z_rows")
+        (views / "doubled.sql").write_text("create or replace macro doubled(x) as x * 2")
+        (views / "z_rows.sql").write_text("create or replace view z_rows as select 1 as n, 2 as a_totals")
+        monkeypatch.setattr(database, "VIEWS_DIR", views)
+
+        with database.opened(fresh_db) as con:
+            rows = con.execute("select n from a_totals").fetchall()
+
+        assert [path.stem for path in database.view_files()][-1] == "a_totals" and rows == [(2,)]
 
     def test_a_broken_view_is_named(self, fresh_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         """A view that cannot be created stops the open with the file's name, not a bare SQL error."""
@@ -170,3 +214,35 @@ class TestViewsApplied:
             restored = database.scalar(con, "select count(*) from duckdb_views() where view_name = 'run_history'")
 
         assert (kept_dropped, restored) == (0, 1)
+
+
+class TestRollback:
+    def test_rollback_after_a_failed_commit_leaves_the_commits_error_alone(self, fresh_db: Path) -> None:
+        """A commit that fails has ended its transaction: rolling back then is a no-op, not a second error that
+        would hide the first (a full disk at commit time was reported as "cannot rollback")."""
+        with database.opened(fresh_db) as con:
+            con.execute("create table keyed (k integer primary key)")
+            other = con.cursor()
+            con.execute("begin transaction")
+            other.execute("begin transaction")
+            con.execute("insert into keyed values (1)")
+            other.execute("insert into keyed values (1)")
+            con.execute("commit")
+            with pytest.raises(duckdb.TransactionException, match="duplicate key"):
+                other.execute("commit")
+            database.rollback(other)
+            other.close()
+            kept = con.execute("select k from keyed").fetchall()
+
+        assert kept == [(1,)]
+
+    def test_rollback_undoes_an_open_transaction(self, fresh_db: Path) -> None:
+        """With the transaction still open, rollback discards its writes."""
+        with database.opened(fresh_db) as con:
+            con.execute("create table keyed (k integer primary key)")
+            con.execute("begin transaction")
+            con.execute("insert into keyed values (1)")
+            database.rollback(con)
+            kept = con.execute("select count(*) from keyed").fetchall()
+
+        assert kept == [(0,)]

@@ -142,3 +142,24 @@ class TestTrendViews:
         ).fetchall()
 
         assert rows == [("2025-01-05", 2, 1, 3), ("2025-01-06", 1, 1, 1)]
+
+
+class TestOccurrenceTimes:
+    def test_mentions_carry_their_articles_publication_time(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Loaded mentions are stamped with their article's published_at, and a revision's new time replaces it."""
+        day = datetime(2025, 1, 5, 9, tzinfo=UTC)
+        load_run(con, tables([article("a1", day, "s1"), article("a2", NOW, "s2")],
+                             [mention("a1", "keir-starmer", 0), mention("a2", "keir-starmer", 0)]))
+        first = con.execute("select article_id, published_at from mentions order by 1").fetchall()
+
+        load_run(con, tables([article("a1", NOW, "s1")], [mention("a1", "elon-musk", 4)], replaced_article_ids=("a1",)))
+        revised = con.execute("select article_id, published_at from mentions order by 1").fetchall()
+
+        assert first == [("a1", day), ("a2", NOW)]
+        assert revised == [("a1", NOW), ("a2", NOW)]
+
+    def test_a_mention_of_an_article_not_stored_is_left_unstamped(self, con: duckdb.DuckDBPyConnection) -> None:
+        """A mention whose article never arrived keeps a null time instead of failing the load."""
+        load_run(con, tables([], [mention("missing", "keir-starmer", 0)]))
+
+        assert con.execute("select published_at from mentions").fetchall() == [(None,)]

@@ -61,7 +61,7 @@ class TestQuotePickup:
         """The quote run by three outlets is one row: its speaker, where it ran first, and three outlets."""
         found = rows(
             warehouse,
-            f"select person_id, name, first_outlet, outlets, articles from quote_pickup "
+            f"select person_id, person_name, first_outlet, outlets, articles from quote_pickup "
             f"where quote_text = '{PICKED_UP}'",
         )
 

@@ -46,6 +46,12 @@ def fetch(run_id: str, source_id: str, started_at: datetime, outcome: str, *, ht
             "size_bytes": 100, "error": None if outcome in {"ok", "unchanged"} else f"{outcome} happened"}
 
 
+def feed_state(source_id: str, failures: int = 0, failing_since: datetime | None = None) -> Row:
+    """A feed's stored state as the fetch layer leaves it: failures in a row and since when."""
+    return {"source_id": source_id, "consecutive_failures": failures, "failing_since": failing_since,
+            "validators_trusted": True, "updated_at": AS_OF}
+
+
 def run(run_id: str, as_of: datetime, *, status: str = "completed", minutes: int = 2) -> Row:
     return {"run_id": run_id, "started_at": as_of, "finished_at": as_of + timedelta(minutes=minutes),
             "status": status, "mode": "demo", "as_of": as_of, "feeds_total": 2, "feeds_failed": 0,
@@ -62,6 +68,7 @@ def run_tables(**tables: list[Row]) -> RunTables:
     overrides: dict[str, dict[str, pl.DataType]] = {
         "feed_fetches": {"http_status": pl.Int32(), "error": pl.String()},
         "runs": {"error": pl.String()},
+        "feed_state": {"failing_since": pl.Datetime("us", "UTC")},
     }
     return RunTables.from_frames({name: frame(rows, **overrides.get(name, {})) for name, rows in tables.items()})
 

@@ -1,26 +1,3 @@
 -- Articles on a topic inside an alert's window, each with its first sentence on the topic.
-with named as (
-    select
-        a.article_id,
-        coalesce(a.story_id, a.article_id) as story_id,
-        a.title,
-        a.url,
-        coalesce(s.name, a.source_id) as outlet,
-        a.published_at,
-        t.snippet,
-        row_number() over (partition by a.article_id order by t.sentence_index = 0, t.char_start) as rank_in_article
-    from topic_mentions as t
-    inner join articles as a on a.article_id = t.article_id
-    left join sources as s on s.source_id = a.source_id
-    where t.topic_id = $subject
-      and a.published_at > cast($window_start as timestamptz)
-      and a.published_at <= cast($window_end as timestamptz)
-),
-
-final as (
-    select article_id, story_id, title, url, outlet, published_at, snippet
-    from named
-    where rank_in_article = 1
-)
-
-select * from final order by published_at desc
+select * from alert_evidence('topic', $subject, null, cast($window_start as timestamptz), cast($window_end as timestamptz))
+order by published_at desc

@@ -1,29 +1,4 @@
 -- Articles naming a person and a topic inside an alert's window; a sentence holding both is preferred.
-with both_named as (
-    select
-        a.article_id,
-        coalesce(a.story_id, a.article_id) as story_id,
-        a.title,
-        a.url,
-        coalesce(s.name, a.source_id) as outlet,
-        a.published_at,
-        m.snippet,
-        row_number() over (
-            partition by a.article_id order by m.sentence_index = t.sentence_index desc, m.char_start
-        ) as rank_in_article
-    from mentions as m
-    inner join topic_mentions as t on t.article_id = m.article_id and t.topic_id = $topic_id
-    inner join articles as a on a.article_id = m.article_id
-    left join sources as s on s.source_id = a.source_id
-    where m.person_id = $person_id
-      and a.published_at > cast($window_start as timestamptz)
-      and a.published_at <= cast($window_end as timestamptz)
-),
-
-final as (
-    select article_id, story_id, title, url, outlet, published_at, snippet
-    from both_named
-    where rank_in_article = 1
-)
-
-select * from final order by published_at desc
+select *
+from alert_evidence('watch', $person_id, $topic_id, cast($window_start as timestamptz), cast($window_end as timestamptz))
+order by published_at desc

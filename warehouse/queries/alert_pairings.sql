@@ -1,15 +1,9 @@
 -- Pairs of tracked people named in the same sentence: distinct stories in the window and in the lookback before.
 with sentences as (
-    select distinct
-        m.article_id,
-        m.sentence_index,
-        m.person_id,
-        coalesce(a.story_id, a.article_id) as story_id,
-        a.published_at
-    from mentions as m
-    inner join articles as a on a.article_id = m.article_id
-    where a.published_at <= cast($as_of as timestamptz)
-      and a.published_at > cast($lookback_start as timestamptz)
+    select distinct article_id, sentence_index, person_id, story_id, published_at
+    from base_mentions
+    where published_at <= cast($as_of as timestamptz)
+      and published_at > cast($lookback_start as timestamptz)
 ),
 
 pairs as (

@@ -8,11 +8,10 @@ with carried as (
         q.quote_text,
         a.article_id,
         a.source_id,
-        coalesce(s.name, a.source_id) as outlet,
+        a.outlet,
         a.published_at
     from quotes as q
-    inner join articles as a on a.article_id = q.article_id
-    left join sources as s on s.source_id = a.source_id
+    inner join base_articles as a on a.article_id = q.article_id
     where a.published_at <= cast($as_of as timestamptz)
       and len(string_split(q.quote_key, ' ')) >= 4
 ),

@@ -1,9 +1,9 @@
 -- All coverage per window (distinct stories): the denominator that keeps busy days from firing for everyone.
 with scoped as (
     select
-        coalesce(story_id, article_id) as story_id,
+        story_id,
         epoch(cast($as_of as timestamptz)) - epoch(published_at) as age_s
-    from articles
+    from base_articles
     where published_at <= cast($as_of as timestamptz)
       and published_at > cast($as_of as timestamptz) - to_seconds($window_hours * 3600 * ($max_window + 1))
 ),

@@ -1,13 +1,18 @@
 -- Distinct stories per window naming both a person and a topic (anywhere in the same article).
-with both_named as (
+with scope as (
+    select * from base_subject_mentions
+    where published_at <= cast($as_of as timestamptz)
+      and published_at > cast($as_of as timestamptz) - to_seconds($window_hours * 3600 * ($max_window + 1))
+),
+
+both_named as (
     select distinct
-        coalesce(a.story_id, a.article_id) as story_id,
-        epoch(cast($as_of as timestamptz)) - epoch(a.published_at) as age_s
-    from articles as a
-    inner join mentions as m on m.article_id = a.article_id and m.person_id = $person_id
-    inner join topic_mentions as t on t.article_id = a.article_id and t.topic_id = $topic_id
-    where a.published_at <= cast($as_of as timestamptz)
-      and a.published_at > cast($as_of as timestamptz) - to_seconds($window_hours * 3600 * ($max_window + 1))
+        person.story_id,
+        epoch(cast($as_of as timestamptz)) - epoch(person.published_at) as age_s
+    from scope as person
+    inner join scope as topic on topic.article_id = person.article_id
+    where person.subject_kind = 'person' and person.subject = $person_id
+      and topic.subject_kind = 'topic' and topic.subject = $topic_id
 ),
 
 final as (

@@ -1,7 +1,14 @@
 -- Headline numbers of the report period: articles, distinct stories, outlets, people and topic mentions.
 with period_articles as (
-    select article_id, source_id, coalesce(story_id, article_id) as story_id
-    from articles
+    select article_id, source_id, story_id
+    from base_articles
+    where published_at >= cast($since as timestamptz)
+      and published_at <= cast($until as timestamptz)
+),
+
+period_mentions as (
+    select person_id
+    from base_mentions
     where published_at >= cast($since as timestamptz)
       and published_at <= cast($until as timestamptz)
 ),
@@ -11,9 +18,8 @@ final as (
         count(*) as articles,
         count(distinct story_id) as stories,
         count(distinct source_id) as outlets,
-        (select count(*) from mentions where article_id in (select article_id from period_articles)) as mentions,
-        (select count(distinct person_id) from mentions where article_id in (select article_id from period_articles))
-            as people_mentioned
+        (select count(*) from period_mentions) as mentions,
+        (select count(distinct person_id) from period_mentions) as people_mentioned
     from period_articles
 )
 

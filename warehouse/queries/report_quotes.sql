@@ -8,13 +8,12 @@ with period_quotes as (
         q.quote_text,
         a.article_id,
         a.source_id,
-        coalesce(s.name, a.source_id) as outlet,
+        a.outlet,
         a.published_at,
         a.title,
         a.url
     from quotes as q
-    inner join articles as a on a.article_id = q.article_id
-    left join sources as s on s.source_id = a.source_id
+    inner join base_articles as a on a.article_id = q.article_id
     where a.published_at >= cast($since as timestamptz)
       and a.published_at <= cast($until as timestamptz)
 ),
@@ -23,7 +22,7 @@ said as (
     select *
     from period_quotes
     where person_id is not null
-      and (len(cast($people as varchar[])) = 0 or list_contains(cast($people as varchar[]), person_id))
+      and is_selected($people, person_id)
 ),
 
 firsts as (

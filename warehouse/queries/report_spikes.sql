@@ -1,21 +1,7 @@
--- People and topics spiking at the latest run's clock, as the spikes view (the alert rule) finds them.
-select
-    spikes.grain,
-    spikes.subject_kind,
-    spikes.subject,
-    coalesce(people.name, topics.name, spikes.subject) as name,
-    spikes.window_start,
-    spikes.window_end,
-    spikes.stories,
-    spikes.expected_stories,
-    spikes.ratio
-from spikes
-left join people on spikes.subject_kind = 'person' and people.person_id = spikes.subject
-left join topics on spikes.subject_kind = 'topic' and topics.topic_id = spikes.subject
-where spikes.is_spike
-  and (
-      spikes.subject_kind = 'topic'
-      or len(cast($people as varchar[])) = 0
-      or list_contains(cast($people as varchar[]), spikes.subject)
-  )
-order by spikes.ratio desc;
+-- People and topics spiking at the report's clock (the latest run's), as the spikes view (the alert rules) finds
+-- them.
+select grain, subject_kind, subject, subject_name as name, window_start, window_end, stories, expected_stories, ratio
+from spikes_at(cast($as_of as timestamptz), read_from := cast($read_from as timestamptz))
+where is_spike
+  and (subject_kind = 'topic' or is_selected($people, subject))
+order by ratio desc;

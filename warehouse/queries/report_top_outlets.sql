@@ -1,22 +1,19 @@
 -- The outlets that published the most in the report period: articles, distinct stories, and how many of those
 -- articles name a tracked person (with a --people selection, one of the selected people).
 with period_articles as (
-    select
-        a.article_id,
-        a.source_id,
-        coalesce(s.name, a.source_id) as outlet,
-        coalesce(a.story_id, a.article_id) as story_id
-    from articles as a
-    left join sources as s on s.source_id = a.source_id
-    where a.published_at >= cast($since as timestamptz)
-      and a.published_at <= cast($until as timestamptz)
+    select article_id, source_id, outlet, story_id
+    from base_articles
+    where published_at >= cast($since as timestamptz)
+      and published_at <= cast($until as timestamptz)
 ),
 
 naming as (
-    select distinct m.article_id
-    from mentions as m
-    inner join period_articles as a on a.article_id = m.article_id
-    where len(cast($people as varchar[])) = 0 or list_contains(cast($people as varchar[]), m.person_id)
+    -- Bounded by the period on the mentions' own copy of published_at, so older mentions are skipped unread.
+    select distinct article_id
+    from base_mentions
+    where published_at >= cast($since as timestamptz)
+      and published_at <= cast($until as timestamptz)
+      and is_selected($people, person_id)
 ),
 
 final as (

@@ -16,16 +16,15 @@ days as (
 ),
 
 counted as (
+    -- Bounds as constants (not the period CTE's columns) reach the scans of both tables, so older rows are skipped.
     select
-        t.topic_id,
-        date_trunc('day', a.published_at at time zone 'UTC') as day,
-        count(distinct coalesce(a.story_id, a.article_id)) as stories,
-        count(distinct a.article_id) as articles
-    from topic_mentions as t
-    inner join articles as a on a.article_id = t.article_id
-    cross join period
-    where a.published_at >= period.since
-      and a.published_at <= period.until
+        topic_id,
+        date_trunc('day', published_at at time zone 'UTC') as day,
+        count(distinct story_id) as stories,
+        count(distinct article_id) as articles
+    from base_topic_mentions
+    where published_at >= cast($since as timestamptz)
+      and published_at <= cast($until as timestamptz)
     group by all
 ),
 

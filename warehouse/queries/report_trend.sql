@@ -1,120 +1,43 @@
--- Distinct stories per tracked person per UTC hour and UTC day of the report period, each against a trailing
--- baseline (the previous 24 hours or 7 days, counted from the first stored article on): the expected count, a band
--- of expected ± 2 Poisson spreads, and whether the window is a spike by the alert rule's thresholds.
-with grains as (
+-- Distinct stories per tracked person per UTC hour and UTC day of the report period (quiet ones as zeros), each
+-- judged by the alert stage's spike rule for people of that width (spike_scores over alert_rules): the usual level,
+-- the expected count at that window's volume with a band of ± 2 Poisson spreads, and whether it is a spike.
+with series as (
+    select 'hour' as grain, 1 as window_hours, *
+    from subject_series('person', 'hour', cast($since as timestamptz), cast($until as timestamptz))
+    union all
+    select 'day' as grain, 24 as window_hours, *
+    from subject_series('person', 'day', cast($since as timestamptz), cast($until as timestamptz))
+),
+
+judged as (
     select *
-    from (values ('hour', 1, 24, 3), ('day', 24, 7, 5))
-        as grain_rows (grain, window_hours, trailing_windows, min_stories)
-),
-
-period as (
-    select
-        cast($since as timestamptz) at time zone 'UTC' as since,
-        cast($until as timestamptz) at time zone 'UTC' as until,
-        (select min(published_at) from articles) at time zone 'UTC' as first_published
-),
-
-selected_people as (
-    select person_id, name
-    from people
-    where len(cast($people as varchar[])) = 0 or list_contains(cast($people as varchar[]), person_id)
-),
-
-buckets as (
-    -- Every window of the period and the trailing windows before it, so quiet windows count as zero.
-    select
-        grains.grain,
-        grains.window_hours,
-        grains.min_stories,
-        unnest(range(
-            date_trunc(
-                grains.grain,
-                greatest(period.since - to_hours(grains.window_hours * grains.trailing_windows), period.first_published)
-            ),
-            date_trunc(grains.grain, period.until) + to_hours(grains.window_hours),
-            to_hours(grains.window_hours)
-        )) as bucket
-    from grains, period
-),
-
-counted as (
-    select
-        grains.grain,
-        m.person_id,
-        date_trunc(grains.grain, a.published_at at time zone 'UTC') as bucket,
-        count(distinct coalesce(a.story_id, a.article_id)) as stories,
-        count(distinct a.article_id) as articles
-    from mentions as m
-    inner join articles as a on a.article_id = m.article_id
-    cross join grains
-    cross join period
-    where a.published_at at time zone 'UTC' <= period.until
-      and a.published_at at time zone 'UTC' >= period.since - to_hours(grains.window_hours * grains.trailing_windows)
-    group by all
-),
-
-grid as (
-    select
-        buckets.grain,
-        buckets.window_hours,
-        buckets.min_stories,
-        buckets.bucket,
-        p.person_id,
-        p.name,
-        coalesce(counted.stories, 0) as stories,
-        coalesce(counted.articles, 0) as articles
-    from buckets
-    cross join selected_people as p
-    left join counted
-        on counted.grain = buckets.grain
-        and counted.bucket = buckets.bucket
-        and counted.person_id = p.person_id
-),
-
-baselined as (
-    select
-        *,
-        case
-            when grain = 'hour' then avg(stories) over trailing_hours
-            else avg(stories) over trailing_days
-        end as baseline_stories
-    from grid
-    window
-        trailing_hours as (partition by grain, person_id order by bucket rows between 24 preceding and 1 preceding),
-        trailing_days as (partition by grain, person_id order by bucket rows between 7 preceding and 1 preceding)
-),
-
-expected as (
-    select
-        baselined.*,
-        -- No expected count before there is a baseline (greatest() would skip the null).
-        case when baselined.baseline_stories is not null then greatest(baselined.baseline_stories, 0.5) end
-            as expected_stories
-    from baselined, period
-    -- Only windows that overlap the period; the earlier ones were there to feed the baseline.
-    where baselined.bucket + to_hours(baselined.window_hours) > period.since
+    from spike_scores(
+        cast($until as timestamptz), cast($since as timestamptz), true, read_from := cast($read_from as timestamptz)
+    )
+    where subject_kind = 'person'
+    -- Should two rules judge people at one width, the first by name draws the chart.
+    qualify row_number() over (partition by window_hours, subject, window_start order by rule_id) = 1
 ),
 
 final as (
     select
-        grain,
-        person_id,
-        name,
-        bucket,
-        stories,
-        articles,
-        round(baseline_stories, 3) as baseline_stories,
-        round(case when expected_stories is not null then greatest(expected_stories - 2 * sqrt(expected_stories), 0) end, 3)
-            as band_low,
-        round(expected_stories + 2 * sqrt(expected_stories), 3) as band_high,
-        coalesce(
-            stories >= min_stories
-            and stories / expected_stories >= 2
-            and (stories - expected_stories) / sqrt(expected_stories) >= 2,
-            false
-        ) as is_spike
-    from expected
-    qualify sum(stories) over (partition by grain, person_id) > 0
+        series.grain,
+        series.subject as person_id,
+        series.subject_name as name,
+        series.bucket,
+        series.stories,
+        series.articles,
+        round(judged.baseline_stories, 3) as baseline_stories,
+        round(greatest(judged.expected_stories - 2 * sqrt(judged.expected_stories), 0), 3) as band_low,
+        round(judged.expected_stories + 2 * sqrt(judged.expected_stories), 3) as band_high,
+        coalesce(judged.is_spike, false) as is_spike
+    from series
+    left join judged
+        on judged.window_hours = series.window_hours
+        and judged.subject = series.subject
+        and judged.window_start = series.bucket
+    where is_selected($people, series.subject)
+    qualify sum(series.stories) over (partition by series.grain, series.subject) > 0
 )
 
 select * from final

@@ -1,38 +1,52 @@
--- Per feed: healthy, failing (since when), dead (5 hard failures in a row), recovered (latest fetch succeeded
--- right after a failure) or never-fetched. Skipped back-off attempts and host-requested pauses are neither success
--- nor failure, and a malformed feed that still yielded entries counts as a success.
-create or replace view feed_health as
-with classified as (
-    select
-        source_id,
-        started_at,
-        outcome,
-        http_status,
-        error,
-        -- The fetch layer's verdict, stored with each fetch; rows from before it was stored use the same rule.
-        not coalesce(
-            failed,
-            outcome not in ('ok', 'not-modified', 'unchanged') and not (outcome = 'parse-error' and entries_total > 0)
-        ) as succeeded,
-        outcome in ('http-4xx', 'dns', 'not-a-feed', 'refused-unsafe', 'bad-content-type', 'too-large', 'parse-error')
-            and coalesce(http_status, 0) <> 429
-            as hard
-    from feed_fetches
-    where outcome not in ('skipped-backoff', 'retry-later')
+-- feed_health_between(since, until): every feed's state, with the fetches made by the runs whose clock (runs.as_of)
+-- lies in [since, until]: how many, how many failed, the latest outcome and the latest success among them.
+-- state: 'never-fetched' (no fetch and no stored state); 'dead' once its failures in a row (feed_state, kept by the
+-- fetch layer) reach dead_runs, the threshold of the enabled feed-health alert rule, the very number the alert
+-- stage fires on; 'failing'; 'recovered' (the latest fetch succeeded right after a failure); 'healthy'. Back-off
+-- skips and host-requested pauses count neither way; a damaged feed that still yielded entries is a success.
+-- hard_failures_in_a_row: the latest failures that look permanent (4xx but 429, DNS, not a feed, refused address,
+-- wrong content type, too large, unparseable), since the latest success or transient failure.
+create or replace macro feed_health_between(since, until) as table
+with rule as (
+    select min(dead_runs) as dead_runs
+    from alert_rules
+    where kind = 'feed-health' and enabled
 ),
 
-ordered as (
+period_runs as (
+    select run_id
+    from runs
+    where as_of >= since
+      and as_of <= until
+),
+
+run_span as (
+    -- A range holding every run id of the period. Run ids begin with their run's time and fetches are stored run
+    -- by run, so filtering on this range as well lets DuckDB skip older row groups; the semi join decides.
+    select min(run_id) as first_run_id, max(run_id) as last_run_id from period_runs
+),
+
+fetches as (
     select
-        *,
-        -- Fetches since the latest success (or since the latest soft failure, for the hard-failure streak).
-        count(*) filter (where succeeded) over newest_first as successes_after,
-        count(*) filter (where succeeded or not hard) over newest_first as breaks_after,
-        row_number() over (partition by source_id order by started_at desc) as recency,
-        lead(succeeded) over (partition by source_id order by started_at desc) as previous_succeeded
-    from classified
-    window newest_first as (
-        partition by source_id order by started_at desc rows between unbounded preceding and 1 preceding
-    )
+        f.source_id,
+        f.started_at,
+        f.outcome,
+        f.http_status,
+        f.error,
+        -- The fetch layer's verdict, stored with each fetch; rows from before it was stored use the same rule.
+        not coalesce(
+            f.failed,
+            f.outcome not in ('ok', 'not-modified', 'unchanged')
+                and not (f.outcome = 'parse-error' and f.entries_total > 0)
+        ) as succeeded,
+        f.outcome in ('http-4xx', 'dns', 'not-a-feed', 'refused-unsafe', 'bad-content-type', 'too-large', 'parse-error')
+            and coalesce(f.http_status, 0) <> 429
+            as hard
+    from feed_fetches as f
+    semi join period_runs using (run_id)
+    where f.outcome not in ('skipped-backoff', 'retry-later')
+      and f.run_id >= (select first_run_id from run_span)
+      and f.run_id <= (select last_run_id from run_span)
 ),
 
 summary as (
@@ -40,24 +54,32 @@ summary as (
         source_id,
         count(*) as fetches,
         count(*) filter (where not succeeded) as failures,
-        count(*) filter (where not succeeded and successes_after = 0) as consecutive_failures,
-        min(started_at) filter (where not succeeded and successes_after = 0) as failing_since,
-        count(*) filter (where not succeeded and hard and breaks_after = 0) as hard_failures_in_a_row,
-        max(started_at) filter (where succeeded) as last_success_at,
         max(started_at) as last_fetch_at,
-        any_value(outcome) filter (where recency = 1) as last_outcome,
-        any_value(http_status) filter (where recency = 1) as last_http_status,
-        any_value(error) filter (where recency = 1) as last_error,
-        coalesce(bool_or(succeeded and previous_succeeded = false) filter (where recency = 1), false)
-            as recovered_now
-    from ordered
+        max(started_at) filter (where succeeded) as last_success_at,
+        -- The newest fetch that ends a run of hard failures: a success or a transient failure.
+        max(started_at) filter (where succeeded or not hard) as last_break_at,
+        arg_max_null(outcome, started_at) as last_outcome,
+        arg_max_null(http_status, started_at) as last_http_status,
+        arg_max_null(error, started_at) as last_error,
+        arg_max(succeeded, started_at, 2) as newest_two_succeeded
+    from fetches
     group by source_id
+),
+
+hard_streaks as (
+    select fetches.source_id, count(*) as hard_failures_in_a_row
+    from fetches
+    inner join summary on summary.source_id = fetches.source_id
+    where fetches.started_at > coalesce(summary.last_break_at, '-infinity'::timestamptz)
+    group by fetches.source_id
 ),
 
 feeds as (
     select source_id from sources
     union
-    select source_id from feed_fetches
+    select source_id from feed_state
+    union
+    select source_id from summary
 ),
 
 final as (
@@ -66,28 +88,40 @@ final as (
         coalesce(s.name, feeds.source_id) as outlet,
         s.feed_url,
         case
-            when summary.source_id is null then 'never-fetched'
-            when summary.hard_failures_in_a_row >= 5 then 'dead'
-            when summary.consecutive_failures > 0 then 'failing'
-            when summary.recovered_now then 'recovered'
+            when state_row.source_id is null and summary.source_id is null then 'never-fetched'
+            when coalesce(state_row.consecutive_failures, 0) >= rule.dead_runs then 'dead'
+            when coalesce(state_row.consecutive_failures, 0) > 0 then 'failing'
+            when coalesce(summary.newest_two_succeeded[1] and not summary.newest_two_succeeded[2], false)
+                then 'recovered'
             else 'healthy'
         end as state,
-        summary.failing_since,
-        coalesce(summary.consecutive_failures, 0) as consecutive_failures,
-        coalesce(summary.hard_failures_in_a_row, 0) as hard_failures_in_a_row,
+        state_row.failing_since,
+        coalesce(state_row.consecutive_failures, 0) as consecutive_failures,
+        coalesce(hard_streaks.hard_failures_in_a_row, 0) as hard_failures_in_a_row,
         summary.last_fetch_at,
         summary.last_outcome,
         summary.last_http_status,
         summary.last_error,
         summary.last_success_at,
-        case when summary.recovered_now then summary.last_success_at end as recovered_at,
+        case
+            when coalesce(state_row.consecutive_failures, 0) = 0
+                and summary.newest_two_succeeded[1] and not summary.newest_two_succeeded[2]
+                then summary.last_success_at
+        end as recovered_at,
         state_row.next_attempt_at,
         coalesce(summary.fetches, 0) as fetches,
-        coalesce(summary.failures, 0) as failures
+        coalesce(summary.failures, 0) as failures,
+        rule.dead_runs
     from feeds
+    cross join rule
     left join sources as s on s.source_id = feeds.source_id
     left join summary on summary.source_id = feeds.source_id
+    left join hard_streaks on hard_streaks.source_id = feeds.source_id
     left join feed_state as state_row on state_row.source_id = feeds.source_id
 )
 
 select * from final;
+
+-- feed_health: every feed over all its fetches.
+create or replace view feed_health as
+select * from feed_health_between('-infinity'::timestamptz, 'infinity'::timestamptz);

@@ -1,41 +1,47 @@
--- The 10 newest articles naming each person, one evidence sentence each (a full-name mention first).
-create or replace view latest_evidence as
-with ranked_in_article as (
-    select
-        m.person_id,
-        m.article_id,
-        m.sentence_index,
-        m.matched_text,
-        m.snippet,
-        row_number() over (
-            partition by m.person_id, m.article_id order by m.kind = 'full' desc, m.char_start
-        ) as rank_in_article
-    from mentions as m
+-- latest_evidence_between(since, until): per person, the articles published in [since, until] that name them,
+-- newest first (evidence_rank 1 = newest), with one evidence sentence each: a full-name mention first, then the
+-- earliest in the text.
+create or replace macro latest_evidence_between(since, until) as table
+with best_in_article as (
+    -- Narrow rows through the window; the article's headline and link are joined to the few rows kept.
+    select person_id, article_id, published_at, snippet, matched_text, sentence_index
+    from base_mentions
+    where published_at >= since
+      and published_at <= until
+    qualify row_number() over (partition by person_id, article_id order by kind = 'full' desc, char_start) = 1
 ),
 
 ranked_per_person as (
     select
+        *,
+        row_number() over (partition by person_id order by published_at desc, article_id) as evidence_rank
+    from best_in_article
+),
+
+final as (
+    select
         r.person_id,
-        a.published_at,
-        coalesce(s.name, a.source_id) as outlet,
+        coalesce(p.name, r.person_id) as person_name,
+        r.evidence_rank,
+        r.published_at,
+        a.outlet,
         a.title,
         a.url,
         r.snippet,
         r.matched_text,
         r.sentence_index,
-        r.article_id,
-        row_number() over (partition by r.person_id order by a.published_at desc, r.article_id) as evidence_rank
-    from ranked_in_article as r
-    inner join articles as a on a.article_id = r.article_id
-    left join sources as s on s.source_id = a.source_id
-    where r.rank_in_article = 1
-),
-
-final as (
-    select
-        person_id, evidence_rank, published_at, outlet, title, url, snippet, matched_text, sentence_index, article_id
-    from ranked_per_person
-    where evidence_rank <= 10
+        r.article_id
+    from ranked_per_person as r
+    inner join base_articles as a on a.article_id = r.article_id and a.published_at = r.published_at
+    left join people as p on p.person_id = r.person_id
+    where a.published_at >= since
+      and a.published_at <= until
 )
 
 select * from final;
+
+-- latest_evidence: the 10 newest articles naming each person over all history, one evidence sentence each.
+create or replace view latest_evidence as
+select *
+from latest_evidence_between('-infinity'::timestamptz, 'infinity'::timestamptz)
+where evidence_rank <= 10;

@@ -1,24 +1,9 @@
--- Mentions of each tracked person per UTC hour, counted by occurrence, article and distinct story.
+-- Mentions of each tracked person per UTC hour (`hour` is the hour's start, with its zone): articles, distinct
+-- stories and occurrences, with a row of zeros for every quiet hour in the data's range, so a chart needs no filling.
 create or replace view mentions_hourly as
-with mentioned as (
-    select
-        m.person_id,
-        date_trunc('hour', a.published_at at time zone 'UTC') as hour,
-        m.article_id,
-        coalesce(a.story_id, a.article_id) as story_id
-    from mentions as m
-    inner join articles as a on a.article_id = m.article_id
-),
-
-final as (
-    select
-        person_id,
-        hour,
-        count(distinct article_id) as articles,
-        count(distinct story_id) as stories,
-        count(*) as mentions
-    from mentioned
-    group by person_id, hour
+with final as (
+    select subject as person_id, subject_name as person_name, bucket as hour, articles, stories, mentions
+    from subject_series('person', 'hour', '-infinity'::timestamptz, 'infinity'::timestamptz)
 )
 
 select * from final;

@@ -9,14 +9,13 @@ with quoted as (
         q.quote_text,
         q.article_id,
         a.source_id,
-        coalesce(s.name, a.source_id) as outlet,
+        a.outlet,
         a.published_at,
         a.url,
         a.title,
-        coalesce(a.story_id, a.article_id) as story_id
+        a.story_id
     from quotes as q
-    inner join articles as a on a.article_id = q.article_id
-    left join sources as s on s.source_id = a.source_id
+    inner join base_articles as a on a.article_id = q.article_id
     where len(string_split(q.quote_key, ' ')) >= 4
 ),
 
@@ -54,7 +53,7 @@ final as (
     select
         f.quote_key,
         sp.person_id,
-        p.name,
+        p.name as person_name,
         f.quote_text,
         f.outlet as first_outlet,
         f.source_id as first_source_id,

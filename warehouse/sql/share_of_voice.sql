@@ -3,13 +3,13 @@
 create or replace view share_of_voice as
 with mentioned as (
     select
-        cast(date_trunc('day', a.published_at at time zone 'UTC') as date) as day,
-        a.source_id,
-        m.person_id,
-        count(distinct m.article_id) as articles,
+        cast(published_at at time zone 'UTC' as date) as day,
+        source_id,
+        outlet,
+        person_id,
+        count(distinct article_id) as articles,
         count(*) as mentions
-    from mentions as m
-    inner join articles as a on a.article_id = m.article_id
+    from base_mentions
     group by all
 ),
 
@@ -17,8 +17,9 @@ final as (
     select
         mentioned.day,
         mentioned.source_id,
-        coalesce(s.name, mentioned.source_id) as outlet,
+        mentioned.outlet,
         mentioned.person_id,
+        coalesce(p.name, mentioned.person_id) as person_name,
         mentioned.articles,
         mentioned.mentions,
         mentioned.mentions / sum(mentioned.mentions) over (partition by mentioned.day, mentioned.source_id)
@@ -26,7 +27,7 @@ final as (
         mentioned.articles / sum(mentioned.articles) over (partition by mentioned.day, mentioned.person_id)
             as share_of_person
     from mentioned
-    left join sources as s on s.source_id = mentioned.source_id
+    left join people as p on p.person_id = mentioned.person_id
 )
 
 select * from final;

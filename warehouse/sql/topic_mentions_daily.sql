@@ -1,24 +1,15 @@
--- Topic coverage per UTC day: how many articles, stories and term occurrences.
+-- Coverage of each tracked topic per UTC day: articles, distinct stories and term occurrences, with a row of zeros
+-- for every quiet day in the data's range. The same count as topic_mentions_hourly at a coarser grain.
 create or replace view topic_mentions_daily as
-with mentioned as (
+with final as (
     select
-        t.topic_id,
-        date_trunc('day', a.published_at at time zone 'UTC') as day,
-        t.article_id,
-        coalesce(a.story_id, a.article_id) as story_id
-    from topic_mentions as t
-    inner join articles as a on a.article_id = t.article_id
-),
-
-final as (
-    select
-        topic_id,
-        cast(day as date) as day,
-        count(distinct article_id) as articles,
-        count(distinct story_id) as stories,
-        count(*) as mentions
-    from mentioned
-    group by topic_id, day
+        subject as topic_id,
+        subject_name as topic_name,
+        cast(bucket at time zone 'UTC' as date) as day,
+        articles,
+        stories,
+        mentions
+    from subject_series('topic', 'day', '-infinity'::timestamptz, 'infinity'::timestamptz)
 )
 
 select * from final;

@@ -1,24 +1,9 @@
--- Topic coverage per UTC hour: how many articles, stories and term occurrences.
+-- Coverage of each tracked topic per UTC hour (`hour` is the hour's start, with its zone): articles, distinct stories
+-- and term occurrences, with a row of zeros for every quiet hour in the data's range.
 create or replace view topic_mentions_hourly as
-with mentioned as (
-    select
-        t.topic_id,
-        date_trunc('hour', a.published_at at time zone 'UTC') as hour,
-        t.article_id,
-        coalesce(a.story_id, a.article_id) as story_id
-    from topic_mentions as t
-    inner join articles as a on a.article_id = t.article_id
-),
-
-final as (
-    select
-        topic_id,
-        hour,
-        count(distinct article_id) as articles,
-        count(distinct story_id) as stories,
-        count(*) as mentions
-    from mentioned
-    group by topic_id, hour
+with final as (
+    select subject as topic_id, subject_name as topic_name, bucket as hour, articles, stories, mentions
+    from subject_series('topic', 'hour', '-infinity'::timestamptz, 'infinity'::timestamptz)
 )
 
 select * from final;

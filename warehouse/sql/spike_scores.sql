@@ -1,0 +1,285 @@
+-- spike_scores(until, since, calendar, read_from): every enabled spike rule of alert_rules, judged for each subject
+-- of its kind on each of its windows that holds a moment of [since, until]. This is the alert stage's rule
+-- (transforms.alerts.find_spikes) written once for SQL: the spikes view and the report's trend both read it, with the
+-- thresholds the alert stage stored, and a test holds the two to the same verdicts.
+-- Windows are the rule's width (window_hours) counted back from an anchor: window 0 holds [anchor - width, anchor],
+-- window n the n-th width before it, [start, end). The anchor is `until` itself (calendar false: a run's clock, as
+-- the alert stage counts) or the end of the UTC hour or day holding it (calendar true: the report's hours and days).
+-- Only articles up to `until` count. read_from, when given, is spike_reach(until, since, calendar) worked out
+-- beforehand: as a constant, DuckDB skips the row groups before it in every table it reads; left null, it is worked
+-- out here from the rules, which is as right but makes DuckDB read every article.
+-- Baseline: the same slot in up to max(seasonal_min_samples, 12) earlier seasons (seasonal_period windows apart)
+-- when at least seasonal_min_samples of them start after the first stored article, else the trailing
+-- baseline_windows that do; a judgement needs seasonal_min_samples (or min(min_history_windows, baseline_windows))
+-- of them. Expected stories = the subject's share of all stories over the baseline x all stories in the window, at
+-- least 0.5; a spike has min_stories, stories / expected >= min_ratio and a Poisson z-score >= min_zscore.
+create or replace macro spike_spans(until, since, calendar) as table
+with rules as (
+    select
+        rule_id,
+        subject_kind,
+        window_hours,
+        window_hours * 3600 as width_s,
+        baseline_windows,
+        seasonal_period,
+        seasonal_min_samples,
+        min_history_windows,
+        min_stories,
+        min_ratio,
+        min_zscore,
+        -- The farthest window back a judged one may read (transforms.alerts.windows_needed).
+        greatest(
+            baseline_windows,
+            case when seasonal_period > 0 then seasonal_period * greatest(seasonal_min_samples, 12) else 0 end
+        ) as reach,
+        case
+            when calendar then to_timestamp((floor(epoch(until) / (window_hours * 3600)) + 1) * window_hours * 3600)
+            else until
+        end as anchor
+    from alert_rules
+    where kind = 'spike' and enabled
+),
+
+spans as (
+    -- How many windows are judged (0 back to the one holding `since`), and the oldest moment any of them reads.
+    select
+        *,
+        greatest(cast(ceil((epoch(anchor) - epoch(since)) / width_s) as bigint), 1) as judged_windows,
+        anchor - to_seconds(
+            (greatest(cast(ceil((epoch(anchor) - epoch(since)) / width_s) as bigint), 1) + reach) * width_s
+        ) as reach_start
+    from rules
+)
+
+select * from spans;
+
+create or replace macro spike_reach(until, since, calendar) as (
+    -- The oldest moment spike_scores(until, since, calendar) reads, from the stored rules.
+    select min(reach_start) from spike_spans(until, since, calendar)
+);
+
+create or replace macro spike_scores(until, since, calendar, read_from := null) as table
+with spans as (
+    select * from spike_spans(until, since, calendar)
+),
+
+history as (
+    -- Read from the table itself: its statistics answer this without a scan.
+    select min(published_at) as first_published_at from articles
+),
+
+judged as (
+    select spans.*, unnest(range(0, spans.judged_windows)) as window_index
+    from spans
+),
+
+observed as (
+    -- How many windows back from each judged one's end the warehouse covers (transforms.alerts.observed_windows).
+    select
+        judged.*,
+        judged.anchor - to_seconds(judged.window_index * judged.width_s) as window_end,
+        case
+            when history.first_published_at is null
+                or history.first_published_at > judged.anchor - to_seconds(judged.window_index * judged.width_s)
+                then 0
+            else ceil(
+                (epoch(judged.anchor) - judged.window_index * judged.width_s - epoch(history.first_published_at))
+                / judged.width_s
+            )
+        end as observed_windows
+    from judged
+    cross join history
+),
+
+candidates as (
+    -- The offsets each kind of baseline could use (transforms.alerts.baseline_windows_for).
+    select
+        *,
+        case
+            when seasonal_period > 0 then list_filter(
+                list_transform(range(1, greatest(seasonal_min_samples, 12) + 1), lambda k: k * seasonal_period),
+                lambda k: k < observed_windows
+            )
+            else []
+        end as seasonal_offsets,
+        list_filter(range(1, baseline_windows + 1), lambda k: k < observed_windows) as trailing_offsets
+    from observed
+),
+
+chosen as (
+    select
+        rule_id,
+        subject_kind,
+        window_hours,
+        width_s,
+        anchor,
+        reach_start,
+        window_index,
+        window_end,
+        min_stories,
+        min_ratio,
+        min_zscore,
+        seasonal_period > 0 and len(seasonal_offsets) >= seasonal_min_samples as seasonal,
+        case
+            when seasonal_period > 0 and len(seasonal_offsets) >= seasonal_min_samples then seasonal_offsets
+            else trailing_offsets
+        end as offsets,
+        case
+            when seasonal_period > 0 and len(seasonal_offsets) >= seasonal_min_samples then seasonal_min_samples
+            else least(min_history_windows, baseline_windows)
+        end as required_windows
+    from candidates
+),
+
+baseline_slots as (
+    select rule_id, window_hours, subject_kind, window_index, window_index + unnest(offsets) as baseline_index
+    from chosen
+),
+
+needed as (
+    -- The windows anything judged reads, its own and its baseline's: only these are counted.
+    select distinct window_hours, subject_kind, window_index from chosen
+    union
+    select distinct window_hours, subject_kind, baseline_index from baseline_slots
+),
+
+grids as (
+    -- Rules of one width share their windows, so stories are placed once per width (and per subject kind).
+    select window_hours, subject_kind, any_value(width_s) as width_s, any_value(anchor) as anchor,
+        min(reach_start) as reach_start
+    from spans
+    group by window_hours, subject_kind
+),
+
+volume as (
+    select window_hours, window_index, count(distinct story_id) as stories
+    from (
+        select
+            grids.window_hours,
+            cast(greatest(ceil((epoch(grids.anchor) - epoch(a.published_at)) / grids.width_s) - 1, 0) as bigint)
+                as window_index,
+            a.story_id
+        from base_articles as a
+        inner join (select distinct window_hours, width_s, anchor, reach_start from grids) as grids
+            on a.published_at > grids.reach_start
+        where a.published_at <= until
+          and a.published_at > coalesce(read_from, '-infinity'::timestamptz)
+          and a.published_at > (select min(reach_start) from grids)
+    ) as placed
+    semi join (select distinct window_hours, window_index from needed) as wanted using (window_hours, window_index)
+    group by all
+),
+
+subject_windows as (
+    select window_hours, subject_kind, subject, window_index, count(distinct story_id) as stories
+    from (
+        select
+            grids.window_hours,
+            m.subject_kind,
+            m.subject,
+            cast(greatest(ceil((epoch(grids.anchor) - epoch(m.published_at)) / grids.width_s) - 1, 0) as bigint)
+                as window_index,
+            m.story_id
+        from base_subject_mentions as m
+        inner join grids on grids.subject_kind = m.subject_kind and m.published_at > grids.reach_start
+        where m.published_at <= until
+          and m.published_at > coalesce(read_from, '-infinity'::timestamptz)
+          and m.published_at > (select min(reach_start) from grids)
+    ) as placed
+    semi join needed using (window_hours, subject_kind, window_index)
+    group by all
+),
+
+baseline_volume as (
+    select slots.rule_id, slots.window_index, sum(volume.stories) as stories
+    from baseline_slots as slots
+    inner join volume on volume.window_hours = slots.window_hours and volume.window_index = slots.baseline_index
+    group by all
+),
+
+baseline_subjects as (
+    select slots.rule_id, slots.window_index, counts.subject, sum(counts.stories) as stories
+    from baseline_slots as slots
+    inner join subject_windows as counts
+        on counts.window_hours = slots.window_hours
+        and counts.subject_kind = slots.subject_kind
+        and counts.window_index = slots.baseline_index
+    group by all
+),
+
+subjects as (
+    -- Every subject of the rule's kind named in any window the rule reads.
+    select distinct spans.rule_id, counts.subject
+    from spans
+    inner join subject_windows as counts
+        on counts.window_hours = spans.window_hours and counts.subject_kind = spans.subject_kind
+),
+
+scored as (
+    select
+        chosen.*,
+        subjects.subject,
+        coalesce(current_counts.stories, 0) as stories,
+        coalesce(current_volume.stories, 0) as all_stories,
+        coalesce(history_counts.stories, 0) as history_stories,
+        coalesce(baseline_volume.stories, 0) as baseline_volume
+    from chosen
+    inner join subjects on subjects.rule_id = chosen.rule_id
+    left join subject_windows as current_counts
+        on current_counts.window_hours = chosen.window_hours
+        and current_counts.subject_kind = chosen.subject_kind
+        and current_counts.subject = subjects.subject
+        and current_counts.window_index = chosen.window_index
+    left join volume as current_volume
+        on current_volume.window_hours = chosen.window_hours and current_volume.window_index = chosen.window_index
+    left join baseline_subjects as history_counts
+        on history_counts.rule_id = chosen.rule_id
+        and history_counts.window_index = chosen.window_index
+        and history_counts.subject = subjects.subject
+    left join baseline_volume
+        on baseline_volume.rule_id = chosen.rule_id and baseline_volume.window_index = chosen.window_index
+),
+
+expected as (
+    select
+        *,
+        case
+            when len(offsets) >= required_windows and all_stories > 0 and baseline_volume > 0
+                then greatest(history_stories / baseline_volume * all_stories, 0.5)
+        end as expected_stories
+    from scored
+),
+
+final as (
+    select
+        rule_id,
+        subject_kind,
+        subject,
+        window_hours,
+        window_end - to_seconds(width_s) as window_start,
+        window_end,
+        stories,
+        all_stories,
+        case
+            when len(offsets) < required_windows then 'none'
+            when seasonal then 'same-time-of-week'
+            else 'trailing'
+        end as baseline_kind,
+        len(offsets) as baseline_windows,
+        history_stories / nullif(len(offsets), 0) as baseline_stories,
+        expected_stories,
+        stories / expected_stories as ratio,
+        (stories - expected_stories) / sqrt(expected_stories) as zscore,
+        coalesce(
+            stories >= min_stories
+            and stories / expected_stories >= min_ratio
+            and (stories - expected_stories) / sqrt(expected_stories) >= min_zscore,
+            false
+        ) as is_spike,
+        min_stories,
+        min_ratio,
+        min_zscore
+    from expected
+)
+
+select * from final;
