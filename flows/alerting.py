@@ -3,6 +3,8 @@
 Evaluation and storage happen in one short warehouse session; the network work happens with the file closed, so
 a slow channel never keeps analysts or the next run locked out. Each message's outcome is written in its own short
 transaction as soon as the channel answers, so a run killed mid-delivery repeats at most the message in flight.
+Rule evaluation and storage are here; what each channel is owed and the delivery bookkeeping are in
+alert_delivery.py; the rules themselves and the alerts table's rows are pure (transforms/alerts.py).
 """
 
 from __future__ import annotations
@@ -11,20 +13,20 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
 import polars as pl
 
-from flows.adapters.delivery import Channel, RetryPolicy, channel_for, mask_url, send_message, send_test_message
+from flows.adapters.delivery import RetryPolicy, channel_for, mask_url, send_test_message
+from flows.alert_delivery import DeliveryRecord, DuePlan, OutcomeLog, alert_context, deliver, plan_deliveries
 from flows.config import SEEDS_DIR
 from transforms.alerts import (
     Alert,
     AlertRule,
     CooldownDecision,
-    alert_details,
-    alert_from_row,
+    alert_rows,
     apply_cooldown,
     find_feed_health,
     find_new_pairings,
@@ -35,13 +37,8 @@ from transforms.alerts import (
     rule_rows,
     windows_needed,
 )
-from transforms.channel_formats import format_digest
 from transforms.digest import (
-    EVIDENCE_CANDIDATES,
-    AlertContext,
     DigestEntry,
-    alert_views,
-    pick_headlines,
     plain_digest,
 )
 from transforms.seed_files import decode_seed
@@ -60,31 +57,8 @@ __all__ = [
 ]
 
 LOGGER = logging.getLogger("presswatch.alerts")
-RETRY_HORIZON = timedelta(days=7)
-# A channel added after an alert fired receives the alerts of the last day it never had, once.
-CATCH_UP_WINDOW = timedelta(hours=24)
-LOCK_WAITS_S = (0.5, 1.0, 2.0, 4.0)
 # A failing feed is still tried at least daily, so its latest fetch lies within this many days of the clock.
 FEED_HEALTH_LOOKBACK = timedelta(days=7)
-EVIDENCE_QUERIES = {
-    "person": "alert_articles_person",
-    "topic": "alert_articles_topic",
-    "pair": "alert_articles_pair",
-    "watch": "alert_articles_watch",
-    "quote": "alert_articles_quote",
-}
-
-
-@dataclass(frozen=True)
-class DeliveryRecord:
-    """One alert's delivery to one channel (masked) as it stands after this run."""
-
-    alert_id: str
-    channel: str
-    status: str  # delivered, failed, rejected, printed, suppressed
-    attempts: int
-    detail: str
-    delivered_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -194,35 +168,6 @@ def decide(con: duckdb.DuckDBPyConnection, rules: Sequence[AlertRule], as_of: da
 # --- storage ----------------------------------------------------------------------------------------------
 
 
-def alert_rows(alerts: Sequence[Alert], run_id: str, fired_at: datetime, status: str) -> pl.DataFrame:
-    """The alerts table's rows for these alerts."""
-    timestamp = pl.Datetime("us", "UTC")
-    return pl.DataFrame(
-        [
-            {
-                "alert_id": alert.alert_id,
-                "rule": alert.rule,
-                "subject": alert.subject,
-                "subject_kind": alert.subject_kind,
-                "event": alert.event,
-                "window_start": alert.window_start,
-                "window_end": alert.window_end,
-                "value": alert.value,
-                "baseline": alert.baseline,
-                "ratio": alert.ratio,
-                "zscore": alert.zscore,
-                "details": alert_details(alert),
-                "fired_at": fired_at,
-                "run_id": run_id,
-                "status": status,
-                "attempts": 0,
-            }
-            for alert in alerts
-        ],
-        schema_overrides={"window_start": timestamp, "window_end": timestamp, "fired_at": timestamp},
-    )
-
-
 def store_new_alerts(
     con: duckdb.DuckDBPyConnection, alerts: Sequence[Alert], run_id: str, fired_at: datetime, status: str
 ) -> list[Alert]:
@@ -236,238 +181,10 @@ def store_new_alerts(
     return [alert for alert in alerts if alert.alert_id in fresh_ids]
 
 
-DELIVERY_SCHEMA: dict[str, pl.DataType] = {
-    "alert_id": pl.String(),
-    "channel_key": pl.String(),
-    "channel": pl.String(),
-    "status": pl.String(),
-    "attempts": pl.Int32(),
-    "first_attempt_at": pl.Datetime("us", "UTC"),
-    "last_attempt_at": pl.Datetime("us", "UTC"),
-    "delivered_at": pl.Datetime("us", "UTC"),
-    "last_error": pl.String(),
-    "run_id": pl.String(),
-}
-
-
-def write_deliveries(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, object]], query: str) -> None:
-    if not rows:
-        return
-    con.register("incoming_deliveries", pl.DataFrame(list(rows), schema=DELIVERY_SCHEMA).to_arrow())
-    database.query_frame(con, query)
-    con.unregister("incoming_deliveries")
-
-
-class OutcomeLog:
-    """Writes delivery outcomes as soon as they are known, each batch in its own short transaction, so a run
-    killed between two messages never sends the first again. A write that finds the file locked keeps its rows
-    for the next write; the last one waits for the lock a few times before giving up."""
-
-    def __init__(self, db: Path, sleep: Callable[[float], None] = time.sleep) -> None:
-        self.db = db
-        self.sleep = sleep
-        self.waiting: list[dict[str, object]] = []
-
-    def record(self, rows: Sequence[dict[str, object]]) -> None:
-        self.waiting.extend(rows)
-        try:
-            self.write()
-        except database.WarehouseLocked as error:
-            LOGGER.warning("delivery outcomes wait for the warehouse: %s", error)
-
-    def close(self) -> None:
-        for wait in LOCK_WAITS_S:
-            try:
-                self.write()
-                return
-            except database.WarehouseLocked:
-                self.sleep(wait)
-        self.write()
-
-    def write(self) -> None:
-        if not self.waiting:
-            return
-        con = database.open_file(self.db, read_only=False)
-        try:
-            con.execute("begin transaction")
-            write_deliveries(con, self.waiting, "alert_deliveries_save")
-            alert_ids = sorted({str(row["alert_id"]) for row in self.waiting})
-            database.query_frame(con, "alert_status_refresh", {"alert_ids": alert_ids})
-            con.execute("commit")
-        finally:
-            con.close()
-        self.waiting = []
-
-
 # --- evidence ---------------------------------------------------------------------------------------------
 
 
-def alert_context(con: duckdb.DuckDBPyConnection, alert: Alert) -> AlertContext:
-    """Headlines, outlets and co-mentioned people for one alert, from the articles inside its window."""
-    query = EVIDENCE_QUERIES.get(alert.subject_kind)
-    if query is None:
-        return AlertContext()
-    parameters: dict[str, object] = {"window_start": alert.window_start, "window_end": alert.window_end}
-    if alert.subject_kind == "pair":
-        parameters |= {"person_a": alert.members[0], "person_b": alert.members[1]}
-    elif alert.subject_kind == "watch":
-        parameters |= {"person_id": alert.members[0], "topic_id": alert.members[1]}
-    else:
-        parameters["subject"] = alert.subject
-    articles = database.query_frame(con, query, parameters)
-    if articles.is_empty():
-        return AlertContext()
-    con.register("alert_articles", articles.to_arrow())
-    outlets = database.query_frame(con, "alert_outlets")
-    people = database.query_frame(
-        con,
-        "alert_comentions",
-        {"exclude": list(alert.members), "window_start": alert.window_start, "window_end": alert.window_end},
-    )
-    con.unregister("alert_articles")
-    return AlertContext(
-        # More candidates than one alert shows: the digest skips stories an earlier alert already showed.
-        headlines=pick_headlines(articles, EVIDENCE_CANDIDATES),
-        outlets=tuple((row["outlet"] or "", int(row["stories"])) for row in outlets.iter_rows(named=True)),
-        co_mentioned=tuple((row["person_id"], int(row["stories"])) for row in people.iter_rows(named=True)),
-    )
-
-
 # --- the stage --------------------------------------------------------------------------------------------
-
-
-@dataclass
-class DuePlan:
-    """What each channel must receive this run."""
-
-    entries: dict[str, DigestEntry] = field(default_factory=dict)  # alert_id -> entry
-    due: dict[str, list[str]] = field(default_factory=dict)  # channel key -> alert ids, oldest first
-    attempts: dict[tuple[str, str], tuple[int, datetime | None]] = field(default_factory=dict)
-    retried: set[str] = field(default_factory=set)
-
-
-def plan_deliveries(
-    con: duckdb.DuckDBPyConnection,
-    channels: Sequence[Channel],
-    fresh: Sequence[Alert],
-    run_id: str,
-    started_at: datetime,
-) -> DuePlan:
-    """Add this run's alerts to every channel, let a new channel catch up on the last day's alerts, expire stale
-    failures, and list what each channel is owed."""
-    write_deliveries(
-        con,
-        [
-            {
-                "alert_id": alert.alert_id,
-                "channel_key": channel.key,
-                "channel": channel.masked,
-                "status": "pending",
-                "attempts": 0,
-                "run_id": run_id,
-            }
-            for alert in fresh
-            for channel in channels
-        ],
-        "alert_deliveries_add",
-    )
-    configured = pl.DataFrame(
-        {"channel_key": [channel.key for channel in channels], "channel": [channel.masked for channel in channels]}
-    )
-    con.register("configured_channels", configured.to_arrow())
-    caught_up = database.query_frame(
-        con, "alert_deliveries_catch_up", {"since": started_at - CATCH_UP_WINDOW, "run_id": run_id}
-    )
-    con.unregister("configured_channels")
-    if caught_up.height:
-        LOGGER.info("%d earlier alert(s) to send to channels added since they fired", caught_up.height)
-    since = started_at - RETRY_HORIZON
-    expired = database.query_frame(con, "alert_deliveries_expire", {"since": since, "run_id": run_id})
-    if expired.height:
-        LOGGER.warning("%d alert deliveries expired after %s of failures", expired.height, RETRY_HORIZON)
-    due = database.query_frame(
-        con,
-        "alert_deliveries_due",
-        {
-            "channel_keys": [channel.key for channel in channels],
-            "since": since,
-        },
-    )
-    fresh_ids = {alert.alert_id for alert in fresh}
-    plan = DuePlan()
-    for row in due.iter_rows(named=True):
-        alert_id = row["alert_id"]
-        if alert_id not in plan.entries:
-            delayed = None if alert_id in fresh_ids else row["fired_at"]
-            plan.entries[alert_id] = DigestEntry(alert_from_row(row), delayed_since=delayed)
-            if delayed is not None:
-                plan.retried.add(alert_id)
-        plan.due.setdefault(row["channel_key"], []).append(alert_id)
-        plan.attempts[(alert_id, row["channel_key"])] = (int(row["attempts"]), row["first_attempt_at"])
-    for alert_id, entry in list(plan.entries.items()):
-        plan.entries[alert_id] = DigestEntry(entry.alert, alert_context(con, entry.alert), entry.delayed_since)
-    return plan
-
-
-def deliver(
-    plan: DuePlan,
-    channels: Sequence[Channel],
-    *,
-    as_of: datetime,
-    run_id: str,
-    names: Mapping[str, str],
-    policy: RetryPolicy,
-    sleep: Callable[[float], None],
-    max_messages: int,
-    report_url: str,
-    outcomes: OutcomeLog,
-) -> list[DeliveryRecord]:
-    """Send each channel its messages in its own format, recording each outcome at once; once a channel fails
-    for good this run, its other messages wait for the next run too."""
-    records: list[DeliveryRecord] = []
-    for channel in channels:
-        alert_ids = plan.due.get(channel.key, [])
-        if not alert_ids:
-            continue
-        views = alert_views([plan.entries[alert_id] for alert_id in alert_ids], names)
-        messages = format_digest(views, channel.format, as_of=as_of, body_limit=channel.body_limit,
-                                 max_messages=max_messages, report_url=report_url)
-        channel_down = ""
-        for message in messages:
-            now = datetime.now(UTC)
-            if channel_down:
-                status, attempts, detail, delivered_at = "failed", 0, f"not attempted: {channel_down}", None
-            else:
-                outcome = send_message(channel, message.title, message.body, policy, sleep, payload=message.payload)
-                attempts, detail = outcome.attempts, outcome.detail
-                status = "delivered" if outcome.ok else "failed" if outcome.retry_later else "rejected"
-                delivered_at = now if outcome.ok else None
-                log = LOGGER.info if outcome.ok else LOGGER.warning
-                log("alerts to %s: %s after %d attempt(s) (%s)", channel.masked, status, attempts, detail)
-                if not outcome.ok:
-                    channel_down = detail
-            rows: list[dict[str, object]] = []
-            for alert_id in message.alert_ids:
-                earlier, first = plan.attempts.get((alert_id, channel.key), (0, None))
-                rows.append(
-                    {
-                        "alert_id": alert_id,
-                        "channel_key": channel.key,
-                        "channel": channel.masked,
-                        "status": status,
-                        "attempts": earlier + attempts,
-                        "first_attempt_at": first or (now if attempts else None),
-                        "last_attempt_at": now if attempts else None,
-                        "delivered_at": delivered_at,
-                        "last_error": None if status == "delivered" else detail,
-                        "run_id": run_id,
-                    }
-                )
-                records.append(
-                    DeliveryRecord(alert_id, channel.masked, status, earlier + attempts, detail, delivered_at)
-                )
-            outcomes.record(rows)
-    return records
 
 
 def run_alert_stage(

@@ -377,3 +377,32 @@ def apply_cooldown(
         else:
             decision.suppressed.append(alert)
     return decision
+
+
+def alert_rows(alerts: Sequence[Alert], run_id: str, fired_at: datetime, status: str) -> pl.DataFrame:
+    """The alerts table's rows for these alerts."""
+    timestamp = pl.Datetime("us", "UTC")
+    return pl.DataFrame(
+        [
+            {
+                "alert_id": alert.alert_id,
+                "rule": alert.rule,
+                "subject": alert.subject,
+                "subject_kind": alert.subject_kind,
+                "event": alert.event,
+                "window_start": alert.window_start,
+                "window_end": alert.window_end,
+                "value": alert.value,
+                "baseline": alert.baseline,
+                "ratio": alert.ratio,
+                "zscore": alert.zscore,
+                "details": alert_details(alert),
+                "fired_at": fired_at,
+                "run_id": run_id,
+                "status": status,
+                "attempts": 0,
+            }
+            for alert in alerts
+        ],
+        schema_overrides={"window_start": timestamp, "window_end": timestamp, "fired_at": timestamp},
+    )

@@ -1,0 +1,285 @@
+"""Delivering what the alert stage stored: which alerts each channel is owed (new, due for retry, or caught up for
+a channel added since), the evidence each message shows, and the outcome of every attempt written as it happens.
+
+The warehouse is closed while a channel is being asked: outcomes are written in their own short transactions
+(waiting briefly for a reader's lock), so a run killed mid-delivery repeats at most the message in flight.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from flows.adapters.delivery import Channel, RetryPolicy, send_message
+from transforms.alerts import Alert, alert_from_row
+from transforms.channel_formats import format_digest
+from transforms.digest import (
+    EVIDENCE_CANDIDATES,
+    AlertContext,
+    DigestEntry,
+    alert_views,
+    pick_headlines,
+)
+from warehouse import database
+
+LOGGER = logging.getLogger("presswatch.alerts")
+RETRY_HORIZON = timedelta(days=7)
+# A channel added after an alert fired receives the alerts of the last day it never had, once.
+CATCH_UP_WINDOW = timedelta(hours=24)
+LOCK_WAITS_S = (0.5, 1.0, 2.0, 4.0)
+
+
+@dataclass(frozen=True)
+class DeliveryRecord:
+    """One alert's delivery to one channel (masked) as it stands after this run."""
+
+    alert_id: str
+    channel: str
+    status: str  # delivered, failed, rejected, printed, suppressed
+    attempts: int
+    detail: str
+    delivered_at: datetime | None = None
+
+
+def write_deliveries(con: duckdb.DuckDBPyConnection, rows: Sequence[dict[str, object]], query: str) -> None:
+    if not rows:
+        return
+    con.register("incoming_deliveries", pl.DataFrame(list(rows), schema=DELIVERY_SCHEMA).to_arrow())
+    database.query_frame(con, query)
+    con.unregister("incoming_deliveries")
+
+
+class OutcomeLog:
+    """Writes delivery outcomes as soon as they are known, each batch in its own short transaction, so a run
+    killed between two messages never sends the first again. A write that finds the file locked keeps its rows
+    for the next write; the last one waits for the lock a few times before giving up."""
+
+    def __init__(self, db: Path, sleep: Callable[[float], None] = time.sleep) -> None:
+        self.db = db
+        self.sleep = sleep
+        self.waiting: list[dict[str, object]] = []
+
+    def record(self, rows: Sequence[dict[str, object]]) -> None:
+        self.waiting.extend(rows)
+        try:
+            self.write()
+        except database.WarehouseLocked as error:
+            LOGGER.warning("delivery outcomes wait for the warehouse: %s", error)
+
+    def close(self) -> None:
+        for wait in LOCK_WAITS_S:
+            try:
+                self.write()
+                return
+            except database.WarehouseLocked:
+                self.sleep(wait)
+        self.write()
+
+    def write(self) -> None:
+        if not self.waiting:
+            return
+        con = database.open_file(self.db, read_only=False)
+        try:
+            con.execute("begin transaction")
+            write_deliveries(con, self.waiting, "alert_deliveries_save")
+            alert_ids = sorted({str(row["alert_id"]) for row in self.waiting})
+            database.query_frame(con, "alert_status_refresh", {"alert_ids": alert_ids})
+            con.execute("commit")
+        finally:
+            con.close()
+        self.waiting = []
+
+
+@dataclass
+class DuePlan:
+    """What each channel must receive this run."""
+
+    entries: dict[str, DigestEntry] = field(default_factory=dict)  # alert_id -> entry
+    due: dict[str, list[str]] = field(default_factory=dict)  # channel key -> alert ids, oldest first
+    attempts: dict[tuple[str, str], tuple[int, datetime | None]] = field(default_factory=dict)
+    retried: set[str] = field(default_factory=set)
+
+
+def plan_deliveries(
+    con: duckdb.DuckDBPyConnection,
+    channels: Sequence[Channel],
+    fresh: Sequence[Alert],
+    run_id: str,
+    started_at: datetime,
+) -> DuePlan:
+    """Add this run's alerts to every channel, let a new channel catch up on the last day's alerts, expire stale
+    failures, and list what each channel is owed."""
+    write_deliveries(
+        con,
+        [
+            {
+                "alert_id": alert.alert_id,
+                "channel_key": channel.key,
+                "channel": channel.masked,
+                "status": "pending",
+                "attempts": 0,
+                "run_id": run_id,
+            }
+            for alert in fresh
+            for channel in channels
+        ],
+        "alert_deliveries_add",
+    )
+    configured = pl.DataFrame(
+        {"channel_key": [channel.key for channel in channels], "channel": [channel.masked for channel in channels]}
+    )
+    con.register("configured_channels", configured.to_arrow())
+    caught_up = database.query_frame(
+        con, "alert_deliveries_catch_up", {"since": started_at - CATCH_UP_WINDOW, "run_id": run_id}
+    )
+    con.unregister("configured_channels")
+    if caught_up.height:
+        LOGGER.info("%d earlier alert(s) to send to channels added since they fired", caught_up.height)
+    since = started_at - RETRY_HORIZON
+    expired = database.query_frame(con, "alert_deliveries_expire", {"since": since, "run_id": run_id})
+    if expired.height:
+        LOGGER.warning("%d alert deliveries expired after %s of failures", expired.height, RETRY_HORIZON)
+    due = database.query_frame(
+        con,
+        "alert_deliveries_due",
+        {
+            "channel_keys": [channel.key for channel in channels],
+            "since": since,
+        },
+    )
+    fresh_ids = {alert.alert_id for alert in fresh}
+    plan = DuePlan()
+    for row in due.iter_rows(named=True):
+        alert_id = row["alert_id"]
+        if alert_id not in plan.entries:
+            delayed = None if alert_id in fresh_ids else row["fired_at"]
+            plan.entries[alert_id] = DigestEntry(alert_from_row(row), delayed_since=delayed)
+            if delayed is not None:
+                plan.retried.add(alert_id)
+        plan.due.setdefault(row["channel_key"], []).append(alert_id)
+        plan.attempts[(alert_id, row["channel_key"])] = (int(row["attempts"]), row["first_attempt_at"])
+    for alert_id, entry in list(plan.entries.items()):
+        plan.entries[alert_id] = DigestEntry(entry.alert, alert_context(con, entry.alert), entry.delayed_since)
+    return plan
+
+
+def deliver(
+    plan: DuePlan,
+    channels: Sequence[Channel],
+    *,
+    as_of: datetime,
+    run_id: str,
+    names: Mapping[str, str],
+    policy: RetryPolicy,
+    sleep: Callable[[float], None],
+    max_messages: int,
+    report_url: str,
+    outcomes: OutcomeLog,
+) -> list[DeliveryRecord]:
+    """Send each channel its messages in its own format, recording each outcome at once; once a channel fails
+    for good this run, its other messages wait for the next run too."""
+    records: list[DeliveryRecord] = []
+    for channel in channels:
+        alert_ids = plan.due.get(channel.key, [])
+        if not alert_ids:
+            continue
+        views = alert_views([plan.entries[alert_id] for alert_id in alert_ids], names)
+        messages = format_digest(views, channel.format, as_of=as_of, body_limit=channel.body_limit,
+                                 max_messages=max_messages, report_url=report_url)
+        channel_down = ""
+        for message in messages:
+            now = datetime.now(UTC)
+            if channel_down:
+                status, attempts, detail, delivered_at = "failed", 0, f"not attempted: {channel_down}", None
+            else:
+                outcome = send_message(channel, message.title, message.body, policy, sleep, payload=message.payload)
+                attempts, detail = outcome.attempts, outcome.detail
+                status = "delivered" if outcome.ok else "failed" if outcome.retry_later else "rejected"
+                delivered_at = now if outcome.ok else None
+                log = LOGGER.info if outcome.ok else LOGGER.warning
+                log("alerts to %s: %s after %d attempt(s) (%s)", channel.masked, status, attempts, detail)
+                if not outcome.ok:
+                    channel_down = detail
+            rows: list[dict[str, object]] = []
+            for alert_id in message.alert_ids:
+                earlier, first = plan.attempts.get((alert_id, channel.key), (0, None))
+                rows.append(
+                    {
+                        "alert_id": alert_id,
+                        "channel_key": channel.key,
+                        "channel": channel.masked,
+                        "status": status,
+                        "attempts": earlier + attempts,
+                        "first_attempt_at": first or (now if attempts else None),
+                        "last_attempt_at": now if attempts else None,
+                        "delivered_at": delivered_at,
+                        "last_error": None if status == "delivered" else detail,
+                        "run_id": run_id,
+                    }
+                )
+                records.append(
+                    DeliveryRecord(alert_id, channel.masked, status, earlier + attempts, detail, delivered_at)
+                )
+            outcomes.record(rows)
+    return records
+
+
+EVIDENCE_QUERIES = {
+    "person": "alert_articles_person",
+    "topic": "alert_articles_topic",
+    "pair": "alert_articles_pair",
+    "watch": "alert_articles_watch",
+    "quote": "alert_articles_quote",
+}
+
+
+DELIVERY_SCHEMA: dict[str, pl.DataType] = {
+    "alert_id": pl.String(),
+    "channel_key": pl.String(),
+    "channel": pl.String(),
+    "status": pl.String(),
+    "attempts": pl.Int32(),
+    "first_attempt_at": pl.Datetime("us", "UTC"),
+    "last_attempt_at": pl.Datetime("us", "UTC"),
+    "delivered_at": pl.Datetime("us", "UTC"),
+    "last_error": pl.String(),
+    "run_id": pl.String(),
+}
+
+
+def alert_context(con: duckdb.DuckDBPyConnection, alert: Alert) -> AlertContext:
+    """Headlines, outlets and co-mentioned people for one alert, from the articles inside its window."""
+    query = EVIDENCE_QUERIES.get(alert.subject_kind)
+    if query is None:
+        return AlertContext()
+    parameters: dict[str, object] = {"window_start": alert.window_start, "window_end": alert.window_end}
+    if alert.subject_kind == "pair":
+        parameters |= {"person_a": alert.members[0], "person_b": alert.members[1]}
+    elif alert.subject_kind == "watch":
+        parameters |= {"person_id": alert.members[0], "topic_id": alert.members[1]}
+    else:
+        parameters["subject"] = alert.subject
+    articles = database.query_frame(con, query, parameters)
+    if articles.is_empty():
+        return AlertContext()
+    con.register("alert_articles", articles.to_arrow())
+    outlets = database.query_frame(con, "alert_outlets")
+    people = database.query_frame(
+        con,
+        "alert_comentions",
+        {"exclude": list(alert.members), "window_start": alert.window_start, "window_end": alert.window_end},
+    )
+    con.unregister("alert_articles")
+    return AlertContext(
+        # More candidates than one alert shows: the digest skips stories an earlier alert already showed.
+        headlines=pick_headlines(articles, EVIDENCE_CANDIDATES),
+        outlets=tuple((row["outlet"] or "", int(row["stories"])) for row in outlets.iter_rows(named=True)),
+        co_mentioned=tuple((row["person_id"], int(row["stories"])) for row in people.iter_rows(named=True)),
+    )
