@@ -41,6 +41,7 @@ STAGE_COLUMNS = {
     "load": "load_s",
     "alerts": "alerts_s",
     "report": "report_s",
+    "publish": "publish_s",  # written by the publish itself, in the warehouse and its snapshot alike
 }
 FEED_STATE_TIMES = ("failing_since", "next_attempt_at", "last_full_fetch_at", "updated_at")
 LOGGER = logging.getLogger("presswatch.pipeline")
@@ -142,7 +143,8 @@ def url_guard_for(sources: Sequence[FeedSource]) -> UrlGuard:
 
 
 def snapshot_path(db: Path) -> Path:
-    """The read-only copy published after each load, for analysts and for reads while the file is locked."""
+    """The read-only copy each run brings up to date at its end, for analysts and for reads while the file is
+    locked (warehouse/snapshot.py)."""
     return db.with_name(f"{db.stem}.snapshot{db.suffix}")
 
 
@@ -534,7 +536,6 @@ def load_tables(db: Path, tables: RunTables, settings: Settings) -> LoadOutcome:
         spool_dir=spool_dir_for(db),
         attempts=settings.lock_attempts,
         keep_text_days=settings.text_retention_days or None,
-        snapshot=snapshot_path(db),
     )
 
 
