@@ -4,6 +4,7 @@ kind of change; a reader on it, a missing or foreign snapshot, or one that drift
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -13,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from snapshot_compare import counts, differences
+from snapshot_compare import counts, differences, file_differences
 from warehouse_rows import AS_OF, article, fetch, mention, run, run_tables, source, topic_mention
 
 from flows.backfill import backfill
@@ -75,6 +76,19 @@ def hour(run_id: str, article_ids: list[str], *, at: datetime = AS_OF, replaced:
 
 def snapshot_of(db: Path) -> Path:
     return db.with_name("w.snapshot.duckdb")
+
+
+def full_copy(db: Path) -> Path:
+    """A full copy of the warehouse as it stands, made as a first publish makes one, beside the synced snapshot."""
+    path = db.with_name("w.full-copy.duckdb")
+    path.unlink(missing_ok=True)
+    assert publish_snapshot(db, path).method == "created"
+    return path
+
+
+def same_as_full_copy(db: Path) -> dict[str, str]:
+    """How the synced snapshot differs from a full copy made now; each file took its own clock for synced_at."""
+    return file_differences(snapshot_of(db), full_copy(db), ignore={"snapshot_runs": ("synced_at",)})
 
 
 def load(db: Path, tables: RunTables, **options: object) -> LoadOutcome:
@@ -234,6 +248,80 @@ class TestPublish:
         assert differences(db, snapshot_of(db)) == {}
 
 
+class TestSyncedEqualsFullCopy:
+    def test_synced_snapshot_equals_a_full_copy_after_every_kind_of_run(self, db: Path) -> None:
+        """Runs that add articles (and update an alert), revise one (its mentions replaced) and drop old text by
+        retention are each synced in place, and after each the snapshot equals a full copy, every table row for row."""
+        later = AS_OF + timedelta(days=40)
+        revised = hour("run-3", ["a1", "c1"], at=AS_OF + timedelta(hours=2), replaced=("a1",), people=("keir-starmer",))
+        revised = replace(revised, articles=revised.articles.with_columns(revision_count=1))
+
+        def adds() -> None:
+            load(db, hour("run-2", ["b1", "b2"], at=AS_OF + timedelta(hours=1)))
+            with database.opened(db) as con:
+                con.execute("insert into alerts (alert_id, rule, subject, window_start, window_end, value, fired_at, "
+                            "run_id, status) values ('x', 'spike', 'keir-starmer', now(), now(), 3, now(), 'run-1', "
+                            "'pending')")  # an alert of an earlier run, changed in place below
+                con.execute("update alerts set status = 'delivered' where alert_id = 'x'")
+
+        steps = {
+            "adds": ("run-2", adds),
+            "revises": ("run-3", lambda: load(db, revised)),
+            "drops text": ("run-4", lambda: load(db, hour("run-4", ["d1"], at=later), keep_text_days=30)),
+        }
+        outcomes = {}
+        for name, (run_id, step) in steps.items():
+            step()
+            published = publish(db, run_id)
+            outcomes[name] = (published.method, published.runs, same_as_full_copy(db))
+
+        assert outcomes == {name: ("synced", 1, {}) for name in steps}
+        with duckdb.connect(str(snapshot_of(db)), read_only=True) as con:
+            revised_mentions = con.execute("select person_id, run_id from mentions where article_id = 'a1'").fetchall()
+            with_text = con.execute("select article_id from articles where text is not null").fetchall()
+        assert (revised_mentions, with_text) == ([("keir-starmer", "run-3")], [("d1",)])
+
+    def test_reader_holding_the_snapshot_gets_a_copy_that_holds_the_run(self, db: Path) -> None:
+        """While another process reads the snapshot, the run's publish falls back to a full copy, and a new session
+        finds that run's rows, its record with its publish seconds, and its place among the synced runs."""
+        load(db, hour("run-2", ["b1", "b2"]))
+        reader = hold(snapshot_of(db))
+        try:
+            published = publish(db, "run-2")
+            with duckdb.connect(str(snapshot_of(db)), read_only=True) as con:
+                articles = con.execute("select count(*) from articles where run_id = 'run-2'").fetchall()
+                record = con.execute("select publish_s from runs where run_id = 'run-2'").fetchall()
+                synced = con.execute("select run_id from snapshot_runs order by run_id").fetchall()
+            held_open = reader.poll() is None
+        finally:
+            reader.kill()
+            reader.wait()
+
+        assert (published.method, published.reason, held_open) == ("copied", "a session had it open", True)
+        assert (articles, record, synced) == ([(2,)], [(round(published.seconds, 3),)], [("run-1",), ("run-2",)])
+        assert same_as_full_copy(db) == {}
+
+    def test_new_migration_forces_a_full_copy(self, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        """An upgrade that brings a migration (a new column) makes the next publish copy the warehouse whole, so
+        the snapshot has the column; the run after it syncs in place again."""
+        migrations = tmp_path / "migrations"
+        shutil.copytree(database.MIGRATIONS_DIR, migrations)
+        (migrations / "0999_article_note.sql").write_text("alter table articles add column note varchar;\n")
+        monkeypatch.setattr(database, "MIGRATIONS_DIR", migrations)
+        load(db, hour("run-2", ["b1"]))
+
+        upgraded = publish(db, "run-2")
+        load(db, hour("run-3", ["c1"]))
+        following = publish(db, "run-3")
+
+        with duckdb.connect(str(snapshot_of(db)), read_only=True) as con:
+            noted = con.execute("select count(*) from duckdb_columns() where table_name = 'articles' "
+                                "and column_name = 'note'").fetchall()
+        assert (upgraded.method, following.method, noted) == ("copied", "synced", [(1,)])
+        assert "schema differs" in upgraded.reason
+        assert same_as_full_copy(db) == {}
+
+
 class TestFullCopy:
     def test_reader_holding_the_snapshot_gets_a_copy_and_keeps_its_view(self, db: Path) -> None:
         """With another process reading the snapshot, it is replaced by a renamed copy; that reader still sees the
@@ -266,6 +354,16 @@ class TestFullCopy:
         published = publish(db, "run-2")
 
         assert published.method == "copied" and "schema differs" in published.reason
+        assert differences(db, snapshot_of(db)) == {}
+
+    def test_snapshot_with_views_from_other_files_is_replaced(self, db: Path) -> None:
+        """A snapshot whose views and macros came from other view files (an upgrade changed one) is copied whole."""
+        with duckdb.connect(str(snapshot_of(db))) as con:
+            con.execute("update snapshot_views set sha256 = 'from an earlier release'")
+
+        published = publish(db)
+
+        assert published.method == "copied" and "view files" in published.reason
         assert differences(db, snapshot_of(db)) == {}
 
     def test_snapshot_from_an_earlier_version_is_replaced(self, db: Path) -> None:
