@@ -33,6 +33,8 @@ COMMANDS = {
     "presswatch alerts test": ["alerts", "test"],
     "presswatch alerts preview": ["alerts", "preview"],
     "presswatch report": ["report"],
+    "presswatch check": ["check"],
+    "presswatch feeds export": ["feeds", "export"],
 }  # fmt: skip
 
 

@@ -24,8 +24,9 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]
 
 from loopback import LoopbackServer, Reply, Request  # noqa: E402
 
+from flows.config import FetchSettings  # noqa: E402
 from flows.fetching import FeedFetch, FeedSource, PageFetch, fetch_feeds, fetch_pages  # noqa: E402
-from flows.http import FetchSettings, UrlGuard  # noqa: E402
+from flows.http import UrlGuard  # noqa: E402
 
 NOW = datetime(2025, 1, 6, 12, 0, tzinfo=UTC)
 

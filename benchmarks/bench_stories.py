@@ -284,13 +284,16 @@ def measure(db: Path, articles: list[stages.ArticleRecord]) -> dict[str, float]:
             break
     seconds = min(timings)
     peak = memory_mb("VmHWM")
-    from flows.pipeline import detect_stage  # the whole stage, mentions and topics included (imports Prefect)
+    from flows.pipeline import detect_stage  # the whole stage, mentions, topics and quotes included
+    from transforms.mentions import MentionDetector
+    from transforms.topics import TopicDetector
 
     watchlist = stages.load_watchlist(ROOT / "seeds")
+    detectors = stages.Detectors(MentionDetector(watchlist), TopicDetector(watchlist))
     detect_timings = []
     for _ in range(REPEATS):
         started = time.perf_counter()
-        detect_stage(printed, watchlist, db, AS_OF)
+        detect_stage(printed, detectors, db, AS_OF)
         detect_timings.append(time.perf_counter() - started)
         if detect_timings[-1] > LONG_S:
             break

@@ -28,6 +28,7 @@ from transforms.alerts import (
     apply_cooldown,
     find_feed_health,
     find_new_pairings,
+    find_quote_pickups,
     find_spikes,
     find_watch_terms,
     parse_alert_rules,
@@ -66,6 +67,7 @@ EVIDENCE_QUERIES = {
     "topic": "alert_articles_topic",
     "pair": "alert_articles_pair",
     "watch": "alert_articles_watch",
+    "quote": "alert_articles_quote",
 }
 
 
@@ -161,7 +163,16 @@ def evaluate_rules(con: duckdb.DuckDBPyConnection, rules: Sequence[AlertRule], a
             outages = database.query_frame(con, "alert_open_outages", {"rule": rule.rule_id})
             open_outages = {row["source_id"]: row["failing_since"] for row in outages.iter_rows(named=True)}
             candidates += find_feed_health(feeds, open_outages, as_of=as_of, rule=rule)
+        elif rule.kind == "quote-pickup":
+            candidates += quote_pickup_candidates(con, rule, as_of)
     return candidates
+
+
+def quote_pickup_candidates(con: duckdb.DuckDBPyConnection, rule: AlertRule, as_of: datetime) -> list[Alert]:
+    """Quotes of tracked people first run inside the rule's window, with the outlets that carried them there."""
+    window_start = as_of - timedelta(hours=rule.window_hours)
+    pickups = database.query_frame(con, "alert_quote_pickup", {"as_of": as_of, "window_start": window_start})
+    return find_quote_pickups(pickups, as_of=as_of, rule=rule)
 
 
 def decide(con: duckdb.DuckDBPyConnection, rules: Sequence[AlertRule], as_of: datetime) -> CooldownDecision:

@@ -1,4 +1,5 @@
-"""Re-deriving mentions and topics for stored articles after the watchlist changed, without refetching anything.
+"""Re-deriving mentions, topics and quotes for stored articles after the watchlist (or the speech cues) changed,
+without refetching anything.
 
 Alerts that the new counts would have fired for past windows are recorded as suppressed, never sent: history is
 not news. A backfill is interactive and reads no feed: it runs as plain Python, without Prefect.
@@ -13,11 +14,12 @@ from pathlib import Path
 
 import polars as pl
 
-from flows import stages
+from flows import quoting, stages
 from flows.alerting import run_alert_stage
-from flows.config import settings_from_environment
+from flows.config import Settings
 from flows.lock import run_lock
 from transforms.mentions import MentionDetector
+from transforms.quotes import QuoteExtractor
 from transforms.topics import TopicDetector
 from warehouse import database
 from warehouse.loads import RunTables, load_run
@@ -34,6 +36,7 @@ class BackfillSummary:
     mentions: int
     topic_mentions: int
     alerts_suppressed: int
+    quotes: int = 0
 
 
 def read_articles_since(db: Path, since: datetime) -> pl.DataFrame:
@@ -41,10 +44,8 @@ def read_articles_since(db: Path, since: datetime) -> pl.DataFrame:
         return database.query_frame(con, "backfill_articles", {"since": since})
 
 
-def backfill(since: datetime, db_file: str | None = None) -> BackfillSummary:
-    """Recompute mentions and topic mentions of every stored article published since `since`."""
-    settings = settings_from_environment()
-    db = Path(db_file) if db_file else settings.db
+def backfill(settings: Settings, since: datetime, db: Path) -> BackfillSummary:
+    """Recompute mentions, topic mentions and quotes of every stored article published since `since`."""
     context = stages.RunContext(
         run_id=f"backfill-{stages.utc_now():%Y%m%dT%H%M%S}",
         started_at=stages.utc_now(),
@@ -54,14 +55,18 @@ def backfill(since: datetime, db_file: str | None = None) -> BackfillSummary:
     with run_lock(db):
         watchlist = stages.load_watchlist(settings.seeds_dir)
         detector, topics = MentionDetector(watchlist), TopicDetector(watchlist)
+        quote_extractor = QuoteExtractor(quoting.load_speech_cues(settings.seeds_dir))
         stored = read_articles_since(db, since)
         LOGGER.info("re-deriving mentions for %d stored articles", stored.height)
         mention_rows: list[dict[str, object]] = []
         topic_rows: list[dict[str, object]] = []
+        quote_rows: list[dict[str, object]] = []
         for batch in stored.iter_slices(BATCH_SIZE):
             for row in batch.iter_rows(named=True):
                 found = detector.detect(row["text"], row["published_at"])
                 mention_rows.extend(stages.occurrence_rows(row["article_id"], found, context.run_id))
+                quoted = quote_extractor.extract(row["text"], found)
+                quote_rows.extend(quoting.quote_rows(row["article_id"], quoted, context.run_id))
                 themes = topics.detect(row["text"])
                 topic_rows.extend(stages.occurrence_rows(row["article_id"], themes, context.run_id))
         empty = pl.DataFrame()
@@ -94,13 +99,14 @@ def backfill(since: datetime, db_file: str | None = None) -> BackfillSummary:
                 ]
             ),
             replaced_article_ids=tuple(stored["article_id"].to_list()) if stored.height else (),
+            quotes=quoting.quotes_frame(quote_rows),
         )
         # Backfill is interactive: it needs the file itself (a locked file is a one-line error, not a spool), so
         # the suppression pass below sees exactly what was re-derived.
         with database.opened(db) as con:
             load_run(con, tables)
             con.execute("checkpoint")
-        suppressed = suppress_historical_alerts(db, context, settings.seeds_dir, stages.display_names(watchlist))
+        suppressed = suppress_historical_alerts(db, context, settings.rules_file, stages.display_names(watchlist))
     return BackfillSummary(
         run_id=context.run_id,
         since=since,
@@ -108,10 +114,11 @@ def backfill(since: datetime, db_file: str | None = None) -> BackfillSummary:
         mentions=len(mention_rows),
         topic_mentions=len(topic_rows),
         alerts_suppressed=suppressed,
+        quotes=len(quote_rows),
     )
 
 
-def suppress_historical_alerts(db: Path, context: stages.RunContext, seeds_dir: Path, names: dict[str, str]) -> int:
+def suppress_historical_alerts(db: Path, context: stages.RunContext, rules_file: Path, names: dict[str, str]) -> int:
     """Record, as suppressed, what the new counts fire as of the latest monitoring run's clock: never sent later."""
     with database.opened(db) as con:
         row = con.execute(database.read_sql("latest_run_clock")).fetchone()
@@ -123,7 +130,7 @@ def suppress_historical_alerts(db: Path, context: stages.RunContext, seeds_dir: 
         started_at=context.started_at,
         as_of=row[0],
         alert_urls=[],
-        rules_file=seeds_dir / "alert_rules.csv",
+        rules_file=rules_file,
         names=names,
         send=False,
     )

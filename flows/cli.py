@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument(
         "--since",
         type=parse_when,
-        help="backfill: re-derive mentions, topics and alert state for stored articles published since DATE "
+        help="backfill: re-derive mentions, topics, quotes and alert state for stored articles published since DATE "
         "(after a watchlist change), without refetching; alerts for history are recorded, never sent",
     )
 
@@ -118,6 +118,44 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("config", help="print the effective settings (secrets masked)")
     add_watchlist_commands(commands)
+
+    check = commands.add_parser(
+        "check",
+        help="validate the seeds and the feeds file, every problem at once",
+        description="Check every watchlist file, the alert rules and the feeds file with the rules a run applies, "
+        "and print every problem at once (file, row, column, what is wrong and what would be right). Exit 1 if "
+        "there is any. With --online, also fetch each feed once and say whether it is a feed, a news sitemap, a "
+        "web page (and the feeds it advertises) or unreachable.",
+    )
+    check.add_argument("--feeds", type=Path, help="feeds CSV (default seeds/feeds.csv, env PRESSWATCH_FEEDS)")
+    check.add_argument("--seeds", type=Path, help="watchlist folder (default seeds, env PRESSWATCH_SEEDS_DIR)")
+    check.add_argument("--online", action="store_true", help="also fetch each feed once and say what it is")
+
+    feeds = commands.add_parser(
+        "feeds",
+        help="add feeds from an outlet's address, import or export OPML",
+        description="Grow the feeds file: discover the feeds and news sitemaps of an outlet's home or section page, "
+        "import another reader's OPML subscription list, or export the feeds as OPML. Every change is checked "
+        "like the seeds are before the file is written.",
+    )
+    feed_actions = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
+    add = feed_actions.add_parser(
+        "add",
+        help="discover an outlet's feeds from its address and add one",
+        description="Fetch the page, list the feeds it advertises (<link rel=alternate>), the sitemaps its "
+        "robots.txt names and, if it advertises none, feeds at the usual addresses; show each with its item "
+        "count and newest item, and append the chosen one with an id made from its name.",
+    )
+    add.add_argument("url", help="the outlet's home or section page, or a feed or sitemap address")
+    add.add_argument("--name", help="the name to list it under (default: the feed's title or the site's name)")
+    add.add_argument("--pick", type=int, help="add the N-th source found without asking (default: ask, or the first)")
+    add.add_argument("--feeds", type=Path, help="feeds CSV to add to (default seeds/feeds.csv)")
+    opml_in = feed_actions.add_parser("import", help="add every feed of an OPML subscription list")
+    opml_in.add_argument("opml", type=Path, help="the OPML file another feed reader exported")
+    opml_in.add_argument("--feeds", type=Path, help="feeds CSV to add to (default seeds/feeds.csv)")
+    opml_out = feed_actions.add_parser("export", help="write the feeds as an OPML subscription list")
+    opml_out.add_argument("--out", type=Path, help="file to write (default: standard output)")
+    opml_out.add_argument("--feeds", type=Path, help="feeds CSV to export (default seeds/feeds.csv)")
     return parser
 
 
@@ -153,6 +191,21 @@ def command_watchlist(arguments: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
+def with_alert_secret(settings: Settings) -> Settings:
+    """The alert URLs from the Prefect Secret block PRESSWATCH_ALERT_SECRET_BLOCK names, when it names one; reading
+    a block needs a Prefect API (yours, or serve's), which is then the one this command talks to."""
+    if not settings.alerts.secret_block:
+        return settings
+    from flows.orchestration.environment import apply_before_import, configured_api_url, prefect_settings
+    from flows.orchestration.server import running_local_server
+
+    server = running_local_server(settings.data_dir)
+    apply_before_import(prefect_settings(configured_api_url() or (server.api_url if server else None)))
+    from flows.orchestration.secrets import with_secret_alert_urls
+
+    return with_secret_alert_urls(settings)
+
+
 def command_run(arguments: argparse.Namespace, settings: Settings) -> int:
     from flows import pipeline
     from flows.console import print_summary, progress_display
@@ -161,7 +214,8 @@ def command_run(arguments: argparse.Namespace, settings: Settings) -> int:
 
     db = arguments.db or settings.db
     if arguments.since is not None:
-        return command_backfill(db, arguments.since)
+        return command_backfill(settings, db, arguments.since)
+    settings = with_alert_secret(settings)
     context = pipeline.new_context("demo" if arguments.demo else "live", arguments.as_of)
     try:
         with progress_display() as progress:
@@ -174,7 +228,7 @@ def command_run(arguments: argparse.Namespace, settings: Settings) -> int:
                         db=db,
                         mode="demo",
                         as_of=arguments.as_of or newsroom.as_of,
-                        demo=True,
+                        demo=newsroom,
                         notice=progress.note,
                     )
             else:
@@ -184,13 +238,13 @@ def command_run(arguments: argparse.Namespace, settings: Settings) -> int:
                     db=db,
                     mode="live",
                     as_of=arguments.as_of,
-                    demo=False,
+                    demo=None,
                     notice=progress.note,
                 )
     except Exception as error:
         # Whatever stopped the run before its own record was written (the demo server, the orchestrator) is
         # recorded and announced like any failed run: an hourly job must never fail silently.
-        pipeline.record_failure(db, context, error)
+        pipeline.record_failure(settings, db, context, error)
         raise
     if summary.skipped:
         print(f"presswatch run: skipped: {summary.skipped}", file=sys.stderr)
@@ -199,15 +253,15 @@ def command_run(arguments: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK
 
 
-def command_backfill(db: Path, since: datetime) -> int:
+def command_backfill(settings: Settings, db: Path, since: datetime) -> int:
     from flows.backfill import backfill
     from flows.console import progress_display
 
     with progress_display():
-        result = backfill(since=since, db_file=str(db))
+        result = backfill(settings, since=since, db=db)
     print(
         f"Backfill {result.run_id}: {result.articles} stored articles since {since:%Y-%m-%d}, "
-        f"{result.mentions} mentions and {result.topic_mentions} topic mentions re-derived, "
+        f"{result.mentions} mentions, {result.topic_mentions} topic mentions and {result.quotes} quotes re-derived, "
         f"{result.alerts_suppressed} historical alert(s) recorded as suppressed (not sent)."
     )
     return EXIT_OK
@@ -265,32 +319,58 @@ def command_report(arguments: argparse.Namespace, settings: Settings) -> int:
 
 
 def command_alerts(arguments: argparse.Namespace, settings: Settings) -> int:
-    from flows.alerting import preview_alerts, send_test_message
-    from flows.delivery import alert_urls_from_environment
-    from flows.stages import display_names, latest_run_clock, load_watchlist
-
     if arguments.alerts_command == "test":
-        urls = alert_urls_from_environment()
-        if not urls:
+        from flows.delivery import send_test_message
+
+        settings = with_alert_secret(settings)
+        if not settings.alerts.urls:
             print("presswatch alerts test: no channel configured (set PRESSWATCH_ALERT_URLS)", file=sys.stderr)
             return EXIT_FAILED
-        results = send_test_message(urls)
+        results = send_test_message(list(settings.alerts.urls))
         for channel, ok, detail in results:
             print(f"{channel}: {'sent' if ok else 'FAILED'} {detail}")
         return EXIT_OK if all(ok for _, ok, _ in results) else EXIT_FAILED
+    from flows.alerting import preview_alerts
+    from flows.stages import display_names, latest_run_clock, load_watchlist
+
     db = arguments.db or settings.db
     as_of = arguments.as_of or latest_run_clock(db)
     names = display_names(load_watchlist(settings.seeds_dir))
-    text = preview_alerts(db, as_of=as_of, rules_file=settings.seeds_dir / "alert_rules.csv", names=names)
+    text = preview_alerts(db, as_of=as_of, rules_file=settings.rules_file, names=names)
     print(text or f"Nothing would fire as of {as_of:%Y-%m-%d %H:%M} UTC.")
     return EXIT_OK
 
 
 def command_config(arguments: argparse.Namespace, settings: Settings) -> int:
-    width = max(len(name) for name, _ in describe_settings(settings))
-    for name, value in describe_settings(settings):
-        print(f"{name.ljust(width)}  {value}")
+    rows = describe_settings(settings)
+    width = max(len(name) for name, _, _ in rows)
+    for name, value, source in rows:
+        print(f"{name.ljust(width)}  {value}  ({source})")
     return EXIT_OK
+
+
+def command_check(arguments: argparse.Namespace, settings: Settings) -> int:
+    from flows.check import check_online, check_seeds, print_check
+
+    feeds = arguments.feeds or settings.feeds
+    code = print_check(check_seeds(arguments.seeds or settings.seeds_dir, feeds))
+    if arguments.online and code == 0:
+        code = check_online(feeds, settings)
+    return code
+
+
+def command_feeds(arguments: argparse.Namespace, settings: Settings) -> int:
+    from flows import feed_commands
+
+    feeds = arguments.feeds or settings.feeds
+    if arguments.feeds_command == "add":
+        ask = input if sys.stdin.isatty() else None
+        return feed_commands.feeds_add(
+            arguments.url, feeds, settings=settings, name=arguments.name, pick=arguments.pick, ask=ask
+        )
+    if arguments.feeds_command == "import":
+        return feed_commands.feeds_import(arguments.opml, feeds)
+    return feed_commands.feeds_export(feeds, arguments.out)
 
 
 COMMANDS = {
@@ -301,6 +381,8 @@ COMMANDS = {
     "alerts": command_alerts,
     "report": command_report,
     "watchlist": command_watchlist,
+    "check": command_check,
+    "feeds": command_feeds,
 }
 
 
@@ -310,10 +392,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if arguments.command is None:
         parser.print_help()
         return EXIT_USAGE
-    log_dir = Settings().db.parent / "logs"
+    log_dir = Settings().log_dir
     try:
         settings = settings_from_environment()
-        log_dir = settings.db.parent / "logs"
+        log_dir = settings.log_dir
         return COMMANDS[arguments.command](arguments, settings)
     except KeyboardInterrupt:
         print("presswatch: interrupted", file=sys.stderr)

@@ -15,15 +15,12 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import random
 import re
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
@@ -31,10 +28,9 @@ import apprise
 import httpx
 
 from transforms.channel_formats import SENDER_NAME, json_payload, notice_payload
+from transforms.retry_after import parse_retry_after
 
 LOGGER = logging.getLogger("presswatch.delivery")
-ALERT_URLS_VARIABLE = "PRESSWATCH_ALERT_URLS"
-SECRET_BLOCK_VARIABLE = "PRESSWATCH_ALERT_SECRET_BLOCK"
 WEBHOOK_SCHEMES = frozenset({"json", "jsons"})
 MARKDOWN_SCHEMES = frozenset({
     "slack", "discord", "msteams", "workflow", "workflows", "mmost", "mmosts", "gchat", "rocket", "rockets",
@@ -156,28 +152,6 @@ def secrets_scrubbed(urls: Sequence[str]) -> Iterator[None]:
         logging.setLogRecordFactory(previous)
 
 
-def split_urls(raw: str) -> list[str]:
-    """Apprise URLs separated by spaces, commas or new lines."""
-    return [part for part in re.split(r"[\s,]+", raw or "") if part]
-
-
-def alert_urls_from_environment(environ: Mapping[str, str] | None = None) -> list[str]:
-    """Channel URLs from the Prefect Secret block named in PRESSWATCH_ALERT_SECRET_BLOCK when set, else from
-    PRESSWATCH_ALERT_URLS. The block is loaded only when asked for, so runs without Prefect's server work."""
-    environ = os.environ if environ is None else environ
-    block = environ.get(SECRET_BLOCK_VARIABLE, "").strip()
-    if block:
-        from prefect.blocks.system import Secret
-
-        value = Secret.load(block).get()  # type: ignore[union-attr]
-        if isinstance(value, list | tuple):
-            return [str(item) for item in value if item]
-        if isinstance(value, dict):
-            return [str(item) for item in value.get("urls", []) if item]
-        return split_urls(str(value))
-    return split_urls(environ.get(ALERT_URLS_VARIABLE, ""))
-
-
 # --- channels ---------------------------------------------------------------------------------------------
 
 
@@ -242,24 +216,6 @@ def json_target(url: str) -> str:
 
 
 # --- sending ----------------------------------------------------------------------------------------------
-
-
-def retry_after_seconds(value: str | None, now: datetime | None = None) -> float | None:
-    """Retry-After as seconds: a number, or an HTTP date."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(float(value), 0.0)
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    return max((when - (now or datetime.now(UTC))).total_seconds(), 0.0)
 
 
 def webhook_request(
@@ -333,7 +289,7 @@ def send_webhook(
                     return SendOutcome(True, attempt, f"http {status}", retry_later=False)
                 detail = f"http {status}"
                 if status == 429:
-                    wait_for = retry_after_seconds(response.headers.get("Retry-After"))
+                    wait_for = parse_retry_after(response.headers.get("Retry-After"))
                     wait = policy.backoff(attempt) if wait_for is None else wait_for
                     if wait > policy.max_retry_after_s:
                         return SendOutcome(False, attempt, f"{detail}: rate limited for {wait:.0f}s", True)

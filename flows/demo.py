@@ -1,6 +1,9 @@
 """The demo newsroom: the static site under seeds/demo/site served on loopback for the length of a run.
 
-It goes through exactly the HTTP code path real feeds use; only the feed list and the alert clock differ.
+It goes through exactly the HTTP code path real feeds use; only the feed list and the alert clock differ. Its
+documents always name the newsroom by its usual address (`CANONICAL_BASE`), so article URLs, and the article ids
+made from them, are the same whichever port serves it: when that port is taken, the run connects the usual address
+to the port that serves it (`connect_to`, like curl's --connect-to), and a second `make run` adds nothing.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from pathlib import Path
 
 NEWSROOM_TOKEN = b"__NEWSROOM__"
 DEMO_PORT = 8765
+CANONICAL_BASE = f"http://127.0.0.1:{DEMO_PORT}"
 TEXT_SUFFIXES = frozenset({".xml", ".html", ".htm", ".txt", ".rss", ".atom"})
 CONTENT_TYPES = {
     ".xml": "application/xml",
@@ -33,22 +37,29 @@ CONTENT_TYPES = {
 class DemoNewsroom:
     """A running demo server: where it answers, its feeds file rewritten for that address, and its clock."""
 
-    base_url: str
+    base_url: str  # where it answers now
     feeds_file: Path
     as_of: datetime
 
+    @property
+    def connect_to(self) -> tuple[tuple[str, str], ...]:
+        """The usual address connected to the one that answers, when they differ."""
+        return () if self.base_url == CANONICAL_BASE else ((CANONICAL_BASE, self.base_url),)
+
 
 class NewsroomHandler(SimpleHTTPRequestHandler):
-    """Serves files as they are, with the newsroom token replaced by the server's own address."""
+    """Serves files as they are, with the newsroom token replaced by the newsroom's usual address."""
 
     def do_GET(self) -> None:
         path = Path(self.translate_path(self.path.split("?", 1)[0]))
+        if path.is_dir():  # an outlet's home page, as `presswatch feeds add` is given it
+            path = path / "index.html"
         if not path.is_file():
             self.send_error(404, "Not Found")
             return
         body = path.read_bytes()
         if path.suffix in TEXT_SUFFIXES:
-            body = body.replace(NEWSROOM_TOKEN, newsroom_address(self.server))
+            body = body.replace(NEWSROOM_TOKEN, CANONICAL_BASE.encode("ascii"))
         content_type = CONTENT_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
         self.send_response(200)
         self.send_header("Content-Type", content_type or "application/octet-stream")
@@ -58,12 +69,6 @@ class NewsroomHandler(SimpleHTTPRequestHandler):
 
     def log_message(self, format: str, *args: object) -> None:
         """Stay quiet: the run's own summary reports what was fetched."""
-
-
-def newsroom_address(server: object) -> bytes:
-    """The address this server answers on, as the bytes that replace the token."""
-    host, port = server.server_address[:2]  # type: ignore[attr-defined]
-    return f"http://{host}:{port}".encode("ascii")
 
 
 def read_clock(demo_dir: Path) -> datetime:
@@ -81,8 +86,7 @@ def write_feeds_file(demo_dir: Path, base_url: str, target: Path) -> None:
 
 
 def bind(handler: partial[NewsroomHandler], port: int) -> ThreadingHTTPServer:
-    """The demo's usual port keeps article URLs (and so article ids) the same across demo runs; any free port
-    is the fallback when it is taken."""
+    """The demo's usual port, or any free one when it is taken (the URLs stay the same either way)."""
     try:
         return ThreadingHTTPServer(("127.0.0.1", port), handler)
     except OSError:
@@ -100,7 +104,7 @@ def serve_newsroom(demo_dir: Path, work_dir: Path, port: int = DEMO_PORT) -> Ite
     try:
         work_dir.mkdir(parents=True, exist_ok=True)
         feeds_file = work_dir / "demo-feeds.csv"
-        write_feeds_file(demo_dir, base_url, feeds_file)
+        write_feeds_file(demo_dir, CANONICAL_BASE, feeds_file)
         yield DemoNewsroom(base_url=base_url, feeds_file=feeds_file, as_of=read_clock(demo_dir))
     finally:
         server.shutdown()

@@ -52,17 +52,41 @@ def extract_many(
     memory_limit_mb: int = 1024,
 ) -> list[ExtractedPage]:
     """Extract every page in worker processes; results come back in input order, failures recorded, never raised."""
-    results: list[ExtractedPage | None] = [None] * len(pages)
-    queue: deque[int] = deque()
-    for index, page in enumerate(pages):
-        if page.html.strip():
-            queue.append(index)
-        else:  # nothing to parse: decide in this process (feed summary or failure) without a worker
-            results[index] = _extract_one(page)
-    if queue:
-        with _Pool(min(max(workers, 1), len(queue)), memory_limit_mb) as pool:
-            pool.run(pages, queue, results, time_limit_s)
-    return [result if result is not None else _failed(pages[i], "no result") for i, result in enumerate(results)]
+    with ExtractionPool(workers=workers, time_limit_s=time_limit_s, memory_limit_mb=memory_limit_mb) as pool:
+        return pool.extract(pages)
+
+
+class ExtractionPool:
+    """Worker processes kept for a whole run, so a run that extracts in batches starts its workers once."""
+
+    def __init__(self, *, workers: int = 2, time_limit_s: float = 20.0, memory_limit_mb: int = 1024) -> None:
+        self.workers = max(workers, 1)
+        self.time_limit_s = time_limit_s
+        self.memory_limit_mb = memory_limit_mb
+        self.pool: _Pool | None = None  # started when the first page needs a worker
+
+    def __enter__(self) -> ExtractionPool:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self.pool is not None:
+            self.pool.__exit__(*exc_info)
+            self.pool = None
+
+    def extract(self, pages: Sequence[PageToExtract]) -> list[ExtractedPage]:
+        """Extract `pages`; results in input order, failures recorded, never raised."""
+        results: list[ExtractedPage | None] = [None] * len(pages)
+        queue: deque[int] = deque()
+        for index, page in enumerate(pages):
+            if page.html.strip():
+                queue.append(index)
+            else:  # nothing to parse: decide in this process (feed summary or failure) without a worker
+                results[index] = _extract_one(page)
+        if queue:
+            if self.pool is None:
+                self.pool = _Pool(min(self.workers, len(queue)), self.memory_limit_mb)
+            self.pool.run(pages, queue, results, self.time_limit_s)
+        return [result if result is not None else _failed(pages[i], "no result") for i, result in enumerate(results)]
 
 
 @dataclass

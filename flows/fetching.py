@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+import json
+import time
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -13,8 +15,19 @@ from protego import Protego
 
 from flows.http import FetchResult, FetchSettings, GuardedClient, UrlGuard, run_async, scrubbed
 from transforms.backoff import next_attempt_at
-from transforms.feeds import parse_feed
+from transforms.feeds import parse_feed, root_element
 from transforms.records import FeedEntry
+from transforms.sitemaps import (
+    MAX_CHILD_SITEMAPS,
+    ParsedSitemap,
+    SitemapLink,
+    choose_sitemaps,
+    document_kind,
+    gunzip_capped,
+    parse_sitemap,
+    parse_w3c_datetime,
+    robots_sitemaps,
+)
 from transforms.urls import redact_credentials
 
 HEALTHY_OUTCOMES = frozenset({"ok", "not-modified", "unchanged"})
@@ -44,8 +57,23 @@ class FeedSource:
 
 
 @dataclass(frozen=True)
+class SitemapState:
+    """A sitemap read below a sitemap index (or a robots.txt): its lastmod in the index and its validators."""
+
+    url: str
+    lastmod: datetime | None = None
+    etag: str | None = None
+    last_modified: str | None = None
+    body_sha256: str | None = None
+
+
+@dataclass(frozen=True)
 class FeedState:
-    """What a feed's previous fetches left behind: validators, body hash, and its failure streak."""
+    """What a feed's previous fetches left behind: validators, body hash, and its failure streak.
+
+    For a sitemap index, `sitemaps` are the sitemaps it named that were read last time, so a 304 for the
+    index still lets this run read them (with their own validators).
+    """
 
     source_id: str
     etag: str | None = None
@@ -56,6 +84,43 @@ class FeedState:
     failing_since: datetime | None = None
     next_attempt_at: datetime | None = None
     last_full_fetch_at: datetime | None = None
+    sitemaps: tuple[SitemapState, ...] = ()
+
+
+def sitemaps_to_json(sitemaps: Sequence[SitemapState]) -> str | None:
+    """The sitemaps of a feed's state as the JSON text stored in feed_state.sitemaps (None when there are none)."""
+    if not sitemaps:
+        return None
+    return json.dumps(
+        [
+            {
+                "url": item.url,
+                "lastmod": item.lastmod.isoformat() if item.lastmod else None,
+                "etag": item.etag,
+                "last_modified": item.last_modified,
+                "body_sha256": item.body_sha256,
+            }
+            for item in sitemaps
+        ]
+    )
+
+
+def sitemaps_from_json(text: str | None) -> tuple[SitemapState, ...]:
+    """The stored sitemaps back from feed_state.sitemaps; anything unreadable is forgotten (they are re-read)."""
+    try:
+        rows = json.loads(text) if text else []
+        return tuple(
+            SitemapState(
+                url=str(row["url"]),
+                lastmod=parse_w3c_datetime(row.get("lastmod") or ""),
+                etag=row.get("etag"),
+                last_modified=row.get("last_modified"),
+                body_sha256=row.get("body_sha256"),
+            )
+            for row in rows
+        )
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return ()
 
 
 @dataclass(frozen=True)
@@ -71,6 +136,10 @@ class FeedFetch:
     size_bytes: int
     error: str | None
     state: FeedState
+    # What the document was: "feed", "sitemap", "sitemap-index", "robots" (a robots.txt naming sitemaps),
+    # "html" (a web page), or "" when nothing was read.
+    document: str = ""
+    title: str | None = None  # the feed's own title, when it has one
 
     @property
     def failed(self) -> bool:
@@ -137,42 +206,212 @@ async def _fetch_feed(client: GuardedClient, source: FeedSource, state: FeedStat
         elif audit.outcome == "ok":
             state = replace(state, last_full_fetch_at=now)
         full_fetch = audit.outcome == "ok" and note is not None
-    return _record(source, state, result, now, full_fetch=full_fetch, note=note)
+    return await read_fetched(client, source, state, result, now, full_fetch=full_fetch, note=note)
 
 
-def _record(
+async def read_fetched(
+    client: GuardedClient,
     source: FeedSource,
     state: FeedState,
     result: FetchResult,
     now: datetime,
     *,
-    full_fetch: bool,
-    note: str | None,
+    full_fetch: bool = True,
+    note: str | None = None,
 ) -> FeedFetch:
-    entries: tuple[FeedEntry, ...] = ()
-    outcome, error = result.outcome, result.error
+    """What a fetched feed row yields: a feed's entries, or a sitemap's (reading the sitemaps an index names).
+
+    Also used by feed discovery and `presswatch check --online`, which fetch a URL once and judge it the way a
+    run would.
+    """
+    settings = client.settings
+    body = b""
     if result.outcome == "ok":
-        body_hash = _sha256(result.body)
+        # A sitemap is often served as a gzip file (sitemap.xml.gz) rather than gzip-encoded: inflate it, capped.
+        body, cut = gunzip_capped(result.body, settings.max_bytes)
+        if cut:
+            result = replace(result, outcome="too-large", error=f"gzip body inflates beyond {settings.max_bytes} bytes")
+    if result.outcome == "ok":
         state = replace(
             state,
             etag=result.etag,
             last_modified=result.last_modified,
             last_full_fetch_at=now if full_fetch else state.last_full_fetch_at,
         )
+        unchanged = _sha256(result.body) == state.body_sha256
+        kind = None if unchanged else document_kind(body)
+        if kind is not None or (unchanged and state.sitemaps):
+            return await _read_sitemaps(client, source, state, result, body if kind else None, kind, now, note)
+    elif result.outcome == "not-modified" and state.sitemaps:
+        return await _read_sitemaps(client, source, state, result, None, None, now, note)
+    return _record(source, state, result, body, now, note=note)
+
+
+def _record(
+    source: FeedSource,
+    state: FeedState,
+    result: FetchResult,
+    body: bytes,
+    now: datetime,
+    *,
+    note: str | None,
+) -> FeedFetch:
+    entries: tuple[FeedEntry, ...] = ()
+    outcome, error = result.outcome, result.error
+    if result.outcome == "ok":
+        body_hash = _sha256(result.body)
         if body_hash == state.body_sha256:
             outcome = "unchanged"
         else:
-            parsed = parse_feed(result.body, base_url=result.final_url, content_type=result.content_type, now=now)
+            parsed = parse_feed(body, base_url=result.final_url, content_type=result.content_type, now=now)
             outcome, entries, error = parsed.outcome, parsed.entries, parsed.problem
-            state = replace(state, body_sha256=body_hash if parsed.outcome != "not-a-feed" else None)
+            state = replace(state, body_sha256=body_hash if parsed.outcome != "not-a-feed" else None, sitemaps=())
             failed = is_feed_failure(outcome, has_entries=bool(entries))
             state = _health(state, failed=failed, now=now, retry_after_s=None)
-            return _fetch(source, result, outcome, entries, _join(note, error), state)
+            document = _document(body, result.content_type, parsed.outcome)
+            return _fetch(
+                source, result, outcome, entries, _join(note, error), state, document=document, title=parsed.title
+            )
     if outcome == "retry-later":  # the host asked for a pause: not the feed's failure, try next run
         return _fetch(source, result, outcome, entries, _join(note, error), state)
     failed = is_feed_failure(outcome, has_entries=bool(entries))
     state = _health(state, failed=failed, now=now, retry_after_s=result.retry_after_s)
     return _fetch(source, result, outcome, entries, _join(note, error), state)
+
+
+def _document(body: bytes, content_type: str | None, outcome: str) -> str:
+    if outcome != "not-a-feed":
+        return "feed"
+    media = (content_type or "").split(";")[0].strip().lower()
+    if root_element(body) == "html" or media in ("text/html", "application/xhtml+xml"):
+        return "html"
+    return ""
+
+
+@dataclass(frozen=True)
+class _SitemapRead:
+    """One sitemap below an index: what it yielded and the state to keep for it."""
+
+    state: SitemapState
+    outcome: str
+    entries: tuple[FeedEntry, ...] = ()
+    links: tuple[SitemapLink, ...] = ()
+    size_bytes: int = 0
+    error: str | None = None
+
+
+async def _read_sitemaps(
+    client: GuardedClient,
+    source: FeedSource,
+    state: FeedState,
+    result: FetchResult,
+    body: bytes | None,
+    kind: str | None,
+    now: datetime,
+    note: str | None,
+) -> FeedFetch:
+    """A feed row naming a news sitemap, a sitemap index or a robots.txt: read it and the sitemaps below it.
+
+    `body` is None when the top document is unchanged (304 or the same bytes): the sitemaps it named last time
+    are read again, each with its own validators, since an index rarely changes when its news sitemap does.
+    """
+    started = time.monotonic()
+    notes = [note]
+    if kind == "sitemap":
+        assert body is not None
+        parsed = parse_sitemap(body, base_url=result.final_url, now=now, window=_window(client))
+        state = replace(state, body_sha256=_sha256(result.body), sitemaps=())
+        failed = is_feed_failure(parsed.outcome, has_entries=bool(parsed.entries))
+        state = _health(state, failed=failed, now=now, retry_after_s=None)
+        error = _join(note, parsed.problem)
+        return _fetch(source, result, parsed.outcome, parsed.entries, error, state, document="sitemap")
+    top_outcome = result.outcome if body is not None else ("unchanged" if result.outcome == "ok" else result.outcome)
+    if body is not None and kind == "robots":
+        links = robots_sitemaps(body.decode("utf-8", "replace"), base_url=result.final_url)
+        state = replace(state, body_sha256=_sha256(result.body))
+    elif body is not None:
+        index = parse_sitemap(body, base_url=result.final_url, now=now, window=_window(client))
+        links, top_outcome = index.links, index.outcome
+        notes.append(index.problem)
+        state = replace(state, body_sha256=_sha256(result.body))
+    else:
+        links = tuple(SitemapLink(item.url, item.lastmod) for item in state.sitemaps)
+    document = kind or "sitemap-index"
+    known = {item.url: item for item in state.sitemaps}
+    reads: list[_SitemapRead] = []
+    budget = MAX_CHILD_SITEMAPS
+    for _depth in range(2):  # an index may name indexes (sitemaps.org says it should not); one level of that
+        chosen, left_out = choose_sitemaps(links, now=now, window=_window(client), limit=budget)
+        if left_out:
+            notes.append(f"{left_out} more recent sitemaps left for later runs (at most {MAX_CHILD_SITEMAPS} a run)")
+        level = await asyncio.gather(
+            *(_read_sitemap(client, known.get(link.url) or SitemapState(link.url), link, now) for link in chosen)
+        )
+        reads.extend(level)
+        budget -= len(chosen)
+        done = {read.state.url for read in reads}
+        links = tuple(link for read in level for link in read.links if link.url not in done)
+        if not links or budget <= 0:
+            break
+    entries = _merge_entries(read.entries for read in reads)
+    outcome, child_error = _combined_outcome(top_outcome, reads)
+    notes.append(child_error)
+    state = replace(state, sitemaps=tuple(read.state for read in reads))
+    failed = is_feed_failure(outcome, has_entries=bool(entries))
+    state = _health(state, failed=failed, now=now, retry_after_s=None)
+    fetch = _fetch(source, result, outcome, entries, _join(*notes), state, document=document)
+    return replace(
+        fetch,
+        duration_s=round(result.duration_s + time.monotonic() - started, 6),
+        size_bytes=result.size_bytes + sum(read.size_bytes for read in reads),
+    )
+
+
+async def _read_sitemap(client: GuardedClient, known: SitemapState, link: SitemapLink, now: datetime) -> _SitemapRead:
+    state = replace(known, lastmod=link.lastmod or known.lastmod)
+    validators = _validators(FeedState("", etag=state.etag, last_modified=state.last_modified))
+    result = await client.fetch(link.url, kind="feed", headers=validators)
+    if result.outcome != "ok":
+        return _SitemapRead(state, result.outcome, error=f"{link.url}: {result.error or result.outcome}")
+    body, cut = gunzip_capped(result.body, client.settings.max_bytes)
+    if cut:
+        return _SitemapRead(state, "too-large", size_bytes=result.size_bytes, error=f"{link.url}: gzip body too large")
+    body_hash = _sha256(result.body)
+    fresh = replace(state, etag=result.etag, last_modified=result.last_modified, body_sha256=body_hash)
+    if body_hash == state.body_sha256:
+        return _SitemapRead(fresh, "unchanged", size_bytes=result.size_bytes)
+    if document_kind(body) not in ("sitemap", "sitemap-index"):
+        # An index may point at an RSS feed (some CMSs do): read it as one.
+        feed = parse_feed(body, base_url=result.final_url, content_type=result.content_type, now=now)
+        problem = f"{link.url}: {feed.problem}" if feed.problem else None
+        return _SitemapRead(fresh, feed.outcome, feed.entries, size_bytes=result.size_bytes, error=problem)
+    parsed: ParsedSitemap = parse_sitemap(body, base_url=result.final_url, now=now, window=_window(client))
+    problem = f"{link.url}: {parsed.problem}" if parsed.problem and parsed.outcome != "ok" else None
+    return _SitemapRead(fresh, parsed.outcome, parsed.entries, parsed.links, result.size_bytes, problem)
+
+
+def _window(client: GuardedClient) -> timedelta | None:
+    seconds = client.settings.news_window_s
+    return timedelta(seconds=seconds) if seconds > 0 else None
+
+
+def _merge_entries(groups: Iterable[Sequence[FeedEntry]]) -> tuple[FeedEntry, ...]:
+    merged: dict[str, FeedEntry] = {}
+    for group in groups:
+        for entry in group:
+            merged.setdefault(entry.url, entry)
+    return tuple(merged.values())
+
+
+def _combined_outcome(top_outcome: str, reads: Sequence[_SitemapRead]) -> tuple[str, str | None]:
+    """The index's outcome from its sitemaps': failing only when every sitemap read failed."""
+    failures = [read for read in reads if is_feed_failure(read.outcome, has_entries=bool(read.entries))]
+    error = "; ".join(read.error for read in reads if read.error) or None
+    if reads and len(failures) == len(reads):
+        return failures[0].outcome, error
+    if any(read.outcome in ("ok", "parse-error") for read in reads):
+        return ("parse-error" if top_outcome == "parse-error" else "ok"), error
+    return top_outcome, error
 
 
 def _health(state: FeedState, *, failed: bool, now: datetime, retry_after_s: float | None) -> FeedState:
@@ -194,6 +433,9 @@ def _fetch(
     entries: tuple[FeedEntry, ...],
     error: str | None,
     state: FeedState,
+    *,
+    document: str = "",
+    title: str | None = None,
 ) -> FeedFetch:
     return FeedFetch(
         source_id=source.source_id,
@@ -205,6 +447,8 @@ def _fetch(
         size_bytes=result.size_bytes,
         error=redact_credentials(error) if error else error,
         state=state,
+        document=document,
+        title=title,
     )
 
 

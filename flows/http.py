@@ -16,7 +16,6 @@ from collections.abc import Callable, Coroutine, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import urljoin, urlsplit, urlunsplit
 
@@ -24,7 +23,9 @@ import certifi
 import httpx
 from charset_normalizer import from_bytes
 
+from flows.config import FetchSettings
 from transforms.addresses import address_problem
+from transforms.retry_after import parse_retry_after
 from transforms.urls import origin_text, redact_credentials, split_origin, url_origin, without_credentials
 
 Resolver = Callable[[str, int], list[str]]
@@ -40,6 +41,10 @@ FEED_TYPES = (
     "text/html",
     "application/xhtml+xml",
     "text/plain",
+    # Sitemaps are often gzip files (sitemap.xml.gz) served as such; the fetch layer inflates them, capped.
+    "application/gzip",
+    "application/x-gzip",
+    "application/octet-stream",
 )
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
@@ -58,34 +63,6 @@ CHARSET_ALIASES = {
     "ascii": "cp1252",
     "iso8859-1": "cp1252",
 }
-
-
-@dataclass(frozen=True)
-class FetchSettings:
-    """Limits and politeness for every request; the flow maps PRESSWATCH_* variables onto these fields."""
-
-    user_agent: str = "presswatch/0.1"
-    contact: str = ""  # an email or URL publishers can reach the operator at; strongly recommended
-    connect_timeout_s: float = 5.0
-    read_timeout_s: float = 10.0
-    deadline_s: float = 30.0
-    max_redirects: int = 5
-    max_bytes: int = 5_000_000
-    per_host_concurrency: int = 2
-    global_concurrency: int = 8
-    per_host_delay_s: float = 1.0
-    # Feed polls are conditional and mostly answered 304: a shorter gap between them keeps an hourly run with
-    # many section feeds on one host (feeds.bbci.co.uk) quick without bursting at the publisher.
-    feed_per_host_delay_s: float = 0.25
-    max_retry_after_wait_s: float = 30.0  # wait this long inside a run for a host's Retry-After, no longer
-    max_crawl_delay_s: float = 10.0  # robots.txt Crawl-delay is honoured up to this
-    full_fetch_interval_s: float = 24 * 3600.0  # how often a feed is fetched without validators to audit 304s
-
-    @property
-    def user_agent_header(self) -> str:
-        """The User-Agent sent: presswatch, its version, and who to contact."""
-        suffix = f"; +{self.contact}" if self.contact else ""
-        return f"{self.user_agent} (media monitoring{suffix})"
 
 
 @dataclass(frozen=True)
@@ -294,6 +271,9 @@ class GuardedClient:
         # One TLS context for all hosts: loading the CA bundle per client would cost ~20 ms each.
         self.tls = ssl.create_default_context(cafile=certifi.where())
         self.clients: dict[str, httpx.AsyncClient] = {}
+        # Like curl's --connect-to: requests for an origin go to another (the demo newsroom's stable URLs to the
+        # port that serves them). The URL, its checks and its Host header stay those of the origin asked for.
+        self.connect_to = {url_origin(origin): urlsplit(target) for origin, target in settings.connect_to}
 
     def client_for(self, host: str) -> httpx.AsyncClient:
         """The connection pool for one host name.
@@ -387,6 +367,9 @@ class GuardedClient:
         address = verdict.addresses[0]
         pinned_host = f"[{address}]" if ":" in address else address
         netloc = f"{pinned_host}:{parts.port}" if parts.port else pinned_host
+        target = self.connect_to.get(url_origin(url))
+        if target is not None:
+            netloc = target.netloc
         pinned = urlunsplit((parts.scheme, netloc, parts.path or "/", parts.query, ""))
         host_header = parts.netloc.rpartition("@")[2]
         request_headers = {
@@ -497,22 +480,6 @@ def content_type_allowed(content_type: str | None, kind: str) -> bool:
     media = content_type.split(";")[0].strip().lower()
     allowed = FEED_TYPES if kind == "feed" else PAGE_TYPES
     return media in allowed or (kind == "feed" and media.endswith("+xml"))
-
-
-def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
-    """Seconds to wait from a Retry-After header (seconds or HTTP-date); None when absent or invalid."""
-    if not value:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        moment = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return max(0.0, (moment - (now or datetime.now(UTC))).total_seconds())
 
 
 def charset_of(body: bytes, content_type: str | None) -> str | None:

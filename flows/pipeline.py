@@ -12,22 +12,22 @@ import logging
 import time
 import uuid
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, ParamSpec, Protocol, TypeVar
 
-from flows import stages
+from flows import quoting, stages
 from flows.alerting import AlertStageResult, run_alert_stage
 from flows.config import Settings
-from flows.delivery import alert_urls_from_environment, send_notice
+from flows.delivery import send_notice
 from flows.fetching import FeedFetch
 from flows.lock import RunInProgress, run_lock
 from transforms.alerts import Alert
 from transforms.mentions import MentionDetector
 from transforms.topics import TopicDetector
-from transforms.watchlist import Watchlist
 from warehouse import database
+from warehouse.loads import LoadOutcome
 from warehouse.snapshot import Publication, publish_snapshot
 
 LOGGER = logging.getLogger("presswatch.pipeline")
@@ -38,8 +38,6 @@ TRANSIENT_FEED_OUTCOMES = frozenset({"timeout", "dns", "connect-error", "http-5x
 NETWORK_STAGES = frozenset({"feeds", "pages"})
 # Added to an error once the run's `failed` row and the failure notice are done, so nobody records it twice.
 RECORDED_NOTE = "presswatch: recorded in the runs table and notified"
-# The demo newsroom is our own loopback server: no politeness delay is owed to it.
-DEMO_SETTINGS = {"per_host_delay_s": 0.0}
 
 
 class NetworkLooksDown(RuntimeError):
@@ -102,13 +100,13 @@ def plain_runner(settings: Settings) -> StageRunner:
     waits doubling from the same delay, with up to half a delay of jitter so many installations do not retry at once."""
     import tenacity
 
-    delay = settings.task_retry_delay_s
+    delay = settings.runs.task_retry_delay_s
 
     def run(name: str, function: Callable[..., R], *args: Any) -> R:
         if name not in NETWORK_STAGES:
             return function(*args)
         retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(settings.task_retries + 1),
+            stop=tenacity.stop_after_attempt(settings.runs.task_retries + 1),
             wait=tenacity.wait_exponential(multiplier=delay, min=delay) + tenacity.wait_random(0, delay / 2),
             retry=tenacity.retry_if_exception_type(Exception)
             | tenacity.retry_if_result(lambda result: name == "feeds" and feeds_look_down(result)),
@@ -126,16 +124,19 @@ def timed(summary: RunSummary, stage: str, function: Callable[P, R], *args: P.ar
     LOGGER.info("%s ...", stage)
     started = time.perf_counter()
     result = function(*args, **kwargs)
-    summary.stage_seconds[stage] = round(time.perf_counter() - started, 3)
+    # A stage run once per batch adds up.
+    summary.stage_seconds[stage] = round(summary.stage_seconds.get(stage, 0.0) + time.perf_counter() - started, 3)
     return result
 
 
 def detect_stage(
-    articles: Sequence[stages.ArticleRecord], watchlist: Watchlist, db: Path, now: datetime
+    articles: Sequence[stages.ArticleRecord], detectors: stages.Detectors, db: Path, now: datetime
 ) -> list[stages.ArticleRecord]:
-    """Stories first (they need the stored recent articles), then mentions and topics."""
+    """Stories first (they need the stored recent articles, earlier batches of this run included), then mentions
+    and topics, then quotes (their speakers are resolved through the mentions)."""
     with_stories = stages.attach_stories(articles, db, now - stages.STORY_LOOKBACK)
-    return stages.detect_all(with_stories, MentionDetector(watchlist), TopicDetector(watchlist))
+    detected = stages.detect_all(with_stories, detectors.mentions, detectors.topics)
+    return quoting.attach_quotes(detected, detectors.cues)
 
 
 def alert_stage(db: Path, context: stages.RunContext, settings: Settings, names: dict[str, str]) -> AlertStageResult:
@@ -145,11 +146,11 @@ def alert_stage(db: Path, context: stages.RunContext, settings: Settings, names:
         run_id=context.run_id,
         started_at=context.started_at,
         as_of=context.as_of,
-        alert_urls=alert_urls_from_environment(),
-        rules_file=settings.seeds_dir / "alert_rules.csv",
+        alert_urls=settings.alerts.urls,
+        rules_file=settings.rules_file,
         names=names,
         send=True,
-        report_url=settings.report_url,
+        report_url=settings.alerts.report_url,
     )
 
 
@@ -168,28 +169,41 @@ def publish_stage(db: Path, context: stages.RunContext) -> Publication:
 def execute_run(
     settings: Settings, feeds_path: Path, db: Path, context: stages.RunContext, runner: StageRunner
 ) -> RunSummary:
-    """The pipeline body: every stage once, in order, through the given runner."""
+    """The pipeline body: feeds once, then the new articles in batches (pages, extraction, detection and load
+    of one batch before the next, so memory follows the batch, not the run), then alerts and the report."""
     summary = RunSummary(run_id=context.run_id, mode=context.mode, as_of=context.as_of)
     now = context.started_at
 
     watchlist = timed(summary, "seeds", stages.load_watchlist, settings.seeds_dir)
+    detectors = stages.Detectors(
+        MentionDetector(watchlist), TopicDetector(watchlist), quoting.load_speech_cues(settings.seeds_dir)
+    )
     sources = stages.parse_feeds_file(feeds_path)
     states = timed(summary, "warehouse", stages.read_feed_states, db)
 
     fetches = timed(summary, "feeds", runner, "feeds", stages.run_feed_fetches, sources, states, settings, now)
     entries = stages.pick_new_entries(fetches, db)
-    pages = timed(summary, "pages", runner, "pages", stages.run_page_fetches, entries, sources, settings)
-    extracted = timed(summary, "extract", runner, "extract", stages.run_extraction, entries, pages, settings)
-    articles = stages.build_articles(entries, pages, extracted, now)
-    articles = timed(summary, "detect", runner, "detect", detect_stage, articles, watchlist, db, now)
-
-    tables = stages.build_tables(context, watchlist, sources, fetches, entries, articles, None, "loading")
-    outcome = timed(summary, "load", runner, "load", stages.load_tables, db, tables, settings)
-    summary.load_counts = outcome.counts
-    summary.load_method = outcome.method
-    summary.load_message = "; ".join(filter(None, [outcome.message, *outcome.notices]))
-    summary_counts(summary, fetches, entries, articles)
-    if outcome.method == "spooled":
+    feed_summary(summary, fetches)
+    totals = stages.RunTotals(
+        feeds_total=len(sources),
+        feeds_failed=len(summary.failed_feeds),
+        entries_seen=summary.entries_seen,
+    )
+    feed_rows: dict[str, Any] | None = stages.feed_frames(context, watchlist, sources, fetches, entries)
+    with stages.extraction_pool(settings) as pool:
+        for batch in batched(entries, settings.runs.batch_size):
+            pages = timed(summary, "pages", runner, "pages", stages.run_page_fetches, batch, sources, settings)
+            extracted = timed(summary, "extract", runner, "extract", stages.run_extraction, batch, pages, pool)
+            articles = stages.build_articles(batch, pages, extracted, now)
+            del pages, extracted  # the pages' HTML: the largest thing a batch holds
+            articles = timed(summary, "detect", runner, "detect", detect_stage, articles, detectors, db, now)
+            totals.add_batch(batch, articles)
+            batch_summary(summary, batch, articles)
+            tables = stages.batch_tables(context, articles, totals, "loading", feed_rows)
+            outcome = timed(summary, "load", runner, "load", stages.load_tables, db, tables, settings)
+            record_load(summary, outcome)
+            feed_rows = None
+    if summary.load_method == "spooled":
         # The warehouse stayed locked: this run's rows wait in the spool and the next run merges them, then alerts.
         LOGGER.warning("warehouse locked: %s", summary.load_message)
         return summary
@@ -214,25 +228,42 @@ def execute_run(
     return summary
 
 
+def batched(entries: Sequence[stages.NewEntry], size: int) -> list[Sequence[stages.NewEntry]]:
+    """The entries in batches of `size`; one empty batch when there is nothing new, so the feed rows still load."""
+    size = max(size, 1)
+    return [entries[start : start + size] for start in range(0, len(entries), size)] or [entries]
+
+
+def record_load(summary: RunSummary, outcome: LoadOutcome) -> None:
+    """Add one batch's load to the summary; once a batch is spooled, the run counts as spooled."""
+    for table, count in outcome.counts.items():
+        summary.load_counts[table] = summary.load_counts.get(table, 0) + count
+    if summary.load_method != "spooled":
+        summary.load_method = outcome.method
+    said = [*outcome.notices, outcome.message if outcome.method != "direct" else ""]
+    summary.load_message = "; ".join(filter(None, [summary.load_message, *said]))
+
+
 def stage_columns(summary: RunSummary) -> dict[str, float | None]:
     """The run's stage seconds under the runs table's column names (None for a stage that did not run)."""
     return {column: summary.stage_seconds.get(stage) for stage, column in stages.STAGE_COLUMNS.items()}
 
 
-def summary_counts(
-    summary: RunSummary,
-    fetches: Sequence[FeedFetch],
-    entries: Sequence[stages.NewEntry],
-    articles: Sequence[stages.ArticleRecord],
-) -> None:
-    """Fill the summary's per-stage counts from what the stages returned."""
+def feed_summary(summary: RunSummary, fetches: Sequence[FeedFetch]) -> None:
+    """The summary's feed counts, from the feed stage."""
     summary.feeds = {fetch.source_id: fetch.outcome for fetch in fetches}
     summary.failed_feeds = sorted(fetch.source_id for fetch in fetches if fetch.failed)
     summary.feed_errors = {fetch.source_id: fetch.error for fetch in fetches if fetch.error}
     summary.entries_seen = sum(len(fetch.entries) for fetch in fetches)
-    summary.articles_new = sum(1 for item in entries if item.known_article_id is None)
-    summary.articles_revised = sum(1 for item in entries if item.known_article_id is not None)
-    summary.articles_failed = sum(1 for article in articles if article.page.method == "failed")
+
+
+def batch_summary(
+    summary: RunSummary, entries: Sequence[stages.NewEntry], articles: Sequence[stages.ArticleRecord]
+) -> None:
+    """Add one batch's articles, mentions and topics to the summary."""
+    summary.articles_new += sum(1 for item in entries if item.known_article_id is None)
+    summary.articles_revised += sum(1 for item in entries if item.known_article_id is not None)
+    summary.articles_failed += sum(1 for article in articles if article.page.method == "failed")
     for article in articles:
         for mention in article.mentions:
             summary.mentions_by_person[mention.person_id] = summary.mentions_by_person.get(mention.person_id, 0) + 1
@@ -255,9 +286,16 @@ def new_context(
     )
 
 
-def settings_for_run(settings: Settings, *, demo: bool) -> Settings:
-    """The run's settings: the demo newsroom is served by this very process, so no politeness delay is owed."""
-    return replace(settings, **DEMO_SETTINGS) if demo else settings  # type: ignore[arg-type]
+def settings_for_run(settings: Settings, *, demo: bool, connect_to: Sequence[Sequence[str]] = ()) -> Settings:
+    """The run's settings. The demo newsroom is served by this very process, so no politeness delay is owed, and
+    its stable article URLs are connected to whichever port serves it (`connect_to`)."""
+    if not demo:
+        return settings
+    aliases = tuple((str(origin), str(target)) for origin, target in connect_to)
+    # The demo is also frozen at its clock, so its news sitemap's stories stay news whatever today's date.
+    return settings.with_values(
+        **{"fetch.per_host_delay_s": 0.0, "fetch.news_window_h": 0.0, "fetch.connect_to": aliases}
+    )
 
 
 def monitor_run(
@@ -279,21 +317,21 @@ def monitor_run(
                     raise
                 full = database.disk_full(db, error)
                 if full is None:
-                    record_failure(db, context, error)
+                    record_failure(settings, db, context, error)
                     raise
-                record_failure(db, context, full)
+                record_failure(settings, db, context, full)
                 raise full from error
     except RunInProgress as busy:
         return RunSummary(run_id=context.run_id, mode=context.mode, as_of=context.as_of, skipped=str(busy))
 
 
-def record_failure(db: Path, context: stages.RunContext, error: BaseException) -> None:
+def record_failure(settings: Settings, db: Path, context: stages.RunContext, error: BaseException) -> None:
     """Leave the run's `failed` row with the reason and tell the team; also for a run that failed before it
     started (no lock taken, nothing fetched)."""
     if RECORDED_NOTE in getattr(error, "__notes__", ()):
         return
     stages.end_run(db, context, "failed", error=describe(error))
-    notify_failure(context, error)
+    notify_failure(settings.alerts.urls, context, error)
     error.add_note(RECORDED_NOTE)
 
 
@@ -304,7 +342,7 @@ def describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {first}" if first else type(error).__name__
 
 
-def notify_failure(context: stages.RunContext, error: BaseException) -> None:
+def notify_failure(alert_urls: Sequence[str], context: stages.RunContext, error: BaseException) -> None:
     """Tell the team's channels that the run itself failed: an unwatched hourly job must never fail silently."""
     body = (
         f"Run {context.run_id} ({context.mode}) failed: {describe(error)}\n"
@@ -312,7 +350,7 @@ def notify_failure(context: stages.RunContext, error: BaseException) -> None:
         "fix the cause if it repeats."
     )
     try:
-        results = send_notice(alert_urls_from_environment(), "presswatch: run failed", body)
+        results = send_notice(list(alert_urls), "presswatch: run failed", body)
     except Exception as second:  # the notice is best effort: the failure itself is what must surface
         LOGGER.warning("could not send the failure notice: %s", second)
         return

@@ -2,32 +2,42 @@
 
 The warehouse is opened read-only and released before any rendering. The page inlines Vega's JavaScript (from
 vl-convert) so it opens offline and can be attached to an email; a single person's trend can also be written as
-a PNG for alerts.
+a PNG for alerts. Building that JavaScript takes vl-convert seconds, so it is kept on disk, keyed by vl-convert's
+and Vega-Lite's versions, and built again only when they change.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import logging
+import os
+import tempfile
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import cache
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
-import altair as alt
 import duckdb
 import polars as pl
 import vl_convert
 
-from transforms import charts
-from transforms.charts import Page, Section
+from transforms import charts, quote_report, report_page
+from transforms.report_page import Page, Section
 from warehouse.database import open_read_only, query_frame
+
+LOGGER = logging.getLogger("presswatch.report")
 
 DEFAULT_OUT = Path("reports/presswatch-report.html")
 DEFAULT_PERIOD = timedelta(days=7)
 TOP_STORIES = 15
+TOP_OUTLETS = 15
 EVIDENCE_PER_PERSON = 3
+QUOTES_PER_PERSON = 5
 # The page's own script calls vegaEmbed after the bundle, so the bundle exposes it as a global.
 GLOBALS_SNIPPET = "window.vegaEmbed = vegaEmbed; window.vegaLite = vegaLite; window.vega = vega;"
+VL_VERSION = "v" + charts.VEGA_LITE_VERSION.replace(".", "_")  # vl-convert's name for it, e.g. v6_4
 
 
 class ReportError(ValueError):
@@ -43,6 +53,7 @@ class ReportOptions:
     people: tuple[str, ...] = ()
     out: Path = DEFAULT_OUT
     png_dir: Path | None = None
+    cache_dir: Path | None = None  # where the built Vega JavaScript is kept (default: `cache/` beside the warehouse)
 
 
 @dataclass(frozen=True)
@@ -56,6 +67,8 @@ class ReportData:
     overview: pl.DataFrame
     trend: pl.DataFrame
     share_of_voice: pl.DataFrame
+    topic_trend: pl.DataFrame
+    top_outlets: pl.DataFrame
     person_topic: pl.DataFrame
     co_mentions: pl.DataFrame
     top_stories: pl.DataFrame
@@ -63,6 +76,7 @@ class ReportData:
     feed_health: pl.DataFrame
     runs: pl.DataFrame
     spikes: pl.DataFrame
+    quotes: pl.DataFrame = field(default_factory=pl.DataFrame)
 
 
 def write_report(db: Path, options: ReportOptions) -> Path:
@@ -70,7 +84,8 @@ def write_report(db: Path, options: ReportOptions) -> Path:
     data = read_report_data(db, options)
     page = build_page(data, options, generated_at=datetime.now(UTC))
     options.out.parent.mkdir(parents=True, exist_ok=True)
-    options.out.write_text(charts.page_html(page, vega_bundle()), encoding="utf-8")
+    bundle = vega_bundle(options.cache_dir or db.parent / "cache")
+    options.out.write_text(report_page.page_html(page, bundle), encoding="utf-8")
     if options.png_dir is not None:
         for person_id in data.trend["person_id"].unique(maintain_order=True).to_list():
             write_trend_png(data.trend, person_id, options.png_dir / f"{person_id}.png")
@@ -84,11 +99,11 @@ def write_chart_png(db: Path, options: ReportOptions, person_id: str, out: Path)
 
 
 def write_trend_png(trend: pl.DataFrame, person_id: str, out: Path) -> Path:
-    chart = charts.person_trend_chart(trend, person_id)
-    if chart is None:
+    spec = charts.person_trend_picture(trend, person_id)
+    if spec is None:
         raise ReportError(f"no mentions of {person_id} in the report period: nothing to draw")
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(vl_convert.vegalite_to_png(chart.to_dict(), scale=2, vl_version=vega_lite_version()))
+    out.write_bytes(vl_convert.vegalite_to_png(spec, scale=2, vl_version=VL_VERSION))
     return out
 
 
@@ -115,6 +130,8 @@ def read_report_data(db: Path, options: ReportOptions) -> ReportData:
             overview=query_frame(con, "report_overview", period),
             trend=query_frame(con, "report_trend", selected),
             share_of_voice=query_frame(con, "report_share_of_voice", selected),
+            topic_trend=query_frame(con, "report_topic_trend", period),
+            top_outlets=query_frame(con, "report_top_outlets", {**selected, "limit": TOP_OUTLETS}),
             person_topic=query_frame(con, "report_person_topic", selected),
             co_mentions=query_frame(con, "report_co_mentions", selected),
             top_stories=query_frame(con, "report_top_stories", {**selected, "limit": TOP_STORIES}),
@@ -122,6 +139,7 @@ def read_report_data(db: Path, options: ReportOptions) -> ReportData:
             feed_health=query_frame(con, "report_feed_health"),
             runs=query_frame(con, "report_runs", period),
             spikes=query_frame(con, "report_spikes", {"people": list(options.people)}),
+            quotes=query_frame(con, "report_quotes", {**selected, "per_person": QUOTES_PER_PERSON}),
         )
 
 
@@ -138,58 +156,105 @@ def check_people(con: duckdb.DuckDBPyConnection, people: tuple[str, ...]) -> Non
 def build_page(data: ReportData, options: ReportOptions, generated_at: datetime) -> Page:
     """Arrange the frames into the page's header, numbers and sections (charts as specs, tables as HTML)."""
     order = charts.people_order(data.trend)
+    colours = charts.colours(order)
     specs: dict[str, dict[str, Any]] = {}
 
-    def chart_body(anchor: str, label: str, chart: alt.TopLevelMixin | None, empty: str) -> str:
-        if chart is None:
-            return charts.empty_note(empty)
-        specs[anchor] = charts.spec_of(chart)
-        return charts.chart_slot(anchor, label)
+    def chart_body(slot: str, label: str, spec: dict[str, Any] | None, empty: str) -> str:
+        if spec is None:
+            return report_page.empty_note(empty)
+        specs[slot] = spec
+        return report_page.chart_slot(slot, label)
 
     nobody = "No tracked person was mentioned in this period."
+    pick = "Click a name in the legend to pick it, shift-click to add more; double-click the chart to show all."
     sections = (
         Section(
-            "daily",
-            "Mentions per day",
-            "Distinct stories naming each person per UTC day. The band is the usual level (the trailing 7 days' "
-            "mean ± 2 Poisson spreads); red diamonds are spikes by the alert rule's thresholds.",
+            "share",
+            "Share of voice",
+            "Each day, how the distinct stories naming a tracked person split between them. " + pick,
             chart_body(
-                "daily", "Distinct stories per person per day", charts.trend_chart(data.trend, "day", order), nobody
+                "share",
+                "Share of each day's stories per person",
+                charts.share_over_time(data.trend, order),
+                nobody,
             ),
+        ),
+        Section(
+            "people",
+            "People over time",
+            f"Distinct stories naming each person per UTC day; the {charts.PICKED_BY_DEFAULT} most covered and anyone "
+            f"spiking in colour, red diamonds on spikes by the alert rule. {pick}",
+            chart_body("people", "Distinct stories per person per day", charts.people_trend(data.trend, order), nobody),
+        ),
+        Section(
+            "usual",
+            "Against the usual level",
+            "Each person's distinct stories per UTC day against the band the daily alert rule expects (± 2 Poisson "
+            "spreads), on one scale; spiking people first.",
+            usual_level_multiples(data.trend, order, colours, specs) or report_page.empty_note(nobody),
         ),
         Section(
             "hourly",
             "Mentions per hour",
-            "Distinct stories naming each person per UTC hour, against the trailing 24 hours.",
+            "Distinct stories naming each person per UTC hour: darker is more; red diamonds are hours the hourly "
+            "alert rule calls a spike.",
             chart_body(
-                "hourly", "Distinct stories per person per hour", charts.trend_chart(data.trend, "hour", order), nobody
+                "hourly",
+                "Distinct stories per person per hour",
+                charts.hourly_heat_map(data.trend, order),
+                nobody,
             ),
         ),
         Section(
             "stories",
             "Top stories",
             "The most picked-up stories of the period: outlets counts the distinct outlets that ran the story.",
-            charts.stories_table(data.top_stories)
+            report_page.stories_table(data.top_stories)
             if not data.top_stories.is_empty()
-            else charts.empty_note("No stories naming a tracked person in this period."),
+            else report_page.empty_note("No stories naming a tracked person in this period."),
+        ),
+        Section(
+            "topics",
+            "Topics over time",
+            "Distinct stories naming each tracked topic per UTC day. Click a topic in the legend to pick it.",
+            chart_body(
+                "topics",
+                "Distinct stories per topic per day",
+                charts.topic_trend(data.topic_trend),
+                "No tracked topic was mentioned in this period.",
+            ),
+            half=True,
+        ),
+        Section(
+            "outlets",
+            "Top outlets",
+            f"The outlets that published most in the period (up to {TOP_OUTLETS}), and how many of their articles "
+            "name a tracked person.",
+            chart_body(
+                "outlets",
+                "Articles per outlet",
+                charts.top_outlets(data.top_outlets),
+                "No articles in this period.",
+            ),
+            half=True,
         ),
         Section(
             "share-of-voice",
             "Share of voice per outlet",
-            "How each outlet's mentions of tracked people split between them (who covers whom).",
+            "How each outlet's mentions of tracked people split between them (who covers whom). " + pick,
             chart_body(
                 "share-of-voice",
                 "Share of each outlet's mentions per person",
-                charts.share_of_voice_chart(data.share_of_voice, order),
+                charts.share_of_voice_by_outlet(data.share_of_voice, order),
                 nobody,
             ),
         ),
         Section(
-            "topics",
+            "person-topics",
             "People and topics",
             "Distinct stories naming both the person and the topic.",
             chart_body(
-                "topics",
+                "person-topics",
                 "Stories per person and topic",
                 charts.heat_map(
                     data.person_topic,
@@ -199,6 +264,7 @@ def build_page(data: ReportData, options: ReportOptions, generated_at: datetime)
                 ),
                 "No story in this period names both a tracked person and a topic.",
             ),
+            half=True,
         ),
         Section(
             "co-mentions",
@@ -215,26 +281,31 @@ def build_page(data: ReportData, options: ReportOptions, generated_at: datetime)
                 ),
                 "No story in this period names two tracked people.",
             ),
+            half=True,
         ),
         Section(
             "evidence",
             "Latest evidence",
             f"Per person, the newest sentences naming them (up to {EVIDENCE_PER_PERSON}), with the article.",
-            charts.evidence_html(data.evidence, order) if not data.evidence.is_empty() else charts.empty_note(nobody),
+            report_page.evidence_html(data.evidence, order, colours)
+            if not data.evidence.is_empty()
+            else report_page.empty_note(nobody),
         ),
+        said_section(data.quotes, order),
         Section(
             "feeds",
             "Feed health",
-            "Every feed's state at its latest fetch (dead: 5 hard failures in a row).",
-            charts.feed_health_table(data.feed_health)
+            "Every feed's state at its latest fetch (dead: 5 hard failures in a row; damaged: the feed's document "
+            "is broken but its entries were still read, so it does not count as a failure).",
+            report_page.feed_health_table(data.feed_health)
             if not data.feed_health.is_empty()
-            else charts.empty_note("No feeds recorded."),
+            else report_page.empty_note("No feeds recorded."),
         ),
         Section(
             "runs",
             "Run history",
-            charts.runs_summary(data.runs),
-            charts.runs_table(data.runs) if not data.runs.is_empty() else "",
+            report_page.runs_summary(data.runs),
+            report_page.runs_table(data.runs) if not data.runs.is_empty() else "",
         ),
     )
     return Page(
@@ -244,6 +315,39 @@ def build_page(data: ReportData, options: ReportOptions, generated_at: datetime)
         alerts=spike_lines(data.spikes),
         sections=sections,
         specs=specs,
+    )
+
+
+def usual_level_multiples(
+    trend: pl.DataFrame, order: list[str], colours: dict[str, str], specs: dict[str, dict[str, Any]]
+) -> str:
+    """One small chart per person (spiking people first), each in a grid cell as wide as the screen allows."""
+    days = trend.filter(pl.col("grain") == "day")
+    if days.is_empty():
+        return ""
+    spiking = set(days.filter(pl.col("is_spike"))["name"].to_list())
+    ceiling = charts.usual_level_ceiling(trend)
+    panels = []
+    for index, name in enumerate(sorted(order, key=lambda name: name not in spiking), start=1):
+        spec = charts.usual_level(trend, name, colours[name], ceiling)
+        if spec is not None:
+            slot = f"usual-{index}"
+            specs[slot] = spec
+            panels.append((slot, name, colours[name], name in spiking))
+    return report_page.usual_level_key() + report_page.multiples_html(panels)
+
+
+def said_section(quotes: pl.DataFrame, order: list[str]) -> Section:
+    """"What they said": per person, their newest quotes of the period with pickup counts and links."""
+    return Section(
+        "said",
+        "What they said",
+        f"Per person, their newest quotes of the period (up to {QUOTES_PER_PERSON}), each once however many outlets "
+        "ran it: where it ran first and how many outlets and articles carried it. A quote counts for a person only "
+        "when the article names them as its speaker.",
+        quote_report.quotes_html(quotes, order)
+        if not quotes.is_empty()
+        else report_page.empty_note("No quote in this period is attributed to a tracked person."),
     )
 
 
@@ -294,12 +398,49 @@ def utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%a %d %b %Y %H:%M UTC")
 
 
-def vega_lite_version() -> str:
-    """vl-convert's name for the Vega-Lite version Altair writes specs for (e.g. v6_4)."""
-    return "_".join(alt.SCHEMA_VERSION.split(".")[:2])
+def vega_bundle(cache_dir: Path) -> str:
+    """Vega, Vega-Lite and vega-embed as one inline script, from the disk cache when this version was built before.
+
+    A cache that cannot be read or written (say, an analyst's read-only copy) only costs the build."""
+    path = cache_dir / bundle_file_name()
+    try:
+        cached = path.read_text(encoding="utf-8")
+        if "vegaEmbed" in cached:
+            return cached
+    except OSError:
+        pass
+    bundle = built_bundle()
+    try:
+        store_bundle(path, bundle)
+    except OSError as error:
+        LOGGER.debug("Vega bundle not cached at %s: %s", path, error)
+    return bundle
+
+
+def bundle_file_name() -> str:
+    """Names the bundle by everything that changes it: vl-convert's version, Vega-Lite's and the page's snippet."""
+    snippet = hashlib.sha256(GLOBALS_SNIPPET.encode()).hexdigest()[:12]
+    return f"vega-bundle-{version('vl-convert-python')}-{VL_VERSION}-{snippet}.js"
+
+
+def store_bundle(path: Path, bundle: str) -> None:
+    """Write atomically (a concurrent report never reads half a file) and drop bundles of other versions."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=path.parent, suffix=".tmp", delete=False) as file:
+        temporary = Path(file.name)
+        try:
+            file.write(bundle)
+        except OSError:
+            temporary.unlink(missing_ok=True)
+            raise
+    temporary.chmod(0o644)  # readable by the analysts who write reports from the same warehouse folder
+    os.replace(temporary, path)
+    for old in path.parent.glob("vega-bundle-*.js"):
+        if old != path:
+            old.unlink(missing_ok=True)
 
 
 @cache
-def vega_bundle() -> str:
-    """Vega, Vega-Lite and vega-embed as one inline script; cached because vl-convert takes seconds to bundle it."""
-    return vl_convert.javascript_bundle(GLOBALS_SNIPPET, vl_version=vega_lite_version())
+def built_bundle() -> str:
+    """vl-convert's bundle, built once per process."""
+    return vl_convert.javascript_bundle(GLOBALS_SNIPPET, vl_version=VL_VERSION)

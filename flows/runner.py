@@ -16,6 +16,7 @@ from pathlib import Path
 
 from flows import pipeline
 from flows.config import Settings
+from flows.demo import DemoNewsroom
 from flows.orchestration.environment import answers, apply_before_import, configured_api_url, prefect_settings
 from flows.orchestration.server import running_local_server
 
@@ -41,10 +42,11 @@ def run_once(
     db: Path,
     mode: str,
     as_of: datetime | None,
-    demo: bool,
+    demo: DemoNewsroom | None,
     notice: Callable[[str], None],
 ) -> pipeline.RunSummary:
     """One monitoring run now; an orchestration server that is slow, busy or failing never fails it."""
+    connect_to = demo.connect_to if demo else ()
     api_url = find_orchestrator(db.parent, notice)
     if api_url:
         try:
@@ -54,17 +56,25 @@ def run_once(
                 raise  # the run itself failed, and its record and notice are already done
             reason = pipeline.describe(error)
             notice(f"Prefect at {api_url} failed before the run started ({reason}); running without it")
-    run_settings = pipeline.settings_for_run(settings, demo=demo)
+    run_settings = pipeline.settings_for_run(settings, demo=demo is not None, connect_to=connect_to)
     context = pipeline.new_context(mode, as_of)
     return pipeline.monitor_run(run_settings, feeds_path, db, context, pipeline.plain_runner(run_settings))
 
 
 def run_with_prefect(
-    api_url: str, *, feeds_path: Path, db: Path, mode: str, as_of: datetime | None, demo: bool
+    api_url: str, *, feeds_path: Path, db: Path, mode: str, as_of: datetime | None, demo: DemoNewsroom | None
 ) -> pipeline.RunSummary:
     """The flow in this process, reporting to `api_url`; Prefect's settings are applied before its first import."""
     apply_before_import(prefect_settings(api_url))
     from flows.orchestration.flow import monitor
 
     LOGGER.info("recording this run on the Prefect server at %s", api_url)
-    return monitor(feeds_file=str(feeds_path), db_file=str(db), mode=mode, as_of=as_of, demo=demo)
+    connect_to = [list(pair) for pair in demo.connect_to] if demo else None
+    return monitor(
+        feeds_file=str(feeds_path),
+        db_file=str(db),
+        mode=mode,
+        as_of=as_of,
+        demo=demo is not None,
+        connect_to=connect_to,
+    )

@@ -6,7 +6,7 @@ fetch feeds -> pick new entries -> fetch pages -> extract -> stories -> detect -
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from datetime import UTC, datetime, timedelta
@@ -15,13 +15,26 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from flows import quoting
 from flows.config import Settings
-from flows.extraction import PageToExtract, extract_many
-from flows.fetching import FeedFetch, FeedSource, FeedState, PageFetch, fetch_feeds, fetch_pages
-from flows.http import FetchResult, FetchSettings, UrlGuard
+from flows.extraction import ExtractionPool, PageToExtract
+from flows.fetching import (
+    FeedFetch,
+    FeedSource,
+    FeedState,
+    PageFetch,
+    fetch_feeds,
+    fetch_pages,
+    sitemaps_from_json,
+    sitemaps_to_json,
+)
+from flows.http import FetchResult, UrlGuard
+from transforms import revisions
 from transforms.identity import article_id_for, text_digest
 from transforms.mentions import MentionDetector
-from transforms.records import ExtractedPage, FeedEntry, Mention, TopicMention
+from transforms.quotes import SpeechCues
+from transforms.records import ExtractedPage, Mention, Quote, TopicMention
+from transforms.revisions import NewEntry
 from transforms.seed_files import decode_seed, parse_feeds_csv
 from transforms.stories import StoredWindow, StoryInput, StoryMatcher, print_for, print_text
 from transforms.text import article_text, choose_published_at
@@ -59,13 +72,12 @@ class RunContext:
 
 
 @dataclass(frozen=True)
-class NewEntry:
-    """A feed entry picked for fetching: never seen, or seen with a changed headline (a revision)."""
+class Detectors:
+    """The run's matchers, built once from the watchlist and the speech cues and used for every batch."""
 
-    source_id: str
-    entry: FeedEntry
-    known_article_id: str | None = None
-    revision_count: int = 0
+    mentions: MentionDetector
+    topics: TopicDetector
+    cues: SpeechCues | None = None
 
 
 @dataclass(frozen=True)
@@ -93,6 +105,7 @@ class ArticleRecord:
     story_signature: bytes | None = None  # MinHash of `text`, stored so later runs match without re-printing it
     mentions: tuple[Mention, ...] = ()
     topic_mentions: tuple[TopicMention, ...] = ()
+    quotes: tuple[Quote, ...] = ()
 
 
 def read_seed_files(seeds_dir: Path) -> dict[str, str]:
@@ -116,25 +129,6 @@ def parse_feeds_file(path: Path) -> list[FeedSource]:
         raise SeedError(str(path), None, "feeds file is missing")
     rows = parse_feeds_csv(decode_seed(path.read_bytes(), path.name), path.name)
     return [FeedSource(row.source_id, row.name, row.feed_url, row.respect_robots) for row in rows]
-
-
-def fetch_settings(settings: Settings) -> FetchSettings:
-    """The HTTP layer's limits, taken from the run's settings."""
-    return FetchSettings(
-        user_agent=settings.user_agent,
-        contact=settings.contact,
-        connect_timeout_s=settings.connect_timeout_s,
-        read_timeout_s=settings.read_timeout_s,
-        deadline_s=settings.deadline_s,
-        max_bytes=settings.max_bytes,
-        per_host_concurrency=settings.per_host_concurrency,
-        global_concurrency=settings.global_concurrency,
-        per_host_delay_s=settings.per_host_delay_s,
-        feed_per_host_delay_s=settings.feed_per_host_delay_s,
-        max_retry_after_wait_s=settings.max_retry_after_wait_s,
-        max_crawl_delay_s=settings.max_crawl_delay_s,
-        full_fetch_interval_s=settings.full_fetch_interval_s,
-    )
 
 
 def url_guard_for(sources: Sequence[FeedSource]) -> UrlGuard:
@@ -189,6 +183,7 @@ def read_feed_states(db: Path) -> dict[str, FeedState]:
             failing_since=row["failing_since"],
             next_attempt_at=row["next_attempt_at"],
             last_full_fetch_at=row["last_full_fetch_at"],
+            sitemaps=sitemaps_from_json(row.get("sitemaps")),
         )
     return states
 
@@ -197,37 +192,22 @@ def run_feed_fetches(
     sources: Sequence[FeedSource], states: dict[str, FeedState], settings: Settings, now: datetime
 ) -> list[FeedFetch]:
     """Fetch every feed that is due; failures come back as outcomes, never as exceptions."""
-    return fetch_feeds(sources, states, settings=fetch_settings(settings), guard=url_guard_for(sources), now=now)
+    return fetch_feeds(sources, states, settings=settings.fetch, guard=url_guard_for(sources), now=now)
 
 
 def pick_new_entries(fetches: Sequence[FeedFetch], db: Path) -> list[NewEntry]:
-    """Entries whose URL was never stored (first feed wins within a run), plus stored ones whose headline changed."""
-    first_by_url: dict[str, tuple[str, FeedEntry]] = {}
-    for fetch in fetches:
-        for entry in fetch.entries:
-            first_by_url.setdefault(entry.url, (fetch.source_id, entry))
+    """The entries this run fetches (transforms/revisions.py), given what the warehouse holds of their URLs."""
+    first_by_url = revisions.first_entry_per_url([(fetch.source_id, fetch.entries) for fetch in fetches])
     if not first_by_url:
         return []
-    candidates = pl.DataFrame({"url": list(first_by_url)})
     with reading(db) as con:
-        con.register("candidate_urls", candidates.to_arrow())
+        con.register("candidate_urls", pl.DataFrame({"url": list(first_by_url)}).to_arrow())
         known = database.query_frame(con, "known_articles")
-    known_by_url = {row["url"]: row for row in known.iter_rows(named=True)}
-    picked = []
-    for url, (source_id, entry) in first_by_url.items():
-        stored = known_by_url.get(url)
-        if stored is None:
-            picked.append(NewEntry(source_id=source_id, entry=entry))
-        elif entry.title and stored["feed_title"] and entry.title.strip() != stored["feed_title"].strip():
-            picked.append(
-                NewEntry(
-                    source_id=source_id,
-                    entry=entry,
-                    known_article_id=stored["article_id"],
-                    revision_count=int(stored["revision_count"]) + 1,
-                )
-            )
-    return picked
+    stored = {
+        row["url"]: revisions.StoredArticle(row["article_id"], row["feed_title"], int(row["revision_count"]))
+        for row in known.iter_rows(named=True)
+    }
+    return revisions.pick_new_entries(first_by_url, stored)
 
 
 def run_page_fetches(entries: Sequence[NewEntry], sources: Sequence[FeedSource], settings: Settings) -> list[PageFetch]:
@@ -236,26 +216,32 @@ def run_page_fetches(entries: Sequence[NewEntry], sources: Sequence[FeedSource],
     robots_by_url = {item.entry.url: robots_by_source.get(item.source_id, True) for item in entries}
     return fetch_pages(
         [item.entry.url for item in entries],
-        settings=fetch_settings(settings),
+        settings=settings.fetch,
         guard=url_guard_for(sources),
         respect_robots=lambda url: robots_by_url.get(url, True),
     )
 
 
-def run_extraction(entries: Sequence[NewEntry], pages: Sequence[PageFetch], settings: Settings) -> list[ExtractedPage]:
-    """Extract text in worker processes; a page that could not be fetched falls back to its feed summary."""
+def extraction_pool(settings: Settings) -> ExtractionPool:
+    """The run's extraction workers, with the limits the settings give."""
+    return ExtractionPool(
+        workers=settings.extraction.workers,
+        time_limit_s=settings.extraction.time_limit_s,
+        memory_limit_mb=settings.extraction.memory_mb,
+    )
+
+
+def run_extraction(
+    entries: Sequence[NewEntry], pages: Sequence[PageFetch], pool: ExtractionPool
+) -> list[ExtractedPage]:
+    """Extract text in the run's worker processes; a page that could not be fetched falls back to its feed summary."""
     to_extract = []
     for item, page in zip(entries, pages, strict=True):
         html = page.result.text if page.result.outcome == "ok" and page.result.text else ""
         to_extract.append(
             PageToExtract(url=item.entry.url, html=html, feed_title=item.entry.title, feed_summary=item.entry.summary)
         )
-    return extract_many(
-        to_extract,
-        workers=settings.workers,
-        time_limit_s=settings.extraction_time_limit_s,
-        memory_limit_mb=settings.extraction_memory_mb,
-    )
+    return pool.extract(to_extract)
 
 
 def build_articles(
@@ -265,6 +251,8 @@ def build_articles(
     articles = []
     for item, page, result in zip(entries, pages, extracted, strict=True):
         entry = item.entry
+        if result.language is None and entry.language:  # a news sitemap declares each article's language
+            result = replace(result, language=entry.language)
         title = result.title or entry.title or entry.url
         fetch_ok = page.result.outcome == "ok"
         articles.append(
@@ -377,37 +365,46 @@ def next_feed_state_row(fetch: FeedFetch, now: datetime) -> dict[str, object]:
         "failing_since": state.failing_since,
         "next_attempt_at": state.next_attempt_at,
         "last_full_fetch_at": state.last_full_fetch_at,
+        "sitemaps": sitemaps_to_json(state.sitemaps),
         "updated_at": now,
     }
 
 
-def build_tables(
+@dataclass
+class RunTotals:
+    """What the run's row counts, added up batch by batch."""
+
+    feeds_total: int = 0
+    feeds_failed: int = 0
+    entries_seen: int = 0
+    articles_new: int = 0
+    articles_failed: int = 0
+    mentions_new: int = 0
+    topic_mentions_new: int = 0
+
+    def add_batch(self, entries: Sequence[NewEntry], articles: Sequence[ArticleRecord]) -> None:
+        self.articles_new += sum(1 for item in entries if item.known_article_id is None)
+        self.articles_failed += sum(1 for article in articles if article.page.method == "failed")
+        self.mentions_new += sum(len(article.mentions) for article in articles)
+        self.topic_mentions_new += sum(len(article.topic_mentions) for article in articles)
+
+
+def feed_frames(
     context: RunContext,
     watchlist: Watchlist,
     sources: Sequence[FeedSource],
     fetches: Sequence[FeedFetch],
     entries: Sequence[NewEntry],
-    articles: Sequence[ArticleRecord],
-    finished_at: datetime | None,
-    status: str,
-) -> RunTables:
-    """The run's tidy tables as polars frames, ready for one bulk load."""
+) -> dict[str, pl.DataFrame]:
+    """The run's feed-level rows (sources, watchlist names, feed state, one fetch row per feed), loaded with its
+    first batch of articles."""
     now = context.started_at
     new_by_source: dict[str, int] = {}
     for item in entries:
         if item.known_article_id is None:
             new_by_source[item.source_id] = new_by_source.get(item.source_id, 0) + 1
-    mentions = [
-        row for article in articles for row in occurrence_rows(article.article_id, article.mentions, context.run_id)
-    ]
-    topic_mentions = [
-        row
-        for article in articles
-        for row in occurrence_rows(article.article_id, article.topic_mentions, context.run_id)
-    ]
-    feeds_failed = sum(1 for fetch in fetches if fetch.failed)
-    return RunTables(
-        sources=pl.DataFrame(
+    return {
+        "sources": pl.DataFrame(
             [
                 {
                     "source_id": source.source_id,
@@ -419,14 +416,13 @@ def build_tables(
                 for source in sources
             ]
         ),
-        people=people_frame(watchlist, now),
-        topics=topics_frame(watchlist, now),
-        feed_state=pl.DataFrame(
+        "people": people_frame(watchlist, now),
+        "topics": topics_frame(watchlist, now),
+        "feed_state": pl.DataFrame(
             [next_feed_state_row(fetch, now) for fetch in fetches],
-            schema_overrides={name: TIMESTAMP for name in FEED_STATE_TIMES},
+            schema_overrides={**{name: TIMESTAMP for name in FEED_STATE_TIMES}, "sitemaps": pl.String},
         ),
-        articles=articles_frame(articles, context.run_id),
-        feed_fetches=pl.DataFrame(
+        "feed_fetches": pl.DataFrame(
             [
                 {
                     "run_id": context.run_id,
@@ -445,34 +441,58 @@ def build_tables(
             ],
             schema_overrides={"http_status": pl.Int32, "error": pl.String},
         ),
-        mentions=pl.DataFrame(mentions),
-        topic_mentions=pl.DataFrame(topic_mentions),
-        alerts=pl.DataFrame(),
-        runs=pl.DataFrame(
-            [
-                {
-                    "run_id": context.run_id,
-                    "started_at": context.started_at,
-                    "finished_at": finished_at,
-                    "status": status,
-                    "mode": context.mode,
-                    "as_of": context.as_of,
-                    "feeds_total": len(sources),
-                    "feeds_failed": feeds_failed,
-                    "entries_seen": sum(len(fetch.entries) for fetch in fetches),
-                    "articles_new": sum(1 for item in entries if item.known_article_id is None),
-                    "articles_failed": sum(1 for article in articles if article.page.method == "failed"),
-                    "mentions_new": len(mentions),
-                    "topic_mentions_new": len(topic_mentions),
-                    "alerts_fired": 0,
-                    "load_method": "direct",
-                    "error": None,
-                    "flow_run_id": context.flow_run_id,
-                }
-            ],
-            schema_overrides={"finished_at": TIMESTAMP, "error": pl.String, "flow_run_id": pl.String},
-        ),
+    }
+
+
+def batch_tables(
+    context: RunContext,
+    articles: Sequence[ArticleRecord],
+    totals: RunTotals,
+    status: str,
+    feed_rows: Mapping[str, pl.DataFrame] | None = None,
+) -> RunTables:
+    """One batch's articles with their mentions, topic mentions and quotes, the run's row as it stands, and, with
+    the first batch, the run's feed-level rows."""
+    mentions = [
+        row for article in articles for row in occurrence_rows(article.article_id, article.mentions, context.run_id)
+    ]
+    topic_mentions = [
+        row
+        for article in articles
+        for row in occurrence_rows(article.article_id, article.topic_mentions, context.run_id)
+    ]
+    return RunTables.from_frames(
+        {
+            **(feed_rows or {}),
+            "articles": articles_frame(articles, context.run_id),
+            "mentions": pl.DataFrame(mentions),
+            "topic_mentions": pl.DataFrame(topic_mentions),
+            "quotes": quoting.quotes_table(articles, context.run_id),
+            "runs": runs_frame(context, totals, status),
+        },
         replaced_article_ids=tuple(article.article_id for article in articles if article.revision_count > 0),
+    )
+
+
+def runs_frame(context: RunContext, totals: RunTotals, status: str) -> pl.DataFrame:
+    """The run's row in `runs`, counting every batch loaded so far."""
+    return pl.DataFrame(
+        [
+            {
+                "run_id": context.run_id,
+                "started_at": context.started_at,
+                "finished_at": None,
+                "status": status,
+                "mode": context.mode,
+                "as_of": context.as_of,
+                **asdict(totals),
+                "alerts_fired": 0,
+                "load_method": "direct",
+                "error": None,
+                "flow_run_id": context.flow_run_id,
+            }
+        ],
+        schema_overrides={"finished_at": TIMESTAMP, "error": pl.String, "flow_run_id": pl.String},
     )
 
 
@@ -534,8 +554,8 @@ def load_tables(db: Path, tables: RunTables, settings: Settings) -> LoadOutcome:
         db,
         tables,
         spool_dir=spool_dir_for(db),
-        attempts=settings.lock_attempts,
-        keep_text_days=settings.text_retention_days or None,
+        attempts=settings.runs.lock_attempts,
+        keep_text_days=settings.runs.text_retention_days or None,
     )
 
 

@@ -72,8 +72,32 @@ class TestSettingsDocumented:
         from flows.config import describe_settings, settings_from_environment
 
         readme = (PROJECT_DIR / "README.md").read_text(encoding="utf-8")
-        names = [name for name, _ in describe_settings(settings_from_environment({}))]
+        names = [name for name, _, _ in describe_settings(settings_from_environment({}), {})]
 
         missing = [name for name in names if name not in readme]
 
         assert names and missing == []
+
+
+# Modules that touch the process environment, and why: only config.py reads presswatch's settings from it.
+ENVIRONMENT_READERS = {
+    "flows/config.py": "the one place PRESSWATCH_ variables are read",
+    "flows/orchestration/environment.py": "Prefect's own settings, decided before Prefect is imported",
+    "flows/orchestration/supervisor.py": "hands the whole environment to the Runner process",
+    "flows/orchestration/server.py": "hands the environment, without PREFECT_ variables, to the Prefect server",
+    "flows/extraction.py": "hands the whole environment to the extraction workers",
+}
+
+
+class TestOneCompositionRoot:
+    def test_only_the_composition_root_reads_the_environment(self) -> None:
+        """Below the CLI nothing reads os.environ: settings arrive as one typed Settings passed down."""
+        readers = set()
+        for folder in ("flows", "transforms", "warehouse"):
+            for path in (PROJECT_DIR / folder).rglob("*.py"):
+                tree = ast.parse(path.read_text(encoding="utf-8"))
+                for node in ast.walk(tree):
+                    if isinstance(node, ast.Attribute) and node.attr in {"environ", "getenv", "environb"}:
+                        readers.add(path.relative_to(PROJECT_DIR).as_posix())
+
+        assert readers - set(ENVIRONMENT_READERS) == set()

@@ -42,6 +42,8 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         ["report"],
         ["alerts", "preview"],
         ["alerts", "test"],
+        ["check"],
+        ["feeds", "export"],
     ],
     ids=lambda arguments: " ".join(arguments),
 )

@@ -6,77 +6,18 @@ Every alert carries the figures that justify it, so the digest can explain itsel
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 import polars as pl
 
-from transforms.identity import alert_id_for
-from transforms.watchlist import SeedError
-
-RULE_KINDS = ("spike", "new-pairing", "watch-term", "feed-health")
-SUBJECT_KINDS = {"spike": ("person", "topic"), "new-pairing": ("pair",), "watch-term": ("watch",),
-                 "feed-health": ("feed",)}
-RULE_COLUMNS = ("rule_id", "kind", "subject_kind")
-
-
-@dataclass(frozen=True)
-class SpikeRule:
-    """When a subject's distinct-story count in the latest window counts as a spike."""
-
-    name: str = "spike-daily"
-    window_hours: int = 24
-    baseline_windows: int = 6
-    min_stories: int = 5
-    min_ratio: float = 2.0
-    min_zscore: float = 2.0
-    # Same hour-of-week baseline: windows at multiples of this period, when enough of them are observed.
-    seasonal_period: int = 0
-    seasonal_min_samples: int = 3
-    min_history_windows: int = 3
-
-
-@dataclass(frozen=True)
-class AlertRule:
-    """One row of seeds/alert_rules.csv with its defaults filled in."""
-
-    rule_id: str
-    kind: str  # spike, new-pairing, watch-term, feed-health
-    subject_kind: str  # person, topic, pair, watch, feed
-    subjects: tuple[str, ...] = ()  # watch-term: (person_id, topic_id)
-    window_hours: int = 24
-    baseline_windows: int = 6
-    seasonal_period: int = 0
-    seasonal_min_samples: int = 3
-    min_history_windows: int = 3
-    min_stories: int = 5
-    min_ratio: float = 2.0
-    min_zscore: float = 2.0
-    lookback_days: int = 14
-    dead_runs: int = 3
-    cooldown_hours: float = 24.0
-    escalate_factor: float = 1.5
-    enabled: bool = True
-    description: str = ""
-
-    def spike_rule(self) -> SpikeRule:
-        return SpikeRule(
-            name=self.rule_id,
-            window_hours=self.window_hours,
-            baseline_windows=self.baseline_windows,
-            min_stories=self.min_stories,
-            min_ratio=self.min_ratio,
-            min_zscore=self.min_zscore,
-            seasonal_period=self.seasonal_period,
-            seasonal_min_samples=self.seasonal_min_samples,
-            min_history_windows=self.min_history_windows,
-        )
+from transforms.alert_rules import AlertRule, SpikeRule
+from transforms.alert_rules import parse_alert_rules as parse_alert_rules  # its parser lives apart (no polars)
+from transforms.identity import alert_id_for, quote_key_digest
 
 
 @dataclass(frozen=True)
@@ -137,70 +78,6 @@ def alert_from_row(row: Mapping[str, Any]) -> Alert:
         previous_value=extra.get("previous_value"),
         note=str(extra.get("note") or ""),
     )
-
-
-# --- rules file -------------------------------------------------------------------------------------------
-
-KIND_DEFAULTS: dict[str, dict[str, Any]] = {
-    "spike": {},
-    "new-pairing": {"min_stories": 3, "cooldown_hours": 72.0, "escalate_factor": 2.0},
-    "watch-term": {"min_stories": 5},
-    "feed-health": {"cooldown_hours": 24.0},
-}
-
-
-def parse_alert_rules(text: str, *, file: str = "alert_rules.csv") -> list[AlertRule]:
-    """Rules from the CSV text; blank cells take the kind's default, a bad cell is a SeedError naming it."""
-    reader = csv.DictReader(io.StringIO(text))
-    missing = [column for column in RULE_COLUMNS if column not in (reader.fieldnames or [])]
-    if missing:
-        raise SeedError(file, None, f"missing column(s): {', '.join(missing)}")
-    types = {item.name: item.type for item in fields(AlertRule)}
-    rules: list[AlertRule] = []
-    seen: set[str] = set()
-    for number, row in enumerate(reader, start=1):
-        values = {key.strip(): (value or "").strip() for key, value in row.items() if key}
-        rule_id, kind = values.get("rule_id", ""), values.get("kind", "")
-        if not rule_id or rule_id in seen:
-            raise SeedError(file, number, f"rule_id must be present and unique, got {rule_id!r}")
-        if kind not in RULE_KINDS:
-            raise SeedError(file, number, f"kind must be one of {', '.join(RULE_KINDS)}, got {kind!r}")
-        subject_kind = values.get("subject_kind") or SUBJECT_KINDS[kind][0]
-        if subject_kind not in SUBJECT_KINDS[kind]:
-            raise SeedError(file, number, f"subject_kind {subject_kind!r} does not fit kind {kind!r}")
-        settings: dict[str, Any] = dict(KIND_DEFAULTS[kind])
-        for name, raw in values.items():
-            if name in RULE_COLUMNS or name not in types or raw == "":
-                continue
-            settings[name] = parse_cell(name, raw, str(types[name]), file, number)
-        rule = AlertRule(rule_id=rule_id, kind=kind, subject_kind=subject_kind, **settings)
-        if kind == "watch-term" and len(rule.subjects) != 2:
-            raise SeedError(file, number, "watch-term subjects must be person_id+topic_id")
-        seen.add(rule_id)
-        rules.append(rule)
-    return rules
-
-
-def parse_cell(name: str, raw: str, type_name: str, file: str, number: int) -> Any:
-    """One typed cell of the rules file."""
-    try:
-        if "tuple" in type_name:
-            return tuple(part.strip() for part in raw.split("+") if part.strip())
-        if type_name == "bool":
-            if raw.lower() not in {"true", "false", "yes", "no", "1", "0"}:
-                raise ValueError(raw)
-            return raw.lower() in {"true", "yes", "1"}
-        if type_name == "int":
-            value: float = int(raw)
-        elif type_name == "float":
-            value = float(raw)
-        else:
-            return raw
-    except ValueError as error:
-        raise SeedError(file, number, f"{name} must be a {type_name}, got {raw!r}") from error
-    if value < 0:
-        raise SeedError(file, number, f"{name} must not be negative, got {raw!r}")
-    return value
 
 
 # --- spikes -----------------------------------------------------------------------------------------------
@@ -395,6 +272,44 @@ def find_feed_health(
                 rule=rule.rule_id, subject_kind="feed", subject=source, window_start=start, window_end=as_of,
                 value=value, expected=0.0, baseline=float(rule.dead_runs), ratio=0.0, zscore=0.0, event=event,
                 members=(source,), baseline_label=f"{rule.dead_runs} failed runs", note=detail,
+            )
+        )
+    return alerts
+
+
+# --- quote pickup -----------------------------------------------------------------------------------------
+
+QUOTE_NOTE_LIMIT = 280
+
+
+def find_quote_pickups(pickups: pl.DataFrame, *, as_of: datetime, rule: AlertRule) -> list[Alert]:
+    """A tracked person's quote first run inside the window and carried by >= min_stories outlets (the rules
+    file's min_stories is the outlet count for this kind), most outlets first.
+
+    pickups: person_id, quote_key, quote_text, outlets, articles, first_outlet, first_published_at (the quotes first
+    seen inside the window, counted over it). One quote is one subject ("person_id:digest of its words"), so the
+    cool-down holds each quote back on its own and a quote run by twice the outlets fires again as an escalation.
+    """
+    if pickups.is_empty():
+        return []
+    window_start = as_of - timedelta(hours=rule.window_hours)
+    picked = pickups.filter(pl.col("outlets") >= rule.min_stories).sort(
+        ["outlets", "articles", "first_published_at", "quote_key"], descending=[True, True, False, False]
+    )
+    alerts = []
+    for row in picked.iter_rows(named=True):
+        subject = f"{row['person_id']}:{quote_key_digest(row['quote_key'])}"
+        first = row["first_published_at"]
+        quoted = str(row["quote_text"] or "")
+        alerts.append(
+            Alert(
+                alert_id=alert_id_for(rule.rule_id, subject, window_start.isoformat()),
+                rule=rule.rule_id, subject_kind="quote", subject=subject, window_start=window_start,
+                window_end=as_of, value=float(row["outlets"]), expected=float(rule.min_stories),
+                baseline=float(row["articles"]), ratio=0.0, zscore=0.0, event="quote-pickup",
+                members=(row["person_id"],),
+                baseline_label=f"first run by {row['first_outlet']} at {first:%Y-%m-%d %H:%M} UTC",
+                note=quoted if len(quoted) <= QUOTE_NOTE_LIMIT else quoted[: QUOTE_NOTE_LIMIT - 1] + "…",
             )
         )
     return alerts

@@ -1,59 +1,64 @@
-"""The report's charts (Altair / Vega-Lite specs) and HTML fragments, built from polars frames.
+"""The report's charts as plain Vega-Lite specs (dicts), built from polars frames.
 
-Everything that came from a feed (headlines, sentences, URLs, outlet names) is untrusted: it is escaped for HTML,
-chart specs are embedded as JSON with `<`, `>` and `&` escaped so no string can close the script element, and
-only http(s) links become anchors.
+Specs are written as JSON-ready dicts rather than through Altair: Altair's import and its per-row validation of
+inline data took longer than the rest of the report put together. Page charts are `width: "container"`, so each
+fills whatever width the page's CSS gives its slot, from a 390 px phone to a 1920 px screen. Strings from feeds
+only ever travel as data, never inside a Vega expression, so no headline or name can become code.
 """
 
 from __future__ import annotations
 
-import html
-import json
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
-from urllib.parse import urlsplit
 
-import altair as alt
 import polars as pl
 
-STORIES_SERIES = "distinct stories"
-BAND_SERIES = "usual level (expected ± 2σ)"
-SPIKE_SERIES = "spike"
-SERIES_DOMAIN = [BAND_SERIES, STORIES_SERIES, SPIKE_SERIES]
-SERIES_RANGE = ["#c6dbef", "#2b6cb0", "#d62728"]
-EMBED_OPTIONS = {"actions": False, "renderer": "svg"}
-# grain: (Vega-Lite time unit, axis title, axis label format, tooltip format)
-GRAINS = {
-    "day": ("utcyearmonthdate", "day (UTC)", "%a %d %b", "%a %d %b"),
-    "hour": ("utcyearmonthdatehours", "hour (UTC)", "%a %d", "%a %d %b %H:00"),
-}
-JSON_FOR_SCRIPT = str.maketrans(
-    {"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"}
+Spec = dict[str, Any]
+
+VEGA_LITE_VERSION = "6.4"  # the newest Vega-Lite vl-convert bundles; the page's JavaScript is built for it
+SCHEMA_URL = f"https://vega.github.io/schema/vega-lite/v{VEGA_LITE_VERSION}.json"
+
+# Fourteen hues told apart by eye (every pair at least 16 CIEDE2000 apart, against 9 for Tableau 20's paired
+# shades), each visible on white; past fourteen a few more, then the list repeats. Person i of the page's order
+# gets colour i in every chart.
+PALETTE = (
+    "#1f77b4",  # blue
+    "#ff7f0e",  # orange
+    "#2ca02c",  # green
+    "#d62728",  # red
+    "#9467bd",  # purple
+    "#8c564b",  # brown
+    "#e377c2",  # pink
+    "#17becf",  # cyan
+    "#7f7f7f",  # grey
+    "#bcbd22",  # olive
+    "#1a3b73",  # navy
+    "#0b6e4f",  # pine
+    "#8b1e3f",  # maroon
+    "#7a5c00",  # ochre
+    "#ff9da7",  # rose
+    "#4b0082",  # indigo
+    "#333333",  # charcoal
+    "#a0cbe8",  # sky
 )
-
-
-@dataclass(frozen=True)
-class Section:
-    """One part of the page: an anchor, a heading, a plain-text note under it, and its (already safe) HTML body."""
-
-    anchor: str
-    heading: str
-    note: str
-    body: str
-
-
-@dataclass(frozen=True)
-class Page:
-    """Everything the page shows; `specs` maps a chart's element id to its Vega-Lite spec."""
-
-    title: str
-    facts: tuple[tuple[str, str], ...]
-    numbers: tuple[tuple[str, str], ...]
-    alerts: tuple[str, ...]
-    sections: tuple[Section, ...]
-    specs: dict[str, dict[str, Any]]
+MUTED = "#cbd5e0"  # lines of people not picked
+BAND = "#dbe4ee"  # the usual-level band
+SPIKE = "#c53030"  # spike markers
+INK = "#1a202c"
+OUTLET_LABELS = 140  # px of outlet names beside a bar chart's y axis
+FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif'
+PICKED_BY_DEFAULT = 5  # people drawn in colour on the overlaid trend until the reader picks others
+# (Vega-Lite time unit, axis label format, tooltip format)
+DAY = ("utcyearmonthdate", "%a %d %b", "%a %d %b")
+HOUR = ("utcyearmonthdatehours", "%a %d", "%a %d %b %H:00")
+SHORT_DAY = ("utcyearmonthdate", "%a %d", "%a %d %b")  # for narrow panels
+LEGEND_ENTRY = 170  # px a bottom legend's entry takes (symbol, a name up to the label limit, gap)
+CONFIG: Spec = {
+    "font": FONT,
+    "axis": {"labelFontSize": 11, "titleFontSize": 12, "gridColor": "#edf2f7", "labelColor": "#4a5568"},
+    "legend": {"labelFontSize": 12, "titleFontSize": 12, "labelLimit": 150},
+    "view": {"stroke": None},
+}
 
 
 def chart_values(frame: pl.DataFrame) -> list[dict[str, Any]]:
@@ -70,7 +75,7 @@ def chart_values(frame: pl.DataFrame) -> list[dict[str, Any]]:
 
 
 def people_order(trend: pl.DataFrame) -> list[str]:
-    """People's names, most distinct stories first: the order every chart and legend uses."""
+    """People's names, most distinct stories first: the order every chart, legend and colour follows."""
     if trend.is_empty():
         return []
     totals = (
@@ -82,117 +87,428 @@ def people_order(trend: pl.DataFrame) -> list[str]:
     return totals["name"].to_list()
 
 
-def series_colour() -> alt.Color:
-    return alt.Color(
-        "series:N",
-        scale=alt.Scale(domain=SERIES_DOMAIN, range=SERIES_RANGE),
-        legend=alt.Legend(title=None, orient="top", symbolStrokeWidth=3),
-    )
+def colours(names: Sequence[str]) -> dict[str, str]:
+    """Each name's colour: the i-th name gets the palette's i-th colour."""
+    return {name: PALETTE[index % len(PALETTE)] for index, name in enumerate(names)}
 
 
-def trend_layers(grain: str, with_spikes: bool) -> list[alt.Chart]:
-    """Band, counts and (when any) spike marks for one grain of the trend frame (rows of that grain only)."""
-    time_unit, axis_title, label_format, tooltip_format = GRAINS[grain]
-    # Hourly panels label days only: hour-level labels collide on a laptop-width panel.
-    axis = alt.Axis(format=label_format, labelOverlap=True, labelBound=True)
-    if grain == "hour":
-        axis = alt.Axis(format=label_format, labelOverlap=True, labelBound=True, tickCount="day")
-    x = alt.X(f"{time_unit}(bucket):T", title=axis_title, axis=axis)
-    y = alt.Y("stories:Q", title="distinct stories", axis=alt.Axis(tickMinStep=1))
-    tooltip = [
-        alt.Tooltip("name:N", title="person"),
-        alt.Tooltip(f"{time_unit}(bucket):T", title=grain, format=tooltip_format),
-        alt.Tooltip("stories:Q", title="distinct stories"),
-        alt.Tooltip("articles:Q", title="articles"),
-        alt.Tooltip("baseline_stories:Q", title="usual level", format=".2f"),
+def colour_scale(names: Sequence[str]) -> Spec:
+    """The same name-to-colour mapping for every chart that colours by person (or by topic)."""
+    return {"domain": list(names), "range": [PALETTE[index % len(PALETTE)] for index in range(len(names))]}
+
+
+def rows_height(rows: int, step: int) -> int:
+    """A fixed height for a chart of `rows` bands: Vega-Lite's own `{"step": n}` height warns beside a container
+    width."""
+    return max(rows, 1) * step
+
+
+def page_spec(data: Sequence[dict[str, Any]], body: Spec, *, height: int, description: str) -> Spec:
+    """A top-level spec that takes its width from its container."""
+    return {
+        "$schema": SCHEMA_URL,
+        "description": description,
+        "width": "container",
+        "height": height,
+        "data": {"values": list(data)},
+        "config": CONFIG,
+        **body,
+    }
+
+
+def time_x(unit: tuple[str, str, str], *, title: str | None = None, ticks: str | None = None) -> Spec:
+    time_unit, label_format, _ = unit
+    axis: Spec = {"format": label_format, "labelOverlap": True, "labelBound": True, "grid": False}
+    if ticks:
+        axis["tickCount"] = ticks
+    return {"field": "bucket", "timeUnit": time_unit, "type": "temporal", "title": title, "axis": axis}
+
+
+def stories_y(title: str | None = "distinct stories", domain_max: float | None = None) -> Spec:
+    y: Spec = {"field": "stories", "type": "quantitative", "title": title, "axis": {"tickMinStep": 1}}
+    if domain_max is not None:
+        y["scale"] = {"domain": [0, domain_max]}
+    return y
+
+
+def person_tooltip(unit: tuple[str, str, str], grain: str) -> list[Spec]:
+    time_unit, _, label_format = unit
+    return [
+        {"field": "name", "type": "nominal", "title": "person"},
+        {"field": "bucket", "timeUnit": time_unit, "type": "temporal", "title": grain, "format": label_format},
+        {"field": "stories", "type": "quantitative", "title": "distinct stories"},
+        {"field": "articles", "type": "quantitative", "title": "articles"},
     ]
-    base = alt.Chart().encode(x=x)
-    band = (
-        base.transform_calculate(series=f"'{BAND_SERIES}'")
-        .mark_area(opacity=0.7, interpolate="step-after" if grain == "hour" else "monotone")
-        .encode(y=alt.Y("band_low:Q", title="distinct stories"), y2="band_high:Q", color=series_colour())
-    )
-    # Hourly counts are mostly 0 or 1: bars read better than a saw-tooth line.
-    counts_mark = base.mark_line(point=True, strokeWidth=2) if grain == "day" else base.mark_bar(width=2)
-    counts = counts_mark.transform_calculate(series=f"'{STORIES_SERIES}'").encode(
-        y=y, color=series_colour(), tooltip=tooltip
-    )
+
+
+def bottom_legend(title: str | None, beside_axis: int = 50) -> Spec:
+    """A legend under the plot that wraps into as many columns as fit beside the y axis's labels.
+
+    Counted from the slot's width (containerSize), not the `width` signal: that one is worked out from the
+    legend's own size, and the loop left the legend hanging below the chart."""
+    columns = {"expr": f"max(1, floor((containerSize()[0] - {beside_axis}) / {LEGEND_ENTRY}))"}
+    return {"orient": "bottom", "title": title, "columns": columns, "symbolStrokeWidth": 3}
+
+
+def share_over_time(trend: pl.DataFrame, order: Sequence[str]) -> Spec | None:
+    """Per UTC day, each person's share of the day's distinct stories naming a tracked person (stacked to 100%)."""
+    rows = ranked(trend.filter((pl.col("grain") == "day") & (pl.col("stories") > 0)), order)
+    if rows.is_empty():
+        return None
+    body = {
+        "params": [{"name": "pick", "select": {"type": "point", "fields": ["name"]}, "bind": "legend"}],
+        "mark": {"type": "bar", "stroke": "white", "strokeWidth": 0.5},
+        "encoding": {
+            # One band per day (ordinal), so the axis ends with the last day rather than the midnight after it.
+            "x": {
+                "field": "bucket",
+                "timeUnit": DAY[0],
+                "type": "ordinal",
+                "title": None,
+                "axis": {"format": SHORT_DAY[1], "labelAngle": 0, "labelOverlap": True},
+            },
+            "y": {
+                "field": "stories",
+                "type": "quantitative",
+                "stack": "normalize",
+                "title": "share of the day's stories",
+                "axis": {"format": "%"},
+            },
+            "color": {
+                "field": "name",
+                "type": "nominal",
+                "scale": colour_scale(order),
+                "legend": bottom_legend("person"),
+            },
+            "order": {"field": "rank", "type": "quantitative"},
+            "opacity": {"condition": {"param": "pick", "value": 1}, "value": 0.2},
+            "tooltip": [
+                *person_tooltip(DAY, "day"),
+                {"field": "share", "type": "quantitative", "title": "share of the day", "format": ".0%"},
+            ],
+        },
+        "transform": [
+            {"joinaggregate": [{"op": "sum", "field": "stories", "as": "day_total"}], "groupby": ["bucket"]},
+            {"calculate": "datum.stories / datum.day_total", "as": "share"},
+        ],
+    }
+    values = chart_values(rows.select("name", "bucket", "stories", "articles", "rank"))
+    return page_spec(values, body, height=240, description="Each person's share of each day's stories")
+
+
+def people_trend(trend: pl.DataFrame, order: Sequence[str]) -> Spec | None:
+    """Everyone's distinct stories per day on one chart: the most covered and anyone spiking in colour, the rest
+    grey until the reader picks them in the legend."""
+    rows = trend.filter(pl.col("grain") == "day")
+    if rows.is_empty():
+        return None
+    spiking = set(rows.filter(pl.col("is_spike"))["name"].to_list())
+    shown = [name for index, name in enumerate(order) if index < PICKED_BY_DEFAULT or name in spiking]
+    picked = {"param": "pick", "empty": True}
+    lines = {
+        "params": [
+            {
+                "name": "pick",
+                "select": {"type": "point", "fields": ["name"]},
+                "bind": "legend",
+                "value": [{"name": name} for name in shown],
+            }
+        ],
+        "mark": {"type": "line", "interpolate": "monotone", "strokeWidth": 2.5},
+        "encoding": {
+            "color": {
+                "condition": {
+                    **picked,
+                    "field": "name",
+                    "type": "nominal",
+                    "scale": colour_scale(order),
+                    "legend": bottom_legend("person"),
+                },
+                "value": MUTED,
+            },
+            "opacity": {"condition": {**picked, "value": 1}, "value": 0.45},
+            "strokeWidth": {"condition": {**picked, "value": 2.5}, "value": 1.2},
+            "detail": {"field": "name", "type": "nominal"},
+        },
+    }
+    points = {
+        "mark": {"type": "point", "filled": True, "size": 36},
+        "encoding": {
+            "color": {
+                "field": "name",
+                "type": "nominal",
+                "scale": colour_scale(order),
+                "legend": bottom_legend("person"),
+            },
+            "opacity": {"condition": {**picked, "value": 1}, "value": 0},
+            "tooltip": person_tooltip(DAY, "day"),
+        },
+    }
+    layers: list[Spec] = [lines, points]
+    if rows["is_spike"].any():
+        layers.append(spike_layer())
+    body = {
+        "encoding": {"x": time_x(DAY, ticks="day"), "y": stories_y()},
+        "layer": layers,
+    }
+    values = chart_values(rows.select("name", "bucket", "stories", "articles", "is_spike"))
+    return page_spec(values, body, height=280, description="Distinct stories per person per day")
+
+
+def spike_layer(size: int = 140) -> Spec:
+    """Diamonds on the windows the alert rule calls a spike (only added when there is one: an empty layer warns)."""
+    return {
+        "transform": [{"filter": "datum.is_spike"}, {"calculate": "'a spike by the daily alert rule'", "as": "note"}],
+        "mark": {"type": "point", "shape": "diamond", "filled": True, "size": size, "color": SPIKE},
+        "encoding": {
+            "stroke": {"value": "white"},
+            "strokeWidth": {"value": 1},
+            "opacity": {"value": 1},
+            "tooltip": [*person_tooltip(DAY, "day"), {"field": "note", "type": "nominal", "title": "note"}],
+        },
+    }
+
+
+def usual_level_layers(grain: str, colour: str, with_spikes: bool, domain_max: float | None) -> list[Spec]:
+    """Band (the usual level the alert rule expects), the counts, and spike diamonds, for one grain's rows."""
+    unit = DAY if grain == "day" else HOUR
+    tooltip = [
+        *person_tooltip(unit, grain),
+        {"field": "baseline_stories", "type": "quantitative", "title": "usual level", "format": ".2f"},
+    ]
+    band = {
+        "mark": {"type": "area", "interpolate": "monotone" if grain == "day" else "step-after", "color": BAND},
+        "encoding": {
+            "y": {"field": "band_low", "type": "quantitative"},
+            "y2": {"field": "band_high"},
+        },
+    }
+    counts: Spec = {
+        "mark": (
+            {"type": "line", "point": {"filled": True, "color": colour}, "strokeWidth": 2, "color": colour}
+            if grain == "day"
+            else {"type": "bar", "width": 2, "color": colour}  # hourly counts are mostly 0 or 1: bars, not a saw
+        ),
+        "encoding": {"y": stories_y(None, domain_max), "tooltip": tooltip},
+    }
     layers = [band, counts]
     if with_spikes:
-        # Only drawn when there is a spike: an empty layer makes Vega warn about an infinite extent.
-        layers.append(
-            base.transform_filter("datum.is_spike")
-            .transform_calculate(series=f"'{SPIKE_SERIES}'")
-            .mark_point(filled=True, size=110, opacity=1, shape="diamond")
-            .encode(y="stories:Q", color=series_colour(), tooltip=tooltip)
-        )
+        spikes = spike_layer(110)
+        spikes["encoding"] = {**spikes["encoding"], "y": {"field": "stories", "type": "quantitative"}}
+        layers.append(spikes)
     return layers
 
 
-def trend_chart(trend: pl.DataFrame, grain: str, order: Sequence[str]) -> alt.FacetChart | None:
-    """Small multiples, one per person: distinct stories per window, the usual-level band and spikes marked."""
-    rows = trend.filter(pl.col("grain") == grain)
+def usual_level(trend: pl.DataFrame, person: str, colour: str, domain_max: float) -> Spec | None:
+    """One person's daily stories against the band of their usual level: a small multiple, as wide as its slot."""
+    rows = trend.filter((pl.col("grain") == "day") & (pl.col("name") == person))
     if rows.is_empty():
         return None
-    width, height, columns = (250, 110, 3) if grain == "day" else (400, 90, 2)
-    layers = trend_layers(grain, with_spikes=bool(rows["is_spike"].any()))
-    layered = alt.layer(*layers, data=alt.InlineData(values=chart_values(rows)))
-    return layered.properties(width=width, height=height).facet(
-        facet=alt.Facet(
-            "name:N", sort=list(order), title=None, header=alt.Header(labelFontSize=13, labelFontWeight="bold")
-        ),
-        columns=columns,
+    body = {
+        "encoding": {"x": time_x(SHORT_DAY, ticks="day")},
+        "layer": usual_level_layers("day", colour, bool(rows["is_spike"].any()), domain_max),
+    }
+    values = chart_values(
+        rows.select("name", "bucket", "stories", "articles", "baseline_stories", "band_low", "band_high", "is_spike")
+    )
+    return page_spec(values, body, height=110, description=f"Distinct stories per day naming {person}")
+
+
+def usual_level_ceiling(trend: pl.DataFrame) -> float:
+    """The shared top of the small multiples' y axes, so a quiet person does not look as busy as a loud one."""
+    rows = trend.filter(pl.col("grain") == "day")
+    highest = rows.select(pl.max_horizontal(pl.col("stories").max(), pl.col("band_high").max())).item()
+    return max(float(highest or 0), 1.0)
+
+
+def hourly_heat_map(trend: pl.DataFrame, order: Sequence[str]) -> Spec | None:
+    """One row per person, one cell per UTC hour, darker for more stories; spikes marked with a diamond."""
+    rows = trend.filter(pl.col("grain") == "hour")
+    if rows.is_empty():
+        return None
+    highest = max(int(rows.select(pl.col("stories").max()).item() or 0), 1)
+    tooltip = person_tooltip(HOUR, "hour")
+    cells = {
+        "transform": [{"filter": "datum.stories > 0"}],
+        "mark": {"type": "rect"},
+        "encoding": {
+            "color": {
+                "field": "stories",
+                "type": "quantitative",
+                "title": "stories in the hour",
+                "scale": {"domain": [0, highest], "range": ["#e6f0fa", "#1a365d"]},
+                "legend": {"orient": "top", "direction": "horizontal", "gradientLength": 120, "tickMinStep": 1},
+            },
+            "tooltip": tooltip,
+        },
+    }
+    layers: list[Spec] = [cells]
+    if rows["is_spike"].any():
+        layers.append(
+            {
+                "transform": [
+                    {"filter": "datum.is_spike"},
+                    {"calculate": "'a spike by the hourly alert rule'", "as": "note"},
+                ],
+                "mark": {"type": "point", "shape": "diamond", "filled": True, "size": 50, "color": SPIKE},
+                "encoding": {"tooltip": [*tooltip, {"field": "note", "type": "nominal", "title": "note"}]},
+            }
+        )
+    body = {
+        "encoding": {
+            "x": time_x(HOUR, ticks="day"),
+            "y": {
+                "field": "name",
+                "type": "nominal",
+                "sort": list(order),
+                "title": None,
+                "axis": {"labelLimit": 120, "grid": True, "tickBand": "extent"},
+            },
+        },
+        "layer": layers,
+    }
+    values = chart_values(rows.select("name", "bucket", "stories", "articles", "is_spike"))
+    return page_spec(
+        values,
+        body,
+        height=rows_height(rows["name"].n_unique(), 18),
+        description="Distinct stories per person per hour",
     )
 
 
-def person_trend_chart(trend: pl.DataFrame, person_id: str) -> alt.VConcatChart | None:
-    """One person's daily and hourly trend stacked: the picture attached to an alert."""
-    rows = trend.filter(pl.col("person_id") == person_id)
-    if rows.is_empty():
+def topic_trend(topics: pl.DataFrame) -> Spec | None:
+    """Distinct stories per topic per UTC day, one line per topic; the legend picks topics."""
+    if topics.is_empty():
         return None
-    name = str(rows["name"][0])
-    panels = []
-    for grain, title in (("day", "per day"), ("hour", "per hour")):
-        grain_rows = rows.filter(pl.col("grain") == grain)
-        panels.append(
-            alt.layer(
-                *trend_layers(grain, with_spikes=bool(grain_rows["is_spike"].any())),
-                data=alt.InlineData(values=chart_values(grain_rows)),
-            ).properties(width=640, height=160, title=f"{name}: distinct stories {title}")
-        )
-    return alt.vconcat(*panels).configure_view(stroke=None)
+    order = (
+        topics.group_by("topic")
+        .agg(pl.col("stories").sum())
+        .sort(["stories", "topic"], descending=[True, False])["topic"]
+        .to_list()
+    )
+    picked = {"param": "pick", "empty": True}
+    body = {
+        "params": [{"name": "pick", "select": {"type": "point", "fields": ["topic"]}, "bind": "legend"}],
+        "mark": {"type": "line", "interpolate": "monotone", "point": True, "strokeWidth": 2.5},
+        "encoding": {
+            "x": time_x(DAY, ticks="day"),
+            "y": stories_y(),
+            "color": {
+                "field": "topic",
+                "type": "nominal",
+                "scale": colour_scale(order),
+                "legend": bottom_legend("topic"),
+            },
+            "opacity": {"condition": {**picked, "value": 1}, "value": 0.12},
+            "tooltip": [
+                {"field": "topic", "type": "nominal"},
+                {"field": "bucket", "timeUnit": DAY[0], "type": "temporal", "title": "day", "format": DAY[2]},
+                {"field": "stories", "type": "quantitative", "title": "distinct stories"},
+                {"field": "articles", "type": "quantitative"},
+            ],
+        },
+    }
+    values = chart_values(topics.select("topic", pl.col("day").alias("bucket"), "stories", "articles"))
+    return page_spec(values, body, height=240, description="Distinct stories per topic per day")
 
 
-def share_of_voice_chart(share: pl.DataFrame, order: Sequence[str]) -> alt.Chart | None:
-    """Per outlet, how its mentions of tracked people split between them (who covers whom)."""
+def top_outlets(outlets: pl.DataFrame) -> Spec | None:
+    """Articles per outlet in the period, split into those naming a tracked person and the rest."""
+    if outlets.is_empty():
+        return None
+    order = outlets["outlet"].to_list()
+    naming = "naming a person"
+    long = pl.concat(
+        [
+            outlets.select("outlet", "stories", pl.lit(naming).alias("part"), pl.col("articles_naming_people")),
+            outlets.select(
+                "outlet",
+                "stories",
+                pl.lit("other articles").alias("part"),
+                (pl.col("articles") - pl.col("articles_naming_people")).alias("articles_naming_people"),
+            ),
+        ]
+    ).rename({"articles_naming_people": "articles"})
+    body = {
+        "mark": {"type": "bar"},
+        "encoding": {
+            "y": {
+                "field": "outlet",
+                "type": "nominal",
+                "sort": order,
+                "title": None,
+                "axis": {"labelLimit": OUTLET_LABELS},
+            },
+            "x": {"field": "articles", "type": "quantitative", "stack": "zero", "title": "articles"},
+            "color": {
+                "field": "part",
+                "type": "nominal",
+                "scale": {"domain": [naming, "other articles"], "range": ["#2b6cb0", MUTED]},
+                "legend": {**bottom_legend(None, OUTLET_LABELS + 10), "symbolStrokeWidth": 0},
+            },
+            "order": {"field": "part", "type": "nominal", "sort": "descending"},
+            "tooltip": [
+                {"field": "outlet", "type": "nominal"},
+                {"field": "part", "type": "nominal", "title": "articles"},
+                {"field": "articles", "type": "quantitative", "title": "count"},
+                {"field": "stories", "type": "quantitative", "title": "distinct stories (all)"},
+            ],
+        },
+    }
+    return page_spec(chart_values(long), body, height=rows_height(len(order), 24), description="Articles per outlet")
+
+
+def share_of_voice_by_outlet(share: pl.DataFrame, order: Sequence[str]) -> Spec | None:
+    """Per outlet, how its mentions of tracked people split between them (who covers whom), person colours kept."""
     if share.is_empty():
         return None
-    outlets = share["outlet"].n_unique()
-    names = list(order) + sorted(set(share["name"].to_list()) - set(order))
-    return (
-        alt.Chart(alt.InlineData(values=chart_values(share)))
-        .mark_bar()
-        .encode(
-            y=alt.Y("outlet:N", title=None, axis=alt.Axis(labelLimit=260)),
-            x=alt.X(
-                "share_of_outlet:Q",
-                stack="zero",
-                title="share of the outlet's mentions of tracked people",
-                axis=alt.Axis(format="%"),
-                scale=alt.Scale(domain=[0, 1]),
-            ),
-            color=alt.Color("name:N", title="person", sort=names, scale=alt.Scale(domain=names, scheme="tableau20")),
-            order=alt.Order("mentions:Q", sort="descending"),
-            tooltip=[
-                alt.Tooltip("outlet:N"),
-                alt.Tooltip("name:N", title="person"),
-                alt.Tooltip("share_of_outlet:Q", title="share", format=".0%"),
-                alt.Tooltip("mentions:Q"),
-                alt.Tooltip("articles:Q"),
-            ],
-        )
-        .properties(width=640, height=max(40 * outlets, 80))
+    names = [*order, *sorted(set(share["name"].to_list()) - set(order))]
+    outlets = (
+        share.group_by("outlet")
+        .agg(pl.col("mentions").sum())
+        .sort(["mentions", "outlet"], descending=[True, False])["outlet"]
+        .to_list()
     )
+    body = {
+        "params": [{"name": "pick", "select": {"type": "point", "fields": ["name"]}, "bind": "legend"}],
+        "mark": {"type": "bar", "stroke": "white", "strokeWidth": 0.5},
+        "encoding": {
+            "y": {
+                "field": "outlet",
+                "type": "nominal",
+                "sort": outlets,
+                "title": None,
+                "axis": {"labelLimit": OUTLET_LABELS},
+            },
+            "x": {
+                "field": "share_of_outlet",
+                "type": "quantitative",
+                "stack": "zero",
+                "title": "share of mentions",
+                "axis": {"format": "%"},
+                "scale": {"domain": [0, 1]},
+            },
+            "color": {
+                "field": "name",
+                "type": "nominal",
+                "scale": colour_scale(names),
+                "legend": bottom_legend("person", OUTLET_LABELS + 10),
+            },
+            "order": {"field": "rank", "type": "quantitative"},
+            "opacity": {"condition": {"param": "pick", "value": 1}, "value": 0.2},
+            "tooltip": [
+                {"field": "outlet", "type": "nominal"},
+                {"field": "name", "type": "nominal", "title": "person"},
+                {"field": "share_of_outlet", "type": "quantitative", "title": "share", "format": ".0%"},
+                {"field": "mentions", "type": "quantitative"},
+                {"field": "articles", "type": "quantitative"},
+            ],
+        },
+    }
+    values = chart_values(
+        ranked(share, names).select("outlet", "name", "share_of_outlet", "mentions", "articles", "rank")
+    )
+    return page_spec(values, body, height=rows_height(len(outlets), 28), description="Share of voice per outlet")
 
 
 def heat_map(
@@ -201,7 +517,7 @@ def heat_map(
     x: tuple[str, str, Sequence[str]],
     y: tuple[str, str, Sequence[str]],
     value: tuple[str, str],
-) -> alt.LayerChart | None:
+) -> Spec | None:
     """A labelled matrix: (field, axis title, order) for x and y, (field, legend title) for the colour."""
     if frame.is_empty():
         return None
@@ -209,308 +525,97 @@ def heat_map(
     y_field, y_title, y_order = y
     value_field, value_title = value
     highest = max(int(frame.select(pl.col(value_field).max()).item() or 0), 1)
-    base = alt.Chart(alt.InlineData(values=chart_values(frame))).encode(
-        x=alt.X(f"{x_field}:N", title=x_title, sort=list(x_order), axis=alt.Axis(labelAngle=-35, labelLimit=200)),
-        y=alt.Y(f"{y_field}:N", title=y_title, sort=list(y_order), axis=alt.Axis(labelLimit=200)),
-    )
-    cells = base.mark_rect(stroke="white", strokeWidth=1).encode(
-        color=alt.Color(
-            f"{value_field}:Q",
-            title=value_title,
-            scale=alt.Scale(scheme="blues", domainMin=0),
-            legend=alt.Legend(format="d", tickMinStep=1),
-        ),
-        tooltip=[
-            alt.Tooltip(f"{y_field}:N", title=y_title),
-            alt.Tooltip(f"{x_field}:N", title=x_title),
-            alt.Tooltip(f"{value_field}:Q", title=value_title),
-        ],
-    )
-    labels = base.mark_text(fontSize=11).encode(
-        text=alt.Text(f"{value_field}:Q"),
-        color=alt.condition(f"datum.{value_field} > {highest / 2}", alt.value("white"), alt.value("#1a202c")),
-    )
-    columns = max(len(x_order), frame[x_field].n_unique())
-    rows = max(len(y_order), frame[y_field].n_unique())
-    return alt.LayerChart(layer=[cells, labels], width=min(max(34 * columns, 200), 720), height=max(24 * rows, 60))
-
-
-def spec_of(chart: alt.TopLevelMixin) -> dict[str, Any]:
-    """The chart as a plain Vega-Lite dict, with the page's look applied."""
-    styled = chart.configure_axis(labelFontSize=11, titleFontSize=12, gridColor="#edf2f7").configure_legend(
-        labelFontSize=12, titleFontSize=12, labelLimit=240
-    )
-    return styled.to_dict()
-
-
-def escape(value: object) -> str:
-    return html.escape("" if value is None else str(value), quote=True)
-
-
-def safe_link(url: object, text: str) -> str:
-    """An anchor for http(s) URLs only (a feed could send `javascript:`); other schemes show the text alone."""
-    target = "" if url is None else str(url)
-    if urlsplit(target).scheme.lower() not in {"http", "https"}:
-        return escape(text)
-    return f'<a href="{escape(target)}" rel="noopener noreferrer" target="_blank">{escape(text)}</a>'
-
-
-def when(value: object, fmt: str = "%d %b %Y %H:%M") -> str:
-    """A timestamp as UTC text; empty for missing values."""
-    if not isinstance(value, datetime):
-        return "" if value is None else escape(value)
-    in_utc = value.astimezone(UTC) if value.tzinfo else value
-    return escape(in_utc.strftime(fmt) + " UTC")
-
-
-def highlighted(snippet: str, matched: str) -> str:
-    """The escaped sentence with the first occurrence of the matched name marked."""
-    at = snippet.find(matched) if matched else -1
-    if at < 0:
-        return escape(snippet)
-    end = at + len(matched)
-    return f"{escape(snippet[:at])}<mark>{escape(snippet[at:end])}</mark>{escape(snippet[end:])}"
-
-
-def table(headers: Sequence[str], rows: Sequence[Sequence[str]], css_class: str = "") -> str:
-    """An HTML table; cells must already be escaped."""
-    head = "".join(f"<th>{escape(header)}</th>" for header in headers)
-    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
-    return f'<table class="{escape(css_class)}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-
-
-def stories_table(stories: pl.DataFrame) -> str:
-    """Top stories: pickup (distinct outlets), headline linked to the first article, outlets and people named."""
-    rows = [
-        [
-            f'<span class="pickup">{escape(row["outlets"])}</span>',
-            safe_link(row["url"], row["title"] or "(untitled)"),
-            escape(row["articles"]),
-            when(row["first_published_at"], "%a %d %b %H:%M"),
-            escape(", ".join(row["outlet_names"] or [])),
-            escape(", ".join(row["people"] or [])),
-        ]
-        for row in stories.iter_rows(named=True)
+    tooltip = [
+        {"field": y_field, "type": "nominal", "title": y_title},
+        {"field": x_field, "type": "nominal", "title": x_title},
+        {"field": value_field, "type": "quantitative", "title": value_title},
     ]
-    return table(["outlets", "headline", "articles", "first seen", "carried by", "people named"], rows, "stories")
+    cells = {
+        "mark": {"type": "rect", "stroke": "white", "strokeWidth": 1},
+        "encoding": {
+            "color": {
+                "field": value_field,
+                "type": "quantitative",
+                "title": value_title,
+                "scale": {"scheme": "blues", "domainMin": 0},
+                "legend": {"orient": "top", "direction": "horizontal", "gradientLength": 120, "format": "d"},
+            },
+            "tooltip": tooltip,
+        },
+    }
+    labels = {
+        "mark": {"type": "text", "fontSize": 10},
+        "encoding": {
+            "text": {"field": value_field, "type": "quantitative"},
+            # A constant threshold (no data in the expression): white text on the darker half of the scale.
+            "color": {"condition": {"test": f"datum['{value_field}'] > {highest / 2}", "value": "white"}, "value": INK},
+        },
+    }
+    body = {
+        "encoding": {
+            "x": {
+                "field": x_field,
+                "type": "nominal",
+                "sort": list(x_order),
+                "title": x_title,
+                "axis": {"labelAngle": -45, "labelLimit": 120},
+            },
+            "y": {
+                "field": y_field,
+                "type": "nominal",
+                "sort": list(y_order),
+                "title": None,
+                "axis": {"labelLimit": 120},
+            },
+        },
+        "layer": [cells, labels],
+    }
+    return page_spec(
+        chart_values(frame),
+        body,
+        height=rows_height(max(len(y_order), frame[y_field].n_unique()), 22),
+        description=f"{y_title} by {x_title}",
+    )
 
 
-def evidence_html(evidence: pl.DataFrame, order: Sequence[str]) -> str:
-    """Per person, their newest sentences with outlet, time and a link to the article."""
-    blocks = []
-    by_name = {str(name): group for (name,), group in evidence.group_by("name", maintain_order=True)}
-    for name in [*order, *sorted(set(by_name) - set(order))]:
-        if name not in by_name:
-            continue
-        items = "".join(
-            "<li>"
-            f"<blockquote>{highlighted(str(row['snippet']), str(row['matched_text']))}</blockquote>"
-            f'<div class="source">{escape(row["outlet"])} · {when(row["published_at"], "%a %d %b %H:%M")} · '
-            f"{safe_link(row['url'], row['title'] or '(untitled)')}</div>"
-            "</li>"
-            for row in by_name[name].sort("evidence_rank").iter_rows(named=True)
+def ranked(frame: pl.DataFrame, order: Sequence[str]) -> pl.DataFrame:
+    """The frame with each row's person rank in the page order (stack order), unknown names last."""
+    ranks = pl.DataFrame(
+        {"name": list(order), "rank": list(range(len(order)))}, schema={"name": pl.String, "rank": pl.Int64}
+    )
+    return frame.join(ranks, on="name", how="left").with_columns(pl.col("rank").fill_null(len(order)))
+
+
+def person_trend_picture(trend: pl.DataFrame, person_id: str) -> Spec | None:
+    """One person's daily and hourly trend stacked, at a fixed size: the picture attached to an alert."""
+    rows = trend.filter(pl.col("person_id") == person_id)
+    if rows.is_empty():
+        return None
+    name = str(rows["name"][0])
+    panels = []
+    for grain, unit, title in (("day", DAY, "per day"), ("hour", HOUR, "per hour")):
+        grain_rows = rows.filter(pl.col("grain") == grain)
+        panels.append(
+            {
+                "title": f"{name}: distinct stories {title}",
+                "width": 640,
+                "height": 160,
+                "data": {
+                    "values": chart_values(
+                        grain_rows.select(
+                            "name",
+                            "bucket",
+                            "stories",
+                            "articles",
+                            "baseline_stories",
+                            "band_low",
+                            "band_high",
+                            "is_spike",
+                        )
+                    )
+                },
+                "encoding": {"x": time_x(unit, ticks="day")},
+                "layer": usual_level_layers(grain, PALETTE[0], bool(grain_rows["is_spike"].any()), None),
+            }
         )
-        blocks.append(f'<div class="evidence"><h3>{escape(name)}</h3><ul>{items}</ul></div>')
-    return "".join(blocks)
-
-
-def feed_health_table(health: pl.DataFrame) -> str:
-    """One row per feed: its state, the latest fetch and, for a troubled feed, since when and why."""
-    rows = [
-        [
-            escape(row["outlet"]),
-            f'<span class="state state-{escape(row["state"])}">{escape(row["state"])}</span>',
-            when(row["last_fetch_at"]),
-            escape(row["last_outcome"])
-            + (f" (HTTP {escape(row['last_http_status'])})" if row["last_http_status"] else ""),
-            when(row["last_success_at"]),
-            when(row["failing_since"]),
-            f"{escape(row['failures'])} of {escape(row['fetches'])}",
-            f'<span class="error">{escape(shorten(row["last_error"], 160))}</span>',
-        ]
-        for row in health.iter_rows(named=True)
-    ]
-    headers = [
-        "outlet",
-        "state",
-        "last fetch",
-        "last outcome",
-        "last success",
-        "failing since",
-        "failed fetches",
-        "last error",
-    ]
-    return table(headers, rows, "health")
-
-
-def runs_table(runs: pl.DataFrame, limit: int = 10) -> str:
-    """The newest runs of the period: clock, status, duration, feeds and what they added."""
-    rows = [
-        [
-            when(row["as_of"]),
-            f'<span class="state state-{escape(row["status"])}">{escape(row["status"])}</span>',
-            escape(row["mode"]),
-            escape(f"{row['duration_s']:.1f} s" if row["duration_s"] is not None else ""),
-            f"{escape(row['feeds_ok'])} of {escape(row['feeds_total'])}",
-            escape(row["articles_new"]),
-            escape(row["articles_failed"]),
-            escape(row["mentions_new"]),
-            escape(row["alerts_fired"]),
-            f'<span class="error">{escape(shorten(row["error"], 160))}</span>',
-        ]
-        for row in runs.head(limit).iter_rows(named=True)
-    ]
-    headers = [
-        "run clock",
-        "status",
-        "mode",
-        "took",
-        "feeds ok",
-        "new articles",
-        "failed pages",
-        "new mentions",
-        "alerts",
-        "error",
-    ]
-    return table(headers, rows, "runs")
-
-
-def runs_summary(runs: pl.DataFrame) -> str:
-    """One sentence: how many runs, how many completed, failed or still running."""
-    if runs.is_empty():
-        return "No runs recorded in this period."
-    counts = dict(runs.group_by("status").len().iter_rows())
-    parts = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
-    return f"{runs.height} run{'s' if runs.height != 1 else ''} in the period ({parts}); newest first, up to 10 shown."
-
-
-def shorten(value: object, limit: int) -> str:
-    text = "" if value is None else " ".join(str(value).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-def chart_slot(anchor: str, label: str) -> str:
-    """The element a chart renders into, labelled for screen readers."""
-    return f'<div class="chart" id="chart-{escape(anchor)}" role="img" aria-label="{escape(label)}"></div>'
-
-
-def empty_note(text: str) -> str:
-    return f'<p class="empty">{escape(text)}</p>'
-
-
-def specs_json(specs: dict[str, dict[str, Any]]) -> str:
-    """The specs as JSON that is safe inside a script element whatever strings the data holds."""
-    return json.dumps(specs, ensure_ascii=False, separators=(",", ":")).translate(JSON_FOR_SCRIPT)
-
-
-def page_html(page: Page, vega_bundle: str) -> str:
-    """The whole self-contained page: styles, the inlined Vega bundle, the sections and the chart specs."""
-    facts = " · ".join(f"<span><b>{escape(label)}</b> {escape(value)}</span>" for label, value in page.facts)
-    numbers = "".join(
-        f'<div class="number"><div class="value">{escape(value)}</div><div class="label">{escape(label)}</div></div>'
-        for label, value in page.numbers
-    )
-    alerts = "".join(f"<li>{escape(alert)}</li>" for alert in page.alerts)
-    alert_box = f'<div class="alerts"><b>Spiking at the latest run</b><ul>{alerts}</ul></div>' if alerts else ""
-    contents = "".join(
-        f'<a href="#{escape(section.anchor)}">{escape(section.heading)}</a>' for section in page.sections
-    )
-    sections = "".join(
-        f'<section id="section-{escape(section.anchor)}">'
-        f'<h2 id="{escape(section.anchor)}">{escape(section.heading)}</h2>'
-        f'<p class="note">{escape(section.note)}</p>{section.body}</section>'
-        for section in page.sections
-    )
-    return PAGE_TEMPLATE.format(
-        title=escape(page.title),
-        style=PAGE_STYLE,
-        bundle=vega_bundle.replace("</script", "<\\/script"),
-        facts=facts,
-        numbers=numbers,
-        alert_box=alert_box,
-        contents=contents,
-        sections=sections,
-        specs=specs_json(page.specs),
-        embed_options=json.dumps(EMBED_OPTIONS),
-    )
-
-
-PAGE_STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", Roboto, Helvetica, Arial, sans-serif; color: #1a202c;
-  margin: 0; background: #f7fafc; line-height: 1.45; }
-header { background: #1a365d; color: #fff; padding: 18px 32px 14px; }
-header h1 { margin: 0 0 6px; font-size: 24px; }
-header .facts { font-size: 14px; opacity: .92; }
-header .facts span { white-space: nowrap; }
-nav { background: #fff; border-bottom: 1px solid #e2e8f0; padding: 8px 32px; font-size: 14px; position: sticky; top: 0;
-  z-index: 2; }
-nav a { margin-right: 16px; color: #2b6cb0; text-decoration: none; white-space: nowrap; }
-main { max-width: 1180px; margin: 0 auto; padding: 16px 32px 48px; }
-.numbers { display: flex; gap: 12px; flex-wrap: wrap; margin: 8px 0 16px; }
-.number { background: #fff; border: 1px solid #e2e8f0; border-radius: 6px; padding: 10px 16px; min-width: 110px; }
-.number .value { font-size: 22px; font-weight: 600; }
-.number .label { font-size: 13px; color: #4a5568; }
-.alerts { background: #fff5f5; border: 1px solid #feb2b2; border-radius: 6px; padding: 10px 16px; margin-bottom: 16px; }
-.alerts ul { margin: 4px 0 0; padding-left: 20px; }
-section { background: #fff; border: 1px solid #e2e8f0; border-radius: 6px; padding: 12px 20px 18px; margin: 16px 0; }
-h2 { font-size: 19px; margin: 4px 0 2px; scroll-margin-top: 48px; }
-h3 { font-size: 15px; margin: 12px 0 4px; }
-.note { color: #4a5568; font-size: 14px; margin: 0 0 10px; }
-.empty { color: #718096; font-style: italic; }
-.chart { overflow-x: auto; }
-table { border-collapse: collapse; width: 100%; font-size: 14px; }
-th { text-align: left; border-bottom: 2px solid #cbd5e0; padding: 6px 8px; font-weight: 600; }
-td { border-bottom: 1px solid #edf2f7; padding: 6px 8px; vertical-align: top; }
-tbody tr:nth-child(even) { background: #f7fafc; }
-.pickup { display: inline-block; min-width: 26px; text-align: center; background: #2b6cb0; color: #fff;
-  border-radius: 10px; font-weight: 600; }
-.state { padding: 1px 8px; border-radius: 10px; background: #e2e8f0; white-space: nowrap; }
-.state-healthy, .state-completed, .state-recovered { background: #c6f6d5; }
-.state-failing, .state-running { background: #fefcbf; }
-.state-dead, .state-failed { background: #fed7d7; }
-.error { color: #9b2c2c; font-size: 13px; }
-.evidence ul { list-style: none; padding: 0; margin: 0; }
-.evidence li { margin: 0 0 10px; }
-blockquote { margin: 0; padding: 4px 12px; border-left: 3px solid #90cdf4; background: #f7fafc; }
-mark { background: #fefcbf; }
-.source { font-size: 13px; color: #4a5568; padding-left: 15px; }
-a { color: #2b6cb0; }
-footer { color: #718096; font-size: 13px; text-align: center; padding: 0 0 24px; }
-"""
-
-PAGE_TEMPLATE = """<!DOCTYPE html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<style>{style}</style>
-<script>
-{bundle}
-</script>
-</head>
-<body>
-<header><h1>{title}</h1><div class="facts">{facts}</div></header>
-<nav>{contents}</nav>
-<main>
-<div class="numbers">{numbers}</div>
-{alert_box}
-{sections}
-</main>
-<footer>Written by presswatch. Counts are distinct stories unless labelled:
-syndicated copies of one story count once.</footer>
-<script type="application/json" id="presswatch-specs">{specs}</script>
-<script>
-(function () {{
-  const specs = JSON.parse(document.getElementById("presswatch-specs").textContent);
-  for (const [id, spec] of Object.entries(specs)) {{
-    vegaEmbed("#chart-" + id, spec, {embed_options}).catch(function (error) {{
-      document.getElementById("chart-" + id).textContent = "This chart could not be drawn: " + error;
-      console.error(error);
-    }});
-  }}
-}})();
-</script>
-</body>
-</html>
-"""
+    return {"$schema": SCHEMA_URL, "config": {**CONFIG, "background": "white"}, "vconcat": panels}

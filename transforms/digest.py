@@ -193,6 +193,8 @@ def headline_for(alert: Alert, name: str) -> str:
         text = f"Feed {name} is failing: {alert.value:g} runs in a row since {alert.window_start:%Y-%m-%d %H:%M} UTC"
     elif alert.event == "feed-recovered":
         text = f"Feed {name} is fetching again"
+    elif alert.event == "quote-pickup":
+        text = f"{name}: quote run by {alert.value:g} outlets {period_words(alert)}: “{alert.note}”"
     else:
         text = f"{name}: {alert.value:g} stories {period_words(alert)}, {times_words(alert.ratio)} {usual_words(alert)}"
     if alert.escalation and alert.previous_value is not None:
@@ -208,6 +210,8 @@ def statistics_for(alert: Alert) -> str:
         parts = [f"threshold {alert.expected:g}", f"usual {alert.baseline:g} a {unit_words(alert)}"]
     elif alert.event in {"feed-dead", "feed-recovered"}:
         parts = [alert.note]
+    elif alert.event == "quote-pickup":
+        parts = [f"{alert.value:g} outlets, {alert.baseline:g} articles", alert.baseline_label]
     else:
         label = f" ({alert.baseline_label})" if alert.baseline_label else ""
         parts = [
@@ -227,7 +231,8 @@ def alert_views(
     for entry in entries:
         alert, context = entry.alert, entry.context
         joiner = " and " if alert.subject_kind == "pair" else " with " if alert.subject_kind == "watch" else " + "
-        name = name_of(alert.subject, names, joiner)
+        # A quote's subject is "person_id:digest of its words"; its reader wants the person
+        name = name_of(alert.members[0] if alert.subject_kind == "quote" else alert.subject, names, joiner)
         evidence: list[Evidence] = []
         for item in context.headlines:
             if len(evidence) == evidence_limit:

@@ -37,6 +37,7 @@ WIDE_PREFIXES = (
     (b"\x00<\x00?", "utf-16-be"),
 )
 XML_ENCODING_DECLARATION = re.compile(rb"""(<\?xml[^>]*?encoding\s*=\s*)(["'])[^"']*\2""")
+_START_TAG = re.compile(rb"<([A-Za-z_][\w.:-]*)")
 
 
 def parse_feed(body: bytes, *, base_url: str, content_type: str | None = None, now: datetime) -> ParsedFeed:
@@ -106,8 +107,26 @@ def defuse_prolog(body: bytes) -> bytes:
     return body[:start] + replacement + body[end:]
 
 
+def root_element(body: bytes) -> str | None:
+    """The local name of the document's first element ("rss", "feed", "urlset", ...), read from the prolog on.
+
+    Only the bytes before the first element are scanned, the same way the DOCTYPE is found, so a sitemap is
+    told from a feed without parsing either.
+    """
+    index = _prolog_end(body)
+    match = _START_TAG.match(body, index)
+    if match is None:
+        return None
+    return match.group(1).rpartition(b":")[2].decode("ascii", "replace").lower()
+
+
 def _doctype_start(body: bytes) -> int | None:
-    # Step over the prolog (BOM, blanks, processing instructions, comments); a DOCTYPE can only sit there.
+    index = _prolog_end(body, stop_at_doctype=True)
+    return index if body[index : index + 9].upper() == b"<!DOCTYPE" else None
+
+
+def _prolog_end(body: bytes, *, stop_at_doctype: bool = False) -> int:
+    # Step over the prolog (BOM, blanks, processing instructions, comments, a DOCTYPE unless asked to stop at it).
     index = 3 if body.startswith(codecs.BOM_UTF8) else 0
     while index < len(body):
         if body[index : index + 1].isspace():
@@ -117,10 +136,12 @@ def _doctype_start(body: bytes) -> int | None:
         elif body.startswith(b"<!--", index):
             index = _after(body, b"-->", index)
         elif body[index : index + 9].upper() == b"<!DOCTYPE":
-            return index
+            if stop_at_doctype:
+                return index
+            index = _doctype_end(body, index)
         else:
-            return None
-    return None
+            return index
+    return index
 
 
 def _after(body: bytes, terminator: bytes, index: int) -> int:

@@ -19,6 +19,7 @@ class FeedEntry:
     title: str
     published_at: datetime | None  # timezone-aware UTC, or None when the feed gave no usable date
     summary: str
+    language: str | None = None  # as the source declares it (a news sitemap's <news:language>), else None
 
 
 @dataclass(frozen=True)
@@ -80,3 +81,21 @@ class TopicMention:
     char_start: int
     char_end: int
     snippet: str
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Words an article presents in quotation marks as said or written by someone; offsets index the article text.
+
+    person_id is a tracked person only when the speaker was resolved through the mention rules, else None.
+    """
+
+    person_id: str | None
+    quote_text: str
+    char_start: int
+    char_end: int
+    cue: str | None  # the speech cue as written: "said", "told", "wrote on X", "according to"
+    speaker: str | None  # the words naming the speaker: "Mr Musk", "she", "a spokesman for the Prime Minister"
+    attribution: str  # how the speaker was found: "cue", "pronoun", "continued" or "none"
+    sentence_index: int
+    quote_key: str  # the words folded (case, accents, punctuation), so one quote groups across outlets

@@ -75,3 +75,18 @@ def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]
         end -= 1
     if end > start:
         spans.append((start, end))
+
+
+def count_sentences(text: str) -> int:
+    """How many sentences split_sentences finds in text, without building their spans: one per line holding
+    anything, plus one per boundary inside a line that is not an abbreviation or an initial."""
+    count = 0
+    for line in _LINE.finditer(text):
+        if line.group().isspace():
+            continue
+        count += 1
+        for boundary in _BOUNDARY.finditer(text, line.start(), line.end()):
+            if boundary.group(1) == "." and not boundary.group(2) and _is_abbreviation(text, boundary.start()):
+                continue
+            count += 1
+    return count

@@ -32,6 +32,7 @@ UPSERT_TABLES = (
     "feed_fetches",
     "mentions",
     "topic_mentions",
+    "quotes",
     "alerts",
     "runs",
 )
@@ -53,11 +54,14 @@ class RunTables:
     topic_mentions: pl.DataFrame
     alerts: pl.DataFrame
     runs: pl.DataFrame
-    # Articles whose text was re-extracted this run: their old mention rows are replaced, not added to.
+    # Articles whose text was re-extracted this run: their old mention and quote rows are replaced, not added to.
     replaced_article_ids: tuple[str, ...] = ()
+    quotes: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     def frames(self) -> dict[str, pl.DataFrame]:
-        return {field.name: getattr(self, field.name) for field in fields(self) if field.name in UPSERT_TABLES}
+        """The tables in load order (articles before the rows that point at them)."""
+        present = {field.name: getattr(self, field.name) for field in fields(self) if field.name in UPSERT_TABLES}
+        return {name: present[name] for name in UPSERT_TABLES}
 
     def run_id(self) -> str | None:
         """The run these tables belong to, when the runs frame says."""
@@ -115,6 +119,7 @@ def upsert_tables(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str
         con.register("replaced_articles", ids.to_arrow())
         con.execute(read_sql("delete_replaced_mentions"))
         con.execute(read_sql("delete_replaced_topic_mentions"))
+        con.execute(read_sql("delete_replaced_quotes"))
         if tables.run_id() is not None:  # the analysts' snapshot deletes the same rows when it syncs this run
             con.execute(read_sql("record_replaced_articles"), {"run_id": tables.run_id()})
         con.unregister("replaced_articles")

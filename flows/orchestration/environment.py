@@ -71,7 +71,10 @@ def prefect_settings(api_url: str | None, environ: Mapping[str, str] | None = No
 
 
 def apply_before_import(values: Mapping[str, str], environ: MutableMapping[str, str] | None = None) -> None:
-    """Set Prefect's settings, refusing if Prefect is already imported (they would be ignored without a word)."""
-    if "prefect" in sys.modules:
-        raise PrefectAlreadyImported("Prefect was imported before its settings were applied")
-    (os.environ if environ is None else environ).update(values)
+    """Set Prefect's settings, refusing if Prefect is already imported with others (they would be ignored without
+    a word)."""
+    environ = os.environ if environ is None else environ
+    changed = {name: value for name, value in values.items() if environ.get(name) != value}
+    if changed and "prefect" in sys.modules:
+        raise PrefectAlreadyImported(f"Prefect was imported before {', '.join(sorted(changed))} were applied")
+    environ.update(changed)

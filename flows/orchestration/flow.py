@@ -9,7 +9,6 @@ see: a flow-run process that crashed or was killed before it could write its end
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -19,6 +18,7 @@ from prefect import flow, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.objects import FlowRun, State
+from prefect.runtime import deployment as current_deployment
 from prefect.runtime import flow_run as current_flow_run
 from prefect.runtime import task_run
 from prefect.tasks import exponential_backoff
@@ -27,11 +27,12 @@ from prefect.utilities.annotations import quote
 from flows import pipeline, stages
 from flows.alerting import AlertStageResult
 from flows.config import Settings, settings_from_environment
+from flows.extraction import ExtractionPool
 from flows.fetching import FeedFetch, FeedSource, FeedState, PageFetch
 from flows.lifetime import die_with_parent
 from flows.orchestration import shutdown
+from flows.orchestration.secrets import with_secret_alert_urls
 from transforms.records import ExtractedPage
-from transforms.watchlist import Watchlist
 from warehouse.loads import LoadOutcome, RunTables
 
 LOGGER = logging.getLogger("presswatch.pipeline")
@@ -44,7 +45,7 @@ def fetch_feeds_task(
     sources: Sequence[FeedSource], states: dict[str, FeedState], settings: Settings, now: datetime
 ) -> list[FeedFetch]:
     fetches = stages.run_feed_fetches(sources, states, settings, now)
-    if pipeline.feeds_look_down(fetches) and task_run.get_run_count() <= settings.task_retries:
+    if pipeline.feeds_look_down(fetches) and task_run.get_run_count() <= settings.runs.task_retries:
         raise pipeline.NetworkLooksDown(f"all {len(fetches)} feeds failed with network errors; retrying")
     return fetches
 
@@ -58,16 +59,16 @@ def fetch_pages_task(
 
 @task(name="extract", cache_policy=NO_CACHE, timeout_seconds=3600)
 def extract_task(
-    entries: Sequence[stages.NewEntry], pages: Sequence[PageFetch], settings: Settings
+    entries: Sequence[stages.NewEntry], pages: Sequence[PageFetch], pool: ExtractionPool
 ) -> list[ExtractedPage]:
-    return stages.run_extraction(entries, pages, settings)
+    return stages.run_extraction(entries, pages, pool)
 
 
 @task(name="detect", cache_policy=NO_CACHE, timeout_seconds=1800)
 def detect_task(
-    articles: Sequence[stages.ArticleRecord], watchlist: Watchlist, db: Path, now: datetime
+    articles: Sequence[stages.ArticleRecord], detectors: stages.Detectors, db: Path, now: datetime
 ) -> list[stages.ArticleRecord]:
-    return pipeline.detect_stage(articles, watchlist, db, now)
+    return pipeline.detect_stage(articles, detectors, db, now)
 
 
 @task(name="load", cache_policy=NO_CACHE, timeout_seconds=900)
@@ -87,13 +88,13 @@ def report_task(db: Path, settings: Settings) -> Path:
 
 def task_runner(settings: Settings) -> pipeline.StageRunner:
     """Run each stage as its Prefect task; the network tasks retry as the plain runner does (pipeline.py)."""
-    delays = exponential_backoff(settings.task_retry_delay_s)
+    delays = exponential_backoff(settings.runs.task_retry_delay_s)
     tasks: dict[str, Any] = {
         "feeds": fetch_feeds_task.with_options(
-            retries=settings.task_retries, retry_delay_seconds=delays, retry_jitter_factor=RETRY_JITTER
+            retries=settings.runs.task_retries, retry_delay_seconds=delays, retry_jitter_factor=RETRY_JITTER
         ),
         "pages": fetch_pages_task.with_options(
-            retries=settings.task_retries, retry_delay_seconds=delays, retry_jitter_factor=RETRY_JITTER
+            retries=settings.runs.task_retries, retry_delay_seconds=delays, retry_jitter_factor=RETRY_JITTER
         ),
         "extract": extract_task,
         "detect": detect_task,
@@ -115,7 +116,7 @@ def record_unfinished(status: str) -> Any:
     or was cancelled: close the warehouse row the run could not close itself, and tell the team of a crash."""
 
     def hook(flow: Any, flow_run: FlowRun, state: State) -> None:
-        settings = settings_from_environment()
+        settings = with_secret_alert_urls(settings_from_environment())
         parameters = flow_run.parameters or {}
         db = Path(parameters["db_file"]) if parameters.get("db_file") else settings.db
         outcome = "cancelled" if shutdown.STOPPING.is_set() else status
@@ -126,7 +127,7 @@ def record_unfinished(status: str) -> Any:
         if outcome == "cancelled" and status == "failed":
             reason = f"serve was stopping; {reason}"
         if stages.close_flow_run(db, context, outcome, reason) and outcome == "failed":
-            pipeline.notify_failure(context, RuntimeError(reason))
+            pipeline.notify_failure(settings.alerts.urls, context, RuntimeError(reason))
 
     return hook
 
@@ -143,12 +144,15 @@ def monitor(
     mode: str = "live",
     as_of: datetime | None = None,
     demo: bool = False,
+    connect_to: list[list[str]] | None = None,
 ) -> pipeline.RunSummary:
     """One monitoring run over every feed in the feeds file (skipped if another run holds the warehouse)."""
-    if os.environ.get("PREFECT__FLOW_RUN_ID"):
+    if current_deployment.id:
         # Started by serve's Runner in a process of its own: die with the Runner, as its other children do.
         die_with_parent()
-    settings = pipeline.settings_for_run(settings_from_environment(), demo=demo)
+    # The flow's entry is a composition root of its own: a scheduled run starts here, from the environment.
+    settings = with_secret_alert_urls(settings_from_environment())
+    settings = pipeline.settings_for_run(settings, demo=demo, connect_to=connect_to or ())
     feeds_path = Path(feeds_file) if feeds_file else settings.feeds
     db = Path(db_file) if db_file else settings.db
     context = pipeline.new_context(mode, as_of, flow_run_id=str(current_flow_run.id))

@@ -27,7 +27,7 @@ from prefect.client.schemas.filters import (
     FlowRunFilterState,
     FlowRunFilterStateType,
 )
-from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy, StateType
+from prefect.client.schemas.objects import ConcurrencyLimitConfig, ConcurrencyLimitStrategy, State, StateType
 from prefect.deployments.runner import RunnerDeployment
 from prefect.runner import Runner
 from prefect.schedules import Cron
@@ -35,7 +35,7 @@ from prefect.settings import get_current_settings
 from prefect.states import Crashed
 
 from flows.orchestration import shutdown
-from flows.orchestration.flow import monitor
+from flows.orchestration.flow import monitor, record_unfinished
 
 DEPLOYMENT_NAME = "hourly"
 DEFAULT_CRON = "0 * * * *"
@@ -87,8 +87,11 @@ def crash_abandoned_runs() -> int:
             deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=[DEPLOYMENT_NAME])),
         )
         for run in runs:
-            message = "the serve process running it stopped without finishing it (killed or crashed)"
-            client.set_flow_run_state(run.id, Crashed(message=message), force=True)
+            reason = "the serve process running it stopped without finishing it (killed or crashed)"
+            crashed: State[None] = Crashed(message=reason)
+            client.set_flow_run_state(run.id, crashed, force=True)
+            # What the Runner's crash hook would have done, had it lived: close the row, tell the team.
+            record_unfinished("failed")(monitor, run, crashed)
     return len(runs)
 
 

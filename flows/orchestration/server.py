@@ -59,7 +59,10 @@ def server_home(data_dir: Path) -> Path:
 
 
 def port_is_free(port: int) -> bool:
+    """Whether the server could listen on `port`: probed as it will bind, with SO_REUSEADDR, so connections of a
+    server that just stopped (TIME_WAIT) do not make its own port look taken."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             probe.bind(("127.0.0.1", port))
         except OSError:

@@ -12,7 +12,7 @@ from loopback import LoopbackServer
 from newsroom import copy_seeds, start_newsroom, write_feeds_file
 
 from flows.backfill import backfill
-from flows.config import settings_from_environment
+from flows.config import ExtractionSettings, FetchSettings, Settings
 from flows.pipeline import monitor_run, new_context, plain_runner
 
 RAYNER = "angela-rayner,Angela Rayner,Angela,Rayner,Ms,,,,,"
@@ -27,23 +27,25 @@ def newsroom() -> Iterator[LoopbackServer]:
 
 class TestBackfill:
     def test_added_person_gets_mentions_from_stored_articles(
-        self, newsroom: LoopbackServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+        self, newsroom: LoopbackServer, tmp_path: Path
     ) -> None:
         """A person added to the watchlist after a run is found in the stored text; no page is fetched again."""
-        monkeypatch.setenv("PRESSWATCH_PER_HOST_DELAY_S", "0")
-        monkeypatch.setenv("PRESSWATCH_WORKERS", "1")
         seeds = copy_seeds(tmp_path / "seeds")
-        monkeypatch.setenv("PRESSWATCH_SEEDS_DIR", str(seeds))
+        settings = Settings(
+            seeds_dir=seeds,
+            report_dir=tmp_path / "reports",
+            fetch=FetchSettings(per_host_delay_s=0.0),
+            extraction=ExtractionSettings(workers=1),
+        )
         feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
         db = tmp_path / "w.duckdb"
-        settings = settings_from_environment()
         context = new_context("live", datetime(2025, 1, 6, 21, tzinfo=UTC))
         monitor_run(settings, feeds, db, context, plain_runner(settings))
         requests_after_run = len(newsroom.requests)
         with (seeds / "people.csv").open("a", encoding="utf-8") as people:
             people.write(RAYNER + "\n")
 
-        result = backfill(since=datetime(2025, 1, 1, tzinfo=UTC), db_file=str(db))
+        result = backfill(settings, since=datetime(2025, 1, 1, tzinfo=UTC), db=db)
 
         with duckdb.connect(str(db), read_only=True) as con:
             rayner = con.execute("select matched_text from mentions where person_id = 'angela-rayner'").fetchall()

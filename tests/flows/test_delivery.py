@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
-from email.utils import format_datetime
 
 import pytest
 from smtp_receiver import SmtpReceiver
@@ -14,10 +13,8 @@ from webhook_receiver import Answer, WebhookReceiver, closed_port
 from flows.delivery import (
     Channel,
     RetryPolicy,
-    alert_urls_from_environment,
     channel_for,
     mask_url,
-    retry_after_seconds,
     scrub,
     send_message,
     send_test_message,
@@ -98,20 +95,6 @@ class TestWebhookRetries:
         body = receiver.received[0]["body"]
         assert (body.get("text"), "message" in body) == ("body", False)
 
-    @pytest.mark.parametrize(
-        ("value", "seconds"),
-        [("7", 7.0), ("0", 0.0), ("soon", None), (None, None)],
-    )
-    def test_retry_after_forms(self, value: str | None, seconds: float | None) -> None:
-        """Retry-After as delay seconds; nonsense is ignored."""
-        assert retry_after_seconds(value) == seconds
-
-    def test_retry_after_as_a_date(self) -> None:
-        """Retry-After as an HTTP date counts down from now."""
-        now = datetime(2025, 1, 6, 21, tzinfo=UTC)
-
-        assert retry_after_seconds(format_datetime(now + timedelta(seconds=30), usegmt=True), now) == 30.0
-
 
 class TestAppriseChannels:
     def test_apprise_failure_is_retried(self) -> None:
@@ -189,16 +172,6 @@ class TestSecrets:
     def test_channel_repr_hides_the_url(self, url: str) -> None:
         """Logging a channel object cannot leak its URL or the endpoint made from it."""
         assert "T0SECRET" not in repr(channel_for(url))
-
-
-class TestConfiguration:
-    def test_urls_from_the_environment(self) -> None:
-        """PRESSWATCH_ALERT_URLS takes apprise URLs separated by spaces, commas or new lines."""
-        environ = {"PRESSWATCH_ALERT_URLS": "slack://a/b/c, json://127.0.0.1/x\nmailto://u:p@example.com"}
-
-        assert alert_urls_from_environment(environ) == [
-            "slack://a/b/c", "json://127.0.0.1/x", "mailto://u:p@example.com"
-        ]
 
 
 AS_OF = datetime(2025, 1, 6, 21, tzinfo=UTC)

@@ -9,8 +9,8 @@ import duckdb
 import pytest
 from webhook_receiver import WebhookReceiver
 
-from flows.config import DEMO_DIR, settings_from_environment
-from flows.demo import serve_newsroom
+from flows.config import DEMO_DIR, AlertSettings, Settings
+from flows.demo import CANONICAL_BASE, serve_newsroom
 from flows.pipeline import RunSummary, monitor_run, new_context, plain_runner, settings_for_run
 
 pytestmark = pytest.mark.slow
@@ -30,21 +30,21 @@ def demo_run(
     """Two demo runs on one warehouse file: the first loads everything, the second finds nothing new."""
     work = tmp_path_factory.mktemp("demo")
     db = work / "demo.duckdb"
-    monkeypatch = pytest.MonkeyPatch()
-    monkeypatch.setenv("PRESSWATCH_ALERT_URLS", team_channel.url())
-    try:
-        with serve_newsroom(DEMO_DIR, work) as newsroom:
-            settings = settings_for_run(settings_from_environment(), demo=True)
+    with serve_newsroom(DEMO_DIR, work) as newsroom:
+        team = Settings(report_dir=work / "reports", alerts=AlertSettings(urls=(team_channel.url(),)))
+        settings = settings_for_run(team, demo=True, connect_to=newsroom.connect_to)
 
-            def run() -> RunSummary:
-                context = new_context("demo", newsroom.as_of)
-                return monitor_run(settings, newsroom.feeds_file, db, context, plain_runner(settings))
+        def run() -> RunSummary:
+            context = new_context("demo", newsroom.as_of)
+            return monitor_run(settings, newsroom.feeds_file, db, context, plain_runner(settings))
 
-            first = run()
-            second = run()
-    finally:
-        monkeypatch.undo()
+        first = run()
+        second = run()
     return db, first, second
+
+
+# 49 reachable pages plus the entry whose page is gone: both tests below count the same newsroom.
+DEMO_ARTICLES = 50
 
 
 def scalar(db: Path, sql: str) -> object:
@@ -56,17 +56,38 @@ def scalar(db: Path, sql: str) -> object:
 
 class TestDemoRun:
     def test_every_reachable_article_is_loaded_once(self, demo_run: tuple[Path, RunSummary, RunSummary]) -> None:
-        """45 reachable pages plus the entry whose page is gone (kept with its feed summary) are 46 articles."""
+        """49 reachable pages plus the entry whose page is gone (kept with its feed summary) are 50 articles."""
         db, first, _ = demo_run
 
-        assert (first.articles_new, scalar(db, "select count(*) from articles")) == (46, 46)
+        assert (first.articles_new, scalar(db, "select count(*) from articles")) == (DEMO_ARTICLES, DEMO_ARTICLES)
 
     def test_damaged_feed_still_yields_its_entries(self, demo_run: tuple[Path, RunSummary, RunSummary]) -> None:
         """The malformed Courier feed is recorded as a parse error and its readable entries are loaded."""
         db, first, _ = demo_run
 
-        assert first.feeds == {"northgate-herald": "ok", "civic-courier": "parse-error", "meridian-wire": "ok"}
+        assert first.feeds == {
+            "northgate-herald": "ok",
+            "civic-courier": "parse-error",
+            "meridian-wire": "ok",
+            "fenmouth-echo": "ok",
+        }
         assert scalar(db, "select count(*) from articles where source_id = 'civic-courier'") == 14
+
+    def test_outlet_with_only_a_news_sitemap_is_counted(self, demo_run: tuple[Path, RunSummary, RunSummary]) -> None:
+        """The Echo's sitemap index leads to its news sitemap: its four stories load with their mentions."""
+        db, _, second = demo_run
+
+        articles = scalar(db, "select count(*) from articles where source_id = 'fenmouth-echo' and quality = 'ok'")
+        people = scalar(
+            db,
+            "select string_agg(distinct person_id, ',' order by person_id) from mentions "
+            "join articles using (article_id) where source_id = 'fenmouth-echo'",
+        )
+        remembered = scalar(db, "select sitemaps like '%/fenmouth-echo/news-sitemap.xml%' from feed_state "
+                            "where source_id = 'fenmouth-echo'")
+
+        assert (articles, people, remembered) == (4, "alexis-jay,elon-musk,jess-phillips,kemi-badenoch", True)
+        assert second.feeds["fenmouth-echo"] == "unchanged"
 
     def test_missing_page_is_recorded_not_lost(self, demo_run: tuple[Path, RunSummary, RunSummary]) -> None:
         """The feed entry whose page answers 404 is stored with its outcome and the feed's summary."""
@@ -122,3 +143,23 @@ class TestDemoRun:
 
         assert (second.articles_new, second.alerts) == (0, [])
         assert scalar(db, "select count(*) from mentions") == sum(first.mentions_by_person.values())
+
+
+class TestDemoOnAnotherPort:
+    def test_runs_served_from_different_ports_keep_the_same_articles(self, tmp_path: Path) -> None:
+        """With the usual port taken, the demo serves elsewhere, yet a second run into the warehouse adds nothing."""
+        db = tmp_path / "demo.duckdb"
+        summaries = []
+        for _ in range(2):
+            with serve_newsroom(DEMO_DIR, tmp_path, port=0) as newsroom:  # port 0: any port but the usual one
+                settings = settings_for_run(
+                    Settings(report_dir=tmp_path / "reports"), demo=True, connect_to=newsroom.connect_to
+                )
+                context = new_context("demo", newsroom.as_of)
+                summaries.append(monitor_run(settings, newsroom.feeds_file, db, context, plain_runner(settings)))
+                served_from = newsroom.base_url
+
+        assert served_from != CANONICAL_BASE
+        assert [summary.articles_new for summary in summaries] == [DEMO_ARTICLES, 0]
+        assert scalar(db, "select count(*) from articles") == DEMO_ARTICLES
+        assert scalar(db, f"select count(*) from articles where url like '{CANONICAL_BASE}/%'") == DEMO_ARTICLES

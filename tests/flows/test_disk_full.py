@@ -6,14 +6,13 @@ import os
 import shutil
 import subprocess
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import duckdb
 import pytest
 from newsroom import ARTICLES, add_article, start_newsroom, write_feeds_file
 
-from flows.config import Settings
+from flows.config import ExtractionSettings, FetchSettings, Settings
 from flows.pipeline import RunSummary, monitor_run, new_context, plain_runner
 from warehouse.database import WarehouseDiskFull
 
@@ -54,7 +53,11 @@ class TestDiskFull:
     ) -> None:
         """A run on a full disk fails saying the disk is full; after freeing space every committed row is there."""
         newsroom = start_newsroom()
-        settings = replace(Settings(), per_host_delay_s=0.0, workers=1, report_dir=tmp_path / "reports")
+        settings = Settings(
+            report_dir=tmp_path / "reports",
+            fetch=FetchSettings(per_host_delay_s=0.0),
+            extraction=ExtractionSettings(workers=1),
+        )
         feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
         db = small_disk / "w.duckdb"
 

@@ -14,9 +14,9 @@ import pytest
 from loopback import LoopbackServer, Reply, Request
 from newsroom import write_feeds_file
 
-from flows.config import Settings
+from flows.config import ExtractionSettings, FetchSettings, Settings
 from flows.fetching import FeedSource, FeedState, fetch_feeds, fetch_pages, is_feed_failure
-from flows.http import FetchSettings, UrlGuard
+from flows.http import UrlGuard
 from flows.stages import parse_feeds_file
 from transforms.watchlist import SeedError
 
@@ -421,7 +421,12 @@ def run_into_warehouse(feeds: Path, db: Path) -> None:
     """The pipeline body of one monitoring run, called directly (no Prefect server), loading a real DuckDB file."""
     from flows.pipeline import call_directly, execute_run, new_context
 
-    settings = Settings(db=db, feeds=feeds, per_host_delay_s=0.0, feed_per_host_delay_s=0.0, workers=1, deadline_s=5)
+    settings = Settings(
+        db=db,
+        feeds=feeds,
+        fetch=FetchSettings(per_host_delay_s=0.0, feed_per_host_delay_s=0.0, deadline_s=5),
+        extraction=ExtractionSettings(workers=1),
+    )
     execute_run(settings, feeds, db, new_context("live", AS_OF), call_directly)
 
 

@@ -10,7 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 from loopback import LoopbackServer, Reply
 
-from flows.http import FetchSettings, UrlGuard, decode_html, fetch_url, parse_retry_after
+from flows.config import FetchSettings
+from flows.http import UrlGuard, decode_html, fetch_url
 
 NOTHING_NAMED = UrlGuard([])
 FAST = FetchSettings(per_host_delay_s=0.0, connect_timeout_s=2, read_timeout_s=2, deadline_s=5)
@@ -538,11 +539,6 @@ class TestFetchUrl:
 
 
 class TestHelpers:
-    @pytest.mark.parametrize(("value", "expected"), [("120", 120.0), (None, None), ("soon", None)])
-    def test_parses_retry_after(self, value: str | None, expected: float | None) -> None:
-        """Retry-After in seconds is read; absent or junk values give None."""
-        assert parse_retry_after(value) == expected
-
     def test_decodes_undeclared_legacy_page(self) -> None:
         """An undeclared Windows-1252 page decodes without replacement characters for its accents."""
         body = "<html><body><p>" + "Le caf\u00e9 o\u00f9 l'\u00e9t\u00e9 commen\u00e7a. " * 20 + "</p></body></html>"

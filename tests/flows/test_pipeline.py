@@ -12,7 +12,7 @@ import pytest
 from loopback import LoopbackServer, Reply
 from newsroom import ARTICLES, add_article, article_html, copy_seeds, feed_xml, start_newsroom, write_feeds_file
 
-from flows.config import settings_from_environment
+from flows.config import ExtractionSettings, FetchSettings, RunSettings, Settings
 from flows.lock import run_lock
 from flows.pipeline import RunSummary, monitor_run, new_context, plain_runner
 from transforms.watchlist import SeedError
@@ -27,12 +27,12 @@ def newsroom() -> Iterator[LoopbackServer]:
     server.__exit__(None, None, None)
 
 
-@pytest.fixture(autouse=True)
-def quick_settings(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No politeness delay and instant retries against our own loopback server."""
-    monkeypatch.setenv("PRESSWATCH_PER_HOST_DELAY_S", "0")
-    monkeypatch.setenv("PRESSWATCH_TASK_RETRY_DELAY_S", "0")
-    monkeypatch.setenv("PRESSWATCH_WORKERS", "1")
+# No politeness delay and instant retries against our own loopback server.
+QUICK = Settings(
+    fetch=FetchSettings(per_host_delay_s=0.0),
+    runs=RunSettings(task_retry_delay_s=0.0),
+    extraction=ExtractionSettings(workers=1),
+)
 
 
 def query(db: Path, sql: str) -> list[tuple[object, ...]]:
@@ -40,8 +40,7 @@ def query(db: Path, sql: str) -> list[tuple[object, ...]]:
         return con.execute(sql).fetchall()
 
 
-def run(feeds: Path, db: Path) -> RunSummary:
-    settings = settings_from_environment()
+def run(feeds: Path, db: Path, settings: Settings = QUICK) -> RunSummary:
     return monitor_run(settings, feeds, db, new_context("live", AS_OF), plain_runner(settings))
 
 
@@ -123,35 +122,31 @@ class TestMonitorFlow:
         assert summary.feeds == {"gazette": "ok"}
 
     def test_invalid_seeds_fail_with_file_row_and_problem(
-        self, newsroom: LoopbackServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+        self, newsroom: LoopbackServer, tmp_path: Path
     ) -> None:
         """A duplicated person id stops the run before any fetch, naming file and row."""
         seeds = copy_seeds(tmp_path / "seeds")
         people = (seeds / "people.csv").read_text(encoding="utf-8").splitlines()
         (seeds / "people.csv").write_text("\n".join([*people, people[1]]) + "\n", encoding="utf-8")
-        monkeypatch.setenv("PRESSWATCH_SEEDS_DIR", str(seeds))
         feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
 
         with pytest.raises(SeedError, match=rf"people\.csv row {len(people)}: .*duplicate"):
-            run(feeds, tmp_path / "w.duckdb")
+            run(feeds, tmp_path / "w.duckdb", QUICK.with_values(seeds_dir=seeds))
 
         assert newsroom.requests == []
 
-    def test_failed_run_notifies_the_alert_channels(
-        self, newsroom: LoopbackServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-    ) -> None:
+    def test_failed_run_notifies_the_alert_channels(self, newsroom: LoopbackServer, tmp_path: Path) -> None:
         """When the run itself fails, the team's channel hears about it with the reason."""
         from webhook_receiver import WebhookReceiver
 
         seeds = copy_seeds(tmp_path / "seeds")
         (seeds / "people.csv").unlink()  # the one seeds file a folder must have
-        monkeypatch.setenv("PRESSWATCH_SEEDS_DIR", str(seeds))
         feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
         with WebhookReceiver() as receiver:
-            monkeypatch.setenv("PRESSWATCH_ALERT_URLS", receiver.url())
+            settings = QUICK.with_values(seeds_dir=seeds, **{"alerts.urls": (receiver.url(),)})
 
             with pytest.raises(SeedError):
-                run(feeds, tmp_path / "w.duckdb")
+                run(feeds, tmp_path / "w.duckdb", settings)
 
             messages = [item["body"] for item in receiver.delivered]
         assert [message["title"] for message in messages] == ["presswatch: run failed"]
@@ -179,13 +174,13 @@ time.sleep(120)
 
 class TestAnalystHoldsTheFile:
     def test_run_spools_while_a_reader_holds_the_file_and_the_next_run_merges(
-        self, newsroom: LoopbackServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+        self, newsroom: LoopbackServer, tmp_path: Path
     ) -> None:
         """A read-only session in another process never breaks a run: it spools, the next run merges, exact counts."""
         import subprocess
         import sys
 
-        monkeypatch.setenv("PRESSWATCH_LOCK_ATTEMPTS", "2")
+        settings = QUICK.with_values(**{"runs.lock_attempts": 2})
         feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
         db = tmp_path / "w.duckdb"
         run(feeds, db)
@@ -194,7 +189,7 @@ class TestAnalystHoldsTheFile:
         try:
             assert reader.stdout is not None and reader.stdout.readline().strip() == str(len(ARTICLES))
 
-            held = run(feeds, db)
+            held = run(feeds, db, settings)
 
             assert reader.poll() is None  # the analyst's session is still alive
         finally:

@@ -14,7 +14,7 @@ import pytest
 from loopback import LoopbackServer, Reply
 from newsroom import ARTICLES, add_article, article_html, feed_xml, start_newsroom, write_feeds_file
 
-from flows.config import settings_from_environment
+from flows.config import ExtractionSettings, FetchSettings, RunSettings, Settings
 from flows.pipeline import RunSummary, monitor_run, new_context, plain_runner
 from flows.stages import snapshot_path
 
@@ -38,17 +38,14 @@ def newsroom() -> Iterator[LoopbackServer]:
     server.__exit__(None, None, None)
 
 
-@pytest.fixture(autouse=True)
-def quick_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """No politeness delay against our own loopback server; the report goes to the test's folder."""
-    monkeypatch.setenv("PRESSWATCH_PER_HOST_DELAY_S", "0")
-    monkeypatch.setenv("PRESSWATCH_TASK_RETRY_DELAY_S", "0")
-    monkeypatch.setenv("PRESSWATCH_WORKERS", "1")
-    monkeypatch.setenv("PRESSWATCH_REPORT_DIR", str(tmp_path / "reports"))
-
-
 def run(feeds: Path, db: Path) -> RunSummary:
-    settings = settings_from_environment()
+    """A run with no politeness delay against our own loopback server; the report goes beside the warehouse."""
+    settings = Settings(
+        report_dir=db.parent / "reports",
+        fetch=FetchSettings(per_host_delay_s=0.0),
+        runs=RunSettings(task_retry_delay_s=0.0),
+        extraction=ExtractionSettings(workers=1),
+    )
     return monitor_run(settings, feeds, db, new_context("live", AS_OF), plain_runner(settings))
 
 

@@ -17,7 +17,7 @@ from webhook_receiver import WebhookReceiver
 
 pytestmark = pytest.mark.slow
 
-DEMO_ARTICLES = 46
+DEMO_ARTICLES = 50
 
 
 def environment(tmp_path: Path, **extra: str) -> dict[str, str]:

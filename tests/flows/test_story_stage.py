@@ -11,7 +11,7 @@ from loopback import LoopbackServer, Reply
 from newsroom import article_html, feed_xml, write_feeds_file
 
 from flows import stages
-from flows.config import Settings
+from flows.config import ExtractionSettings, FetchSettings, Settings
 from flows.pipeline import call_directly, execute_run
 from transforms.records import ExtractedPage
 from transforms.stories import print_text
@@ -117,7 +117,9 @@ class TestRunOnHistory:
             "/outlet/library.html": ("Library reopens", f"{NOW:%a, %d %b %Y %H:%M:%S} +0000",
                                      ["Volunteers reopened the branch library on Saturday after a year of repairs."]),
         }
-        settings = Settings(per_host_delay_s=0, feed_per_host_delay_s=0, workers=1)
+        settings = Settings(
+            fetch=FetchSettings(per_host_delay_s=0, feed_per_host_delay_s=0), extraction=ExtractionSettings(workers=1)
+        )
         db = tmp_path / "warehouse.duckdb"
         with LoopbackServer() as server:
             base = server.url("").rstrip("/")

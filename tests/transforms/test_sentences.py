@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.sentences import split_sentences
+from transforms.sentences import count_sentences, split_sentences
 
 
 def sentences(text: str) -> list[str]:
@@ -47,3 +47,23 @@ class TestSplitSentences:
         assert all(0 <= start < end <= len(text) for start, end in spans)
         assert all(spans[index][1] <= spans[index + 1][0] for index in range(len(spans) - 1))
         assert all(not text[start].isspace() and not text[end - 1].isspace() for start, end in spans)
+
+
+class TestCountSentences:
+    @pytest.mark.parametrize(
+        "text",
+        [
+            "",
+            "Headline\n\nMr. Musk posted. Sir Keir replied. Donald J. Trump did not.",
+            "‘We will act.’ She left.\n  \nOne more line? Yes! U.S. officials said so.",
+            "Posts on X. The row grew… Then it stopped.\n\n\n",
+        ],
+    )
+    def test_count_matches_the_split(self, text: str) -> None:
+        """count_sentences gives the number of spans split_sentences finds, without building them."""
+        assert count_sentences(text) == len(split_sentences(text))
+
+    @given(st.text(alphabet=st.sampled_from(list("ab. ?!\n“”'\"MrDJX\t")), max_size=80))
+    def test_count_matches_the_split_for_any_text(self, text: str) -> None:
+        """For any mix of stops, abbreviations, initials, quotes and line breaks the count equals the split."""
+        assert count_sentences(text) == len(split_sentences(text))

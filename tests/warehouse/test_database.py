@@ -156,3 +156,17 @@ class TestTimestamps:
         fresh = pl.DataFrame([{"failing_since": datetime.now(UTC)}])
         combined = pl.concat([stored.select("failing_since"), fresh])
         assert combined.schema["failing_since"] == pl.Datetime("us", "UTC")
+
+
+class TestViewsApplied:
+    def test_views_are_recreated_only_when_their_files_change(self, fresh_db: Path) -> None:
+        """An unchanged set of view files is not applied again; a changed one is, restoring every view."""
+        with database.opened(fresh_db) as con:
+            con.execute("drop view run_history")
+        with database.opened(fresh_db) as con:
+            kept_dropped = database.scalar(con, "select count(*) from duckdb_views() where view_name = 'run_history'")
+            con.execute("update view_state set digest = 'an older set of view files'")
+        with database.opened(fresh_db) as con:
+            restored = database.scalar(con, "select count(*) from duckdb_views() where view_name = 'run_history'")
+
+        assert (kept_dropped, restored) == (0, 1)

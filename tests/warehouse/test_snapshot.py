@@ -18,6 +18,9 @@ from snapshot_compare import counts, differences, file_differences
 from warehouse_rows import AS_OF, article, fetch, mention, run, run_tables, source, topic_mention
 
 from flows.backfill import backfill
+from flows.config import Settings
+from flows.quoting import quotes_frame
+from transforms.identity import quote_id_for
 from warehouse import database
 from warehouse.loads import LoadOutcome, RunTables, load_or_spool
 from warehouse.snapshot import SNAPSHOT_MODE, Publication, publish_snapshot
@@ -61,17 +64,27 @@ print("|".join(sorted(seen)), flush=True)
 
 
 def hour(run_id: str, article_ids: list[str], *, at: datetime = AS_OF, replaced: tuple[str, ...] = (),
-         people: tuple[str, ...] = ("keir-starmer", "elon-musk")) -> RunTables:
-    """One run's tables: articles with mentions and a topic mention each, a fetch per source and the run's row."""
+         people: tuple[str, ...] = ("keir-starmer", "elon-musk"), quoted: bool = True) -> RunTables:
+    """One run's tables: articles with mentions, a topic mention and (when `quoted`) a quote each, a fetch per
+    source and the run's row."""
     articles = [{**article(a, at - timedelta(hours=1), first_seen_at=at, run_id=run_id), "text": TEXT}
                 for a in article_ids]
     mentions = [mention(a, person, 10 * index, run_id=run_id) for a in article_ids
                 for index, person in enumerate(people)]
     topics = [topic_mention(a, "nhs", 70, run_id=run_id) for a in article_ids]
+    quotes = [quote(a, run_id) for a in article_ids if quoted]
     fetches = [fetch(run_id, name, at, "ok", http_status=200) for name in ("herald", "courier")]
     tables = run_tables(sources=[source("herald", "Herald"), source("courier", "Courier")], articles=articles,
                         mentions=mentions, topic_mentions=topics, feed_fetches=fetches, runs=[run(run_id, at)])
-    return replace(tables, replaced_article_ids=replaced)
+    return replace(tables, replaced_article_ids=replaced, quotes=quotes_frame(quotes))
+
+
+def quote(article_id: str, run_id: str) -> dict[str, object]:
+    """The quote row for TEXT's words after "spoke about" (an unattributed quote, as the ledger stores one)."""
+    start = TEXT.index("the NHS")
+    return {"quote_id": quote_id_for(article_id, start, len(TEXT) - 1), "article_id": article_id, "person_id": None,
+            "quote_text": TEXT[start:-1], "char_start": start, "char_end": len(TEXT) - 1, "cue": None,
+            "speaker": None, "attribution": "none", "sentence_index": 1, "quote_key": "the nhs", "run_id": run_id}
 
 
 def snapshot_of(db: Path) -> Path:
@@ -181,7 +194,7 @@ class TestPublish:
 
     def test_backfill_is_caught_up_by_the_next_publish(self, db: Path) -> None:
         """A backfill re-derives every stored article (old mention rows deleted); the next publish mirrors it."""
-        backfill(since=AS_OF - timedelta(days=1), db_file=str(db))
+        backfill(Settings(), since=AS_OF - timedelta(days=1), db=db)
         load(db, hour("run-2", ["b1"]))
 
         published = publish(db, "run-2")
@@ -251,10 +264,12 @@ class TestPublish:
 class TestSyncedEqualsFullCopy:
     def test_synced_snapshot_equals_a_full_copy_after_every_kind_of_run(self, db: Path) -> None:
         """Runs that add articles (and update an alert), revise one (its mentions replaced) and drop old text by
-        retention are each synced in place, and after each the snapshot equals a full copy, every table row for row."""
+        retention are each synced in place, and after each the snapshot equals a full copy, every table row for row
+        (the revision's lost mention and quote gone from both)."""
         later = AS_OF + timedelta(days=40)
         revised = hour("run-3", ["a1", "c1"], at=AS_OF + timedelta(hours=2), replaced=("a1",), people=("keir-starmer",))
-        revised = replace(revised, articles=revised.articles.with_columns(revision_count=1))
+        revised = replace(revised, articles=revised.articles.with_columns(revision_count=1),
+                          quotes=revised.quotes.filter(revised.quotes["article_id"] != "a1"))
 
         def adds() -> None:
             load(db, hour("run-2", ["b1", "b2"], at=AS_OF + timedelta(hours=1)))
@@ -278,8 +293,9 @@ class TestSyncedEqualsFullCopy:
         assert outcomes == {name: ("synced", 1, {}) for name in steps}
         with duckdb.connect(str(snapshot_of(db)), read_only=True) as con:
             revised_mentions = con.execute("select person_id, run_id from mentions where article_id = 'a1'").fetchall()
+            quoted = con.execute("select count(*) from quotes where article_id = 'a1'").fetchall()
             with_text = con.execute("select article_id from articles where text is not null").fetchall()
-        assert (revised_mentions, with_text) == ([("keir-starmer", "run-3")], [("d1",)])
+        assert (revised_mentions, quoted, with_text) == ([("keir-starmer", "run-3")], [(0,)], [("d1",)])
 
     def test_reader_holding_the_snapshot_gets_a_copy_that_holds_the_run(self, db: Path) -> None:
         """While another process reads the snapshot, the run's publish falls back to a full copy, and a new session

@@ -14,6 +14,15 @@ from warehouse import database
 from warehouse.loads import RunTables, load_run
 
 DAY_BEFORE = datetime(2025, 1, 5, 9, tzinfo=AS_OF.tzinfo)
+# Quotes are test text by fictional people (no real person is quoted in tests).
+PICKED_UP = "Test words by a fictional speaker, run by two outlets."
+
+
+def quote(article_id: str, person_id: str | None, text: str, start: int = 0) -> dict[str, object]:
+    key = "".join(char for char in text.lower() if char.isalnum() or char == " ")
+    return {"quote_id": f"{article_id}-{start}", "article_id": article_id, "person_id": person_id,
+            "quote_text": text, "char_start": start, "char_end": start + len(text), "cue": "said", "speaker": None,
+            "attribution": "cue" if person_id else "none", "sentence_index": 0, "quote_key": key, "run_id": "run-1"}
 
 
 def newsroom_tables() -> RunTables:
@@ -63,6 +72,12 @@ def newsroom_tables() -> RunTables:
             fetch("r1", "weekly", AS_OF + hour, "parse-error", http_status=200, entries_total=3),
         ],
         runs=[run("run-1", AS_OF, minutes=3), run("run-2", AS_OF + hour, status="failed")],
+        quotes=[
+            quote("a1", "tobias-wren", "Fictional test words from the day before."),
+            quote("a1", "tobias-wren", "Too short.", start=60),
+            quote("a3", "helena-marsh", PICKED_UP),
+            quote("a4", None, PICKED_UP),
+        ],
     )
 
 
@@ -137,6 +152,11 @@ EXPECTED_ROWS = {
         [("courier", "recovered", None, 0, 0, "14"), ("gazette", "dead", "13", 5, 5, None),
          ("herald", "healthy", None, 0, 0, None), ("quiet", "never-fetched", None, 0, 0, None),
          ("tribune", "failing", "14", 2, 0, None), ("weekly", "healthy", None, 0, 0, None)],
+    ),
+    "quote_pickup": (
+        "select person_id, quote_text, first_outlet, outlets, articles, stories from quote_pickup order by all",
+        [("helena-marsh", PICKED_UP, "Herald", 2, 2, 1),
+         ("tobias-wren", "Fictional test words from the day before.", "Herald", 1, 1, 1)],
     ),
     "run_history": (
         "select run_id, status, duration_s, load_method, articles_stored, mentions_stored, feeds_fetched, feeds_ok "

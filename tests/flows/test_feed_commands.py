@@ -1,0 +1,223 @@
+"""`presswatch feeds add|import|export` against real loopback outlets and real files."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from loopback import LoopbackServer, Reply
+from sitemaps import news_url, sitemap_index, urlset
+
+from flows.cli import main
+from transforms.opml import parse_opml
+
+RSS = "application/rss+xml"
+NOW = datetime.now(UTC)
+
+
+def rss(title: str, items: int, newest: datetime) -> bytes:
+    """An RSS feed of `items` entries, the newest at `newest`, one hour apart."""
+    entries = "".join(
+        f"<item><title>Story {n}</title><link>/story/{n}</link>"
+        f"<pubDate>{(newest - timedelta(hours=n)):%a, %d %b %Y %H:%M:%S +0000}</pubDate></item>"
+        for n in range(items)
+    )
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>{title}</title>{entries}</channel></rss>'.encode()
+
+
+def home_page(*feeds: str) -> bytes:
+    links = "".join(f'<link rel="alternate" type="application/rss+xml" href="{feed}">' for feed in feeds)
+    return (
+        f'<html><head><title>Home - The Harrowby Post</title><meta property="og:site_name" content="The Harrowby Post">'
+        f"{links}</head><body><h1>Latest</h1></body></html>"
+    ).encode()
+
+
+@pytest.fixture(autouse=True)
+def no_delay(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Our own loopback outlets need no politeness delay."""
+    monkeypatch.setenv("PRESSWATCH_PER_HOST_DELAY_S", "0")
+    monkeypatch.setenv("PRESSWATCH_FEED_PER_HOST_DELAY_S", "0")
+
+
+@pytest.fixture
+def outlet() -> Iterator[LoopbackServer]:
+    """An outlet whose home page advertises a busy politics feed and a quieter comment-free one."""
+    routes = {
+        "/": Reply(body=home_page("/politics/rss.xml", "/sport.xml")),
+        "/politics/rss.xml": Reply(
+            body=rss("Politics | The Harrowby Post", 25, NOW - timedelta(minutes=20)), content_type=RSS
+        ),
+        "/sport.xml": Reply(body=rss("Sport | The Harrowby Post", 3, NOW - timedelta(days=2)), content_type=RSS),
+    }
+    with LoopbackServer(routes) as server:  # type: ignore[arg-type]
+        yield server
+
+
+def feeds_file(tmp_path: Path, *rows: str) -> Path:
+    path = tmp_path / "feeds.csv"
+    path.write_text("source_id,name,feed_url,respect_robots\n" + "".join(row + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+class TestFeedsAdd:
+    def test_home_page_feeds_are_listed_and_the_busiest_is_added(
+        self, outlet: LoopbackServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Both advertised feeds are shown with item counts and newest date; the newest comes first and is added."""
+        path = feeds_file(tmp_path, "bbc,BBC,https://feeds.example.org/bbc.xml,true")
+
+        code = main(["feeds", "add", outlet.url("/"), "--feeds", str(path)])
+
+        shown = capsys.readouterr().out
+        assert code == 0
+        assert (
+            f"1. feed          {outlet.url('/politics/rss.xml')}  25 item(s), "
+            f"newest {NOW - timedelta(minutes=20):%Y-%m-%d %H:%M} UTC" in shown
+        )
+        assert f"2. feed          {outlet.url('/sport.xml')}  3 item(s)" in shown
+        assert "(advertised by the page)" in shown
+        added = path.read_text(encoding="utf-8").splitlines()[-1]
+        assert (
+            added == f"politics-the-harrowby-post,Politics | The Harrowby Post,{outlet.url('/politics/rss.xml')},true"
+        )
+
+    def test_name_and_pick_choose_what_is_added(self, outlet: LoopbackServer, tmp_path: Path) -> None:
+        """--pick 2 adds the second source, under the --name given, with an id made from it."""
+        path = feeds_file(tmp_path, "harrowby-sport,Taken,https://feeds.example.org/x.xml,true")
+
+        code = main(["feeds", "add", outlet.url("/"), "--pick", "2", "--name", "Harrowby Sport", "--feeds", str(path)])
+
+        assert code == 0
+        assert path.read_text(encoding="utf-8").splitlines()[-1] == (
+            f"harrowby-sport-2,Harrowby Sport,{outlet.url('/sport.xml')},true"
+        )
+
+    def test_a_feed_already_listed_is_not_added_twice(self, outlet: LoopbackServer, tmp_path: Path) -> None:
+        """Adding a feed the file already has changes nothing and says under which id it is."""
+        path = feeds_file(tmp_path, f"post,Post,{outlet.url('/politics/rss.xml')},true")
+        before = path.read_bytes()
+
+        code = main(["feeds", "add", outlet.url("/politics/rss.xml"), "--feeds", str(path)])
+
+        assert (code, path.read_bytes()) == (0, before)
+
+    def test_news_sitemap_is_found_from_robots_txt(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A page advertising no feed leads to the news sitemap index its robots.txt names, with its items."""
+        with LoopbackServer() as server:
+            base = server.url("").rstrip("/")
+            server.route(
+                "/politics", Reply(body=b"<html><head><title>Politics - Courier</title></head><body></body></html>")
+            )
+            server.route(
+                "/robots.txt",
+                Reply(body=f"User-agent: *\nSitemap: {base}/sitemap_index.xml\n".encode(), content_type="text/plain"),
+            )
+            server.route(
+                "/sitemap_index.xml",
+                Reply(body=sitemap_index([(f"{base}/news.xml", NOW)]), content_type="application/xml"),
+            )
+            server.route(
+                "/news.xml",
+                Reply(
+                    body=urlset(news_url(f"{base}/n/{n}", f"N{n}", NOW - timedelta(hours=n)) for n in range(4)),
+                    content_type="application/xml",
+                ),
+            )
+            path = tmp_path / "new-feeds.csv"
+
+            code = main(["feeds", "add", server.url("/politics"), "--feeds", str(path)])
+
+        shown = capsys.readouterr().out
+        assert code == 0
+        assert f"1. sitemap-index {base}/sitemap_index.xml  4 recent news item(s)" in shown
+        assert "(robots.txt Sitemap line)" in shown
+        assert path.read_text(encoding="utf-8") == (
+            f"source_id,name,feed_url,respect_robots\npolitics,Politics,{base}/sitemap_index.xml,true\n"
+        )
+
+    def test_page_without_any_source_adds_nothing(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """When neither the page, robots.txt nor the usual addresses give a source, the command says so and fails."""
+        with LoopbackServer(
+            {"/": Reply(body=b"<html><head><title>Blank</title></head><body></body></html>")}
+        ) as server:
+            code = main(["feeds", "add", server.url("/"), "--feeds", str(tmp_path / "feeds.csv")])
+            asked = {request.path for request in server.requests}
+
+        assert code == 1
+        assert "no feed or news sitemap found" in capsys.readouterr().err
+        assert {"/robots.txt", "/feed", "/rss.xml", "/news-sitemap.xml"} <= asked
+        assert not (tmp_path / "feeds.csv").exists()
+
+
+OPML = b"""<?xml version="1.0" encoding="UTF-8"?>
+<opml version="2.0"><head><title>Exported from another reader</title></head><body>
+<outline text="UK politics">
+  <outline type="rss" text="Harrowby Post: Politics" xmlUrl="https://p.example/politics.rss"/>
+  <outline type="rss" text="Civic Courier" xmlUrl="https://c.example/rss.xml"/>
+</outline>
+<outline type="rss" text="Meridian Wire" xmlUrl="https://m.example/atom.xml"/>
+</body></opml>"""
+
+
+class TestOpmlCommands:
+    def test_import_then_export_gives_the_same_feeds(self, tmp_path: Path) -> None:
+        """An OPML list imported into an empty feeds file and exported again lists the same feeds, titles and all."""
+        source = tmp_path / "reader.opml"
+        source.write_bytes(OPML)
+        path = tmp_path / "feeds.csv"
+        exported = tmp_path / "presswatch.opml"
+
+        assert main(["feeds", "import", str(source), "--feeds", str(path)]) == 0
+        assert main(["feeds", "export", "--feeds", str(path), "--out", str(exported)]) == 0
+
+        assert parse_opml(exported.read_bytes()).feeds == parse_opml(OPML).feeds
+        assert [line.split(",")[0] for line in path.read_text(encoding="utf-8").splitlines()[1:]] == [
+            "harrowby-post-politics",
+            "civic-courier",
+            "meridian-wire",
+        ]
+
+    def test_import_skips_feeds_already_listed(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """Feeds the file already has are left alone; the others are appended after them."""
+        source = tmp_path / "reader.opml"
+        source.write_bytes(OPML)
+        path = feeds_file(tmp_path, "courier,Courier,https://c.example/rss.xml,true")
+
+        main(["feeds", "import", str(source), "--feeds", str(path)])
+
+        assert "Imported 2 feed(s)" in capsys.readouterr().out
+        assert [line.split(",")[0] for line in path.read_text(encoding="utf-8").splitlines()[1:]] == [
+            "courier",
+            "harrowby-post-politics",
+            "meridian-wire",
+        ]
+
+    def test_import_that_would_break_the_feeds_file_writes_nothing(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """A list naming an ftp feed is refused with the row it would have been; the file is unchanged."""
+        source = tmp_path / "reader.opml"
+        source.write_bytes(OPML.replace(b"https://m.example/atom.xml", b"ftp://m.example/atom.xml"))
+        path = feeds_file(tmp_path, "courier,Courier,https://c.example/rss.xml,true")
+        before = path.read_bytes()
+
+        code = main(["feeds", "import", str(source), "--feeds", str(path)])
+
+        assert code == 1
+        assert "feeds.csv row 3: feed_url must be http(s), got 'ftp://m.example/atom.xml'" in capsys.readouterr().err
+        assert path.read_bytes() == before
+
+    def test_export_to_standard_output(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """Without --out the OPML goes to standard output, one outline per feed."""
+        path = feeds_file(tmp_path, "courier,The Civic Courier,https://c.example/rss.xml,true")
+
+        assert main(["feeds", "export", "--feeds", str(path)]) == 0
+
+        out = capsys.readouterr().out
+        assert (
+            '<outline type="rss" text="The Civic Courier" title="The Civic Courier" '
+            'xmlUrl="https://c.example/rss.xml" />' in out
+        )
