@@ -13,14 +13,12 @@ missing, has another schema, or does not hold the warehouse's row counts once sy
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import cache
 from pathlib import Path
 from typing import Literal
 
@@ -34,7 +32,6 @@ from warehouse.spool import fsync_file
 SNAPSHOT_MODE = 0o640  # rw for the runs' account, read for its group, nothing for others
 ALIAS = "presswatch_snapshot"  # the snapshot's name while attached; the queries in warehouse/queries use it
 SYNCED_RUNS = "snapshot_runs"
-VIEWS_DIGEST = "snapshot_views"
 ATTACH_WAITS_S = (0.05, 0.1, 0.2, 0.4)  # a reader still there after these holds it: copy instead of waiting longer
 # Tables whose rows arrive with a run and never change afterwards except by a later run's upsert: copied by run id.
 RUN_TABLES = ("articles", "feed_fetches", "occurrence_replacements")
@@ -156,15 +153,19 @@ def detach(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def check_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """The snapshot has the warehouse's tables and views, macros from the same files, and its bookkeeping."""
+    """The snapshot has the warehouse's tables and views, was made with the same migrations and view files (which
+    also cover what the table and view lists do not show: macros, indexes), and has its record of synced runs."""
     here = current_database(con)
     ours = con.execute(read_sql("snapshot_schema"), {"database": here}).fetchall()
     theirs = con.execute(read_sql("snapshot_schema"), {"database": ALIAS}).fetchall()
     if ours != theirs:
         raise SnapshotStale("its schema differs from the warehouse's (an upgrade changed tables or views)")
-    if not (table_exists(con, ALIAS, SYNCED_RUNS) and table_exists(con, ALIAS, VIEWS_DIGEST)):
+    if not table_exists(con, ALIAS, SYNCED_RUNS):
         raise SnapshotStale(f"it has no {SYNCED_RUNS} table (published by an earlier version)")
-    if scalar(con, f"select max(sha256) from {ALIAS}.{VIEWS_DIGEST}") != views_digest():
+    same_migrations, same_views = con.execute(read_sql("snapshot_upgrades")).fetchall()[0]
+    if not same_migrations:
+        raise SnapshotStale("it was made before a migration the warehouse has since applied")
+    if not same_views:
         raise SnapshotStale("its views or macros were made from other view files (an upgrade changed them)")
 
 
@@ -258,7 +259,6 @@ def copy_whole(
             con.execute(read_sql("snapshot_bookkeeping"))
             con.execute(f"insert or ignore into {ALIAS}.{SYNCED_RUNS} select run_id, ? from {ALIAS}.runs",
                         [datetime.now(UTC)])
-            con.execute(f"insert into {ALIAS}.{VIEWS_DIGEST} values (?)", [views_digest()])
             record_seconds(con, run_id, seconds)
         finally:
             detach(con)
@@ -272,15 +272,6 @@ def copy_whole(
         Path(f"{temporary}.wal").unlink(missing_ok=True)
         raise
     return seconds
-
-
-@cache
-def views_digest() -> str:
-    """SHA-256 of the view and macro files every writer's connection applies (database.apply_views)."""
-    digest = hashlib.sha256()
-    for path in database.view_files():
-        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
 
 
 def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -317,12 +317,23 @@ class TestSyncedEqualsFullCopy:
         assert (articles, record, synced) == ([(2,)], [(round(published.seconds, 3),)], [("run-1",), ("run-2",)])
         assert same_as_full_copy(db) == {}
 
-    def test_new_migration_forces_a_full_copy(self, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-        """An upgrade that brings a migration (a new column) makes the next publish copy the warehouse whole, so
-        the snapshot has the column; the run after it syncs in place again."""
+    @pytest.mark.parametrize(
+        ("migration", "reason", "probe"),
+        [
+            ("alter table articles add column note varchar", "schema differs",
+             "select count(*) from duckdb_columns() where table_name = 'articles' and column_name = 'note'"),
+            ("create index articles_by_source on articles (source_id)", "before a migration",
+             "select count(*) from duckdb_indexes() where index_name = 'articles_by_source'"),
+        ],
+        ids=["new column", "new index"],
+    )
+    def test_new_migration_forces_a_full_copy(self, db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                              migration: str, reason: str, probe: str) -> None:
+        """An upgrade that brings a migration (a new column, or an index no table definition shows) makes the next
+        publish copy the warehouse whole, so the snapshot has it too; the run after it syncs in place again."""
         migrations = tmp_path / "migrations"
         shutil.copytree(database.MIGRATIONS_DIR, migrations)
-        (migrations / "0999_article_note.sql").write_text("alter table articles add column note varchar;\n")
+        (migrations / "0999_upgrade.sql").write_text(migration + ";\n")
         monkeypatch.setattr(database, "MIGRATIONS_DIR", migrations)
         load(db, hour("run-2", ["b1"]))
 
@@ -331,10 +342,9 @@ class TestSyncedEqualsFullCopy:
         following = publish(db, "run-3")
 
         with duckdb.connect(str(snapshot_of(db)), read_only=True) as con:
-            noted = con.execute("select count(*) from duckdb_columns() where table_name = 'articles' "
-                                "and column_name = 'note'").fetchall()
-        assert (upgraded.method, following.method, noted) == ("copied", "synced", [(1,)])
-        assert "schema differs" in upgraded.reason
+            present = con.execute(probe).fetchall()
+        assert (upgraded.method, following.method, present) == ("copied", "synced", [(1,)])
+        assert reason in upgraded.reason
         assert same_as_full_copy(db) == {}
 
 
@@ -375,7 +385,7 @@ class TestFullCopy:
     def test_snapshot_with_views_from_other_files_is_replaced(self, db: Path) -> None:
         """A snapshot whose views and macros came from other view files (an upgrade changed one) is copied whole."""
         with duckdb.connect(str(snapshot_of(db))) as con:
-            con.execute("update snapshot_views set sha256 = 'from an earlier release'")
+            con.execute("update view_state set digest = 'from an earlier release'")
 
         published = publish(db)
 
