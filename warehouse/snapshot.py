@@ -171,21 +171,21 @@ def check_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 def copy_changes(con: duckdb.DuckDBPyConnection) -> int:
     """Inside the caller's transaction: the pending runs' rows by run id, replaced articles' occurrences, dropped
-    text, and every other table whole. Returns the number of runs synced."""
+    text, and every other (small) table's differing rows. Returns the number of runs synced."""
     pending = column(con, read_sql("snapshot_pending_runs"))
     con.register("pending_runs", pa.table({"run_id": pa.array(pending, pa.string())}))
     try:
         resynced = column(con, read_sql("snapshot_resynced_runs"))
         con.register("resynced_runs", pa.table({"run_id": pa.array(resynced, pa.string())}))
         tables = table_names(con)
+        keys = primary_keys(con)
         replaced = column(con, read_sql("snapshot_replaced_articles")) if "occurrence_replacements" in tables else []
         con.register("replaced_articles", pa.table({"article_id": pa.array(replaced, pa.string())}))
         for table in tables:
             if table in RUN_TABLES or table in OCCURRENCE_TABLES:
                 copy_runs(con, table, replaced=bool(replaced), resynced=bool(resynced), pending=bool(pending))
             else:
-                con.execute(f'delete from {ALIAS}."{table}"')
-                con.execute(f'insert into {ALIAS}."{table}" by name select * from "{table}"')
+                copy_differences(con, table, keys.get(table, []))
         if pending:
             con.execute(
                 f"insert or ignore into {ALIAS}.{SYNCED_RUNS} select run_id, ? from pending_runs", [datetime.now(UTC)]
@@ -212,6 +212,20 @@ def copy_runs(con: duckdb.DuckDBPyConnection, table: str, *, replaced: bool, res
         con.execute(f"insert or replace into {target} by name {rows}")
     else:
         con.execute(f"insert into {target} by name {rows}")
+
+
+def copy_differences(con: duckdb.DuckDBPyConnection, table: str, key: list[str]) -> None:
+    """A small table whose rows change in place (runs, alerts, feed_state...): rows the warehouse no longer has are
+    deleted and rows it holds differently are replaced, by key, so the snapshot writes (and its checkpoint rewrites)
+    only what changed; a table without a key is replaced whole."""
+    target = f'{ALIAS}."{table}"'
+    if not key:
+        con.execute(f"delete from {target}")
+        con.execute(f'insert into {target} by name select * from "{table}"')
+        return
+    same_key = " and ".join(f'kept."{name}" = stored."{name}"' for name in key)
+    con.execute(f'delete from {target} as kept where not exists (select 1 from "{table}" as stored where {same_key})')
+    con.execute(f'insert or replace into {target} by name (select * from "{table}" except select * from {target})')
 
 
 def copy_dropped_text(con: duckdb.DuckDBPyConnection) -> None:
@@ -281,6 +295,15 @@ def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
         "select table_name from duckdb_tables() where database_name = current_database() and schema_name = 'main' "
         "order by table_name",
     )
+
+
+def primary_keys(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """The warehouse's tables' primary key columns, by table (one catalog query: each costs milliseconds)."""
+    rows = con.execute(
+        "select table_name, constraint_column_names from duckdb_constraints() "
+        "where database_name = current_database() and constraint_type = 'PRIMARY KEY'"
+    ).fetchall()
+    return {str(table): [str(name) for name in columns] for table, columns in rows}
 
 
 def table_exists(con: duckdb.DuckDBPyConnection, database_name: str, table: str) -> bool:

@@ -166,6 +166,24 @@ class TestPublish:
         assert snapshot_of(db).stat().st_ino == inode
         assert snapshot_of(db).stat().st_mode & 0o777 == SNAPSHOT_MODE
 
+    def test_small_tables_follow_rows_changed_or_deleted_in_place(self, db: Path) -> None:
+        """Rows of the small tables changed in place (a feed's state, an earlier run's record) or deleted (a source
+        dropped by hand) reach the snapshot by key, without a full copy."""
+        with database.opened(db) as con:
+            con.execute("insert into feed_state (source_id, consecutive_failures, updated_at) values "
+                        "('herald', 0, now()), ('courier', 0, now())")
+        publish(db)
+        with database.opened(db) as con:
+            con.execute("update feed_state set consecutive_failures = 3 where source_id = 'courier'")
+            con.execute("update runs set error = 'noted later' where run_id = 'run-1'")
+            con.execute("delete from sources where source_id = 'courier'")
+
+        published = publish(db)
+
+        assert (published.method, published.runs) == ("synced", 0)
+        assert differences(db, snapshot_of(db)) == {}
+        assert counts(snapshot_of(db), "sources") == (1,)
+
     def test_publish_seconds_are_recorded_in_both_files(self, db: Path) -> None:
         """The publishing run's publish_s is the same number in the warehouse and in the snapshot."""
         load(db, hour("run-2", ["b1"]))
