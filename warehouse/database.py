@@ -70,6 +70,16 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, parameters: object = None) 
     return rows[0][0] if rows else None
 
 
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Undo the open transaction. A COMMIT that failed (a full disk) has already ended it: DuckDB then refuses the
+    ROLLBACK, and that refusal must not replace the error that says why the commit failed."""
+    try:
+        con.execute("rollback")
+    except duckdb.TransactionException as error:
+        if "no transaction is active" not in str(error).lower():
+            raise
+
+
 def migration_files() -> list[tuple[int, Path]]:
     """The numbered migration files in order; a misnamed file is an error rather than silently skipped."""
     found = []

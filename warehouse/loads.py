@@ -157,7 +157,7 @@ def load_run(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str, int
         counts = upsert_tables(con, tables)
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        database.rollback(con)
         raise
     return counts
 

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import duckdb
 
-from warehouse.database import read_sql, scalar
+from warehouse.database import read_sql, rollback, scalar
 
 
 def apply_retention(
@@ -30,6 +30,6 @@ def apply_retention(
         dropped = scalar(con, read_sql("drop_old_text"), {"now": now, "cutoff": cutoff})
         con.execute("commit")
     except BaseException:
-        con.execute("rollback")
+        rollback(con)
         raise
     return int(dropped) if isinstance(dropped, int) else 0
