@@ -108,14 +108,14 @@ def sync(con: duckdb.DuckDBPyConnection, snapshot: Path, run_id: str | None, sta
             check_counts(con)
             con.execute("commit")
         except duckdb.Error as error:
-            con.execute("rollback")
+            database.rollback(con)
             full = database.disk_full(snapshot, error)
             if full is not None:
                 raise full from error
             # A row the snapshot cannot take (a key it already holds) means it drifted from the warehouse.
             raise SnapshotStale(f"syncing it failed ({database.first_line(error)})") from error
         except BaseException:
-            con.execute("rollback")
+            database.rollback(con)
             raise
         con.execute(f"checkpoint {ALIAS}")
         seconds = time.perf_counter() - started

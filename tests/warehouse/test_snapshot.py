@@ -8,6 +8,7 @@ import shutil
 import signal
 import subprocess
 import sys
+from collections.abc import Iterator
 from dataclasses import replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -22,6 +23,7 @@ from flows.config import Settings
 from flows.quoting import quotes_frame
 from transforms.identity import quote_id_for
 from warehouse import database
+from warehouse.database import WarehouseDiskFull
 from warehouse.loads import LoadOutcome, RunTables, load_or_spool
 from warehouse.snapshot import SNAPSHOT_MODE, Publication, publish_snapshot
 
@@ -124,6 +126,23 @@ def hold(path: Path) -> subprocess.Popen[str]:
     assert holder.stdout is not None
     holder.stdout.readline()
     return holder
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real filesystem of 24 MB (tmpfs), so DuckDB meets a real ENOSPC; needs root, as CI has."""
+    mount_point = tmp_path / "small-disk"
+    mount_point.mkdir()
+    if os.geteuid() != 0 or shutil.which("mount") is None:
+        pytest.skip("mounting a small tmpfs needs root")
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount_point)],
+                             capture_output=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
+    try:
+        yield mount_point
+    finally:
+        subprocess.run(["umount", "-l", str(mount_point)], check=False)
 
 
 @pytest.fixture
@@ -429,6 +448,28 @@ class TestFullCopy:
         published = publish(db, "run-2")
 
         assert published.method == "copied" and "rows of mentions" in published.reason
+        assert differences(db, snapshot_of(db)) == {}
+
+
+class TestDiskFull:
+    def test_full_disk_is_named_and_the_next_publish_syncs(self, small_disk: Path) -> None:
+        """A publish on a full disk says the disk is full (not a failed rollback); once space is freed the next
+        publish syncs the same run in place and the snapshot equals the warehouse."""
+        db = small_disk / "w.duckdb"
+        load(db, hour("run-1", ["a1", "a2"]))
+        publish(db, "run-1")
+        load(db, hour("run-2", [f"b{index}" for index in range(400)]))
+        filler = small_disk / "filler"
+        with filler.open("wb") as handle:
+            handle.write(b"\0" * max(0, shutil.disk_usage(small_disk).free - 16 * 1024))
+
+        with pytest.raises(WarehouseDiskFull) as failure:
+            publish(db, "run-2")
+        filler.unlink()
+        published = publish(db, "run-2")
+
+        assert "is full" in str(failure.value)
+        assert (published.method, published.runs) == ("synced", 1)
         assert differences(db, snapshot_of(db)) == {}
 
 
