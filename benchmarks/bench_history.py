@@ -2,7 +2,7 @@
 long history?
 
     .venv/bin/python benchmarks/bench_history.py [--days 30 270] [--per-day 400] [--hour 200] [--samples 5]
-        [--rounds 2] [--keep DIR | --reuse DIR]
+        [--rounds 3] [--keep DIR | --reuse DIR]
 
 History: one warehouse per size, built oldest day first through the load path (`warehouse.loads.load_run`, a day
 of 24 hourly runs per load): `--per-day` articles with text (paragraphs of the demo newsroom's pages), mentions,
@@ -344,7 +344,7 @@ def main() -> None:
     parser.add_argument("--per-day", type=int, default=400)
     parser.add_argument("--hour", type=int, default=200)
     parser.add_argument("--samples", type=int, default=5)
-    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--keep", help="build the warehouses in this folder and leave them there")
     parser.add_argument("--reuse", help="measure on the warehouses an earlier --keep left in this folder")
     parser.add_argument("--measure", nargs=2, metavar=("FOLDER", "FEEDS"), help=argparse.SUPPRESS)
