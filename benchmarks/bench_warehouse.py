@@ -167,7 +167,7 @@ def bench_loads(rows: int) -> None:
     ]:
         print(f"{name:<44}{seconds:>10.2f}{rows / seconds:>14,.0f}{seconds / ours:>12.2f}")
     print(f"target: COPY/ours >= 0.8 -> {copy / ours:.2f}; row-by-row is {row_by_row / ours:,.0f}x slower")
-    print(f"snapshot publish (checkpoint + copy + rename) of a {size_mb:.0f} MB file: {snapshot_s:.2f} s")
+    print(f"first snapshot publish (full copy + rename) of a {size_mb:.0f} MB file: {snapshot_s:.2f} s")
     print(f"view latency on {rows:,} mentions over 90 days (median of 5):")
     for view, seconds in latency.items():
         print(f"  {view:<22}{seconds * 1000:>9.0f} ms")

@@ -1,4 +1,4 @@
-"""One monitoring run in plain Python: fetch -> extract -> detect -> load -> alerts -> report.
+"""One monitoring run in plain Python: fetch -> extract -> detect -> load -> alerts -> report -> publish.
 
 The body (`execute_run`) takes a stage runner, so the same sequence runs as Prefect tasks (flows/orchestration) or
 as plain calls with the same retry rule (`plain_runner`): a one-off `presswatch run` runs that way when no Prefect
@@ -74,6 +74,7 @@ class RunSummary:
     load_message: str = ""
     report_path: Path | None = None
     report_error: str = ""
+    publish_notice: str = ""  # why the analysts' snapshot was copied whole, or was not published
 
 
 class StageRunner(Protocol):
@@ -180,6 +181,12 @@ def execute_run(
         summary.report_error = f"{type(error).__name__}: {error}".splitlines()[0]
         LOGGER.warning("report not written: %s", summary.report_error)
     stages.end_run(db, context, "completed", alerts_fired=len(summary.alerts), seconds=stage_columns(summary))
+    try:
+        summary.publish_notice = timed(summary, "publish", stages.publish_stage, db, context).notice()
+    except Exception as error:  # the run is complete; the next run's publish catches the snapshot up
+        summary.publish_notice = f"snapshot not published ({describe(error)}); the next run brings it up to date"
+    if summary.publish_notice:
+        LOGGER.warning("%s", summary.publish_notice)
     return summary
 
 

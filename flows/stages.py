@@ -49,6 +49,7 @@ from transforms.topics import TopicDetector
 from transforms.watchlist import SEED_FILES, SeedError, Watchlist, parse_watchlist
 from warehouse import database
 from warehouse.loads import LoadOutcome, RunTables, load_or_spool
+from warehouse.snapshot import Publication, publish_snapshot
 
 STORY_LOOKBACK = timedelta(days=3)
 # The runs table's column for each stage's seconds.
@@ -60,6 +61,7 @@ STAGE_COLUMNS = {
     "load": "load_s",
     "alerts": "alerts_s",
     "report": "report_s",
+    "publish": "publish_s",  # written by the publish itself, in the warehouse and its snapshot alike
 }
 LOGGER = logging.getLogger("presswatch.pipeline")
 
@@ -102,7 +104,8 @@ def url_guard_for(sources: Sequence[FeedSource]) -> UrlGuard:
 
 
 def snapshot_path(db: Path) -> Path:
-    """The read-only copy published after each load, for analysts and for reads while the file is locked."""
+    """The read-only copy each run brings up to date at its end, for analysts and for reads while the file is
+    locked (warehouse/snapshot.py)."""
     return db.with_name(f"{db.stem}.snapshot{db.suffix}")
 
 
@@ -354,7 +357,6 @@ def load_tables(db: Path, tables: RunTables, settings: Settings) -> LoadOutcome:
         spool_dir=spool_dir_for(db),
         attempts=settings.runs.lock_attempts,
         keep_text_days=settings.runs.text_retention_days or None,
-        snapshot=snapshot_path(db),
     )
 
 
@@ -461,3 +463,8 @@ def report_stage(db: Path, settings: Settings) -> Path:
     from flows.report import ReportOptions, write_report
 
     return write_report(db, ReportOptions(out=settings.report_dir / "presswatch-report.html"))
+
+
+def publish_stage(db: Path, context: RunContext) -> Publication:
+    """Bring the analysts' snapshot up to date with all this run wrote, its alerts and its completed record too."""
+    return publish_snapshot(db, snapshot_path(db), run_id=context.run_id)

@@ -71,6 +71,16 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, parameters: object = None) 
     return rows[0][0] if rows else None
 
 
+def rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Undo the open transaction. A COMMIT that failed (a full disk) has already ended it: DuckDB then refuses the
+    ROLLBACK, and that refusal must not replace the error that says why the commit failed."""
+    try:
+        con.execute("rollback")
+    except duckdb.TransactionException as error:
+        if "no transaction is active" not in str(error).lower():
+            raise
+
+
 def migration_files() -> list[tuple[int, Path]]:
     """The numbered migration files in order; a misnamed file is an error rather than silently skipped."""
     found = []
@@ -134,19 +144,6 @@ def view_files() -> list[Path]:
 def reference_pattern(name: str) -> str:
     """A read (`from name`, `join name`) or a call (`name(`): a column that shares a view's name is no reference."""
     return rf"(?i:\b(?:from|join)\s+{re.escape(name)}\b|\b{re.escape(name)}\s*\()"
-
-
-NO_TRANSACTION = "no transaction is active"
-
-
-def rollback(con: duckdb.DuckDBPyConnection) -> None:
-    """Roll back the open transaction. A commit that failed (a full disk, a conflict) has already ended it, and
-    DuckDB's complaint about that would replace the commit's own error in the caller's except block."""
-    try:
-        con.execute("rollback")
-    except duckdb.TransactionException as error:
-        if NO_TRANSACTION not in str(error):
-            raise
 
 
 def strip_comments(sql: str) -> str:

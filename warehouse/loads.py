@@ -20,7 +20,7 @@ import polars as pl
 from warehouse import database, spool
 from warehouse.database import read_sql
 from warehouse.retention import apply_retention
-from warehouse.snapshot import copy_checkpointed
+from warehouse.snapshot import publish
 
 # Tables whose rows replace earlier rows with the same key, in load order.
 UPSERT_TABLES = (
@@ -124,6 +124,8 @@ def upsert_tables(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str
         con.execute(read_sql("delete_replaced_mentions"))
         con.execute(read_sql("delete_replaced_topic_mentions"))
         con.execute(read_sql("delete_replaced_quotes"))
+        if tables.run_id() is not None:  # the analysts' snapshot deletes the same rows when it syncs this run
+            con.execute(read_sql("record_replaced_articles"), {"run_id": tables.run_id()})
         con.unregister("replaced_articles")
     for table, frame in tables.frames().items():
         if frame.is_empty():
@@ -239,7 +241,8 @@ def load_or_spool(
     """Load the run, retrying with doubling waits while another process holds the file; else spool it durably.
 
     On success, earlier spools are merged first (oldest first), retention is applied when `keep_text_days` is
-    set, the file is checkpointed and, when `snapshot` is given, a read-only copy for analysts is published.
+    set, the file is checkpointed and, when `snapshot` is given, the analysts' snapshot is brought up to date
+    (a monitoring run publishes at its end instead, after its alerts and its record: flows/pipeline.py).
     """
     notices: list[str] = []
     last_error = ""
@@ -260,7 +263,7 @@ def load_or_spool(
                 apply_retention(con, keep_text_days)
             con.execute("checkpoint")
             if snapshot is not None:
-                copy_checkpointed(con, db, snapshot)
+                notices.extend(filter(None, [publish(con, db, snapshot).notice()]))
         finally:
             con.close()
         message = f"loaded into {db}" + (f" after merging {merged} spooled run(s)" if merged else "")

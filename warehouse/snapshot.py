@@ -1,32 +1,265 @@
-"""A read-only copy of the warehouse for analysts, replaced atomically after each run: readers never block loads."""
+"""The analysts' copy of the warehouse (`<db>.snapshot.duckdb`), brought up to date at the end of every run.
+
+Readers of the snapshot never block the hourly writer and never see half a run. The run attaches the snapshot from
+its own connection to the warehouse and, in one transaction on the snapshot, copies what the snapshot lacks: the
+rows of every run it has not synced yet (`snapshot_runs`, a table only the snapshot has, records the runs it
+holds), found by run id, and the small tables whole. Work follows the new rows, not the warehouse's size, and a
+run that never published (spooled, killed, a backfill) is caught up by the next one, because what is missing is
+read from the two files, not from the run's memory. While the transaction runs, DuckDB's lock keeps new readers
+out; a reader that got in before keeps the file locked, and the run then replaces the snapshot with a full copy
+renamed into place (the reader keeps the old file until it reconnects), as it also does when the snapshot is
+missing, has another schema, or does not hold the warehouse's row counts once synced.
+"""
 
 from __future__ import annotations
 
 import os
 import shutil
 import tempfile
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Literal
 
 import duckdb
+import pyarrow as pa
 
 from warehouse import database
+from warehouse.database import read_sql, scalar
 from warehouse.spool import fsync_file
 
 SNAPSHOT_MODE = 0o640  # rw for the runs' account, read for its group, nothing for others
+ALIAS = "presswatch_snapshot"  # the snapshot's name while attached; the queries in warehouse/queries use it
+SYNCED_RUNS = "snapshot_runs"
+ATTACH_WAITS_S = (0.05, 0.1, 0.2, 0.4)  # a reader still there after these holds it: copy instead of waiting longer
+# Tables whose rows arrive with a run and never change afterwards except by a later run's upsert: copied by run id.
+RUN_TABLES = ("articles", "feed_fetches", "occurrence_replacements")
+# An article's occurrences, all replaced together when a run re-derives the article (a revision, a backfill).
+OCCURRENCE_TABLES = ("mentions", "topic_mentions", "quotes")
+
+Method = Literal["synced", "copied", "created"]
+NO_SNAPSHOT = "there was none yet"
 
 
-def publish_snapshot(db: Path, snapshot: Path) -> Path:
-    """Checkpoint `db`, copy it next to `snapshot` and rename it into place; return the snapshot's path.
+class SnapshotStale(Exception):
+    """The snapshot cannot be brought up to date in place; the message says why, for the run's notice."""
 
-    Raises WarehouseLocked when another process holds `db`. Sessions open on the previous snapshot keep reading
-    the old file (its inode lives until they close); new sessions see the new one.
+
+@dataclass(frozen=True)
+class Publication:
+    """How the snapshot was brought up to date: synced in place, or replaced by a full copy (and why)."""
+
+    path: Path
+    method: Method
+    runs: int  # runs whose rows were added
+    seconds: float
+    reason: str = ""
+
+    def notice(self) -> str:
+        """One sentence for the run's notices when the cheap path was not taken; empty otherwise."""
+        if self.method != "copied":  # synced in place, or made for the first time
+            return ""
+        return (
+            f"snapshot {self.path.name} replaced by a full copy ({self.seconds:.1f} s) because {self.reason}; "
+            "sessions open on the old one keep reading it until they reconnect"
+        )
+
+
+def publish_snapshot(db: Path, snapshot: Path, *, run_id: str | None = None) -> Publication:
+    """Open `db` as its writer and bring `snapshot` up to date (see `publish`).
+
+    Raises WarehouseLocked when another process holds `db`.
     """
     with database.opened(db) as con:
-        return copy_checkpointed(con, db, snapshot)
+        return publish(con, db, snapshot, run_id=run_id)
 
 
-def copy_checkpointed(con: duckdb.DuckDBPyConnection, db: Path, snapshot: Path) -> Path:
-    """Copy `db` while `con` (the only writer) holds it, right after a checkpoint so the file alone is complete."""
+def publish(con: duckdb.DuckDBPyConnection, db: Path, snapshot: Path, *, run_id: str | None = None) -> Publication:
+    """Sync `snapshot` with the warehouse `con` holds as its only writer, or replace it by a full copy of `db`.
+
+    `run_id`, when given, is the run publishing: its record gets `publish_s` in both files.
+    """
+    started = time.perf_counter()
+    try:
+        runs, seconds = sync(con, snapshot, run_id, started)
+    except SnapshotStale as why:
+        seconds = copy_whole(con, db, snapshot, run_id, started)
+        method: Method = "created" if str(why) == NO_SNAPSHOT else "copied"
+        publication = Publication(snapshot, method, count_runs(con), seconds, str(why))
+    else:
+        publication = Publication(snapshot, "synced", runs, seconds)
+    if run_id is not None:
+        con.execute("update runs set publish_s = ? where run_id = ?", [round(publication.seconds, 3), run_id])
+    return publication
+
+
+def sync(con: duckdb.DuckDBPyConnection, snapshot: Path, run_id: str | None, started: float) -> tuple[int, float]:
+    """Copy into the attached snapshot, in one transaction, the rows of the runs it lacks; return how many runs and
+    the seconds since `started` once they were committed and checkpointed."""
+    if not snapshot.exists():
+        raise SnapshotStale(NO_SNAPSHOT)
+    attach(con, snapshot)
+    try:
+        check_schema(con)
+        con.execute("begin transaction")
+        try:
+            pending = copy_changes(con)
+            check_counts(con)
+            con.execute("commit")
+        except duckdb.Error as error:
+            database.rollback(con)
+            full = database.disk_full(snapshot, error)
+            if full is not None:
+                raise full from error
+            # A row the snapshot cannot take (a key it already holds) means it drifted from the warehouse.
+            raise SnapshotStale(f"syncing it failed ({database.first_line(error)})") from error
+        except BaseException:
+            database.rollback(con)
+            raise
+        con.execute(f"checkpoint {ALIAS}")
+        seconds = time.perf_counter() - started
+        record_seconds(con, run_id, seconds)
+    finally:
+        detach(con)
+    return pending, seconds
+
+
+def attach(con: duckdb.DuckDBPyConnection, path: Path, *, waits_s: tuple[float, ...] = ATTACH_WAITS_S) -> None:
+    """Attach `path` read-write as ALIAS, waiting a moment for a reader that is only passing through (a one-off
+    `presswatch sql`); a session that stays, or a file DuckDB cannot use, is SnapshotStale."""
+    quoted = str(path).replace("'", "''")
+    for wait_s in (*waits_s, None):
+        try:
+            con.execute(f"attach '{quoted}' as {ALIAS}")
+            return
+        except duckdb.Error as error:
+            full = database.disk_full(path, error)
+            if full is not None:
+                raise full from error
+            text = str(error).lower()
+            if "lock" not in text and "already attached" not in text:  # not a reader: waiting will not help
+                raise SnapshotStale(f"it could not be opened ({database.first_line(error)})") from error
+            if wait_s is None:  # a reader in another process, or a session in this one
+                raise SnapshotStale("a session had it open") from error
+            time.sleep(wait_s)
+
+
+def detach(con: duckdb.DuckDBPyConnection) -> None:
+    """Detach the snapshot (DuckDB checkpoints it on the way), so readers may open it again."""
+    attached = scalar(con, "select count(*) from duckdb_databases() where database_name = ?", [ALIAS])
+    if attached:
+        con.execute(f"detach {ALIAS}")
+
+
+def check_schema(con: duckdb.DuckDBPyConnection) -> None:
+    """The snapshot has the warehouse's tables and views, was made with the same migrations and view files (which
+    also cover what the table and view lists do not show: macros, indexes), and has its record of synced runs."""
+    here = current_database(con)
+    ours = con.execute(read_sql("snapshot_schema"), {"database": here}).fetchall()
+    theirs = con.execute(read_sql("snapshot_schema"), {"database": ALIAS}).fetchall()
+    if ours != theirs:
+        raise SnapshotStale("its schema differs from the warehouse's (an upgrade changed tables or views)")
+    if not table_exists(con, ALIAS, SYNCED_RUNS):
+        raise SnapshotStale(f"it has no {SYNCED_RUNS} table (published by an earlier version)")
+    same_migrations, same_views = con.execute(read_sql("snapshot_upgrades")).fetchall()[0]
+    if not same_migrations:
+        raise SnapshotStale("it was made before a migration the warehouse has since applied")
+    if not same_views:
+        raise SnapshotStale("its views or macros were made from other view files (an upgrade changed them)")
+
+
+def copy_changes(con: duckdb.DuckDBPyConnection) -> int:
+    """Inside the caller's transaction: the pending runs' rows by run id, replaced articles' occurrences, dropped
+    text, and every other (small) table's differing rows. Returns the number of runs synced."""
+    pending = column(con, read_sql("snapshot_pending_runs"))
+    con.register("pending_runs", pa.table({"run_id": pa.array(pending, pa.string())}))
+    try:
+        resynced = column(con, read_sql("snapshot_resynced_runs"))
+        con.register("resynced_runs", pa.table({"run_id": pa.array(resynced, pa.string())}))
+        tables = table_names(con)
+        keys = primary_keys(con)
+        replaced = column(con, read_sql("snapshot_replaced_articles")) if "occurrence_replacements" in tables else []
+        con.register("replaced_articles", pa.table({"article_id": pa.array(replaced, pa.string())}))
+        for table in tables:
+            if table in RUN_TABLES or table in OCCURRENCE_TABLES:
+                copy_runs(con, table, replaced=bool(replaced), resynced=bool(resynced), pending=bool(pending))
+            else:
+                copy_differences(con, table, keys.get(table, []))
+        if pending:
+            con.execute(
+                f"insert or ignore into {ALIAS}.{SYNCED_RUNS} select run_id, ? from pending_runs", [datetime.now(UTC)]
+            )
+        if "articles" in tables:
+            copy_dropped_text(con)
+    finally:
+        for name in ("pending_runs", "resynced_runs", "replaced_articles"):
+            con.unregister(name)
+    return len(pending)
+
+
+def copy_runs(con: duckdb.DuckDBPyConnection, table: str, *, replaced: bool, resynced: bool, pending: bool) -> None:
+    """One table's rows of the pending runs; earlier rows they replace are deleted first."""
+    target = f'{ALIAS}."{table}"'
+    if replaced and table in OCCURRENCE_TABLES:
+        con.execute(f"delete from {target} where article_id in (select article_id from replaced_articles)")
+    if resynced:
+        con.execute(f"delete from {target} where run_id in (select run_id from resynced_runs)")
+    if not pending:
+        return
+    rows = f'select * from "{table}" where run_id in (select run_id from pending_runs)'
+    if table == "articles":  # a revision's row replaces the article's earlier row
+        con.execute(f"insert or replace into {target} by name {rows}")
+    else:
+        con.execute(f"insert into {target} by name {rows}")
+
+
+def copy_differences(con: duckdb.DuckDBPyConnection, table: str, key: list[str]) -> None:
+    """A small table whose rows change in place (runs, alerts, feed_state...): rows the warehouse no longer has are
+    deleted and rows it holds differently are replaced, by key, so the snapshot writes (and its checkpoint rewrites)
+    only what changed; a table without a key is replaced whole."""
+    target = f'{ALIAS}."{table}"'
+    if not key:
+        con.execute(f"delete from {target}")
+        con.execute(f'insert into {target} by name select * from "{table}"')
+        return
+    same_key = " and ".join(f'kept."{name}" = stored."{name}"' for name in key)
+    con.execute(f'delete from {target} as kept where not exists (select 1 from "{table}" as stored where {same_key})')
+    con.execute(f'insert or replace into {target} by name (select * from "{table}" except select * from {target})')
+
+
+def copy_dropped_text(con: duckdb.DuckDBPyConnection) -> None:
+    """Text retention nulls old articles' text in place, without a run id: compare the counts, then drop the same."""
+    stored = scalar(con, "select count(text) from articles")
+    published = scalar(con, f"select count(text) from {ALIAS}.articles")
+    if stored != published:
+        con.execute(read_sql("snapshot_dropped_text"))
+
+
+def check_counts(con: duckdb.DuckDBPyConnection) -> None:
+    """Every table holds as many rows in the snapshot as in the warehouse, and as many article texts."""
+    checks = [f'select {quote_text(table)}, (select count(*) from "{table}"), '
+              f'(select count(*) from {ALIAS}."{table}")' for table in table_names(con)]
+    checks.append(f"select 'articles.text', (select count(text) from articles), "
+                  f"(select count(text) from {ALIAS}.articles)")
+    for name, stored, published in con.execute(" union all ".join(checks)).fetchall():
+        if stored != published:
+            raise SnapshotStale(f"once synced it held {published} rows of {name} against the warehouse's {stored}")
+
+
+def record_seconds(con: duckdb.DuckDBPyConnection, run_id: str | None, seconds: float) -> None:
+    """The publishing run's publish_s in the snapshot's copy of its record (the warehouse's is set by `publish`)."""
+    if run_id is not None:
+        con.execute(f"update {ALIAS}.runs set publish_s = ? where run_id = ?", [round(seconds, 3), run_id])
+
+
+def copy_whole(
+    con: duckdb.DuckDBPyConnection, db: Path, snapshot: Path, run_id: str | None, started: float
+) -> float:
+    """Checkpoint `db`, copy it next to `snapshot`, mark every run synced and rename the copy into place; return
+    the seconds the copy took. Sessions open on the previous snapshot keep reading the old file (its inode lives
+    until they close); new sessions see the new one."""
+    detach(con)
     con.execute("checkpoint")
     snapshot.parent.mkdir(parents=True, exist_ok=True)
     descriptor, temporary_name = tempfile.mkstemp(prefix=f".{snapshot.name}.", dir=snapshot.parent)
@@ -34,6 +267,15 @@ def copy_checkpointed(con: duckdb.DuckDBPyConnection, db: Path, snapshot: Path) 
     temporary = Path(temporary_name)
     try:
         shutil.copyfile(db, temporary)
+        seconds = time.perf_counter() - started
+        attach(con, temporary, waits_s=())
+        try:
+            con.execute(read_sql("snapshot_bookkeeping"))
+            con.execute(f"insert or ignore into {ALIAS}.{SYNCED_RUNS} select run_id, ? from {ALIAS}.runs",
+                        [datetime.now(UTC)])
+            record_seconds(con, run_id, seconds)
+        finally:
+            detach(con)
         # mkstemp makes the copy owner-only; analysts read it with their own accounts, through the file's group.
         os.chmod(temporary, SNAPSHOT_MODE)
         fsync_file(temporary)
@@ -41,5 +283,47 @@ def copy_checkpointed(con: duckdb.DuckDBPyConnection, db: Path, snapshot: Path) 
         fsync_file(snapshot.parent)
     except BaseException:
         temporary.unlink(missing_ok=True)
+        Path(f"{temporary}.wal").unlink(missing_ok=True)
         raise
-    return snapshot
+    return seconds
+
+
+def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The warehouse's tables (not views), in a stable order."""
+    return column(
+        con,
+        "select table_name from duckdb_tables() where database_name = current_database() and schema_name = 'main' "
+        "order by table_name",
+    )
+
+
+def primary_keys(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """The warehouse's tables' primary key columns, by table (one catalog query: each costs milliseconds)."""
+    rows = con.execute(
+        "select table_name, constraint_column_names from duckdb_constraints() "
+        "where database_name = current_database() and constraint_type = 'PRIMARY KEY'"
+    ).fetchall()
+    return {str(table): [str(name) for name in columns] for table, columns in rows}
+
+
+def table_exists(con: duckdb.DuckDBPyConnection, database_name: str, table: str) -> bool:
+    found = scalar(
+        con, "select count(*) from duckdb_tables() where database_name = ? and table_name = ?", [database_name, table]
+    )
+    return bool(found)
+
+
+def current_database(con: duckdb.DuckDBPyConnection) -> str:
+    return str(scalar(con, "select current_database()"))
+
+
+def count_runs(con: duckdb.DuckDBPyConnection) -> int:
+    return int(scalar(con, "select count(*) from runs") or 0)  # type: ignore[call-overload]
+
+
+def column(con: duckdb.DuckDBPyConnection, sql: str) -> list[str]:
+    return [str(row[0]) for row in con.execute(sql).fetchall()]
+
+
+def quote_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"

@@ -163,6 +163,6 @@ class TestRunSpools:
 class TestSnapshot:
     def test_snapshot_is_readable_by_the_group(self, warehouse_file: Path) -> None:
         """Analysts open the snapshot with their own accounts, through the file's group; others cannot."""
-        snapshot = publish_snapshot(warehouse_file, warehouse_file.parent / "w.snapshot.duckdb")
+        snapshot = publish_snapshot(warehouse_file, warehouse_file.parent / "w.snapshot.duckdb").path
 
         assert snapshot.stat().st_mode & 0o777 == 0o640

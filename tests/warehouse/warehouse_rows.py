@@ -33,10 +33,10 @@ def mention(article_id: str, person_id: str, start: int, *, sentence: int = 0, k
             "snippet": f"Sentence {sentence} of {article_id}.", "run_id": run_id}
 
 
-def topic_mention(article_id: str, topic_id: str, start: int, *, sentence: int = 0) -> Row:
+def topic_mention(article_id: str, topic_id: str, start: int, *, sentence: int = 0, run_id: str = "run-1") -> Row:
     return {"article_id": article_id, "topic_id": topic_id, "char_start": start, "char_end": start + 3,
             "matched_text": topic_id, "sentence_index": sentence, "snippet": f"Sentence {sentence}.",
-            "run_id": "run-1"}
+            "run_id": run_id}
 
 
 def fetch(run_id: str, source_id: str, started_at: datetime, outcome: str, *, http_status: int | None = None,

@@ -2,11 +2,11 @@
 -- its row existed gets one here.
 insert into runs (
     run_id, started_at, status, mode, as_of, flow_run_id, finished_at, error, alerts_fired,
-    fetch_feeds_s, fetch_pages_s, extract_s, detect_s, load_s, alerts_s, report_s
+    fetch_feeds_s, fetch_pages_s, extract_s, detect_s, load_s, alerts_s, report_s, publish_s
 )
 values (
     $run_id, $started_at, $status, $mode, $as_of, $flow_run_id, $finished_at, $error, $alerts_fired,
-    $fetch_feeds_s, $fetch_pages_s, $extract_s, $detect_s, $load_s, $alerts_s, $report_s
+    $fetch_feeds_s, $fetch_pages_s, $extract_s, $detect_s, $load_s, $alerts_s, $report_s, $publish_s
 )
 on conflict (run_id) do update set
     status = excluded.status,
@@ -20,4 +20,5 @@ on conflict (run_id) do update set
     detect_s = coalesce(excluded.detect_s, runs.detect_s),
     load_s = coalesce(excluded.load_s, runs.load_s),
     alerts_s = coalesce(excluded.alerts_s, runs.alerts_s),
-    report_s = coalesce(excluded.report_s, runs.report_s)
+    report_s = coalesce(excluded.report_s, runs.report_s),
+    publish_s = coalesce(excluded.publish_s, runs.publish_s)
