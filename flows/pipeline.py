@@ -182,7 +182,8 @@ def execute_run(
         LOGGER.warning("report not written: %s", summary.report_error)
     stages.end_run(db, context, "completed", alerts_fired=len(summary.alerts), seconds=stage_columns(summary))
     try:
-        summary.publish_notice = timed(summary, "publish", stages.publish_stage, db, context).notice()
+        publication = timed(summary, "publish", runner, "publish", stages.publish_stage, db, context)
+        summary.publish_notice = publication.notice()
     except Exception as error:  # the run is complete; the next run's publish catches the snapshot up
         summary.publish_notice = f"snapshot not published ({describe(error)}); the next run brings it up to date"
     if summary.publish_notice:

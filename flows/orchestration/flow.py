@@ -36,6 +36,7 @@ from transforms import run_rows
 from transforms.feed_state import FeedFetch, FeedSource, FeedState
 from transforms.records import ExtractedPage
 from warehouse.loads import LoadOutcome, RunTables
+from warehouse.snapshot import Publication
 
 LOGGER = logging.getLogger("presswatch.pipeline")
 R = TypeVar("R")
@@ -88,6 +89,11 @@ def report_task(db: Path, settings: Settings) -> Path:
     return stages.report_stage(db, settings)
 
 
+@task(name="publish", cache_policy=NO_CACHE, timeout_seconds=600)
+def publish_task(db: Path, context: run_rows.RunContext) -> Publication:
+    return stages.publish_stage(db, context)
+
+
 def task_runner(settings: Settings) -> pipeline.StageRunner:
     """Run each stage as its Prefect task; the network tasks retry as the plain runner does (pipeline.py)."""
     delays = exponential_backoff(settings.runs.task_retry_delay_s)
@@ -103,6 +109,7 @@ def task_runner(settings: Settings) -> pipeline.StageRunner:
         "load": load_task,
         "alerts": alerts_task,
         "report": report_task,
+        "publish": publish_task,
     }
 
     def run(name: str, function: Callable[..., R], *args: Any) -> R:

@@ -44,7 +44,8 @@ def query(db: Path, sql: str) -> list[tuple[object, ...]]:
 @pytest.mark.usefixtures("prefect_harness")
 class TestMonitorFlow:
     def test_flow_run_loads_and_leaves_its_record_and_artifact(self, newsroom: LoopbackServer, tmp_path: Path) -> None:
-        """A flow run loads the articles; its runs row names the flow run, its stages' seconds, and says completed."""
+        """A flow run loads the articles through one task per stage (publish included); its runs row names the flow
+        run, its stages' seconds, and says completed."""
         feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
         db = tmp_path / "w.duckdb"
 
@@ -52,7 +53,10 @@ class TestMonitorFlow:
 
         with get_client(sync_client=True) as client:
             artifact = client.read_latest_artifacts()
-        row = query(db, "select status, flow_run_id, fetch_feeds_s, detect_s, alerts_s, report_s from runs")
+            task_names = {task_run.name.rsplit("-", 1)[0] for task_run in client.read_task_runs()}
+        row = query(db, "select status, flow_run_id, fetch_feeds_s, detect_s, alerts_s, report_s, publish_s from runs")
+        stages = {"fetch-feeds", "fetch-pages", "extract", "detect", "load", "alerts", "report", "publish"}
+        assert stages <= task_names, task_names
         assert summary.articles_new == len(ARTICLES)
         assert row[0][0] == "completed" and row[0][1] is not None
         assert all(isinstance(seconds, float) for seconds in row[0][2:])
