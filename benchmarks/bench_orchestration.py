@@ -117,7 +117,9 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as temp:
         work = Path(temp)
         started = time.perf_counter()
-        with local_server(work, port=free_port(), notice=lambda message: None) as server:
+        # The server keeps its state (and server.json) away from the warehouses: a `run` finds serve's server through
+        # `<warehouse folder>/prefect/server.json`, and the `run` mode must measure a run with no server to find.
+        with local_server(work / "orchestrator", port=free_port(), notice=lambda message: None) as server:
             startup = time.perf_counter() - started
             rows += measure("demo newsroom", None, work, options.repeat, server.api_url)
             synthetic = SyntheticNewsroom(options.feeds, options.articles)
