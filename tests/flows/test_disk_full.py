@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
 import pytest
+from disks import small_tmpfs
 from newsroom import ARTICLES, add_article, start_newsroom, write_feeds_file
 
 from flows.config import ExtractionSettings, FetchSettings, Settings
@@ -22,19 +21,8 @@ DISK_MB = 24  # room for the warehouse and its snapshot after one small run
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A real filesystem of a few MB (tmpfs), so DuckDB meets a real ENOSPC; needs root, as CI has."""
-    mount_point = tmp_path / "small-disk"
-    mount_point.mkdir()
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a small tmpfs needs root")
-    mounted = subprocess.run(
-        ["mount", "-t", "tmpfs", "-o", f"size={DISK_MB}m", "tmpfs", str(mount_point)], capture_output=True
-    )
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+    with small_tmpfs(tmp_path, DISK_MB) as disk:
+        yield disk
 
 
 def fill(disk: Path, leave_bytes: int) -> Path:

@@ -131,18 +131,10 @@ def hold(path: Path) -> subprocess.Popen[str]:
 @pytest.fixture
 def small_disk(tmp_path: Path) -> Iterator[Path]:
     """A real filesystem of 24 MB (tmpfs), so DuckDB meets a real ENOSPC; needs root, as CI has."""
-    mount_point = tmp_path / "small-disk"
-    mount_point.mkdir()
-    if os.geteuid() != 0 or shutil.which("mount") is None:
-        pytest.skip("mounting a small tmpfs needs root")
-    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=24m", "tmpfs", str(mount_point)],
-                             capture_output=True)
-    if mounted.returncode != 0:
-        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.decode().strip()}")
-    try:
-        yield mount_point
-    finally:
-        subprocess.run(["umount", "-l", str(mount_point)], check=False)
+    from disks import small_tmpfs  # here, not at the top: the killed-run test imports this module in a child
+
+    with small_tmpfs(tmp_path, 24) as disk:
+        yield disk
 
 
 @pytest.fixture
