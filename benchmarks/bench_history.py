@@ -41,6 +41,8 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from flows import seeds
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]
 
@@ -81,7 +83,7 @@ class History:
     def __init__(self, per_day: int) -> None:
         self.per_day = per_day
         self.pool = paragraphs()
-        watchlist = stages.load_watchlist(ROOT / "seeds")
+        watchlist = seeds.load_watchlist(ROOT / "seeds")
         self.people = [person.person_id for person in watchlist.people]
         self.topics = [topic.topic_id for topic in watchlist.topics]
         self.watchlist = watchlist

@@ -36,6 +36,7 @@ from pathlib import Path
 
 import numpy as np
 
+from flows import seeds
 from transforms import run_rows
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -290,7 +291,7 @@ def measure(db: Path, articles: list[run_rows.ArticleRecord]) -> dict[str, float
     from transforms.mentions import MentionDetector
     from transforms.topics import TopicDetector
 
-    watchlist = stages.load_watchlist(ROOT / "seeds")
+    watchlist = seeds.load_watchlist(ROOT / "seeds")
     detectors = stages.Detectors(MentionDetector(watchlist), TopicDetector(watchlist))
     detect_timings = []
     for _ in range(REPEATS):

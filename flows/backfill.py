@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from flows import quoting, stages
+from flows import quoting, seeds
 from flows.adapters.lock import run_lock
 from flows.alerting import run_alert_stage
 from flows.config import Settings
@@ -22,7 +22,7 @@ from transforms import run_rows
 from transforms.mentions import MentionDetector
 from transforms.quotes import QuoteExtractor
 from transforms.topics import TopicDetector
-from warehouse import database
+from warehouse import database, runs
 from warehouse.loads import RunTables, load_run
 
 LOGGER = logging.getLogger("presswatch.backfill")
@@ -48,13 +48,13 @@ def read_articles_since(db: Path, since: datetime) -> pl.DataFrame:
 def backfill(settings: Settings, since: datetime, db: Path) -> BackfillSummary:
     """Recompute mentions, topic mentions and quotes of every stored article published since `since`."""
     context = run_rows.RunContext(
-        run_id=f"backfill-{stages.utc_now():%Y%m%dT%H%M%S}",
-        started_at=stages.utc_now(),
-        as_of=stages.utc_now(),
+        run_id=f"backfill-{runs.utc_now():%Y%m%dT%H%M%S}",
+        started_at=runs.utc_now(),
+        as_of=runs.utc_now(),
         mode="backfill",
     )
     with run_lock(db):
-        watchlist = stages.load_watchlist(settings.seeds_dir)
+        watchlist = seeds.load_watchlist(settings.seeds_dir)
         detector, topics = MentionDetector(watchlist), TopicDetector(watchlist)
         quote_extractor = QuoteExtractor(quoting.load_speech_cues(settings.seeds_dir))
         stored = read_articles_since(db, since)
@@ -87,7 +87,7 @@ def backfill(settings: Settings, since: datetime, db: Path) -> BackfillSummary:
                     {
                         "run_id": context.run_id,
                         "started_at": now,
-                        "finished_at": stages.utc_now(),
+                        "finished_at": runs.utc_now(),
                         "status": "completed",
                         "mode": "backfill",
                         "as_of": now,

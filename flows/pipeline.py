@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, ParamSpec, Protocol, TypeVar
 
-from flows import quoting, stages
+from flows import quoting, seeds, stages
 from flows.adapters.delivery import send_notice
 from flows.adapters.lock import RunInProgress, run_lock
 from flows.config import Settings
@@ -26,7 +26,7 @@ from transforms.alerts import Alert
 from transforms.feed_state import FeedFetch
 from transforms.mentions import MentionDetector
 from transforms.topics import TopicDetector
-from warehouse import database
+from warehouse import database, runs
 from warehouse.loads import LoadOutcome
 
 LOGGER = logging.getLogger("presswatch.pipeline")
@@ -136,11 +136,11 @@ def execute_run(
     summary = RunSummary(run_id=context.run_id, mode=context.mode, as_of=context.as_of)
     now = context.started_at
 
-    watchlist = timed(summary, "seeds", stages.load_watchlist, settings.seeds_dir)
+    watchlist = timed(summary, "seeds", seeds.load_watchlist, settings.seeds_dir)
     detectors = stages.Detectors(
         MentionDetector(watchlist), TopicDetector(watchlist), quoting.load_speech_cues(settings.seeds_dir)
     )
-    sources = stages.parse_feeds_file(feeds_path)
+    sources = seeds.parse_feeds_file(feeds_path)
     states = timed(summary, "warehouse", stages.read_feed_states, db)
 
     fetches = timed(summary, "feeds", runner, "feeds", stages.run_feed_fetches, sources, states, settings, now)
@@ -238,7 +238,7 @@ def new_context(
     mode: str, as_of: datetime | None, flow_run_id: str | None = None, started_at: datetime | None = None
 ) -> run_rows.RunContext:
     """A run's identity: its id carries its start time, and the Prefect flow run's id when one orchestrates it."""
-    now = started_at or stages.utc_now()
+    now = started_at or runs.utc_now()
     suffix = flow_run_id.replace("-", "")[-8:] if flow_run_id else uuid.uuid4().hex[:6]
     return run_rows.RunContext(
         run_id=f"{now:%Y%m%dT%H%M%S}-{suffix}",

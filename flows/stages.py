@@ -14,7 +14,7 @@ import logging
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -42,13 +42,12 @@ from transforms.run_rows import (
     run_parameters,
     runs_frame,
 )
-from transforms.seed_files import decode_seed, parse_feeds_csv
 from transforms.stories import StoredWindow, StoryInput, StoryMatcher, print_for, print_text
 from transforms.text import article_text, choose_published_at
 from transforms.topics import TopicDetector
-from transforms.watchlist import SEED_FILES, SeedError, Watchlist, parse_watchlist
 from warehouse import database
 from warehouse.loads import LoadOutcome, RunTables, load_or_spool
+from warehouse.runs import utc_now
 from warehouse.snapshot import Publication, publish_snapshot
 
 STORY_LOOKBACK = timedelta(days=3)
@@ -73,29 +72,6 @@ class Detectors:
     mentions: MentionDetector
     topics: TopicDetector
     cues: SpeechCues | None = None
-
-
-def read_seed_files(seeds_dir: Path) -> dict[str, str]:
-    """The watchlist files present in seeds_dir, decoded, keyed by file name (parse_watchlist says what is missing)."""
-    files = {}
-    for name in SEED_FILES:
-        path = seeds_dir / name
-        if path.is_file():
-            files[name] = decode_seed(path.read_bytes(), f"{seeds_dir.name}/{name}")
-    return files
-
-
-def load_watchlist(seeds_dir: Path) -> Watchlist:
-    """Read and validate the watchlist seeds (people, roles, topics)."""
-    return parse_watchlist(read_seed_files(seeds_dir), directory=seeds_dir.name)
-
-
-def parse_feeds_file(path: Path) -> list[FeedSource]:
-    """The operator's feed list; a bad row or undecodable byte is a seed error naming file, row and problem."""
-    if not path.is_file():
-        raise SeedError(str(path), None, "feeds file is missing")
-    rows = parse_feeds_csv(decode_seed(path.read_bytes(), path.name), path.name)
-    return [FeedSource(row.source_id, row.name, row.feed_url, row.respect_robots) for row in rows]
 
 
 def url_guard_for(sources: Sequence[FeedSource]) -> UrlGuard:
@@ -360,10 +336,6 @@ def load_tables(db: Path, tables: RunTables, settings: Settings) -> LoadOutcome:
     )
 
 
-def utc_now() -> datetime:
-    return datetime.now(UTC)
-
-
 def start_run(db: Path, context: RunContext) -> None:
     """Record the run as `running` at once, and close the rows of runs that died without finishing.
 
@@ -424,13 +396,6 @@ def close_flow_run(db: Path, context: RunContext, status: str, reason: str) -> b
         return False
     end_run(db, context, status, error=reason)
     return True
-
-
-def latest_run_clock(db: Path) -> datetime:
-    """The clock of the latest completed monitoring run, or now when there is none."""
-    with database.opened(db, read_only=True) as con:
-        row = con.execute(database.read_sql("latest_run_clock")).fetchone()
-    return row[0] if row and row[0] else utc_now()
 
 
 def detect_stage(

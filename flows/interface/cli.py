@@ -357,8 +357,9 @@ def command_alerts(arguments: argparse.Namespace, settings: Settings) -> int:
             print(f"{channel}: {'sent' if ok else 'FAILED'} {detail}")
         return EXIT_OK if all(ok for _, ok, _ in results) else EXIT_FAILED
     from flows.alerting import preview_alerts
-    from flows.stages import latest_run_clock, load_watchlist
+    from flows.seeds import load_watchlist
     from transforms.run_rows import display_names
+    from warehouse.runs import latest_run_clock
 
     db = arguments.db or settings.db
     as_of = arguments.as_of or latest_run_clock(db)

@@ -17,7 +17,7 @@ from newsroom import write_feeds_file
 from flows.adapters.fetching import fetch_feeds, fetch_pages
 from flows.adapters.http import UrlGuard
 from flows.config import ExtractionSettings, FetchSettings, Settings
-from flows.stages import parse_feeds_file
+from flows.seeds import parse_feeds_file
 from transforms.feed_state import FeedSource, FeedState, is_feed_failure
 from transforms.watchlist import SeedError
 

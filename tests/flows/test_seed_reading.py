@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from flows.alerting import DEFAULT_RULES_FILE, read_rules
-from flows.stages import load_watchlist, parse_feeds_file
+from flows.seeds import load_watchlist, parse_feeds_file
 from transforms.watchlist import SeedError
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]

@@ -48,7 +48,7 @@ class TestImportRoles:
 
     def test_add_people_extends_people_csv(self, seeds: Path) -> None:
         """--add-people adds untracked holders, and the folder still loads as a valid watchlist."""
-        from flows.stages import load_watchlist
+        from flows.seeds import load_watchlist
 
         main(["watchlist", "import-roles", "--add-people", str(SNAPSHOT)])
 
