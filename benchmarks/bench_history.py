@@ -41,13 +41,12 @@ from typing import Any
 import numpy as np
 import polars as pl
 
-from flows import seeds
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "tests" / "support")]
 
-from flows import stages  # noqa: E402
+from flows import seeds, stages  # noqa: E402
 from flows.quoting import quotes_frame  # noqa: E402
+from transforms import run_rows  # noqa: E402
 from transforms.identity import article_id_for, quote_id_for  # noqa: E402
 from warehouse import database  # noqa: E402
 from warehouse.loads import RunTables, load_run  # noqa: E402
@@ -140,8 +139,8 @@ class History:
         return RunTables.from_frames({
             "sources": pl.DataFrame([{"source_id": outlet, "name": outlet, "feed_url": f"https://{outlet}.example/feed",
                                       "respect_robots": True, "updated_at": hours[-1]} for outlet in OUTLETS]),
-            "people": stages.people_frame(self.watchlist, hours[-1]),
-            "topics": stages.topics_frame(self.watchlist, hours[-1]),
+            "people": run_rows.people_frame(self.watchlist, hours[-1]),
+            "topics": run_rows.topics_frame(self.watchlist, hours[-1]),
             "articles": pl.DataFrame(articles, schema_overrides={"story_signature": pl.Binary}),
             "feed_fetches": self.fetches(run_ids, hours),
             "mentions": pl.DataFrame(mentions),

@@ -36,13 +36,11 @@ from pathlib import Path
 
 import numpy as np
 
-from flows import seeds
-from transforms import run_rows
-
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from flows import stages  # noqa: E402
+from flows import seeds, stages  # noqa: E402
+from transforms import run_rows  # noqa: E402
 from transforms.records import ExtractedPage  # noqa: E402
 from warehouse import database  # noqa: E402
 from warehouse.loads import RunTables, load_run  # noqa: E402
