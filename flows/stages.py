@@ -2,9 +2,9 @@
 Prefect flow (flows/orchestration/flow.py) wraps the same functions in tasks, benchmarks call them directly.
 
 seeds -> fetch feeds -> pick new entries -> fetch pages -> extract -> detect (stories, mentions, topics, quotes)
--> load -> alerts -> report
+-> load -> alerts -> report -> publish
 
-One cohesive module by design (about 450 lines): each function reads or writes through an adapter or the warehouse
+One cohesive module by design (about 430 lines; seed reading is in seeds.py): each function reads or writes through an adapter or the warehouse
 and hands pure work to transforms/ (rows in run_rows.py, the revision rule in revisions.py).
 """
 
@@ -26,7 +26,7 @@ from flows.adapters.fetching import PageFetch, fetch_feeds, fetch_pages
 from flows.adapters.http import FetchResult, UrlGuard
 from flows.alerting import AlertStageResult, run_alert_stage
 from flows.config import Settings
-from transforms import revisions, run_rows
+from transforms import revisions
 from transforms.feed_state import FeedFetch, FeedSource, FeedState, sitemaps_from_json
 from transforms.identity import article_id_for
 from transforms.mentions import MentionDetector
@@ -399,8 +399,8 @@ def close_flow_run(db: Path, context: RunContext, status: str, reason: str) -> b
 
 
 def detect_stage(
-    articles: Sequence[run_rows.ArticleRecord], detectors: Detectors, db: Path, now: datetime
-) -> list[run_rows.ArticleRecord]:
+    articles: Sequence[ArticleRecord], detectors: Detectors, db: Path, now: datetime
+) -> list[ArticleRecord]:
     """Stories first (they need the stored recent articles, earlier batches of this run included), then mentions
     and topics, then quotes (their speakers are resolved through the mentions)."""
     with_stories = attach_stories(articles, db, now - STORY_LOOKBACK)
@@ -408,7 +408,7 @@ def detect_stage(
     return quoting.attach_quotes(detected, detectors.cues)
 
 
-def alert_stage(db: Path, context: run_rows.RunContext, settings: Settings, names: dict[str, str]) -> AlertStageResult:
+def alert_stage(db: Path, context: RunContext, settings: Settings, names: dict[str, str]) -> AlertStageResult:
     """Evaluate every rule, store what fired once, deliver one digest per channel (or print it), retry failures."""
     return run_alert_stage(
         db,
