@@ -4,8 +4,9 @@ Prefect flow (flows/orchestration/flow.py) wraps the same functions in tasks, be
 seeds -> fetch feeds -> pick new entries -> fetch pages -> extract -> detect (stories, mentions, topics, quotes)
 -> load -> alerts -> report -> publish
 
-One cohesive module by design (about 430 lines; seed reading is in seeds.py): each function reads or writes through an adapter or the warehouse
-and hands pure work to transforms/ (rows in run_rows.py, the revision rule in revisions.py).
+One cohesive module by design (about 430 lines; seed reading is in seeds.py): each function reads or writes
+through an adapter or the warehouse and hands pure work to transforms/ (rows in run_rows.py, the revision rule in
+revisions.py).
 """
 
 from __future__ import annotations
