@@ -59,7 +59,7 @@ def main() -> None:
         db = work / "w.duckdb"
         with database.opened(db):
             pass
-        medians = {}
+        medians: dict[str, list[float]] = {}
         for _ in range(options.runs):  # interleaved, so drifting load hits every command alike
             for label, command in COMMANDS.items():
                 medians.setdefault(label, []).append(wall_seconds(command, db, work))

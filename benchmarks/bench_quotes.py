@@ -58,7 +58,7 @@ def demo_newsroom() -> list[Article]:
     from transforms.text import article_text, extract_page
 
     manifest = (PROJECT_DIR / "seeds" / "demo" / "manifest.csv").read_text(encoding="utf-8").splitlines()[1:]
-    articles = []
+    articles: list[tuple[str, date | None]] = []
     for line in manifest:
         path, _, published = line.split(",")[:3]
         html = (PROJECT_DIR / "seeds" / "demo" / "site" / path).read_bytes().decode("utf-8", "replace")

@@ -141,7 +141,7 @@ def with_print(article: run_rows.ArticleRecord) -> run_rows.ArticleRecord:
 
     if not hasattr(stories, "print_text"):  # the code before stored prints: nothing to add
         return article
-    page = replace(article.page, story_print=stories.print_text(article.text))  # type: ignore[call-arg]
+    page = replace(article.page, story_print=stories.print_text(article.text))
     return replace(article, page=page)
 
 
@@ -151,7 +151,7 @@ def as_stored(article: run_rows.ArticleRecord) -> run_rows.ArticleRecord:
 
     if not hasattr(stories, "print_text"):
         return article
-    return replace(article, story_signature=stories.print_text(article.text).signature)  # type: ignore[call-arg]
+    return replace(article, story_signature=stories.print_text(article.text).signature)
 
 
 def history_day(writer: Writer, day_start: datetime, per_day: int) -> tuple[list[run_rows.ArticleRecord], list[Story]]:
@@ -391,12 +391,12 @@ def main() -> None:
                 print(f"{count:<12}{row['seconds']:>10.2f}{row['seconds'] / runs[0][1]['seconds']:>7.2f}"
                       f"{row['detect_seconds']:>10.2f}{row['detect_seconds'] / runs[0][1]['detect_seconds']:>7.2f}"
                       f"{row['print_seconds']:>10.2f}{row['extra_mb']:>7.0f}{row['stories']:>9.0f}")
-        hour = child([str(work), f"interleave-hour:{options.days}"])
-        runs = child([str(paths["empty"]), f"interleave-runs:{options.runs}"])
-        first_hour, first_run = next(iter(hour.values())), next(iter(runs.values()))
+        hours = child([str(work), f"interleave-hour:{options.days}"])
+        sizes = child([str(paths["empty"]), f"interleave-runs:{options.runs}"])
+        first_hour, first_run = next(iter(hours.values())), next(iter(sizes.values()))
         print("\n[now] the story stage interleaved in one process (each case in turn, fastest of 5 and 3 rounds):")
-        print("  hour: " + ", ".join(f"{label} {s:.2f} s ({s / first_hour:.2f}x)" for label, s in hour.items()))
-        print("  runs: " + ", ".join(f"{label} {s:.2f} s ({s / first_run:.2f}x)" for label, s in runs.items()))
+        print("  hour: " + ", ".join(f"{label} {s:.2f} s ({s / first_hour:.2f}x)" for label, s in hours.items()))
+        print("  runs: " + ", ".join(f"{label} {s:.2f} s ({s / first_run:.2f}x)" for label, s in sizes.items()))
         print("\ngoals: history ratios <= 1.2; 8,000 vs 2,000 articles <= 4.2x (linear). `prints s`: the new articles'"
               " prints, made in the extraction workers in a run; `linked`: hour articles joined to a story stored in"
               f" history; load average {os.getloadavg()[0]:.1f}")

@@ -14,10 +14,11 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 import duckdb
 import polars as pl
@@ -206,12 +207,14 @@ def history_day(day: int, articles_per_day: int) -> RunTables:
                             "entries_total": 0 if failed else 10, "entries_new": 0, "failed": failed,
                             "error": "http 404" if failed else None})
     seconds = sorted(rng.randrange(1, 86_400) for _ in range(articles_per_day))
-    articles, mentions, topic_mentions = [], [], []
+    articles: list[dict[str, object]] = []
+    mentions: list[dict[str, object]] = []
+    topic_mentions: list[dict[str, object]] = []
     for number, offset in enumerate(seconds):
         published = day_start + timedelta(seconds=offset)
         article_id = hashlib.sha256(f"{day}-{number}".encode()).hexdigest()[:20]
-        story_id = articles[-1]["story_id"] if articles and rng.random() < 0.2 else article_id
-        run_id = runs[min(offset // 3600, RUNS_PER_DAY - 1)]["run_id"]
+        story_id = str(articles[-1]["story_id"]) if articles and rng.random() < 0.2 else article_id
+        run_id = str(runs[min(offset // 3600, RUNS_PER_DAY - 1)]["run_id"])
         articles.append({"article_id": article_id, "source_id": f"outlet-{rng.randrange(20):03d}",
                          "url": f"https://example.org/{article_id}", "title": f"Headline {number}",
                          "published_at": published, "first_seen_at": published, "fetch_outcome": "ok",
@@ -311,14 +314,14 @@ def period_reads() -> dict[str, Callable[[duckdb.DuckDBPyConnection], object]]:
 
 
 def with_reach(
-    con: duckdb.DuckDBPyConnection, query: str, parameters: dict[str, object], reach: dict[str, object], column: str
+    con: duckdb.DuckDBPyConnection, query: str, parameters: dict[str, object], reach: Mapping[str, object], column: str
 ) -> object:
     """A spike query as the report runs it: the rules' reach worked out first, then passed in as a constant."""
-    read_from = database.query_frame(con, "report_spike_reach", reach)[column][0]
+    read_from = database.query_frame(con, "report_spike_reach", dict(reach))[column][0]
     return database.query_frame(con, query, {**parameters, "read_from": read_from})
 
 
-def comentions(con: duckdb.DuckDBPyConnection, window: dict[str, object]) -> object:
+def comentions(con: duckdb.DuckDBPyConnection, window: Mapping[str, object]) -> object:
     """Who else an alert's articles name, as the alert stage asks it: the articles registered, then the query."""
     articles = database.query_frame(con, "alert_articles_person", {**window, "subject": "person-00"})
     con.register("alert_articles", articles.to_arrow())
@@ -342,12 +345,13 @@ def rows_read(con: duckdb.DuckDBPyConnection, read: Callable[[duckdb.DuckDBPyCon
             con.execute("pragma disable_profiling")
         tree = json.loads(profile.read_text(encoding="utf-8"))
 
-    def scanned(node: dict[str, object]) -> int:
+    def scanned(node: dict[str, Any]) -> int:
         children = node.get("children") or []
         own = int(str(node.get("rows_scanned") or 0)) if node.get("name") in {"SEQ_SCAN", "TABLE_SCAN"} else 0
         return own + sum(scanned(child) for child in children if isinstance(child, dict))
 
-    return sum(scanned(node) for node in tree.get("operator", []))
+    operators: list[dict[str, Any]] = tree.get("operator", [])
+    return sum(scanned(node) for node in operators)
 
 
 def bench_history(days: int, articles_per_day: int) -> None:
