@@ -13,11 +13,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
 
-from flows.adapters.delivery import Channel, RetryPolicy, send_message
 from transforms.alerts import Alert, alert_from_row
 from transforms.channel_formats import format_digest
 from transforms.digest import (
@@ -28,6 +28,9 @@ from transforms.digest import (
     pick_headlines,
 )
 from warehouse import database
+
+if TYPE_CHECKING:
+    from flows.adapters.delivery import Channel, RetryPolicy
 
 LOGGER = logging.getLogger("presswatch.alerts")
 RETRY_HORIZON = timedelta(days=7)
@@ -185,6 +188,8 @@ def deliver(
 ) -> list[DeliveryRecord]:
     """Send each channel its messages in its own format, recording each outcome at once; once a channel fails
     for good this run, its other messages wait for the next run too."""
+    from flows.adapters.delivery import send_message  # apprise and httpx only for a run that delivers
+
     records: list[DeliveryRecord] = []
     for channel in channels:
         alert_ids = plan.due.get(channel.key, [])

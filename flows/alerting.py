@@ -15,11 +15,11 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
 import polars as pl
 
-from flows.adapters.delivery import RetryPolicy, channel_for, mask_url, send_test_message
 from flows.alert_delivery import DeliveryRecord, DuePlan, OutcomeLog, alert_context, deliver, plan_deliveries
 from flows.config import SEEDS_DIR
 from transforms.alerts import (
@@ -47,14 +47,8 @@ from warehouse.rules import save_alert_rules
 
 DEFAULT_RULES_FILE = SEEDS_DIR / "alert_rules.csv"  # the shipped rules, for seeds folders without their own
 
-__all__ = [
-    "AlertStageResult",
-    "DeliveryRecord",
-    "mask_url",
-    "preview_alerts",
-    "run_alert_stage",
-    "send_test_message",
-]
+if TYPE_CHECKING:
+    from flows.adapters.delivery import RetryPolicy
 
 LOGGER = logging.getLogger("presswatch.alerts")
 # A failing feed is still tried at least daily, so its latest fetch lies within this many days of the clock.
@@ -206,6 +200,9 @@ def run_alert_stage(
     report_url (PRESSWATCH_REPORT_URL) is linked from every message when set."""
     all_rules = read_all_rules(rules_file)
     rules = [rule for rule in all_rules if rule.enabled]
+    # The delivery stack (apprise, httpx) is imported only by a run that delivers: `alerts preview` never does.
+    from flows.adapters.delivery import RetryPolicy, channel_for
+
     channels = [channel_for(url) for url in alert_urls if url.strip()]
     status = "suppressed" if not send else "pending" if channels else "printed"
     with database.opened(db) as con:

@@ -11,14 +11,15 @@ import pytest
 from warehouse import database
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+ORCHESTRATION = "prefect,uvicorn,fastapi"
 PROBE = """
 import sys
 from flows.interface.cli import main
 try:
-    main(sys.argv[1:])
+    main(sys.argv[2:])
 except SystemExit:
     pass
-heavy = sorted(name for name in ("prefect", "uvicorn", "fastapi") if name in sys.modules)
+heavy = sorted(name for name in sys.argv[1].split(",") if name in sys.modules)
 print("IMPORTED:" + ",".join(heavy), file=sys.stderr)
 """
 
@@ -52,7 +53,7 @@ def test_command_does_not_import_prefect(arguments: list[str], warehouse: Path, 
     environment = {"PRESSWATCH_DB": str(warehouse), "PRESSWATCH_REPORT_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
 
     finished = subprocess.run(
-        [sys.executable, "-c", PROBE, *arguments],
+        [sys.executable, "-c", PROBE, ORCHESTRATION, *arguments],
         cwd=PROJECT_DIR,
         env=environment,
         capture_output=True,
@@ -63,3 +64,20 @@ def test_command_does_not_import_prefect(arguments: list[str], warehouse: Path, 
     imported = finished.stderr.rsplit("IMPORTED:", 1)[-1].strip()
     assert "Traceback" not in finished.stderr
     assert imported == ""
+
+
+def test_alerts_preview_does_not_load_the_delivery_stack(warehouse: Path, tmp_path: Path) -> None:
+    """Previewing alerts sends nothing, so it never imports apprise or httpx (a third of its start-up)."""
+    environment = {"PRESSWATCH_DB": str(warehouse), "PRESSWATCH_REPORT_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+
+    finished = subprocess.run(
+        [sys.executable, "-c", PROBE, "apprise,httpx", "alerts", "preview"],
+        cwd=PROJECT_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert "Traceback" not in finished.stderr
+    assert finished.stderr.rsplit("IMPORTED:", 1)[-1].strip() == ""
