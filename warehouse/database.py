@@ -6,6 +6,7 @@ import hashlib
 import logging
 import re
 import shutil
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -264,11 +265,24 @@ def opened(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyCo
         con.close()
 
 
+READER_LOCK_WAITS_S = (0.1, 0.2, 0.4, 0.8, 1.5)  # 3 s in all, then "in use"
+
+
 def connect_locked_down(path: Path) -> duckdb.DuckDBPyConnection:
-    """A read-only session that can read the warehouse and nothing else, and cannot be talked out of it."""
+    """A read-only session that can read the warehouse and nothing else, and cannot be talked out of it.
+
+    A writer holding the file briefly (the hourly sync of the analysts' snapshot takes a fraction of a second) is
+    waited out for a few seconds, so a query typed at that moment answers instead of failing."""
     if not path.exists():
         raise WarehouseError(f"no warehouse at {path}: run `presswatch run` first")
-    con = open_file(path, read_only=True, config=LOCKED_DOWN)
+    for wait in (*READER_LOCK_WAITS_S, None):
+        try:
+            con = open_file(path, read_only=True, config=LOCKED_DOWN)
+            break
+        except WarehouseLocked:
+            if wait is None:
+                raise
+            time.sleep(wait)
     con.execute("set lock_configuration = true")
     return con
 

@@ -452,3 +452,44 @@ class TestPrompt:
     def test_ctrl_d_quits_with_success(self, prompt: Prompt) -> None:
         """Ctrl-D on an empty line ends the session with exit status 0."""
         assert prompt.close() == 0
+
+
+WRITER = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])  # a writer: the hourly publish syncing the snapshot holds it like this
+print("holding", flush=True)
+time.sleep(float(sys.argv[2]))
+con.close()
+"""
+
+
+class TestBriefWriters:
+    def hold_for(self, path: Path, seconds: float) -> subprocess.Popen[str]:
+        writer = subprocess.Popen(
+            [sys.executable, "-c", WRITER, str(path), str(seconds)], stdout=subprocess.PIPE, text=True
+        )
+        assert writer.stdout is not None and writer.stdout.readline().strip() == "holding"
+        return writer
+
+    def test_a_query_waits_out_a_brief_write(self, warehouse: Path) -> None:
+        """A query typed while the hourly sync holds the file for a moment answers once it is released."""
+        writer = self.hold_for(warehouse, 1.0)
+        try:
+            result = presswatch("sql", "--db", str(warehouse), "select count(*) from articles")
+        finally:
+            writer.wait(timeout=30)
+
+        assert result.returncode == 0, result.stderr
+        assert "in use" not in result.stderr
+
+    def test_a_file_held_for_long_is_reported_in_one_line(self, warehouse: Path) -> None:
+        """A file held longer than the short wait gives the one-line 'in use' message, not a traceback."""
+        writer = self.hold_for(warehouse, 20.0)
+        try:
+            result = presswatch("sql", "--db", str(warehouse), "select 1")
+        finally:
+            writer.kill()
+            writer.wait(timeout=30)
+
+        assert result.returncode == 1
+        assert "is in use by another process" in result.stderr and "Traceback" not in result.stderr
