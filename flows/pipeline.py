@@ -25,6 +25,7 @@ from transforms import run_rows
 from transforms.alerts import Alert
 from transforms.feed_state import FeedFetch
 from transforms.mentions import MentionDetector
+from transforms.revisions import NewEntry
 from transforms.topics import TopicDetector
 from warehouse import database, runs
 from warehouse.loads import LoadOutcome
@@ -191,7 +192,7 @@ def execute_run(
     return summary
 
 
-def batched(entries: Sequence[stages.NewEntry], size: int) -> list[Sequence[stages.NewEntry]]:
+def batched(entries: Sequence[NewEntry], size: int) -> list[Sequence[NewEntry]]:
     """The entries in batches of `size`; one empty batch when there is nothing new, so the feed rows still load."""
     size = max(size, 1)
     return [entries[start : start + size] for start in range(0, len(entries), size)] or [entries]
