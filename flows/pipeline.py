@@ -222,7 +222,7 @@ def feed_summary(summary: RunSummary, fetches: Sequence[FeedFetch]) -> None:
 
 
 def batch_summary(
-    summary: RunSummary, entries: Sequence[stages.NewEntry], articles: Sequence[run_rows.ArticleRecord]
+    summary: RunSummary, entries: Sequence[NewEntry], articles: Sequence[run_rows.ArticleRecord]
 ) -> None:
     """Add one batch's articles, mentions and topics to the summary."""
     summary.articles_new += sum(1 for item in entries if item.known_article_id is None)

@@ -35,6 +35,7 @@ from flows.orchestration.secrets import with_secret_alert_urls
 from transforms import run_rows
 from transforms.feed_state import FeedFetch, FeedSource, FeedState
 from transforms.records import ExtractedPage
+from transforms.revisions import NewEntry
 from warehouse.loads import LoadOutcome, RunTables
 from warehouse.snapshot import Publication
 
@@ -55,14 +56,14 @@ def fetch_feeds_task(
 
 @task(name="fetch-pages", cache_policy=NO_CACHE, timeout_seconds=1800)
 def fetch_pages_task(
-    entries: Sequence[stages.NewEntry], sources: Sequence[FeedSource], settings: Settings
+    entries: Sequence[NewEntry], sources: Sequence[FeedSource], settings: Settings
 ) -> list[PageFetch]:
     return stages.run_page_fetches(entries, sources, settings)
 
 
 @task(name="extract", cache_policy=NO_CACHE, timeout_seconds=3600)
 def extract_task(
-    entries: Sequence[stages.NewEntry], pages: Sequence[PageFetch], pool: ExtractionPool
+    entries: Sequence[NewEntry], pages: Sequence[PageFetch], pool: ExtractionPool
 ) -> list[ExtractedPage]:
     return stages.run_extraction(entries, pages, pool)
 
