@@ -34,7 +34,7 @@ run: setup ## run the whole pipeline once on the bundled demo newsroom (offline)
 test: setup ## run the test suite (loopback network only)
 	@$(BIN)/python -m pytest
 
-lint: setup ## ruff and mypy
+lint: setup ## ruff, and mypy on the packages and the benchmarks
 	@$(BIN)/ruff check flows transforms warehouse tests benchmarks
 	@$(BIN)/mypy
 	@$(BIN)/mypy benchmarks  # benchmarks are scripts, not a package; typed so a moved name fails lint, not a bench run
