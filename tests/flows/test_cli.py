@@ -38,6 +38,16 @@ class TestHelp:
         assert "usage: presswatch" in result.stdout
 
 
+class TestVersion:
+    def test_version_names_the_installed_package(self) -> None:
+        """`presswatch --version` prints the version the package metadata gives and exits 0."""
+        from importlib.metadata import version
+
+        result = presswatch("--version")
+
+        assert (result.returncode, result.stdout.strip()) == (0, f"presswatch {version('presswatch')}")
+
+
 class TestUsageErrors:
     @pytest.mark.parametrize(
         ("command", "usage"),
