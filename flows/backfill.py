@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -48,9 +48,9 @@ def read_articles_since(db: Path, since: datetime) -> pl.DataFrame:
 def backfill(settings: Settings, since: datetime, db: Path) -> BackfillSummary:
     """Recompute mentions, topic mentions and quotes of every stored article published since `since`."""
     context = run_rows.RunContext(
-        run_id=f"backfill-{runs.utc_now():%Y%m%dT%H%M%S}",
-        started_at=runs.utc_now(),
-        as_of=runs.utc_now(),
+        run_id=f"backfill-{datetime.now(UTC):%Y%m%dT%H%M%S}",
+        started_at=datetime.now(UTC),
+        as_of=datetime.now(UTC),
         mode="backfill",
     )
     with run_lock(db):
@@ -87,7 +87,7 @@ def backfill(settings: Settings, since: datetime, db: Path) -> BackfillSummary:
                     {
                         "run_id": context.run_id,
                         "started_at": now,
-                        "finished_at": runs.utc_now(),
+                        "finished_at": datetime.now(UTC),
                         "status": "completed",
                         "mode": "backfill",
                         "as_of": now,
@@ -121,15 +121,14 @@ def backfill(settings: Settings, since: datetime, db: Path) -> BackfillSummary:
 
 def suppress_historical_alerts(db: Path, context: run_rows.RunContext, rules_file: Path, names: dict[str, str]) -> int:
     """Record, as suppressed, what the new counts fire as of the latest monitoring run's clock: never sent later."""
-    with database.opened(db) as con:
-        row = con.execute(database.read_sql("latest_run_clock")).fetchone()
-    if row is None or row[0] is None:
+    as_of = runs.latest_run_clock(db)
+    if as_of is None:
         return 0
     result = run_alert_stage(
         db,
         run_id=context.run_id,
         started_at=context.started_at,
-        as_of=row[0],
+        as_of=as_of,
         alert_urls=[],
         rules_file=rules_file,
         names=names,

@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ParamSpec, Protocol, TypeVar
 
@@ -27,7 +27,7 @@ from transforms.feed_state import FeedFetch
 from transforms.mentions import MentionDetector
 from transforms.revisions import NewEntry
 from transforms.topics import TopicDetector
-from warehouse import database, runs
+from warehouse import database
 from warehouse.loads import LoadOutcome
 
 LOGGER = logging.getLogger("presswatch.pipeline")
@@ -239,7 +239,7 @@ def new_context(
     mode: str, as_of: datetime | None, flow_run_id: str | None = None, started_at: datetime | None = None
 ) -> run_rows.RunContext:
     """A run's identity: its id carries its start time, and the Prefect flow run's id when one orchestrates it."""
-    now = started_at or runs.utc_now()
+    now = started_at or datetime.now(UTC)
     suffix = flow_run_id.replace("-", "")[-8:] if flow_run_id else uuid.uuid4().hex[:6]
     return run_rows.RunContext(
         run_id=f"{now:%Y%m%dT%H%M%S}-{suffix}",

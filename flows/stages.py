@@ -15,7 +15,7 @@ import logging
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -48,7 +48,6 @@ from transforms.text import article_text, choose_published_at
 from transforms.topics import TopicDetector
 from warehouse import database
 from warehouse.loads import LoadOutcome, RunTables, load_or_spool
-from warehouse.runs import utc_now
 from warehouse.snapshot import Publication, publish_snapshot
 
 STORY_LOOKBACK = timedelta(days=3)
@@ -345,7 +344,7 @@ def start_run(db: Path, context: RunContext) -> None:
     """
     try:
         with database.opened(db) as con:
-            con.execute(database.read_sql("runs_interrupted"), {"run_id": context.run_id, "now": utc_now()})
+            con.execute(database.read_sql("runs_interrupted"), {"run_id": context.run_id, "now": datetime.now(UTC)})
             con.execute(database.read_sql("run_started"), run_parameters(context))
     except database.WarehouseLocked as error:
         LOGGER.warning("run %s not recorded as started yet: %s", context.run_id, error)
@@ -367,7 +366,7 @@ def end_run(
     parameters = {
         **run_parameters(context),
         "status": status,
-        "finished_at": utc_now(),
+        "finished_at": datetime.now(UTC),
         "error": error[:2000] if error else None,
         "alerts_fired": alerts_fired,
         **{column: None for column in STAGE_COLUMNS.values()},
@@ -388,7 +387,7 @@ def close_flow_run(db: Path, context: RunContext, status: str, reason: str) -> b
     with database.opened(db) as con:
         closed = con.execute(
             database.read_sql("close_flow_run"),
-            {"status": status, "finished_at": utc_now(), "error": reason, "flow_run_id": context.flow_run_id},
+            {"status": status, "finished_at": datetime.now(UTC), "error": reason, "flow_run_id": context.flow_run_id},
         ).fetchall()
         if closed:
             return True

@@ -370,7 +370,7 @@ def command_alerts(arguments: argparse.Namespace, settings: Settings) -> int:
     from warehouse.runs import latest_run_clock
 
     db = arguments.db or settings.db
-    as_of = arguments.as_of or latest_run_clock(db)
+    as_of = arguments.as_of or latest_run_clock(db) or datetime.now(UTC)
     names = display_names(load_watchlist(settings.seeds_dir))
     text = preview_alerts(db, as_of=as_of, rules_file=settings.rules_file, names=names)
     print(text or f"Nothing would fire as of {as_of:%Y-%m-%d %H:%M} UTC.")
