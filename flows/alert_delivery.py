@@ -77,13 +77,7 @@ class OutcomeLog:
             LOGGER.warning("delivery outcomes wait for the warehouse: %s", error)
 
     def close(self) -> None:
-        for wait in LOCK_WAITS_S:
-            try:
-                self.write()
-                return
-            except database.WarehouseLocked:
-                self.sleep(wait)
-        self.write()
+        database.waiting_out_locks(self.write, LOCK_WAITS_S, self.sleep)
 
     def write(self) -> None:
         if not self.waiting:

@@ -7,13 +7,13 @@ import logging
 import re
 import shutil
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import cache
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 import duckdb
 
@@ -266,6 +266,20 @@ def opened(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyCo
 
 
 READER_LOCK_WAITS_S = (0.1, 0.2, 0.4, 0.8, 1.5)  # 3 s in all, then "in use"
+T = TypeVar("T")
+
+
+def waiting_out_locks(
+    attempt: Callable[[], T], waits_s: Sequence[float], sleep: Callable[[float], None] = time.sleep
+) -> T:
+    """`attempt()`, tried again after each wait while another process holds the file; the last try's
+    WarehouseLocked is the caller's to report."""
+    for wait_s in waits_s:
+        try:
+            return attempt()
+        except WarehouseLocked:
+            sleep(wait_s)
+    return attempt()
 
 
 def connect_locked_down(path: Path) -> duckdb.DuckDBPyConnection:
@@ -275,14 +289,7 @@ def connect_locked_down(path: Path) -> duckdb.DuckDBPyConnection:
     waited out for a few seconds, so a query typed at that moment answers instead of failing."""
     if not path.exists():
         raise WarehouseError(f"no warehouse at {path}: run `presswatch run` first")
-    for wait in (*READER_LOCK_WAITS_S, None):
-        try:
-            con = open_file(path, read_only=True, config=LOCKED_DOWN)
-            break
-        except WarehouseLocked:
-            if wait is None:
-                raise
-            time.sleep(wait)
+    con = waiting_out_locks(lambda: open_file(path, read_only=True, config=LOCKED_DOWN), READER_LOCK_WAITS_S)
     con.execute("set lock_configuration = true")
     return con
 
