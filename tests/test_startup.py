@@ -33,6 +33,23 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def imported_by(modules: str, arguments: list[str], warehouse: Path, tmp_path: Path) -> str:
+    """Which of `modules` (comma-separated) `presswatch ARGUMENTS` imported, run to its end in a fresh process."""
+    environment = {"PRESSWATCH_DB": str(warehouse), "PRESSWATCH_REPORT_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
+
+    finished = subprocess.run(
+        [sys.executable, "-c", PROBE, modules, *arguments],
+        cwd=PROJECT_DIR,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+    assert "Traceback" not in finished.stderr
+    return finished.stderr.rsplit("IMPORTED:", 1)[-1].strip()
+
+
 @pytest.mark.parametrize(
     "arguments",
     [
@@ -50,34 +67,9 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 )
 def test_command_does_not_import_prefect(arguments: list[str], warehouse: Path, tmp_path: Path) -> None:
     """`presswatch ARGUMENTS` runs to its end without importing Prefect or its server."""
-    environment = {"PRESSWATCH_DB": str(warehouse), "PRESSWATCH_REPORT_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
-
-    finished = subprocess.run(
-        [sys.executable, "-c", PROBE, ORCHESTRATION, *arguments],
-        cwd=PROJECT_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-    imported = finished.stderr.rsplit("IMPORTED:", 1)[-1].strip()
-    assert "Traceback" not in finished.stderr
-    assert imported == ""
+    assert imported_by(ORCHESTRATION, arguments, warehouse, tmp_path) == ""
 
 
 def test_alerts_preview_does_not_load_the_delivery_stack(warehouse: Path, tmp_path: Path) -> None:
     """Previewing alerts sends nothing, so it never imports apprise or httpx (a third of its start-up)."""
-    environment = {"PRESSWATCH_DB": str(warehouse), "PRESSWATCH_REPORT_DIR": str(tmp_path), "PATH": "/usr/bin:/bin"}
-
-    finished = subprocess.run(
-        [sys.executable, "-c", PROBE, "apprise,httpx", "alerts", "preview"],
-        cwd=PROJECT_DIR,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-    assert "Traceback" not in finished.stderr
-    assert finished.stderr.rsplit("IMPORTED:", 1)[-1].strip() == ""
+    assert imported_by("apprise,httpx", ["alerts", "preview"], warehouse, tmp_path) == ""
