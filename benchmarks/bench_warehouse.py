@@ -136,7 +136,7 @@ def bench_loads(rows: int) -> None:
         slow_db = fresh(directory, "rows")
         with database.opened(slow_db) as con:
             placeholders = ", ".join("?" * len(sample.columns))
-            statement = f"insert or replace into mentions ({', '.join(sample.columns)}) values ({placeholders})"
+            statement = f"insert into mentions ({', '.join(sample.columns)}) values ({placeholders})"
             row_by_row = timed(lambda: con.executemany(statement, sample.rows())) * rows / sample.height
 
         snapshot_s = timed(lambda: publish_snapshot(ours_db, directory / "snapshot.duckdb"))

@@ -20,7 +20,7 @@ import polars as pl
 from warehouse import database, spool
 from warehouse.database import read_sql
 from warehouse.retention import apply_retention
-from warehouse.snapshot import publish
+from warehouse.snapshot import primary_keys, publish
 
 # Tables whose rows replace earlier rows with the same key, in load order.
 UPSERT_TABLES = (
@@ -37,9 +37,22 @@ UPSERT_TABLES = (
     "runs",
 )
 
-# Occurrences carry their article's publication time (migration 0008) so a query over a period skips older row
-# groups. It is copied from the stored article here, at load, whoever built the rows: a run, a backfill, a spool.
-STAMPED_TABLES = ("mentions", "topic_mentions")
+# Occurrences carry their article's publication time (migrations 0008, 0016) so a query over a period skips older
+# row groups. It is copied from the run's article (else the stored one) here, at load, whoever built the rows: a run,
+# a backfill, a spool.
+STAMPED_TABLES = ("mentions", "topic_mentions", "quotes")
+
+# The tables that grow every hour have no stored primary key (migration 0016: DuckDB writes a key's whole index
+# again at every checkpoint, so a keyed table's load cost grew with the history). The load keeps these keys unique
+# itself: it deletes the stored rows with an incoming key, then inserts, in the run's transaction.
+NATURAL_KEYS = {
+    "articles": ("article_id",),
+    "feed_fetches": ("run_id", "source_id"),
+    "mentions": ("article_id", "person_id", "char_start"),
+    "topic_mentions": ("article_id", "topic_id", "char_start"),
+    "quotes": ("quote_id",),
+}
+OCCURRENCE_TIME = pl.Datetime("us", "UTC")
 
 LoadMethod = Literal["direct", "spooled", "merged+direct"]
 
@@ -105,43 +118,35 @@ class LoadOutcome:
     notices: tuple[str, ...] = field(default=())
 
 
-def primary_key(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
-    columns = database.scalar(
-        con,
-        "select constraint_column_names from duckdb_constraints() "
-        "where table_name = ? and constraint_type = 'PRIMARY KEY'",
-        [table],
-    )
-    return [str(column) for column in columns] if isinstance(columns, list) else []
-
-
 def upsert_tables(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str, int]:
     """Upsert every table inside the caller's transaction; return the rows handed over per table."""
     counts: dict[str, int] = {}
-    if tables.replaced_article_ids:
-        ids = pl.DataFrame({"article_id": list(tables.replaced_article_ids)}, schema={"article_id": pl.String})
-        con.register("replaced_articles", ids.to_arrow())
-        con.execute(read_sql("delete_replaced_mentions"))
-        con.execute(read_sql("delete_replaced_topic_mentions"))
-        con.execute(read_sql("delete_replaced_quotes"))
-        if tables.run_id() is not None:  # the analysts' snapshot deletes the same rows when it syncs this run
-            con.execute(read_sql("record_replaced_articles"), {"run_id": tables.run_id()})
-        con.unregister("replaced_articles")
+    stored = stored_articles(con, tables)
+    replace_occurrences(con, tables, stored.filter(pl.col("replaced")).drop("replaced"))
+    published = publication_times(con, tables)
+    stored_primary_keys = primary_keys(con)
     for table, frame in tables.frames().items():
         if frame.is_empty():
             counts[table] = 0
             continue
-        key = primary_key(con, table)
-        if key and set(key) <= set(frame.columns):
+        # The natural key the load keeps unique itself, else the table's primary key.
+        key = list(NATURAL_KEYS.get(table, ())) or stored_primary_keys.get(table, [])
+        keyed = bool(key) and set(key) <= set(frame.columns)
+        if keyed:
             # One statement cannot replace the same row twice: the last copy of a key in a run wins.
-            # maintain_order: rows arrive in key order, and inserting them shuffled makes DuckDB's index 2x slower.
+            # maintain_order: rows arrive in time order, which is what lets DuckDB skip row groups by time.
             frame = frame.unique(subset=key, keep="last", maintain_order=True)
         if table in STAMPED_TABLES and "article_id" in frame.columns:
-            frame = with_publication_times(con, frame)
+            frame = frame.drop("published_at", strict=False).join(
+                published, on="article_id", how="left", maintain_order="left"
+            )
         view_name = f"incoming_{table}"
         # On failure the registration is left for the connection's end: an aborted transaction refuses it.
         con.register(view_name, frame.to_arrow())
-        if key and set(key) <= set(frame.columns):
+        if keyed and table in NATURAL_KEYS:
+            delete_stored_keys(con, table, stored_keys(table, key, frame, stored))
+            con.execute(f"insert into {table} by name select * from {view_name}")
+        elif keyed:
             # Replace only rows whose key is stored, then plain-insert the rest: DuckDB's conflict-checking
             # path is slower than a plain insert, and nearly every row of a run is new.
             using = ", ".join(key)
@@ -156,15 +161,101 @@ def upsert_tables(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str
     return counts
 
 
-def with_publication_times(con: duckdb.DuckDBPyConnection, frame: pl.DataFrame) -> pl.DataFrame:
-    """The occurrences with their article's stored published_at (null if the article is not stored), in order.
+def stored_articles(con: duckdb.DuckDBPyConnection, tables: RunTables) -> pl.DataFrame:
+    """The load's articles already stored, and the articles it re-derives (`replaced`), with the publication time
+    stored for them (null for a re-derived article not stored): what their stored occurrences carry."""
+    incoming = (
+        tables.articles.select(pl.col("article_id").cast(pl.String))
+        if "article_id" in tables.articles.columns
+        else pl.DataFrame(schema={"article_id": pl.String})
+    )
+    ids = pl.concat([
+        incoming.with_columns(replaced=pl.lit(False)),
+        pl.DataFrame({"article_id": list(tables.replaced_article_ids), "replaced": True},
+                     schema={"article_id": pl.String, "replaced": pl.Boolean}),
+    ]).group_by("article_id").agg(pl.col("replaced").any())  # fmt: skip
+    if ids.is_empty():
+        return pl.DataFrame(schema={"article_id": pl.String, "published_at": OCCURRENCE_TIME, "replaced": pl.Boolean})
+    con.register("load_articles", ids.to_arrow())
+    stored = database.query_frame(con, "stored_articles")
+    con.unregister("load_articles")
+    return stored.select(
+        pl.col("article_id").cast(pl.String), pl.col("published_at").cast(OCCURRENCE_TIME), pl.col("replaced")
+    )
 
-    Articles load before occurrences, so this run's articles are found too.
+
+def replace_occurrences(con: duckdb.DuckDBPyConnection, tables: RunTables, replaced: pl.DataFrame) -> None:
+    """Delete the stored occurrences (mentions, topic mentions, quotes) of the articles this load re-derives (a
+    revision, a backfill): the new rows replace them whole.
+
+    The deletes go through the publication time the occurrences carry (the stored article's), so DuckDB reads
+    only the row groups of that time, not every occurrence ever stored.
     """
-    con.register("occurrence_articles", frame.select("article_id").unique().to_arrow())
-    times = database.query_frame(con, "occurrence_times")
+    if replaced.is_empty():
+        return
+    con.register("replaced_articles", replaced.to_arrow())
+    for table in STAMPED_TABLES:
+        con.execute(read_sql(f"delete_replaced_{table}"))
+    if tables.run_id() is not None:  # the analysts' snapshot deletes the same rows when it syncs this run
+        con.execute(read_sql("record_replaced_articles"), {"run_id": tables.run_id()})
+    con.unregister("replaced_articles")
+
+
+def publication_times(con: duckdb.DuckDBPyConnection, tables: RunTables) -> pl.DataFrame:
+    """article_id -> published_at for every article the load's occurrences belong to: the load's own article,
+    else the stored one (null when neither exists)."""
+    wanted = [frame.select(pl.col("article_id").cast(pl.String)) for name, frame in tables.frames().items()
+              if name in STAMPED_TABLES and "article_id" in frame.columns]  # fmt: skip
+    schema = {"article_id": pl.String(), "published_at": OCCURRENCE_TIME}
+    if not wanted:
+        return pl.DataFrame(schema=schema)
+    ids = pl.concat(wanted).unique()
+    known = pl.DataFrame(schema=schema)
+    if {"article_id", "published_at"} <= set(tables.articles.columns):
+        known = tables.articles.select(
+            pl.col("article_id").cast(pl.String), pl.col("published_at").cast(OCCURRENCE_TIME)
+        )
+        known = known.unique(subset="article_id", keep="last")
+    missing = ids.join(known, on="article_id", how="anti")
+    if missing.is_empty():
+        return known
+    con.register("occurrence_articles", missing.to_arrow())
+    stored = database.query_frame(con, "occurrence_times")
     con.unregister("occurrence_articles")
-    return frame.drop("published_at", strict=False).join(times, on="article_id", how="left", maintain_order="left")
+    return pl.concat(
+        [known, stored.select(pl.col("article_id").cast(pl.String), pl.col("published_at").cast(OCCURRENCE_TIME))]
+    )
+
+
+def stored_keys(table: str, key: list[str], frame: pl.DataFrame, stored: pl.DataFrame) -> pl.DataFrame:
+    """The keys to delete before the insert, with the publication times their stored copies may carry, so the
+    delete can go by time: an article's as stored (only articles already stored can have a stored copy), an
+    occurrence's incoming one and its stored article's (when this load moves the article's time)."""
+    if table == "articles":
+        return stored.select("article_id", "published_at")
+    if table not in STAMPED_TABLES:
+        return frame.select(key)
+    current = frame.select(*key, "published_at")
+    before = frame.select(*dict.fromkeys([*key, "article_id"])).join(
+        stored.select("article_id", "published_at"), on="article_id"
+    )
+    return pl.concat([current, before.select(*key, "published_at")]).unique()
+
+
+def delete_stored_keys(con: duckdb.DuckDBPyConnection, table: str, keys: pl.DataFrame) -> None:
+    """Delete the stored rows of `table` whose natural key is in `keys`.
+
+    An occurrence is matched on its publication time too (its article's), which lets DuckDB skip the row groups of
+    other times; feed_fetches' key starts with the run id, which does the same there.
+    """
+    same = [f'stored."{column}" = incoming."{column}"' for column in keys.columns if column != "published_at"]
+    if "published_at" in keys.columns:
+        same.append("stored.published_at is not distinct from incoming.published_at")
+    if keys.is_empty():
+        return
+    con.register("incoming_keys", keys.to_arrow())
+    con.execute(f'delete from "{table}" as stored using incoming_keys as incoming where {" and ".join(same)}')
+    con.unregister("incoming_keys")
 
 
 def load_run(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str, int]:

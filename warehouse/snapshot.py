@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Literal
 
 import duckdb
+import polars as pl
 import pyarrow as pa
 
 from warehouse import database
@@ -179,11 +180,15 @@ def copy_changes(con: duckdb.DuckDBPyConnection) -> int:
         con.register("resynced_runs", pa.table({"run_id": pa.array(resynced, pa.string())}))
         tables = table_names(con)
         keys = primary_keys(con)
-        replaced = column(con, read_sql("snapshot_replaced_articles")) if "occurrence_replacements" in tables else []
-        con.register("replaced_articles", pa.table({"article_id": pa.array(replaced, pa.string())}))
+        replaced = (
+            database.query_frame(con, "snapshot_replaced_articles")
+            if "occurrence_replacements" in tables
+            else pl.DataFrame(schema={"article_id": pl.String, "published_at": pl.Datetime("us", "UTC")})
+        )
+        con.register("replaced_articles", replaced.to_arrow())
         for table in tables:
             if table in RUN_TABLES or table in OCCURRENCE_TABLES:
-                copy_runs(con, table, replaced=bool(replaced), resynced=bool(resynced), pending=bool(pending))
+                copy_runs(con, table, replaced=not replaced.is_empty(), resynced=bool(resynced), pending=bool(pending))
             else:
                 copy_differences(con, table, keys.get(table, []))
         if pending:
@@ -201,17 +206,19 @@ def copy_changes(con: duckdb.DuckDBPyConnection) -> int:
 def copy_runs(con: duckdb.DuckDBPyConnection, table: str, *, replaced: bool, resynced: bool, pending: bool) -> None:
     """One table's rows of the pending runs; earlier rows they replace are deleted first."""
     target = f'{ALIAS}."{table}"'
+    rows = f'select * from "{table}" where run_id in (select run_id from pending_runs)'
     if replaced and table in OCCURRENCE_TABLES:
-        con.execute(f"delete from {target} where article_id in (select article_id from replaced_articles)")
+        con.execute(read_sql("snapshot_delete_replaced").format(target=target))
+    if replaced and table == "articles":  # a revision's row replaces the article's earlier row
+        con.execute(
+            f"{read_sql('snapshot_delete_replaced').format(target=target)} and stored.article_id in "
+            f"(select article_id from ({rows}))"
+        )
     if resynced:
         con.execute(f"delete from {target} where run_id in (select run_id from resynced_runs)")
     if not pending:
         return
-    rows = f'select * from "{table}" where run_id in (select run_id from pending_runs)'
-    if table == "articles":  # a revision's row replaces the article's earlier row
-        con.execute(f"insert or replace into {target} by name {rows}")
-    else:
-        con.execute(f"insert into {target} by name {rows}")
+    con.execute(f"insert into {target} by name {rows}")
 
 
 def copy_differences(con: duckdb.DuckDBPyConnection, table: str, key: list[str]) -> None:
@@ -238,10 +245,13 @@ def copy_dropped_text(con: duckdb.DuckDBPyConnection) -> None:
 
 def check_counts(con: duckdb.DuckDBPyConnection) -> None:
     """Every table holds as many rows in the snapshot as in the warehouse, and as many article texts."""
-    checks = [f'select {quote_text(table)}, (select count(*) from "{table}"), '
-              f'(select count(*) from {ALIAS}."{table}")' for table in table_names(con)]
-    checks.append(f"select 'articles.text', (select count(text) from articles), "
-                  f"(select count(text) from {ALIAS}.articles)")
+    checks = [
+        f'select {quote_text(table)}, (select count(*) from "{table}"), (select count(*) from {ALIAS}."{table}")'
+        for table in table_names(con)
+    ]
+    checks.append(
+        f"select 'articles.text', (select count(text) from articles), (select count(text) from {ALIAS}.articles)"
+    )
     for name, stored, published in con.execute(" union all ".join(checks)).fetchall():
         if stored != published:
             raise SnapshotStale(f"once synced it held {published} rows of {name} against the warehouse's {stored}")
@@ -253,9 +263,7 @@ def record_seconds(con: duckdb.DuckDBPyConnection, run_id: str | None, seconds: 
         con.execute(f"update {ALIAS}.runs set publish_s = ? where run_id = ?", [round(seconds, 3), run_id])
 
 
-def copy_whole(
-    con: duckdb.DuckDBPyConnection, db: Path, snapshot: Path, run_id: str | None, started: float
-) -> float:
+def copy_whole(con: duckdb.DuckDBPyConnection, db: Path, snapshot: Path, run_id: str | None, started: float) -> float:
     """Checkpoint `db`, copy it next to `snapshot`, mark every run synced and rename the copy into place; return
     the seconds the copy took. Sessions open on the previous snapshot keep reading the old file (its inode lives
     until they close); new sessions see the new one."""
@@ -271,8 +279,9 @@ def copy_whole(
         attach(con, temporary, waits_s=())
         try:
             con.execute(read_sql("snapshot_bookkeeping"))
-            con.execute(f"insert or ignore into {ALIAS}.{SYNCED_RUNS} select run_id, ? from {ALIAS}.runs",
-                        [datetime.now(UTC)])
+            con.execute(
+                f"insert or ignore into {ALIAS}.{SYNCED_RUNS} select run_id, ? from {ALIAS}.runs", [datetime.now(UTC)]
+            )
             record_seconds(con, run_id, seconds)
         finally:
             detach(con)

@@ -24,6 +24,7 @@ from webhook_receiver import Answer, WebhookReceiver, closed_port
 from flows.adapters.delivery import RetryPolicy, channel_key
 from flows.alerting import AlertStageResult, preview_alerts, run_alert_stage
 from warehouse import database
+from warehouse.loads import RunTables, load_run
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 REPORT_URL = "https://reports.example/presswatch-report.html"
@@ -93,12 +94,8 @@ def fill(db: Path, stories: list[Story]) -> None:
     sources = pl.DataFrame([{"source_id": outlet, "name": outlet.upper(), "feed_url": f"https://{outlet}.example/rss",
                              "updated_at": loaded} for outlet in OUTLETS])
     with database.opened(db) as con:
-        for table, frame in (("sources", sources), ("articles", articles), ("mentions", mentions),
-                             ("topic_mentions", topics)):
-            if frame.height:
-                con.register("incoming", frame.to_arrow())
-                con.execute(f"insert or replace into {table} by name select * from incoming")
-                con.unregister("incoming")
+        load_run(con, RunTables.from_frames({"sources": sources, "articles": articles, "mentions": mentions,
+                                             "topic_mentions": topics}))
 
 
 def run(db: Path, urls: list[str], *, as_of: datetime = AS_OF, run_id: str = "run-1", send: bool = True,

@@ -246,3 +246,39 @@ class TestRollback:
             kept = con.execute("select count(*) from keyed").fetchall()
 
         assert kept == [(0,)]
+
+
+class TestKeylessHistory:
+    def test_upgrade_keeps_every_row_in_order_and_dates_the_quotes(
+        self, fresh_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A warehouse made before migration 0016 keeps its rows, in their stored order, when the grown tables lose
+        their keys; quotes get their article's publication time; a retried load still stores each key once."""
+        from test_snapshot import hour
+
+        from warehouse.loads import load_run
+
+        earlier = tmp_path / "earlier-migrations"
+        earlier.mkdir()
+        for version, path in database.migration_files():
+            if version < 16:
+                (earlier / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+        monkeypatch.setattr(database, "MIGRATIONS_DIR", earlier)
+        run = hour("run-1", ["b2", "a1", "c3"])
+        with database.opened(fresh_db) as con:
+            for name, frame in run.frames().items():
+                if frame.height:
+                    con.register("incoming", frame.to_arrow())
+                    con.execute(f"insert into {name} by name select * from incoming")
+                    con.unregister("incoming")
+            before = con.execute("select article_id, char_start from mentions").fetchall()
+        monkeypatch.undo()
+
+        with database.opened(fresh_db) as con:
+            after = con.execute("select article_id, char_start from mentions").fetchall()
+            dated = con.execute("select count(*) from quotes join articles using (article_id) "
+                                "where quotes.published_at = articles.published_at").fetchall()
+            load_run(con, run)
+            again = con.execute("select count(*) from mentions").fetchall()
+
+        assert (after, dated, again) == (before, [(3,)], [(6,)])

@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 
 from warehouse import database
-from warehouse.loads import RunTables, load_run
+from warehouse.loads import NATURAL_KEYS, RunTables, load_run
 
 NOW = datetime(2025, 1, 6, 12, tzinfo=UTC)
 
@@ -163,3 +163,43 @@ class TestOccurrenceTimes:
         load_run(con, tables([], [mention("missing", "keir-starmer", 0)]))
 
         assert con.execute("select published_at from mentions").fetchall() == [(None,)]
+
+
+class TestKeysKeptByTheLoad:
+    """The tables that grow every hour have no stored key (migration 0016); the load keeps their keys unique."""
+
+    def test_every_grown_table_holds_one_row_per_key_after_the_same_run_twice(self, tmp_path: Path) -> None:
+        """Articles, fetches, mentions, topic mentions and quotes loaded twice (a retried load) are stored once."""
+        from test_snapshot import hour
+
+        with database.opened(tmp_path / "w.duckdb") as con:
+            load_run(con, hour("run-1", ["a1", "a2"]))
+            load_run(con, hour("run-1", ["a1", "a2"]))
+            stored = {table: count(con, table) for table in NATURAL_KEYS}
+
+        assert stored == {"articles": 2, "feed_fetches": 2, "mentions": 4, "topic_mentions": 2, "quotes": 2}
+
+    def test_an_article_stored_again_with_a_new_time_keeps_one_row_per_key(
+        self, con: duckdb.DuckDBPyConnection
+    ) -> None:
+        """An article another run stored meanwhile (a spooled copy), loaded again with a moved publication time and
+        not named as re-derived, still has one row and one mention per key, all at the new time."""
+        day = datetime(2025, 1, 2, 9, tzinfo=UTC)
+        load_run(con, tables([article("a1", day, "s1")], [mention("a1", "keir-starmer", 0)]))
+
+        load_run(con, tables([article("a1", NOW, "s1")], [mention("a1", "keir-starmer", 0)]))
+
+        assert con.execute("select published_at from articles").fetchall() == [(NOW,)]
+        assert con.execute("select published_at from mentions").fetchall() == [(NOW,)]
+
+    def test_quotes_carry_their_articles_publication_time(self, tmp_path: Path) -> None:
+        """Quotes are stamped with their article's published_at at load, like mentions, for reads by period."""
+        from test_snapshot import hour
+
+        with database.opened(tmp_path / "w.duckdb") as con:
+            run = hour("run-1", ["a1"])
+            load_run(con, run)
+            stamped = con.execute("select quotes.published_at = articles.published_at from quotes join articles "
+                                  "using (article_id)").fetchall()
+
+        assert stamped == [(True,)]

@@ -1,1 +1,6 @@
-delete from topic_mentions where article_id in (select article_id from replaced_articles)
+-- A re-derived article's topic_mentions, found through the publication time they carry (the stored article's), so DuckDB
+-- reads only the row groups of that time.
+delete from topic_mentions as stored
+using replaced_articles as replaced
+where stored.article_id = replaced.article_id
+  and stored.published_at is not distinct from replaced.published_at
