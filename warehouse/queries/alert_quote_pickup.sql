@@ -1,19 +1,28 @@
 -- Quotes of tracked people first run inside the quote-pickup rule's window, with the outlets and articles that carried
 -- them up to the clock. The speaker is the tracked person most articles attribute the words to; an outlet that ran
 -- the words without naming the speaker counts as pickup too (quote_pickup's rule, bounded by the window).
-with carried as (
+with window_quotes as (
+    -- only words carried inside the window can be first run there, and their first run is one of these rows
+    select quote_key, quote_text, article_id
+    from quotes
+    where published_at > cast($window_start as timestamptz)
+      and published_at <= cast($as_of as timestamptz)
+      and len(string_split(quote_key, ' ')) >= 4
+),
+
+carried as (
+    -- every article that carried those words up to the clock, history included: keys and times only
     select
         q.quote_key,
         q.person_id,
-        q.quote_text,
         a.article_id,
         a.source_id,
         a.outlet,
         a.published_at
     from quotes as q
-    inner join base_articles as a on a.article_id = q.article_id
-    where a.published_at <= cast($as_of as timestamptz)
-      and len(string_split(q.quote_key, ' ')) >= 4
+    semi join (select distinct quote_key from window_quotes) as w on w.quote_key = q.quote_key
+    inner join base_articles as a on a.article_id = q.article_id and a.published_at = q.published_at
+    where q.published_at <= cast($as_of as timestamptz)
 ),
 
 fresh as (
@@ -33,10 +42,11 @@ speakers as (
 ),
 
 firsts as (
-    select c.quote_key, c.quote_text, c.outlet
+    select c.quote_key, w.quote_text, c.outlet
     from carried as c
     inner join fresh as f on f.quote_key = c.quote_key
-    qualify row_number() over (partition by c.quote_key order by c.published_at, c.article_id) = 1
+    inner join window_quotes as w on w.quote_key = c.quote_key and w.article_id = c.article_id
+    qualify row_number() over (partition by c.quote_key order by c.published_at, c.article_id, w.quote_text) = 1
 ),
 
 final as (
