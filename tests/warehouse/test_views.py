@@ -269,6 +269,14 @@ EXPECTED_ROWS = {
          ("Elon Musk", 2, "Herald", "Headline a3", "https://herald.example/a3", "Musk", "Sentence 0 of a3."),
          ("Elon Musk", 3, "Herald", "Headline a1", "https://herald.example/a1", "Musk", "Sentence 0 of a1.")],
     ),
+    "windowed_subject_mentions": (
+        # Hourly windows back from AS_OF (Jan 6 12:00), window n holding ages over n hours up to n + 1: a3 and a4
+        # are in window 0, a1 (27 hours old) and a2 (26.5) in window 26; only those two windows are asked for.
+        "select subject, \"window\", count(distinct story_id), count(*) from windowed_subject_mentions('person', "
+        "timestamptz '2025-01-06 12:00+00', 1, [0, 26], 30) group by all order by all",
+        [("elon-musk", 0, 1, 3), ("elon-musk", 26, 1, 1), ("jess-phillips", 0, 1, 2), ("jess-phillips", 26, 1, 1),
+         ("keir-starmer", 26, 1, 3)],
+    ),
     "feed_health": (
         "select source_id, state, strftime(failing_since, '%H'), consecutive_failures, hard_failures_in_a_row, "
         "strftime(recovered_at, '%H') from feed_health order by source_id",
@@ -381,6 +389,44 @@ class TestBaseLayer:
             ).fetchall()
 
         assert rows == [("elon-musk", AS_OF), ("keir-starmer", AS_OF)]
+
+    def test_windowed_mentions_are_the_views_rows_in_those_windows(self, tmp_path: Path) -> None:
+        """windowed_subject_mentions returns what filtering base_subject_mentions by window does, a mention without
+        the time copy included, and nothing from the hours between the windows asked for."""
+        hour = timedelta(hours=1)
+        week = [article(f"w{n}", AS_OF - hour * n - hour / 3, story_id=f"s{n % 4}") for n in range(0, 200, 7)]
+        tables = run_tables(
+            articles=week,
+            mentions=[mention(row["article_id"], "keir-starmer", 0) for row in week],
+            topic_mentions=[topic_mention(row["article_id"], "nhs", 5) for row in week],
+        )
+        windows = [0, 1, 2, 168]
+        found = {}
+        with database.opened(tmp_path / "w.duckdb") as con:
+            load_run(con, tables)
+            con.execute(
+                "insert into mentions (article_id, person_id, char_start, char_end, matched_text, kind, "
+                "sentence_index, snippet, run_id) values ('w168', 'elon-musk', 9, 13, 'Musk', 'full', 0, 's', 'r')"
+            )
+            for kind in ("person", "topic"):
+                macro = con.execute(
+                    "select subject, \"window\", story_id from windowed_subject_mentions(?, ?, 1, ?, 168) "
+                    "order by all",
+                    [kind, AS_OF, windows],
+                ).fetchall()
+                view = con.execute(
+                    "select subject, window_number(?, 1, published_at) as w, story_id from base_subject_mentions "
+                    "where subject_kind = ? and published_at <= ? and published_at > ? - interval 169 hours "
+                    "and list_contains(?, w) order by all",
+                    [AS_OF, kind, AS_OF, AS_OF, windows],
+                ).fetchall()
+
+                assert macro == view
+                found[kind] = macro
+
+        # w0 is in window 0 and w168 in window 168; w7 to w161 lie in windows not asked for.
+        assert found["person"] == [("elon-musk", 168, "s0"), ("keir-starmer", 0, "s0"), ("keir-starmer", 168, "s0")]
+        assert found["topic"] == [("nhs", 0, "s0"), ("nhs", 168, "s0")]
 
     def test_alert_evidence_window_excludes_its_start(self, newsroom: duckdb.DuckDBPyConnection) -> None:
         """A window (start, end] leaves out an article published exactly at its start."""
@@ -538,6 +584,44 @@ class TestSpikeScores:
             ).fetchall()
 
         assert len(computed) == 2 and given == computed
+
+    def test_kinds_asked_for_are_judged_as_with_every_kind(self, tmp_path: Path) -> None:
+        """subject_kinds := ['person'] (the report's trend) gives the people's rows of the full judgement, no topic."""
+        tables = weekly_scenario()
+        topics = [topic_mention(row["article_id"], "nhs", 5) for row in tables.articles.head(6).iter_rows(named=True)]
+        with database.opened(tmp_path / "w.duckdb") as con:
+            load_run(con, run_tables(articles=tables.articles.to_dicts(), mentions=tables.mentions.to_dicts(),
+                                     topic_mentions=topics, runs=tables.runs.to_dicts()))
+            store_shipped_rules(con)
+            every = con.execute(
+                "select * from spike_scores(?, ?, true) where subject_kind = 'person' order by all",
+                [AS_OF, AS_OF - timedelta(days=1)],
+            ).fetchall()
+            people = con.execute(
+                "select * from spike_scores(?, ?, true, subject_kinds := ['person']) order by all",
+                [AS_OF, AS_OF - timedelta(days=1)],
+            ).fetchall()
+            topic_rows = con.execute(
+                "select count(*) from spike_scores(?, ?, true) where subject_kind = 'topic'",
+                [AS_OF, AS_OF - timedelta(days=1)],
+            ).fetchall()
+
+        assert topic_rows != [(0,)] and len(every) > 0 and people == every
+
+    def test_a_mention_without_a_time_copy_is_counted(self, tmp_path: Path) -> None:
+        """A mention inserted by hand without the load's copy of published_at still counts for its article's window."""
+        with database.opened(tmp_path / "w.duckdb") as con:
+            load_run(con, weekly_scenario())
+            store_shipped_rules(con)
+            con.execute(
+                "insert into mentions (article_id, person_id, char_start, char_end, matched_text, kind, "
+                "sentence_index, snippet, run_id) values ('w0-0', 'elon-musk', 9, 13, 'Musk', 'full', 0, 's', 'r')"
+            )
+            rows = con.execute(
+                "select stories, all_stories from spikes where grain = 'hour' and subject = 'elon-musk'"
+            ).fetchall()
+
+        assert rows == [(1, 4)]
 
 
     def test_calendar_days_are_judged_like_the_clock(self, tmp_path: Path) -> None:

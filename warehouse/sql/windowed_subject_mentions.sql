@@ -1,0 +1,65 @@
+-- window_number(clock, window_hours, moment): which window of `window_hours` counted back from `clock` holds the
+-- moment: window n holds the moments more than n widths and at most n + 1 widths older than the clock (window 0
+-- also the clock itself). The alert stage's spike queries have always counted so.
+create or replace macro window_number(clock, window_hours, moment) as
+cast(greatest(ceil((epoch(clock) - epoch(moment)) / (window_hours * 3600)) - 1, 0) as bigint);
+
+-- windowed_subject_mentions(of_kind, clock, window_hours, windows, max_window): the rows of base_subject_mentions
+-- for subjects of the kind ('person' or 'topic') whose article lies in one of `windows` (window numbers as above,
+-- none beyond max_window), each with its window. The same rows as filtering the view, but each table's rows are
+-- placed in their window by their own published_at before mentions meet their articles: an hour-of-week baseline
+-- joins its 12 hours of mentions, not the 12 weeks between them (through the view, every one is joined first).
+create or replace macro windowed_subject_mentions(of_kind, clock, window_hours, windows, max_window) as table
+with wanted as (
+    select unnest(windows) as "window"
+),
+
+articles_in_windows as (
+    select placed.*
+    from (
+        select article_id, story_id, published_at, window_number(clock, window_hours, published_at) as "window"
+        from base_articles
+        where published_at <= clock
+          and published_at > clock - to_seconds(window_hours * 3600 * (max_window + 1))
+    ) as placed
+    semi join wanted using ("window")
+),
+
+stamped as (
+    -- Rows carrying their article's published_at (set at load), matched on it as base_mentions does; the bounds
+    -- skip the row groups outside the windows' span, the join with the few articles inside the windows does the rest.
+    select 'person' as subject_kind, person_id as subject, article_id, published_at
+    from mentions
+    where of_kind = 'person'
+      and published_at <= clock
+      and published_at > clock - to_seconds(window_hours * 3600 * (max_window + 1))
+    union all
+    select 'topic' as subject_kind, topic_id as subject, article_id, published_at
+    from topic_mentions
+    where of_kind = 'topic'
+      and published_at <= clock
+      and published_at > clock - to_seconds(window_hours * 3600 * (max_window + 1))
+),
+
+unstamped as (
+    -- Rows without the copy (inserted by hand, or an article stored after its mentions): matched on the article.
+    select 'person' as subject_kind, person_id as subject, article_id
+    from mentions
+    where of_kind = 'person' and published_at is null
+    union all
+    select 'topic' as subject_kind, topic_id as subject, article_id
+    from topic_mentions
+    where of_kind = 'topic' and published_at is null
+),
+
+final as (
+    select m.subject_kind, m.subject, a.article_id, a.story_id, a.published_at, a."window"
+    from stamped as m
+    inner join articles_in_windows as a on a.article_id = m.article_id and a.published_at = m.published_at
+    union all
+    select m.subject_kind, m.subject, a.article_id, a.story_id, a.published_at, a."window"
+    from unstamped as m
+    inner join articles_in_windows as a on a.article_id = m.article_id
+)
+
+select * from final;
