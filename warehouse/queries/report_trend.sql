@@ -12,7 +12,11 @@ with series as (
 judged as (
     select *
     from spike_scores(
-        cast($until as timestamptz), cast($since as timestamptz), true, read_from := cast($read_from as timestamptz)
+        cast($until as timestamptz),
+        cast($since as timestamptz),
+        true,
+        read_from := cast($read_from as timestamptz),
+        subject_kinds := ['person']
     )
     where subject_kind = 'person'
     -- Should two rules judge people at one width, the first by name draws the chart.

@@ -7,7 +7,7 @@
 -- the alert stage counts) or the end of the UTC hour or day holding it (calendar true: the report's hours and days).
 -- Only articles up to `until` count. read_from, when given, is spike_reach(until, since, calendar) worked out
 -- beforehand: as a constant, DuckDB skips the row groups before it in every table it reads; left null, it is worked
--- out here from the rules, which is as right but makes DuckDB read every article.
+-- out here from the rules, which is as right but makes DuckDB read every article. subject_kinds: see spans.
 -- Baseline: the same slot in up to max(seasonal_min_samples, 12) earlier seasons (seasonal_period windows apart)
 -- when at least seasonal_min_samples of them start after the first stored article, else the trailing
 -- baseline_windows that do; a judgement needs seasonal_min_samples (or min(min_history_windows, baseline_windows))
@@ -58,9 +58,12 @@ create or replace macro spike_reach(until, since, calendar) as (
     select min(reach_start) from spike_spans(until, since, calendar)
 );
 
-create or replace macro spike_scores(until, since, calendar, read_from := null) as table
+create or replace macro spike_scores(until, since, calendar, read_from := null, subject_kinds := null) as table
 with spans as (
-    select * from spike_spans(until, since, calendar)
+    -- subject_kinds, when given (say ['person']), leaves the other kinds' rules unjudged and their mentions unread.
+    select *
+    from spike_spans(until, since, calendar)
+    where subject_kinds is null or list_contains(subject_kinds, subject_kind)
 ),
 
 history as (
@@ -151,13 +154,18 @@ grids as (
     group by window_hours, subject_kind
 ),
 
-volume as (
-    select window_hours, window_index, count(distinct story_id) as stories
+placed_articles as (
+    -- Every article in a window something judged reads, with that window, once per width. Articles are placed by
+    -- their own time before any mention is joined, so only those windows' mentions meet their articles: an
+    -- hour-of-week baseline joins its hours of mentions, not every mention of the weeks between them.
+    select placed.*
     from (
         select
             grids.window_hours,
             cast(greatest(ceil((epoch(grids.anchor) - epoch(a.published_at)) / grids.width_s) - 1, 0) as bigint)
                 as window_index,
+            a.article_id,
+            a.published_at,
             a.story_id
         from base_articles as a
         inner join (select distinct window_hours, width_s, anchor, reach_start from grids) as grids
@@ -167,24 +175,55 @@ volume as (
           and a.published_at > (select min(reach_start) from grids)
     ) as placed
     semi join (select distinct window_hours, window_index from needed) as wanted using (window_hours, window_index)
+),
+
+volume as (
+    select window_hours, window_index, count(distinct story_id) as stories
+    from placed_articles
     group by all
+),
+
+subject_rows as (
+    -- People's and topics' mentions (base_subject_mentions' own columns) in the span read, by their copy of their
+    -- article's published_at; those without the copy are matched on the article alone, as base_mentions does.
+    select 'person' as subject_kind, person_id as subject, article_id, published_at
+    from mentions
+    where published_at <= until
+      and published_at > coalesce(read_from, '-infinity'::timestamptz)
+    union all
+    select 'topic' as subject_kind, topic_id as subject, article_id, published_at
+    from topic_mentions
+    where published_at <= until
+      and published_at > coalesce(read_from, '-infinity'::timestamptz)
+),
+
+unstamped_rows as (
+    select 'person' as subject_kind, person_id as subject, article_id
+    from mentions
+    where published_at is null
+    union all
+    select 'topic' as subject_kind, topic_id as subject, article_id
+    from topic_mentions
+    where published_at is null
 ),
 
 subject_windows as (
     select window_hours, subject_kind, subject, window_index, count(distinct story_id) as stories
     from (
-        select
-            grids.window_hours,
-            m.subject_kind,
-            m.subject,
-            cast(greatest(ceil((epoch(grids.anchor) - epoch(m.published_at)) / grids.width_s) - 1, 0) as bigint)
-                as window_index,
-            m.story_id
-        from base_subject_mentions as m
-        inner join grids on grids.subject_kind = m.subject_kind and m.published_at > grids.reach_start
-        where m.published_at <= until
-          and m.published_at > coalesce(read_from, '-infinity'::timestamptz)
-          and m.published_at > (select min(reach_start) from grids)
+        select matched.window_hours, matched.subject_kind, matched.subject, matched.window_index, matched.story_id
+        from (
+            select p.window_hours, m.subject_kind, m.subject, p.window_index, p.story_id, p.published_at
+            from subject_rows as m
+            inner join placed_articles as p on p.article_id = m.article_id and p.published_at = m.published_at
+            union all
+            select p.window_hours, m.subject_kind, m.subject, p.window_index, p.story_id, p.published_at
+            from unstamped_rows as m
+            inner join placed_articles as p on p.article_id = m.article_id
+        ) as matched
+        inner join grids
+            on grids.window_hours = matched.window_hours
+            and grids.subject_kind = matched.subject_kind
+            and matched.published_at > grids.reach_start
     ) as placed
     semi join needed using (window_hours, subject_kind, window_index)
     group by all
