@@ -437,6 +437,32 @@ class TestBaseLayer:
         assert rows == [("a2",)]
 
 
+class TestAlertQueries:
+    def test_pairings_count_distinct_stories_in_the_window_and_the_lookback(self, tmp_path: Path) -> None:
+        """Starmer and Musk share a sentence in two window stories (one story of two copies, one naming Musk twice),
+        in one lookback story, and in one story before the lookback, which is not read."""
+        hour = timedelta(hours=1)
+        articles = [article("now-1", AS_OF - hour, story_id="s-now"),
+                    article("now-2", AS_OF - hour * 2, story_id="s-now"),
+                    article("now-3", AS_OF - hour * 3, story_id="s-now-3"),
+                    article("week", AS_OF - timedelta(days=7), story_id="s-week"),
+                    article("old", AS_OF - timedelta(days=20), story_id="s-old")]
+        mentions = [mention(row["article_id"], person, start, sentence=1)
+                    for row in articles for person, start in (("keir-starmer", 0), ("elon-musk", 20))]
+        mentions.append(mention("now-3", "elon-musk", 40, sentence=1, kind="surname"))
+        mentions.append(mention("now-3", "jess-phillips", 60, sentence=2))
+        with database.opened(tmp_path / "w.duckdb") as con:
+            load_run(con, run_tables(articles=articles, mentions=mentions))
+            pairs = database.query_frame(
+                con,
+                "alert_pairings",
+                {"as_of": AS_OF, "window_start": AS_OF - timedelta(days=1),
+                 "lookback_start": AS_OF - timedelta(days=15)},
+            )
+
+        assert pairs.rows() == [("elon-musk", "keir-starmer", 2, 1)]
+
+
 # From just after a1 (Jan 5 09:00) to the end of Jan 6: a2 is in, a1 out (see newsroom_tables).
 PERIOD = {"since": DAY_BEFORE + timedelta(minutes=15), "until": datetime(2025, 1, 6, 23, tzinfo=AS_OF.tzinfo)}
 
