@@ -199,6 +199,9 @@ def connect(path: Path, *, read_only: bool = False, notice: Notice | None = None
         )
         con = open_file(path, read_only=read_only)
     if not read_only:
+        # A run's log is read afterwards, not watched: DuckDB's progress bar (an upgrade copying big tables, a large
+        # backfill) would fill it with redraws.
+        con.execute("set enable_progress_bar = false")
         try:
             migrated = apply_migrations(con)
             apply_views(con, force=bool(migrated))  # a migration may have changed what a view reads

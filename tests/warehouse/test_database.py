@@ -282,3 +282,12 @@ class TestKeylessHistory:
             again = con.execute("select count(*) from mentions").fetchall()
 
         assert (after, dated, again) == (before, [(3,)], [(6,)])
+
+
+class TestWriterSessions:
+    def test_a_writer_session_never_draws_duckdbs_progress_bar(self, fresh_db: Path) -> None:
+        """A run's log is read afterwards: a slow upgrade or backfill must not fill it with progress-bar redraws."""
+        with database.opened(fresh_db) as con:
+            drawn = con.execute("select current_setting('enable_progress_bar')").fetchall()
+
+        assert drawn == [(False,)]
