@@ -236,10 +236,12 @@ def stored_keys(table: str, key: list[str], frame: pl.DataFrame, stored: pl.Data
     if table not in STAMPED_TABLES:
         return frame.select(key)
     current = frame.select(*key, "published_at")
-    before = frame.select(*dict.fromkeys([*key, "article_id"])).join(
+    moved = frame.select(*dict.fromkeys([*key, "article_id"])).join(
         stored.select("article_id", "published_at"), on="article_id"
     )
-    return pl.concat([current, before.select(*key, "published_at")]).unique()
+    if moved.is_empty():  # nearly always: a run's articles are new
+        return current
+    return pl.concat([current, moved.select(*key, "published_at")]).unique()
 
 
 def delete_stored_keys(con: duckdb.DuckDBPyConnection, table: str, keys: pl.DataFrame) -> None:
