@@ -195,7 +195,7 @@ def replace_occurrences(con: duckdb.DuckDBPyConnection, tables: RunTables, repla
         return
     con.register("replaced_articles", replaced.to_arrow())
     for table in STAMPED_TABLES:
-        con.execute(read_sql(f"delete_replaced_{table}"))
+        con.execute(read_sql("delete_replaced_occurrences").format(table=table))
     if tables.run_id() is not None:  # the analysts' snapshot deletes the same rows when it syncs this run
         con.execute(read_sql("record_replaced_articles"), {"run_id": tables.run_id()})
     con.unregister("replaced_articles")

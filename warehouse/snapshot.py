@@ -208,10 +208,10 @@ def copy_runs(con: duckdb.DuckDBPyConnection, table: str, *, replaced: bool, res
     target = f'{ALIAS}."{table}"'
     rows = f'select * from "{table}" where run_id in (select run_id from pending_runs)'
     if replaced and table in OCCURRENCE_TABLES:
-        con.execute(read_sql("snapshot_delete_replaced").format(target=target))
+        con.execute(read_sql("delete_replaced_occurrences").format(table=target))
     if replaced and table == "articles":  # a revision's row replaces the article's earlier row
         con.execute(
-            f"{read_sql('snapshot_delete_replaced').format(target=target)} and stored.article_id in "
+            f"{read_sql('delete_replaced_occurrences').format(table=target)} and stored.article_id in "
             f"(select article_id from ({rows}))"
         )
     if resynced:

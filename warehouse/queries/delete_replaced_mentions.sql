@@ -1,6 +1,0 @@
--- A re-derived article's mentions, found through the publication time they carry (the stored article's), so DuckDB
--- reads only the row groups of that time.
-delete from mentions as stored
-using replaced_articles as replaced
-where stored.article_id = replaced.article_id
-  and stored.published_at is not distinct from replaced.published_at
