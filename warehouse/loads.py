@@ -231,8 +231,8 @@ def stored_keys(table: str, key: list[str], frame: pl.DataFrame, stored: pl.Data
     """The keys to delete before the insert, with the publication times their stored copies may carry, so the
     delete can go by time: an article's as stored (only articles already stored can have a stored copy), an
     occurrence's incoming one and its stored article's (when this load moves the article's time)."""
-    if table == "articles":
-        return stored.select("article_id", "published_at")
+    if table == "articles":  # only those this load stores again: a re-derived article keeps its row otherwise
+        return stored.join(frame.select("article_id"), on="article_id", how="semi").select("article_id", "published_at")
     if table not in STAMPED_TABLES:
         return frame.select(key)
     current = frame.select(*key, "published_at")

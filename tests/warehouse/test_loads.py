@@ -203,3 +203,16 @@ class TestKeysKeptByTheLoad:
                                   "using (article_id)").fetchall()
 
         assert stamped == [(True,)]
+
+    def test_an_article_named_re_derived_but_not_stored_again_keeps_its_row(
+        self, con: duckdb.DuckDBPyConnection
+    ) -> None:
+        """A load naming an article as re-derived (its mentions replaced) without storing its row again, as a
+        backfill does, leaves that article's row in place."""
+        load_run(con, tables([article("a1", NOW, "s1"), article("a2", NOW, "s2")], [mention("a2", "elon-musk", 0)]))
+
+        load_run(con, tables([article("a1", NOW, "s1")], [mention("a2", "keir-starmer", 4)],
+                             replaced_article_ids=("a1", "a2")))
+
+        assert con.execute("select article_id from articles order by 1").fetchall() == [("a1",), ("a2",)]
+        assert con.execute("select person_id from mentions").fetchall() == [("keir-starmer",)]
