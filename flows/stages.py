@@ -147,7 +147,9 @@ def pick_new_entries(fetches: Sequence[FeedFetch], db: Path) -> list[NewEntry]:
         con.register("candidate_urls", pl.DataFrame({"url": list(first_by_url)}).to_arrow())
         known = database.query_frame(con, "known_articles")
     stored = {
-        row["url"]: revisions.StoredArticle(row["article_id"], row["feed_title"], int(row["revision_count"]))
+        row["url"]: revisions.StoredArticle(
+            row["article_id"], row["feed_title"], int(row["revision_count"]), row["first_seen_at"]
+        )
         for row in known.iter_rows(named=True)
     }
     return revisions.pick_new_entries(first_by_url, stored)
@@ -209,7 +211,7 @@ def build_articles(
                 published_at=choose_published_at(entry.published_at, result.published_at, now),
                 feed_published_at=entry.published_at,
                 page_published_at=result.published_at,
-                first_seen_at=now,
+                first_seen_at=item.first_seen_at or now,  # a revision keeps its first sighting; retention ages from it
                 fetched_at=page.result.started_at if fetch_ok else None,
                 extracted_at=now,
                 text=article_text(title, result.text) if result.text else title,

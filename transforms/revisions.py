@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
 from transforms.records import FeedEntry
 
 
 @dataclass(frozen=True)
 class StoredArticle:
-    """What the warehouse holds for a URL: the article's id, the feed's headline when it was stored, revisions."""
+    """What the warehouse holds for a URL: the article's id, the feed's headline when it was stored, revisions, and
+    when it was first seen (a revision keeps that time)."""
 
     article_id: str
     feed_title: str | None
     revision_count: int = 0
+    first_seen_at: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -29,6 +32,7 @@ class NewEntry:
     entry: FeedEntry
     known_article_id: str | None = None
     revision_count: int = 0
+    first_seen_at: datetime | None = None  # a revision's: when the article was first seen
 
 
 def first_entry_per_url(feeds: Sequence[tuple[str, Sequence[FeedEntry]]]) -> dict[str, tuple[str, FeedEntry]]:
@@ -60,6 +64,7 @@ def pick_new_entries(
                     entry=entry,
                     known_article_id=known.article_id,
                     revision_count=known.revision_count + 1,
+                    first_seen_at=known.first_seen_at,
                 )
             )
     return picked

@@ -229,6 +229,25 @@ class TestRevisions:
         # The new headline names her; "Ms Phillips" went with the dropped paragraph and is not kept.
         assert phillips == [("Phillips",), ("Jess Phillips",), ("the safeguarding minister",)]
 
+    def test_a_revision_keeps_when_the_article_was_first_seen(self, newsroom: LoopbackServer, tmp_path: Path) -> None:
+        """A revised article keeps the time it was first seen (text retention counts its age from it) and records
+        the revision's own time in revised_at."""
+        feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
+        db = tmp_path / "w.duckdb"
+        run(feeds, db)
+        path = "/news/musk-posts.html"
+        first_seen = query(db, f"select first_seen_at from articles where url like '%{path}'")
+        _, date, paragraphs = ARTICLES[path]
+        revised = {**ARTICLES, path: ("Musk steps up attacks on Phillips", date, [*paragraphs[:2]])}
+        base = newsroom.url("").rstrip("/")
+        newsroom.route(path, Reply(body=article_html(revised[path][0], revised[path][2])))
+        newsroom.route("/feed.xml", Reply(body=feed_xml(base, revised), content_type="application/rss+xml"))
+
+        run(feeds, db)
+
+        after = query(db, f"select first_seen_at, revised_at > first_seen_at from articles where url like '%{path}'")
+        assert after == [(first_seen[0][0], True)]
+
     def test_page_headline_unlike_the_feeds_is_not_a_revision(self, newsroom: LoopbackServer, tmp_path: Path) -> None:
         """Outlets title pages differently from feed items; only a change in the feed's own headline is a revision."""
         path = "/news/nhs-plan.html"
