@@ -17,10 +17,11 @@ from typing import Literal
 import duckdb
 import polars as pl
 
+from transforms.run_rows import TIMESTAMP
 from warehouse import database, spool
 from warehouse.database import read_sql
 from warehouse.retention import apply_retention
-from warehouse.snapshot import primary_keys, publish
+from warehouse.snapshot import OCCURRENCE_TABLES, primary_keys, publish
 
 # Tables whose rows replace earlier rows with the same key, in load order.
 UPSERT_TABLES = (
@@ -37,11 +38,6 @@ UPSERT_TABLES = (
     "runs",
 )
 
-# Occurrences carry their article's publication time (migrations 0008, 0016) so a query over a period skips older
-# row groups. It is copied from the run's article (else the stored one) here, at load, whoever built the rows: a run,
-# a backfill, a spool.
-STAMPED_TABLES = ("mentions", "topic_mentions", "quotes")
-
 # The tables that grow every hour have no stored primary key (migration 0016: DuckDB writes a key's whole index
 # again at every checkpoint, so a keyed table's load cost grew with the history). The load keeps these keys unique
 # itself: it deletes the stored rows with an incoming key, then inserts, in the run's transaction.
@@ -52,7 +48,6 @@ NATURAL_KEYS = {
     "topic_mentions": ("article_id", "topic_id", "char_start"),
     "quotes": ("quote_id",),
 }
-OCCURRENCE_TIME = pl.Datetime("us", "UTC")
 
 LoadMethod = Literal["direct", "spooled", "merged+direct"]
 
@@ -123,7 +118,7 @@ def upsert_tables(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str
     counts: dict[str, int] = {}
     stored = stored_articles(con, tables)
     replace_occurrences(con, tables, stored.filter(pl.col("replaced")).drop("replaced"))
-    published = publication_times(con, tables)
+    published = publication_times(con, tables, stored)
     stored_primary_keys = primary_keys(con)
     for table, frame in tables.frames().items():
         if frame.is_empty():
@@ -136,7 +131,9 @@ def upsert_tables(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str
             # One statement cannot replace the same row twice: the last copy of a key in a run wins.
             # maintain_order: rows arrive in time order, which is what lets DuckDB skip row groups by time.
             frame = frame.unique(subset=key, keep="last", maintain_order=True)
-        if table in STAMPED_TABLES and "article_id" in frame.columns:
+        if table in OCCURRENCE_TABLES and "article_id" in frame.columns:
+            # Occurrences carry their article's publication time (migrations 0008, 0016) so a query over a period
+            # skips older row groups; copied here, at load, whoever built the rows: a run, a backfill, a spool.
             frame = frame.drop("published_at", strict=False).join(
                 published, on="article_id", how="left", maintain_order="left"
             )
@@ -175,12 +172,12 @@ def stored_articles(con: duckdb.DuckDBPyConnection, tables: RunTables) -> pl.Dat
                      schema={"article_id": pl.String, "replaced": pl.Boolean}),
     ]).group_by("article_id").agg(pl.col("replaced").any())  # fmt: skip
     if ids.is_empty():
-        return pl.DataFrame(schema={"article_id": pl.String, "published_at": OCCURRENCE_TIME, "replaced": pl.Boolean})
+        return pl.DataFrame(schema={"article_id": pl.String, "published_at": TIMESTAMP, "replaced": pl.Boolean})
     con.register("load_articles", ids.to_arrow())
     stored = database.query_frame(con, "stored_articles")
     con.unregister("load_articles")
     return stored.select(
-        pl.col("article_id").cast(pl.String), pl.col("published_at").cast(OCCURRENCE_TIME), pl.col("replaced")
+        pl.col("article_id").cast(pl.String), pl.col("published_at").cast(TIMESTAMP), pl.col("replaced")
     )
 
 
@@ -194,36 +191,37 @@ def replace_occurrences(con: duckdb.DuckDBPyConnection, tables: RunTables, repla
     if replaced.is_empty():
         return
     con.register("replaced_articles", replaced.to_arrow())
-    for table in STAMPED_TABLES:
+    for table in OCCURRENCE_TABLES:
         con.execute(read_sql("delete_replaced_occurrences").format(table=table))
     if tables.run_id() is not None:  # the analysts' snapshot deletes the same rows when it syncs this run
         con.execute(read_sql("record_replaced_articles"), {"run_id": tables.run_id()})
     con.unregister("replaced_articles")
 
 
-def publication_times(con: duckdb.DuckDBPyConnection, tables: RunTables) -> pl.DataFrame:
+def publication_times(con: duckdb.DuckDBPyConnection, tables: RunTables, stored: pl.DataFrame) -> pl.DataFrame:
     """article_id -> published_at for every article the load's occurrences belong to: the load's own article,
-    else the stored one (null when neither exists)."""
+    else the stored one (null when neither exists). `stored` is what `stored_articles` read: a backfill's articles
+    are all there, so only an occurrence of an article the load does not name is looked up again."""
     wanted = [frame.select(pl.col("article_id").cast(pl.String)) for name, frame in tables.frames().items()
-              if name in STAMPED_TABLES and "article_id" in frame.columns]  # fmt: skip
-    schema = {"article_id": pl.String(), "published_at": OCCURRENCE_TIME}
+              if name in OCCURRENCE_TABLES and "article_id" in frame.columns]  # fmt: skip
+    schema = {"article_id": pl.String(), "published_at": TIMESTAMP}
     if not wanted:
         return pl.DataFrame(schema=schema)
     ids = pl.concat(wanted).unique()
     known = pl.DataFrame(schema=schema)
     if {"article_id", "published_at"} <= set(tables.articles.columns):
-        known = tables.articles.select(
-            pl.col("article_id").cast(pl.String), pl.col("published_at").cast(OCCURRENCE_TIME)
-        )
+        known = tables.articles.select(pl.col("article_id").cast(pl.String), pl.col("published_at").cast(TIMESTAMP))
         known = known.unique(subset="article_id", keep="last")
+    named = stored.filter(pl.col("published_at").is_not_null()).select("article_id", "published_at")
+    known = pl.concat([known, named.join(known, on="article_id", how="anti")])
     missing = ids.join(known, on="article_id", how="anti")
     if missing.is_empty():
         return known
     con.register("occurrence_articles", missing.to_arrow())
-    stored = database.query_frame(con, "occurrence_times")
+    looked_up = database.query_frame(con, "occurrence_times")
     con.unregister("occurrence_articles")
     return pl.concat(
-        [known, stored.select(pl.col("article_id").cast(pl.String), pl.col("published_at").cast(OCCURRENCE_TIME))]
+        [known, looked_up.select(pl.col("article_id").cast(pl.String), pl.col("published_at").cast(TIMESTAMP))]
     )
 
 
@@ -233,7 +231,7 @@ def stored_keys(table: str, key: list[str], frame: pl.DataFrame, stored: pl.Data
     occurrence's incoming one and its stored article's (when this load moves the article's time)."""
     if table == "articles":  # only those this load stores again: a re-derived article keeps its row otherwise
         return stored.join(frame.select("article_id"), on="article_id", how="semi").select("article_id", "published_at")
-    if table not in STAMPED_TABLES:
+    if table not in OCCURRENCE_TABLES:
         return frame.select(key)
     current = frame.select(*key, "published_at")
     moved = frame.select(*dict.fromkeys([*key, "article_id"])).join(

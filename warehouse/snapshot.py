@@ -26,6 +26,7 @@ import duckdb
 import polars as pl
 import pyarrow as pa
 
+from transforms.run_rows import TIMESTAMP
 from warehouse import database
 from warehouse.database import read_sql, scalar
 from warehouse.spool import fsync_file
@@ -183,7 +184,7 @@ def copy_changes(con: duckdb.DuckDBPyConnection) -> int:
         replaced = (
             database.query_frame(con, "snapshot_replaced_articles")
             if "occurrence_replacements" in tables
-            else pl.DataFrame(schema={"article_id": pl.String, "published_at": pl.Datetime("us", "UTC")})
+            else pl.DataFrame(schema={"article_id": pl.String, "published_at": TIMESTAMP})
         )
         con.register("replaced_articles", replaced.to_arrow())
         for table in tables:
