@@ -162,8 +162,7 @@ placed_articles as (
     from (
         select
             grids.window_hours,
-            cast(greatest(ceil((epoch(grids.anchor) - epoch(a.published_at)) / grids.width_s) - 1, 0) as bigint)
-                as window_index,
+            window_number(grids.anchor, grids.window_hours, a.published_at) as window_index,
             a.article_id,
             a.published_at,
             a.story_id
@@ -184,27 +183,13 @@ volume as (
 ),
 
 subject_rows as (
-    -- People's and topics' mentions (base_subject_mentions' own columns) in the span read, by their copy of their
-    -- article's published_at; those without the copy are matched on the article alone, as base_mentions does.
-    select 'person' as subject_kind, person_id as subject, article_id, published_at
-    from mentions
-    where published_at <= until
-      and published_at > coalesce(read_from, '-infinity'::timestamptz)
-    union all
-    select 'topic' as subject_kind, topic_id as subject, article_id, published_at
-    from topic_mentions
-    where published_at <= until
-      and published_at > coalesce(read_from, '-infinity'::timestamptz)
+    -- The judged kinds' mentions in the span read, by their copy of their article's published_at; those without
+    -- the copy are matched on the article alone (windowed_subject_mentions.sql).
+    select * from subject_occurrences(subject_kinds, coalesce(read_from, '-infinity'::timestamptz), until)
 ),
 
 unstamped_rows as (
-    select 'person' as subject_kind, person_id as subject, article_id
-    from mentions
-    where published_at is null
-    union all
-    select 'topic' as subject_kind, topic_id as subject, article_id
-    from topic_mentions
-    where published_at is null
+    select * from unstamped_subject_occurrences(subject_kinds)
 ),
 
 subject_windows as (

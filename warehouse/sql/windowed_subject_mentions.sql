@@ -4,6 +4,33 @@
 create or replace macro window_number(clock, window_hours, moment) as
 cast(greatest(ceil((epoch(clock) - epoch(moment)) / (window_hours * 3600)) - 1, 0) as bigint);
 
+-- subject_occurrences(kinds, after, until): people's and topics' mentions as subjects (kinds: a list of 'person' and
+-- 'topic', null for both) published in (after, until], by the copy of their article's published_at set at load: the
+-- bounds let DuckDB skip the row groups outside them. unstamped_subject_occurrences(kinds): the rows without that
+-- copy (inserted by hand, or an article stored after its mentions), which a query matches on the article alone, as
+-- base_mentions does. base_subject_mentions' rows, before their articles are joined.
+create or replace macro subject_occurrences(kinds, after, until) as table
+select 'person' as subject_kind, person_id as subject, article_id, published_at
+from mentions
+where (kinds is null or list_contains(kinds, 'person'))
+  and published_at <= until
+  and published_at > after
+union all
+select 'topic' as subject_kind, topic_id as subject, article_id, published_at
+from topic_mentions
+where (kinds is null or list_contains(kinds, 'topic'))
+  and published_at <= until
+  and published_at > after;
+
+create or replace macro unstamped_subject_occurrences(kinds) as table
+select 'person' as subject_kind, person_id as subject, article_id
+from mentions
+where (kinds is null or list_contains(kinds, 'person')) and published_at is null
+union all
+select 'topic' as subject_kind, topic_id as subject, article_id
+from topic_mentions
+where (kinds is null or list_contains(kinds, 'topic')) and published_at is null;
+
 -- windowed_subject_mentions(of_kind, clock, window_hours, windows, max_window): the rows of base_subject_mentions
 -- for subjects of the kind ('person' or 'topic') whose article lies in one of `windows` (window numbers as above,
 -- none beyond max_window), each with its window. The same rows as filtering the view, but each table's rows are
@@ -26,30 +53,14 @@ articles_in_windows as (
 ),
 
 stamped as (
-    -- Rows carrying their article's published_at (set at load), matched on it as base_mentions does; the bounds
-    -- skip the row groups outside the windows' span, the join with the few articles inside the windows does the rest.
-    select 'person' as subject_kind, person_id as subject, article_id, published_at
-    from mentions
-    where of_kind = 'person'
-      and published_at <= clock
-      and published_at > clock - to_seconds(window_hours * 3600 * (max_window + 1))
-    union all
-    select 'topic' as subject_kind, topic_id as subject, article_id, published_at
-    from topic_mentions
-    where of_kind = 'topic'
-      and published_at <= clock
-      and published_at > clock - to_seconds(window_hours * 3600 * (max_window + 1))
+    -- matched on the copy of the article's time, as base_mentions does; the bounds skip the row groups outside the
+    -- windows' span, the join with the few articles inside the windows does the rest
+    select *
+    from subject_occurrences([of_kind], clock - to_seconds(window_hours * 3600 * (max_window + 1)), clock)
 ),
 
 unstamped as (
-    -- Rows without the copy (inserted by hand, or an article stored after its mentions): matched on the article.
-    select 'person' as subject_kind, person_id as subject, article_id
-    from mentions
-    where of_kind = 'person' and published_at is null
-    union all
-    select 'topic' as subject_kind, topic_id as subject, article_id
-    from topic_mentions
-    where of_kind = 'topic' and published_at is null
+    select * from unstamped_subject_occurrences([of_kind])
 ),
 
 final as (
