@@ -485,6 +485,42 @@ class TestReportQueries:
             ("Courier", 2, 2, 1), ("Herald", 1, 1, 1)]
 
 
+@pytest.fixture(scope="module")
+def tied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Three one-article stories at the same minute, stored last story first; two people named as often as
+    each other at each outlet, stored last name first."""
+    moment = AS_OF - timedelta(hours=2)
+    stories = ["s-zulu", "s-mike", "s-alpha"]
+    tables = run_tables(
+        sources=[source("herald", "Herald"), source("courier", "Courier")],
+        articles=[article(f"a-{story}", moment, story_id=story) for story in stories],
+        mentions=[mention(f"a-{story}", person, start)
+                  for story in stories for person, start in (("keir-starmer", 0), ("elon-musk", 20))],
+    )
+    with database.opened(tmp_path_factory.mktemp("ties") / "w.duckdb") as con:
+        load_run(con, tables)
+        yield con
+
+
+class TestReportTies:
+    """Tied rows come out in one stated order, so the same warehouse always gives the same report."""
+
+    def test_top_stories_cut_at_the_limit_keeps_the_first_story_ids(self, tied: duckdb.DuckDBPyConnection) -> None:
+        """Stories level on outlets, articles and time are ranked by story id, so the cut keeps the same ones."""
+        frame = database.query_frame(tied, "report_top_stories", {**PERIOD, "since": AS_OF - timedelta(days=1),
+                                                                   "people": [], "limit": 2})
+
+        assert frame["story_id"].to_list() == ["s-alpha", "s-mike"]
+
+    def test_share_of_voice_ranks_level_people_by_id(self, tied: duckdb.DuckDBPyConnection) -> None:
+        """Two people with the same mentions at an outlet come out in person-id order."""
+        frame = database.query_frame(tied, "report_share_of_voice", {**PERIOD, "since": AS_OF - timedelta(days=1),
+                                                                      "people": []})
+
+        assert frame.select("outlet", "person_id", "mentions").rows() == [
+            ("Herald", "elon-musk", 3), ("Herald", "keir-starmer", 3)]
+
+
 def spike_scenario() -> RunTables:
     """Three baseline days of 10 stories (Starmer in 1, Musk in 2 each) then a day of 10 with Starmer in 6."""
     articles, mentions = [], []

@@ -35,4 +35,4 @@ final as (
 )
 
 select * from final
-order by outlet, mentions desc;
+order by outlet, source_id, mentions desc, person_id;

@@ -4,4 +4,4 @@ select grain, subject_kind, subject, subject_name as name, window_start, window_
 from spikes_at(cast($as_of as timestamptz), read_from := cast($read_from as timestamptz))
 where is_spike
   and (subject_kind = 'topic' or is_selected($people, subject))
-order by ratio desc;
+order by ratio desc, grain, subject_kind, subject;

@@ -29,5 +29,5 @@ final as (
 )
 
 select * from final
-order by articles desc, outlet
+order by articles desc, outlet, source_id
 limit $limit;

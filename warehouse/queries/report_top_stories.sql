@@ -13,5 +13,5 @@ select
     people
 from stories_between(cast($since as timestamptz), cast($until as timestamptz))
 where len(list_filter(person_ids, lambda person_id: is_selected($people, person_id))) > 0
-order by outlets desc, articles desc, first_published_at desc
+order by outlets desc, articles desc, first_published_at desc, story_id
 limit $limit;
