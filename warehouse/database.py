@@ -96,17 +96,26 @@ def migration_files() -> list[tuple[int, Path]]:
     return found
 
 
-def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Apply every migration not yet recorded, each in its own transaction with its record; return their names."""
+def apply_migrations(con: duckdb.DuckDBPyConnection, *, notice: Notice | None = None) -> list[str]:
+    """Apply every migration not yet recorded, each in its own transaction with its record; return their names.
+
+    Upgrading a file that already has a schema is announced first: a step that copies a large table takes minutes,
+    and a run that says nothing for minutes looks hung.
+    """
     con.execute(
         "create table if not exists schema_migrations "
         "(version integer primary key, name varchar not null, applied_at timestamptz not null)"
     )
     applied = {row[0] for row in con.execute("select version from schema_migrations").fetchall()}
+    pending = [(version, path) for version, path in migration_files() if version not in applied]
+    if applied and pending:
+        (notice or LOGGER.info)(
+            f"upgrading the warehouse {database_path(con)} from schema {max(applied)} to {pending[-1][0]} "
+            f"({', '.join(path.stem for _, path in pending)}); on a large file this can take minutes, and the "
+            "run carries on after it"
+        )
     newly_applied = []
-    for version, path in migration_files():
-        if version in applied:
-            continue
+    for version, path in pending:
         con.execute("begin transaction")
         try:
             con.execute(path.read_text(encoding="utf-8"))
@@ -119,6 +128,12 @@ def apply_migrations(con: duckdb.DuckDBPyConnection) -> list[str]:
             raise WarehouseError(f"migration {path.name} failed: {error}") from error
         newly_applied.append(path.stem)
     return newly_applied
+
+
+def database_path(con: duckdb.DuckDBPyConnection) -> str:
+    """The file a connection has open, for messages."""
+    row = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchone()
+    return str(row[0]) if row else "(unknown file)"
 
 
 def view_files() -> list[Path]:
@@ -203,7 +218,7 @@ def connect(path: Path, *, read_only: bool = False, notice: Notice | None = None
         # backfill) would fill it with redraws.
         con.execute("set enable_progress_bar = false")
         try:
-            migrated = apply_migrations(con)
+            migrated = apply_migrations(con, notice=notice)
             apply_views(con, force=bool(migrated))  # a migration may have changed what a view reads
         except BaseException:
             # Nobody else holds this connection: left open, it would pin the file in this process (later opens

@@ -142,6 +142,44 @@ class TestUpgrades:
         assert stamped == [("2025-01-05 09:00:00+00",)]
 
 
+class TestUpgradeNotice:
+    def test_an_upgrade_says_so_before_it_starts(
+        self, fresh_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """A file at an older schema announces the upgrade (from, to, which steps) before the first step runs, so a
+        long table copy is not mistaken for a hung run."""
+        older = tmp_path / "older_migrations"
+        older.mkdir()
+        for version, path in database.migration_files():
+            if version <= 14:
+                (older / path.name).write_text(path.read_text(encoding="utf-8"))
+        with monkeypatch.context() as patch:
+            patch.setattr(database, "MIGRATIONS_DIR", older)
+            database.connect(fresh_db).close()
+        # The next step fails at once: anything said was said before the upgrade ran.
+        broken = tmp_path / "broken_next_step"
+        broken.mkdir()
+        for version, path in database.migration_files():
+            text = path.read_text(encoding="utf-8") if version <= 14 else "select * from no_such_table;"
+            (broken / path.name).write_text(text)
+        said: list[str] = []
+        monkeypatch.setattr(database, "MIGRATIONS_DIR", broken)
+        with pytest.raises(database.WarehouseError):
+            database.connect(fresh_db, notice=said.append)
+
+        latest = database.migration_files()[-1][0]
+        assert len(said) == 1
+        assert f"from schema 14 to {latest}" in said[0] and "0015_" in said[0] and str(fresh_db) in said[0]
+
+    def test_a_new_file_and_a_current_one_say_nothing(self, fresh_db: Path) -> None:
+        """Creating a warehouse, or opening one already up to date, is not an upgrade."""
+        said: list[str] = []
+        database.connect(fresh_db, notice=said.append).close()
+        database.connect(fresh_db, notice=said.append).close()
+
+        assert said == []
+
+
 class TestViewOrder:
     def test_a_view_may_build_on_a_view_named_after_it(self, fresh_db: Path, tmp_path: Path,
                                                        monkeypatch: pytest.MonkeyPatch) -> None:
