@@ -521,6 +521,29 @@ class TestReportTies:
             ("Herald", "elon-musk", 3), ("Herald", "keir-starmer", 3)]
 
 
+def test_report_co_mentions_count_stories_and_articles_per_pair(tmp_path: Path) -> None:
+    """Starmer and Musk share two copies of one story and one article of another; Phillips shares one with Musk; an
+    article not yet matched to a story is a story of its own."""
+    moment = AS_OF - timedelta(hours=3)
+    articles = [article("a1", moment, story_id="s1"), article("a2", moment, source_id="courier", story_id="s1"),
+                article("a3", moment, story_id="s2"), article("a4", moment, story_id="s4")]
+    articles[3]["story_id"] = None
+    pairs = {"a1": ("keir-starmer", "elon-musk"), "a2": ("keir-starmer", "elon-musk"),
+             "a3": ("keir-starmer", "elon-musk", "jess-phillips"), "a4": ("elon-musk", "jess-phillips")}
+    mentions = [mention(article_id, person, 10 * index)
+                for article_id, people in pairs.items() for index, person in enumerate(people)]
+    with database.opened(tmp_path / "w.duckdb") as con:
+        load_run(con, run_tables(sources=[source("herald", "Herald"), source("courier", "Courier")],
+                                 articles=articles, mentions=mentions))
+        frame = database.query_frame(con, "report_co_mentions",
+                                     {"since": AS_OF - timedelta(days=1), "until": AS_OF, "people": []})
+
+    assert frame.select("person_id", "other_person_id", "stories", "articles").rows() == [
+        ("elon-musk", "jess-phillips", 2, 2), ("elon-musk", "keir-starmer", 2, 3),
+        ("jess-phillips", "elon-musk", 2, 2), ("jess-phillips", "keir-starmer", 1, 1),
+        ("keir-starmer", "elon-musk", 2, 3), ("keir-starmer", "jess-phillips", 1, 1)]
+
+
 def spike_scenario() -> RunTables:
     """Three baseline days of 10 stories (Starmer in 1, Musk in 2 each) then a day of 10 with Starmer in 6."""
     articles, mentions = [], []
