@@ -544,6 +544,21 @@ def test_report_co_mentions_count_stories_and_articles_per_pair(tmp_path: Path) 
         ("keir-starmer", "elon-musk", 2, 3), ("keir-starmer", "jess-phillips", 1, 1)]
 
 
+def test_a_storys_headline_and_link_come_from_one_article_when_copies_tie(tmp_path: Path) -> None:
+    """Copies published at the same minute: the headline and its link are both the first copy's by article id,
+    never one copy's headline linked to another copy."""
+    moment = AS_OF - timedelta(hours=3)
+    copies = [article(article_id, moment, source_id=outlet, story_id="s1")
+              for article_id, outlet in (("c-9", "herald"), ("c-5", "courier"), ("c-7", "gazette"), ("c-1", "wire"))]
+    with database.opened(tmp_path / "w.duckdb") as con:
+        load_run(con, run_tables(sources=[source(name, name.title()) for name in ("herald", "courier", "gazette",
+                                                                                   "wire")], articles=copies))
+        rows = con.execute("select headline, url from stories_between(?::timestamptz, ?::timestamptz)",
+                           [AS_OF - timedelta(days=1), AS_OF]).fetchall()
+
+    assert rows == [("Headline c-1", "https://wire.example/c-1")]
+
+
 def spike_scenario() -> RunTables:
     """Three baseline days of 10 stories (Starmer in 1, Musk in 2 each) then a day of 10 with Starmer in 6."""
     articles, mentions = [], []

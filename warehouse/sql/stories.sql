@@ -17,8 +17,10 @@ carried as (
         min(first_seen_at) as first_seen_at,
         count(distinct source_id) as outlets,
         count(*) as articles,
-        arg_min(title, published_at) as headline,
-        arg_min(url, published_at) as url,
+        -- the first copy's headline and its own link; copies published at the same moment go by article id, so a
+        -- headline is never linked to another copy
+        arg_min(title, (published_at, article_id)) as headline,
+        arg_min(url, (published_at, article_id)) as url,
         list(distinct outlet order by outlet) as outlet_names
     from period_articles
     group by story_id
