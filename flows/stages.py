@@ -79,12 +79,6 @@ def url_guard_for(sources: Sequence[FeedSource]) -> UrlGuard:
     return UrlGuard(source.feed_url for source in sources)
 
 
-def snapshot_path(db: Path) -> Path:
-    """The read-only copy each run brings up to date at its end, for analysts and for reads while the file is
-    locked (warehouse/snapshot.py)."""
-    return db.with_name(f"{db.stem}.snapshot{db.suffix}")
-
-
 def spool_dir_for(db: Path) -> Path:
     """Where a run's tables wait, as Parquet, when the warehouse stayed locked through its load."""
     return db.with_name(f"{db.stem}.spool")
@@ -99,7 +93,7 @@ def reading(db: Path) -> Iterator[duckdb.DuckDBPyConnection]:
     try:
         con = database.connect(db)
     except database.WarehouseLocked:
-        snapshot = snapshot_path(db)
+        snapshot = database.snapshot_path(db)
         if not snapshot.exists():
             raise
         LOGGER.warning("%s is locked by another process; reading run state from its snapshot %s", db, snapshot)
@@ -434,4 +428,4 @@ def report_stage(db: Path, settings: Settings) -> Path:
 
 def publish_stage(db: Path, context: RunContext) -> Publication:
     """Bring the analysts' snapshot up to date with all this run wrote, its alerts and its completed record too."""
-    return publish_snapshot(db, snapshot_path(db), run_id=context.run_id)
+    return publish_snapshot(db, database.snapshot_path(db), run_id=context.run_id)

@@ -130,6 +130,19 @@ def apply_migrations(con: duckdb.DuckDBPyConnection, *, notice: Notice | None = 
     return newly_applied
 
 
+def snapshot_path(db: Path) -> Path:
+    """The read-only copy each run brings up to date at its end, for analysts and for reads while the file is
+    locked (warehouse/snapshot.py)."""
+    return db.with_name(f"{db.stem}.snapshot{db.suffix}")
+
+
+def analysts_file(db: Path) -> Path:
+    """What an analyst's read opens when they name no file: the snapshot, which holds whole runs only and is never
+    in the hourly writer's way; the live file until a run has published one."""
+    snapshot = snapshot_path(db)
+    return snapshot if snapshot.exists() else db
+
+
 def database_path(con: duckdb.DuckDBPyConnection) -> str:
     """The file a connection has open, for messages."""
     row = con.execute("select path from duckdb_databases() where database_name = current_database()").fetchone()

@@ -117,7 +117,10 @@ def build_parser() -> argparse.ArgumentParser:
         "ends; without a query, start an interactive prompt.",
     )
     sql.add_argument("query", nargs="?", help="SQL to run; omit for an interactive prompt")
-    sql.add_argument("--db", type=Path, help="warehouse file (default data/presswatch.duckdb)")
+    sql.add_argument(
+        "--db", type=Path, help="file to read (default: the snapshot data/presswatch.snapshot.duckdb, whole runs only; "
+        "the live data/presswatch.duckdb until a run has published one)"
+    )
     sql.add_argument("--csv", action="store_true", help="print every row as CSV (for pipes and spreadsheets)")
 
     report = commands.add_parser(
@@ -127,7 +130,10 @@ def build_parser() -> argparse.ArgumentParser:
         "health) that opens offline and can be attached to an email. Default period: the 7 days up to the "
         "latest run's clock.",
     )
-    report.add_argument("--db", type=Path, help="warehouse file (default data/presswatch.duckdb)")
+    report.add_argument(
+        "--db", type=Path, help="file to read (default: the snapshot data/presswatch.snapshot.duckdb, whole runs "
+        "only; the live data/presswatch.duckdb until a run has published one)"
+    )
     report.add_argument(
         "--since", type=parse_when, help="start of the period: ISO date or time (UTC), yesterday, 7d, 24h..."
     )
@@ -332,8 +338,9 @@ def command_sql(arguments: argparse.Namespace, settings: Settings) -> int:
     from flows.interface.sql_query import (
         run_sql,  # not flows.interface.console: the SQL prompt must start without Prefect
     )
+    from warehouse.database import analysts_file
 
-    return run_sql(arguments.db or settings.db, arguments.query, as_csv=arguments.csv)
+    return run_sql(arguments.db or analysts_file(settings.db), arguments.query, as_csv=arguments.csv)
 
 
 def command_report(arguments: argparse.Namespace, settings: Settings) -> int:
@@ -347,7 +354,9 @@ def command_report(arguments: argparse.Namespace, settings: Settings) -> int:
         out=arguments.out or settings.report_dir / "presswatch-report.html",
         png_dir=arguments.png_dir,
     )
-    path = write_report(arguments.db or settings.db, options)
+    from warehouse.database import analysts_file
+
+    path = write_report(arguments.db or analysts_file(settings.db), options)
     print(f"Report: {path}")
     return EXIT_OK
 

@@ -16,7 +16,7 @@ from newsroom import ARTICLES, add_article, article_html, feed_xml, start_newsro
 
 from flows.config import ExtractionSettings, FetchSettings, RunSettings, Settings
 from flows.pipeline import RunSummary, monitor_run, new_context, plain_runner
-from flows.stages import snapshot_path
+from warehouse import database
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "warehouse"))
 from snapshot_compare import differences
@@ -63,18 +63,18 @@ class TestPublishStage:
         feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
         db = tmp_path / "w.duckdb"
         first = run(feeds, db)
-        inode = snapshot_path(db).stat().st_ino
+        inode = database.snapshot_path(db).stat().st_ino
         add_article(newsroom, "/news/late-story.html", "Late story on the inquiry", "Nigel Farage backed the call.")
 
         second = run(feeds, db)
 
         records = "select run_id, status, publish_s is not null from runs order by run_id"
-        assert differences(db, snapshot_path(db)) == {}
-        assert stored(snapshot_path(db), records) == [(first.run_id, "completed", True),
+        assert differences(db, database.snapshot_path(db)) == {}
+        assert stored(database.snapshot_path(db), records) == [(first.run_id, "completed", True),
                                                       (second.run_id, "completed", True)]
         assert "publish" in second.stage_seconds and second.publish_notice == ""
-        assert snapshot_path(db).stat().st_ino == inode
-        assert stored(snapshot_path(db), "select count(*) from articles") == [(len(ARTICLES) + 1,)]
+        assert database.snapshot_path(db).stat().st_ino == inode
+        assert stored(database.snapshot_path(db), "select count(*) from articles") == [(len(ARTICLES) + 1,)]
 
     def test_revised_article_loses_its_old_mentions_in_the_snapshot(
         self, newsroom: LoopbackServer, tmp_path: Path
@@ -95,8 +95,8 @@ class TestPublishStage:
         honorific = ("select count(*) from mentions join articles using (article_id) "
                      f"where url like '%{path}' and matched_text = 'Ms Phillips'")
         assert (summary.articles_revised, summary.publish_notice) == (1, "")
-        assert differences(db, snapshot_path(db)) == {}
-        assert stored(snapshot_path(db), honorific) == [(0,)]
+        assert differences(db, database.snapshot_path(db)) == {}
+        assert stored(database.snapshot_path(db), honorific) == [(0,)]
 
     def test_run_while_a_reader_holds_the_snapshot_says_it_copied(
         self, newsroom: LoopbackServer, tmp_path: Path
@@ -106,7 +106,7 @@ class TestPublishStage:
         db = tmp_path / "w.duckdb"
         run(feeds, db)
         add_article(newsroom, "/news/late-story.html", "Late story on the inquiry", "Nigel Farage backed the call.")
-        reader = subprocess.Popen([sys.executable, "-c", HOLD, str(snapshot_path(db))], stdin=subprocess.PIPE,
+        reader = subprocess.Popen([sys.executable, "-c", HOLD, str(database.snapshot_path(db))], stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, text=True)
         assert reader.stdin is not None and reader.stdout is not None
         try:
@@ -122,4 +122,4 @@ class TestPublishStage:
 
         assert (before, after) == (str(len(ARTICLES)), str(len(ARTICLES)))
         assert "full copy" in summary.publish_notice and "a session had it open" in summary.publish_notice
-        assert differences(db, snapshot_path(db)) == {}
+        assert differences(db, database.snapshot_path(db)) == {}

@@ -463,17 +463,71 @@ con.close()
 """
 
 
+def hold_for(path: Path, seconds: float) -> subprocess.Popen[str]:
+    """A process holding the file as a writer for `seconds`, once it says it holds it."""
+    writer = subprocess.Popen(
+        [sys.executable, "-c", WRITER, str(path), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    assert writer.stdout is not None and writer.stdout.readline().strip() == "holding"
+    return writer
+
+
+class TestReadsTheSnapshot:
+    """Without --db, `presswatch sql` and `presswatch report` read the snapshot: whole runs only, and never in the
+    hourly writer's way."""
+
+    def test_a_query_answers_from_the_snapshot_while_the_writer_holds_the_file(self, warehouse: Path) -> None:
+        """With the live file held by a writer for longer than any wait, the default query still answers at once."""
+        writer = hold_for(warehouse, 20.0)
+        try:
+            result = presswatch("sql", "--csv", "select count(*) as articles from articles",
+                                env={"PRESSWATCH_DB": str(warehouse)})
+        finally:
+            writer.kill()
+            writer.wait(timeout=30)
+
+        assert (result.returncode, result.stdout.splitlines()) == (0, ["articles", "1"]), result.stderr
+
+    def test_the_report_is_written_from_the_snapshot_while_the_writer_holds_the_file(
+        self, warehouse: Path, tmp_path: Path
+    ) -> None:
+        """`presswatch report` reads the snapshot too: a writer holding the live file does not stop it."""
+        out = tmp_path / "report.html"
+        writer = hold_for(warehouse, 20.0)
+        try:
+            result = presswatch("report", "--out", str(out), env={"PRESSWATCH_DB": str(warehouse)})
+        finally:
+            writer.kill()
+            writer.wait(timeout=30)
+
+        assert result.returncode == 0, result.stderr
+        assert TITLE in out.read_text(encoding="utf-8")
+
+    def test_a_run_not_yet_published_is_not_seen(self, warehouse: Path) -> None:
+        """Rows loaded into the live file after the last publish are not in the default answer; --db reads them."""
+        with database.opened(warehouse) as con:
+            con.execute("insert into articles by name select * replace ('a2' as article_id) from articles")
+        env = {"PRESSWATCH_DB": str(warehouse)}
+
+        published = presswatch("sql", "--csv", "select count(*) as n from articles", env=env)
+        live = presswatch("sql", "--db", str(warehouse), "--csv", "select count(*) as n from articles", env=env)
+
+        assert (published.stdout.splitlines(), live.stdout.splitlines()) == (["n", "1"], ["n", "2"])
+
+    def test_a_warehouse_without_a_snapshot_is_read_directly(self, warehouse: Path) -> None:
+        """Before the first publish (or with the snapshot deleted) the default reads the live file."""
+        warehouse.with_name("presswatch.snapshot.duckdb").unlink()
+
+        result = presswatch("sql", "--csv", "select count(*) as n from articles", env={"PRESSWATCH_DB": str(warehouse)})
+
+        assert (result.returncode, result.stdout.splitlines()) == (0, ["n", "1"]), result.stderr
+
+
 class TestBriefWriters:
-    def hold_for(self, path: Path, seconds: float) -> subprocess.Popen[str]:
-        writer = subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(path), str(seconds)], stdout=subprocess.PIPE, text=True
-        )
-        assert writer.stdout is not None and writer.stdout.readline().strip() == "holding"
-        return writer
 
     def test_a_query_waits_out_a_brief_write(self, warehouse: Path) -> None:
         """A query typed while the hourly sync holds the file for a moment answers once it is released."""
-        writer = self.hold_for(warehouse, 1.0)
+        writer = hold_for(warehouse, 1.0)
         try:
             result = presswatch("sql", "--db", str(warehouse), "select count(*) from articles")
         finally:
@@ -484,7 +538,7 @@ class TestBriefWriters:
 
     def test_a_file_held_for_long_is_reported_in_one_line(self, warehouse: Path) -> None:
         """A file held longer than the short wait gives the one-line 'in use' message, not a traceback."""
-        writer = self.hold_for(warehouse, 20.0)
+        writer = hold_for(warehouse, 20.0)
         try:
             result = presswatch("sql", "--db", str(warehouse), "select 1")
         finally:
