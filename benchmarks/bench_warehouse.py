@@ -292,7 +292,11 @@ def period_reads() -> dict[str, Callable[[duckdb.DuckDBPyConnection], object]]:
     hour_rule = next(rule.spike_rule() for rule in rules if rule.rule_id == "spike-person-hour")
     windows = windows_needed(hour_rule)
     counts = {"as_of": until, "window_hours": 1, "windows": windows, "max_window": max(windows)}
-    window = {"window_start": until - timedelta(days=1), "window_end": until}
+    # One person's alert over the last day, as the alert stage asks for its evidence (evidence_requests' lists).
+    evidence: dict[str, list[object]] = {
+        "alert_ids": ["alert-00"], "kinds": ["person"], "first_ids": ["person-00"], "second_ids": [None],
+        "window_starts": [until - timedelta(days=1)], "window_ends": [until],
+    }
     named: dict[str, tuple[str, dict[str, object]]] = {
         "report_overview": ("report_overview", {"since": since, "until": until}),
         "report_share_of_voice": ("report_share_of_voice", selected),
@@ -309,7 +313,7 @@ def period_reads() -> dict[str, Callable[[duckdb.DuckDBPyConnection], object]]:
         "alert_pairings": ("alert_pairings", {"as_of": until, "window_start": until - timedelta(days=1),
                                               "lookback_start": until - timedelta(days=15)}),
         "alert_feed_health": ("alert_feed_health", {"since": until - FEED_HEALTH_LOOKBACK, "as_of": until}),
-        "alert_articles_person": ("alert_articles_person", {**window, "subject": "person-00"}),
+        "alert_articles (one person)": ("alert_articles", dict(evidence)),
     }
     reads: dict[str, Callable[[duckdb.DuckDBPyConnection], object]] = {
         name: partial(database.query_frame, name=query, parameters=parameters)
@@ -320,7 +324,7 @@ def period_reads() -> dict[str, Callable[[duckdb.DuckDBPyConnection], object]]:
                                     column="trend_read_from")
     reads["report_spikes"] = partial(with_reach, query="report_spikes", parameters={"people": [], "as_of": until},
                                      reach=reach, column="spikes_read_from")
-    reads["alert_comentions"] = partial(comentions, window=window)
+    reads["alert_comentions"] = partial(comentions, evidence=evidence)
     reads["alert stage: every enabled rule"] = partial(evaluate_rules, rules=rules, as_of=until)
     return reads
 
@@ -333,12 +337,13 @@ def with_reach(
     return database.query_frame(con, query, {**parameters, "read_from": read_from})
 
 
-def comentions(con: duckdb.DuckDBPyConnection, window: Mapping[str, object]) -> object:
+def comentions(con: duckdb.DuckDBPyConnection, evidence: Mapping[str, list[object]]) -> object:
     """Who else an alert's articles name, as the alert stage asks it: the articles registered, then the query."""
-    articles = database.query_frame(con, "alert_articles_person", {**window, "subject": "person-00"})
+    articles = database.query_frame(con, "alert_articles", dict(evidence))
     con.register("alert_articles", articles.to_arrow())
     try:
-        return database.query_frame(con, "alert_comentions", {**window, "exclude": ["person-00"]})
+        asked = {key: evidence[key] for key in ("alert_ids", "window_starts", "window_ends")}
+        return database.query_frame(con, "alert_comentions", {**asked, "exclusions": [evidence["first_ids"]]})
     finally:
         con.unregister("alert_articles")
 

@@ -25,7 +25,8 @@ from transforms.digest import (
     AlertContext,
     DigestEntry,
     alert_views,
-    pick_headlines,
+    contexts_from_evidence,
+    evidence_requests,
 )
 from warehouse import database
 
@@ -162,8 +163,9 @@ def plan_deliveries(
                 plan.retried.add(alert_id)
         plan.due.setdefault(row["channel_key"], []).append(alert_id)
         plan.attempts[(alert_id, row["channel_key"])] = (int(row["attempts"]), row["first_attempt_at"])
+    contexts = alert_contexts(con, [entry.alert for entry in plan.entries.values()])
     for alert_id, entry in list(plan.entries.items()):
-        plan.entries[alert_id] = DigestEntry(entry.alert, alert_context(con, entry.alert), entry.delayed_since)
+        plan.entries[alert_id] = DigestEntry(entry.alert, contexts[alert_id], entry.delayed_since)
     return plan
 
 
@@ -230,13 +232,9 @@ def deliver(
     return records
 
 
-EVIDENCE_QUERIES = {
-    "person": "alert_articles_person",
-    "topic": "alert_articles_topic",
-    "pair": "alert_articles_pair",
-    "watch": "alert_articles_watch",
-    "quote": "alert_articles_quote",
-}
+# Which of evidence_requests' lists each read takes.
+ARTICLES_READ = ("alert_ids", "kinds", "first_ids", "second_ids", "window_starts", "window_ends")
+COMENTIONS_READ = ("alert_ids", "window_starts", "window_ends", "exclusions")
 
 
 DELIVERY_SCHEMA: dict[str, pl.DataType] = {
@@ -253,32 +251,21 @@ DELIVERY_SCHEMA: dict[str, pl.DataType] = {
 }
 
 
-def alert_context(con: duckdb.DuckDBPyConnection, alert: Alert) -> AlertContext:
-    """Headlines, outlets and co-mentioned people for one alert, from the articles inside its window."""
-    query = EVIDENCE_QUERIES.get(alert.subject_kind)
-    if query is None:
-        return AlertContext()
-    parameters: dict[str, object] = {"window_start": alert.window_start, "window_end": alert.window_end}
-    if alert.subject_kind == "pair":
-        parameters |= {"person_a": alert.members[0], "person_b": alert.members[1]}
-    elif alert.subject_kind == "watch":
-        parameters |= {"person_id": alert.members[0], "topic_id": alert.members[1]}
-    else:
-        parameters["subject"] = alert.subject
-    articles = database.query_frame(con, query, parameters)
+def alert_contexts(con: duckdb.DuckDBPyConnection, alerts: Sequence[Alert]) -> dict[str, AlertContext]:
+    """Headlines, outlets and co-mentioned people for each alert (by id), from the articles inside its own window:
+    three reads whatever the number of alerts. A feed's alert, or one without articles, gets an empty context."""
+    contexts = {alert.alert_id: AlertContext() for alert in alerts}
+    requests = evidence_requests(alerts)
+    if not requests["alert_ids"]:
+        return contexts
+    articles = database.query_frame(con, "alert_articles", {key: requests[key] for key in ARTICLES_READ})
     if articles.is_empty():
-        return AlertContext()
+        return contexts
     con.register("alert_articles", articles.to_arrow())
-    outlets = database.query_frame(con, "alert_outlets")
-    people = database.query_frame(
-        con,
-        "alert_comentions",
-        {"exclude": list(alert.members), "window_start": alert.window_start, "window_end": alert.window_end},
-    )
-    con.unregister("alert_articles")
-    return AlertContext(
-        # More candidates than one alert shows: the digest skips stories an earlier alert already showed.
-        headlines=pick_headlines(articles, EVIDENCE_CANDIDATES),
-        outlets=tuple((row["outlet"] or "", int(row["stories"])) for row in outlets.iter_rows(named=True)),
-        co_mentioned=tuple((row["person_id"], int(row["stories"])) for row in people.iter_rows(named=True)),
-    )
+    try:
+        outlets = database.query_frame(con, "alert_outlets")
+        people = database.query_frame(con, "alert_comentions", {key: requests[key] for key in COMENTIONS_READ})
+    finally:
+        con.unregister("alert_articles")
+    # More candidates than one alert shows: the digest skips stories an earlier alert already showed.
+    return contexts | contexts_from_evidence(articles, outlets, people, EVIDENCE_CANDIDATES)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import polars as pl
 
-from flows.alert_delivery import DeliveryRecord, DuePlan, OutcomeLog, alert_context, deliver, plan_deliveries
+from flows.alert_delivery import DeliveryRecord, DuePlan, OutcomeLog, alert_contexts, deliver, plan_deliveries
 from flows.config import SEEDS_DIR
 from transforms.alerts import (
     Alert,
@@ -214,7 +214,7 @@ def run_alert_stage(
         plan = plan_deliveries(con, channels, fresh, run_id, started_at) if send and channels else DuePlan()
         con.execute("commit")
         if not plan.entries:
-            contexts = {alert.alert_id: alert_context(con, alert) for alert in fresh}
+            contexts = alert_contexts(con, fresh)
             entries = [DigestEntry(alert, contexts[alert.alert_id]) for alert in fresh]
         else:
             entries = list(plan.entries.values())
@@ -254,7 +254,8 @@ def preview_alerts(db: Path, *, as_of: datetime, rules_file: Path, names: Mappin
     rules = read_rules(rules_file)
     with database.opened(db) as con:
         decision = decide(con, rules, as_of)
-        entries = [DigestEntry(alert, alert_context(con, alert)) for alert in decision.fired]
+        contexts = alert_contexts(con, decision.fired)
+        entries = [DigestEntry(alert, contexts[alert.alert_id]) for alert in decision.fired]
     text = plain_digest(entries, names, as_of) or f"Nothing would fire as of {as_of:%Y-%m-%d %H:%M} UTC."
     if decision.suppressed:
         held = ", ".join(f"{alert.subject} ({alert.rule})" for alert in decision.suppressed)

@@ -426,6 +426,53 @@ def plain_digest(
 
 # --- evidence from article rows ---------------------------------------------------------------------------
 
+# The alert kinds with evidence in the warehouse (alerts_evidence in warehouse/sql/alert_evidence.sql); a feed's
+# alerts have none.
+EVIDENCE_KINDS = ("person", "topic", "pair", "watch", "quote")
+
+
+def evidence_requests(alerts: Sequence[Alert]) -> dict[str, list[Any]]:
+    """What the evidence reads ask about alerts of the kinds with evidence, as lists read side by side (one alert
+    per position, each alert once): the kind, the first and second ids (a pair's two people, a watch's person and
+    topic, otherwise the subject), the window, and the members its co-mentioned people leave out."""
+    asked: dict[str, Alert] = {}
+    for alert in alerts:
+        if alert.subject_kind in EVIDENCE_KINDS:
+            asked.setdefault(alert.alert_id, alert)
+    ordered = list(asked.values())
+    paired = [alert.subject_kind in ("pair", "watch") for alert in ordered]
+    return {
+        "alert_ids": [alert.alert_id for alert in ordered],
+        "kinds": [alert.subject_kind for alert in ordered],
+        "first_ids": [alert.members[0] if two else alert.subject for alert, two in zip(ordered, paired, strict=True)],
+        "second_ids": [alert.members[1] if two else None for alert, two in zip(ordered, paired, strict=True)],
+        "window_starts": [alert.window_start for alert in ordered],
+        "window_ends": [alert.window_end for alert in ordered],
+        "exclusions": [list(alert.members) for alert in ordered],
+    }
+
+
+def contexts_from_evidence(
+    articles: pl.DataFrame, outlets: pl.DataFrame, co_mentioned: pl.DataFrame, candidates: int
+) -> dict[str, AlertContext]:
+    """Each alert's context from the evidence reads' rows, all carrying alert_id: up to `candidates` headlines from
+    its articles (see pick_headlines), its outlets and its co-mentioned people in the order the reads give them."""
+    outlet_rows: dict[str, list[tuple[str, int]]] = {}
+    for row in outlets.iter_rows(named=True):
+        outlet_rows.setdefault(row["alert_id"], []).append((row["outlet"] or "", int(row["stories"])))
+    people_rows: dict[str, list[tuple[str, int]]] = {}
+    for row in co_mentioned.iter_rows(named=True):
+        people_rows.setdefault(row["alert_id"], []).append((row["person_id"], int(row["stories"])))
+    by_alert = articles.partition_by("alert_id", as_dict=True, include_key=False, maintain_order=True)
+    return {
+        str(alert_id): AlertContext(
+            headlines=pick_headlines(frame, candidates),
+            outlets=tuple(outlet_rows.get(str(alert_id), ())),
+            co_mentioned=tuple(people_rows.get(str(alert_id), ())),
+        )
+        for (alert_id,), frame in by_alert.items()
+    }
+
 
 def pick_headlines(articles: pl.DataFrame, limit: int = EVIDENCE_PER_ALERT) -> tuple[Evidence, ...]:
     """Up to `limit` headlines, one per story, from the outlets with most stories first, newest within.

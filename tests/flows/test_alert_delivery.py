@@ -4,7 +4,7 @@ quoted words are fictional (the quote warehouse's Helena Marsh and Tobias Wren, 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 
 import duckdb
@@ -12,7 +12,7 @@ import polars as pl
 import pytest
 from quote_warehouse import AS_OF, PICKED_UP, build_quote_warehouse
 
-from flows.alert_delivery import alert_context
+from flows.alert_delivery import alert_contexts
 from transforms.alerts import Alert
 from transforms.digest import AlertContext
 from transforms.identity import quote_key_digest
@@ -96,10 +96,6 @@ ALERTS = [
 ]
 
 
-def contexts(con: duckdb.DuckDBPyConnection, alerts: Sequence[Alert]) -> dict[str, AlertContext]:
-    return {alert.alert_id: alert_context(con, alert) for alert in alerts}
-
-
 def shown(context: AlertContext) -> tuple[list[tuple[str, str]], list[tuple[str, int]], list[tuple[str, int]]]:
     """The context as (headline url, snippet) pairs, outlets and co-mentioned people."""
     headlines = [(evidence.url.split("/")[-1], evidence.snippet) for evidence in context.headlines]
@@ -154,7 +150,7 @@ class TestAlertContexts:
     def test_every_kind_gets_its_own_windows_evidence(self, warehouse: duckdb.DuckDBPyConnection) -> None:
         """Alerts of every kind, sharing articles and with overlapping windows, each get the headlines, outlets
         and co-mentioned people of their own window, leaving out their own members."""
-        built = contexts(warehouse, ALERTS)
+        built = alert_contexts(warehouse, ALERTS)
 
         assert {alert_id: shown(context) for alert_id, context in built.items()} == EXPECTED
 
@@ -165,8 +161,19 @@ class TestAlertContexts:
         feed = made("feed", "feed", ("herald",), DAY)
         alerts = [ALERTS[0], quiet, feed, ALERTS[3]]
 
-        built = contexts(warehouse, alerts)
+        built = alert_contexts(warehouse, alerts)
 
         assert (built["quiet"], built["feed"]) == (AlertContext(), AlertContext())
         assert shown(built["person-day"]) == EXPECTED["person-day"]
         assert shown(built["pair-day"]) == EXPECTED["pair-day"]
+
+    def test_alerts_read_together_get_what_each_gets_alone(self, warehouse: duckdb.DuckDBPyConnection) -> None:
+        """Read together, in either order and with one alert asked twice, each alert gets the context it gets
+        read on its own."""
+        alone = {alert.alert_id: alert_contexts(warehouse, [alert])[alert.alert_id] for alert in ALERTS}
+
+        together = alert_contexts(warehouse, [*ALERTS, ALERTS[0]])
+        backwards = alert_contexts(warehouse, ALERTS[::-1])
+
+        assert together == backwards == alone
+        assert all(context.headlines for context in alone.values())
