@@ -483,12 +483,14 @@ def pick_headlines(articles: pl.DataFrame, limit: int = EVIDENCE_PER_ALERT) -> t
         return ()
     outlet_weight = articles.group_by("outlet").agg(pl.col("story_id").n_unique().alias("outlet_stories"))
     # One story per outlet before a second from any: the digest should show who drove the spike, not one paper.
+    # Stable sorts: articles published at the same moment keep the order they come in (the warehouse's read orders
+    # them by article id), so the same rows always give the same headlines.
     ranked = (
-        articles.join(outlet_weight, on="outlet", how="left")
-        .sort(["published_at"], descending=True)
+        articles.join(outlet_weight, on="outlet", how="left", maintain_order="left")
+        .sort(["published_at"], descending=True, maintain_order=True)
         .unique(subset=["story_id"], keep="first", maintain_order=True)
         .with_columns(pl.col("published_at").rank("ordinal", descending=True).over("outlet").alias("turn"))
-        .sort(["turn", "outlet_stories", "published_at"], descending=[False, True, True])
+        .sort(["turn", "outlet_stories", "published_at"], descending=[False, True, True], maintain_order=True)
         .head(limit)
     )
     return tuple(

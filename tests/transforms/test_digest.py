@@ -7,6 +7,7 @@ import re
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
+import polars as pl
 import pytest
 
 from transforms.alerts import Alert
@@ -18,6 +19,7 @@ from transforms.digest import (
     escape_for,
     headline_for,
     pack_messages,
+    pick_headlines,
     plain_digest,
     render_entry,
     safe_link,
@@ -177,6 +179,22 @@ class TestEvidenceOnce:
                               {}, AS_OF)
 
         assert digest.count("https://news.example/1") == 1 and digest.count("https://news.example/2") == 1
+
+
+class TestPickHeadlines:
+    @pytest.mark.parametrize("order", [[0, 1, 2, 3, 4, 5], [5, 4, 3, 2, 1, 0]])
+    def test_articles_of_the_same_moment_keep_the_order_given(self, order: list[int]) -> None:
+        """Six stories in three outlets published at the same moment: headlines take one story per outlet, then a
+        second, each time in the order the rows came in (the warehouse gives them by article id)."""
+        articles = pl.DataFrame([
+            {"story_id": f"s{number}", "title": f"Story {number}", "url": f"https://news.example/{number}",
+             "outlet": f"outlet-{number % 3}", "published_at": AS_OF, "snippet": ""}
+            for number in order
+        ])  # fmt: skip
+
+        picked = [evidence.story_id for evidence in pick_headlines(articles, 12)]
+
+        assert picked == [f"s{number}" for number in order]
 
 
 class TestPacking:
