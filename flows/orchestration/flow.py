@@ -160,6 +160,10 @@ def monitor(
     if current_deployment.id:
         # Started by serve's Runner in a process of its own: die with the Runner, as its other children do.
         die_with_parent()
+    # presswatch's information lines (each stage as it starts, an upgrade of the warehouse, a delivery retried) go
+    # to the run's page in the Prefect UI (PREFECT_LOGGING_EXTRA_LOGGERS): in this process nothing else sets their
+    # level, and at the logging default everything below WARNING was dropped.
+    logging.getLogger("presswatch").setLevel(logging.INFO)
     # The flow's entry is a composition root of its own: a scheduled run starts here, from the environment.
     settings = with_secret_alert_urls(settings_from_environment())
     settings = pipeline.settings_for_run(settings, demo=demo, connect_to=connect_to or ())

@@ -62,6 +62,18 @@ class TestMonitorFlow:
         assert all(isinstance(seconds, float) for seconds in row[0][2:])
         assert any(item.key == "presswatch-run" for item in artifact)
 
+    def test_a_flow_runs_own_lines_are_logged_for_the_runs_page(
+        self, newsroom: LoopbackServer, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    ) -> None:
+        """presswatch's information lines (each stage as it starts) leave the flow run's process, where serve sends
+        them to the run's page in the Prefect UI: at the logging default they were dropped as below WARNING."""
+        feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
+
+        monitor(feeds_file=str(feeds), db_file=str(tmp_path / "w.duckdb"), as_of=AS_OF)
+
+        said = [record.getMessage() for record in caplog.records if record.name.startswith("presswatch")]
+        assert {"feeds ...", "load ...", "publish ..."} <= set(said), said
+
     def test_feed_task_is_retried_by_prefect_when_every_feed_is_down(
         self, newsroom: LoopbackServer, tmp_path: Path
     ) -> None:
