@@ -26,9 +26,11 @@ import pyarrow  # noqa: F401  (imported up front: a one-off process cost, not pa
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from flows.alert_delivery import ARTICLES_READ, COMENTIONS_READ
 from flows.alerting import FEED_HEALTH_LOOKBACK, evaluate_rules, read_rules
 from flows.report import ReportOptions, read_report_data
-from transforms.alerts import parse_alert_rules, rule_rows, windows_needed
+from transforms.alerts import Alert, parse_alert_rules, rule_rows, windows_needed
+from transforms.digest import evidence_requests
 from warehouse import database
 from warehouse.loads import NATURAL_KEYS, RunTables, load_run
 from warehouse.rules import save_alert_rules
@@ -292,11 +294,10 @@ def period_reads() -> dict[str, Callable[[duckdb.DuckDBPyConnection], object]]:
     hour_rule = next(rule.spike_rule() for rule in rules if rule.rule_id == "spike-person-hour")
     windows = windows_needed(hour_rule)
     counts = {"as_of": until, "window_hours": 1, "windows": windows, "max_window": max(windows)}
-    # One person's alert over the last day, as the alert stage asks for its evidence (evidence_requests' lists).
-    evidence: dict[str, list[object]] = {
-        "alert_ids": ["alert-00"], "kinds": ["person"], "first_ids": ["person-00"], "second_ids": [None],
-        "window_starts": [until - timedelta(days=1)], "window_ends": [until],
-    }
+    # One person's alert over the last day, asked for its evidence as the alert stage asks (alert_contexts).
+    alert = Alert("alert-00", "spike-person-day", "person", "person-00", until - timedelta(days=1), until,
+                  value=0.0, expected=0.0, baseline=0.0, ratio=0.0, zscore=0.0, members=("person-00",))
+    evidence = evidence_requests([alert])
     named: dict[str, tuple[str, dict[str, object]]] = {
         "report_overview": ("report_overview", {"since": since, "until": until}),
         "report_share_of_voice": ("report_share_of_voice", selected),
@@ -313,7 +314,7 @@ def period_reads() -> dict[str, Callable[[duckdb.DuckDBPyConnection], object]]:
         "alert_pairings": ("alert_pairings", {"as_of": until, "window_start": until - timedelta(days=1),
                                               "lookback_start": until - timedelta(days=15)}),
         "alert_feed_health": ("alert_feed_health", {"since": until - FEED_HEALTH_LOOKBACK, "as_of": until}),
-        "alert_articles (one person)": ("alert_articles", dict(evidence)),
+        "alert_articles (one person)": ("alert_articles", {key: evidence[key] for key in ARTICLES_READ}),
     }
     reads: dict[str, Callable[[duckdb.DuckDBPyConnection], object]] = {
         name: partial(database.query_frame, name=query, parameters=parameters)
@@ -337,13 +338,12 @@ def with_reach(
     return database.query_frame(con, query, {**parameters, "read_from": read_from})
 
 
-def comentions(con: duckdb.DuckDBPyConnection, evidence: Mapping[str, list[object]]) -> object:
+def comentions(con: duckdb.DuckDBPyConnection, evidence: Mapping[str, list[Any]]) -> object:
     """Who else an alert's articles name, as the alert stage asks it: the articles registered, then the query."""
-    articles = database.query_frame(con, "alert_articles", dict(evidence))
+    articles = database.query_frame(con, "alert_articles", {key: evidence[key] for key in ARTICLES_READ})
     con.register("alert_articles", articles.to_arrow())
     try:
-        asked = {key: evidence[key] for key in ("alert_ids", "window_starts", "window_ends")}
-        return database.query_frame(con, "alert_comentions", {**asked, "exclusions": [evidence["first_ids"]]})
+        return database.query_frame(con, "alert_comentions", {key: evidence[key] for key in COMENTIONS_READ})
     finally:
         con.unregister("alert_articles")
 
