@@ -65,6 +65,13 @@ class PrintVersion(argparse.Action):
         parser.exit()
 
 
+# `presswatch sql` and `presswatch report` read the same file when none is named (warehouse.database.analysts_file).
+ANALYSTS_DB_HELP = (
+    "file to read (default: the snapshot data/presswatch.snapshot.duckdb, whole runs only; the live "
+    "data/presswatch.duckdb until a run has published one)"
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = CommandParser(
         prog="presswatch",
@@ -117,10 +124,7 @@ def build_parser() -> argparse.ArgumentParser:
         "ends; without a query, start an interactive prompt.",
     )
     sql.add_argument("query", nargs="?", help="SQL to run; omit for an interactive prompt")
-    sql.add_argument(
-        "--db", type=Path, help="file to read (default: the snapshot data/presswatch.snapshot.duckdb, whole runs only; "
-        "the live data/presswatch.duckdb until a run has published one)"
-    )
+    sql.add_argument("--db", type=Path, help=ANALYSTS_DB_HELP)
     sql.add_argument("--csv", action="store_true", help="print every row as CSV (for pipes and spreadsheets)")
 
     report = commands.add_parser(
@@ -130,10 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
         "health) that opens offline and can be attached to an email. Default period: the 7 days up to the "
         "latest run's clock.",
     )
-    report.add_argument(
-        "--db", type=Path, help="file to read (default: the snapshot data/presswatch.snapshot.duckdb, whole runs "
-        "only; the live data/presswatch.duckdb until a run has published one)"
-    )
+    report.add_argument("--db", type=Path, help=ANALYSTS_DB_HELP)
     report.add_argument(
         "--since", type=parse_when, help="start of the period: ISO date or time (UTC), yesterday, 7d, 24h..."
     )
