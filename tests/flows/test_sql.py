@@ -74,7 +74,7 @@ def warehouse(tmp_path: Path) -> Path:
     """A warehouse loaded by the real loader, with its snapshot, spool key and an (empty) DuckDB temp directory."""
     db = tmp_path / "data" / "presswatch.duckdb"
     db.parent.mkdir()
-    load_or_spool(db, one_run(), spool_dir=spool_dir_of(db), snapshot=db.with_name("presswatch.snapshot.duckdb"))
+    load_or_spool(db, one_run(), spool_dir=spool_dir_of(db), snapshot=database.snapshot_path(db))
     db.with_name(db.name + ".tmp").mkdir()
     return db
 
@@ -516,7 +516,7 @@ class TestReadsTheSnapshot:
 
     def test_a_warehouse_without_a_snapshot_is_read_directly(self, warehouse: Path) -> None:
         """Before the first publish (or with the snapshot deleted) the default reads the live file."""
-        warehouse.with_name("presswatch.snapshot.duckdb").unlink()
+        database.snapshot_path(warehouse).unlink()
 
         result = presswatch("sql", "--csv", "select count(*) as n from articles", env={"PRESSWATCH_DB": str(warehouse)})
 
