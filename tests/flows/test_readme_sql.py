@@ -1,4 +1,5 @@
-"""Every query the README shows answers with rows on the warehouse the demo run builds, through `presswatch sql`."""
+"""Every query the README and the reference pages in docs/ show answers with rows on the warehouse the demo run
+builds, through `presswatch sql`."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ import pytest
 pytestmark = pytest.mark.slow
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-README = PROJECT_DIR / "README.md"
+PAGES = [PROJECT_DIR / "README.md", *sorted((PROJECT_DIR / "docs").glob("*.md"))]
 CODE_BLOCK = re.compile(r"^```(\w*)\n(.*?)^```", re.MULTILINE | re.DOTALL)
 SQL_COMMAND = re.compile(r"""presswatch sql (?:--[\w-]+ )*"([^"]+)\"""")
 
@@ -34,13 +35,16 @@ def sql_statements(block: str) -> list[tuple[str, str]]:
 
 
 def readme_queries() -> list[tuple[str, str]]:
-    """Statements of the README's ```sql blocks, and the queries its shell blocks pass to `presswatch sql`."""
+    """Statements of the ```sql blocks of the README and docs/*.md, and the queries their shell blocks pass to
+    `presswatch sql`; each labelled with its page and the comment above it."""
     queries = []
-    for language, body in CODE_BLOCK.findall(README.read_text(encoding="utf-8")):
-        if language == "sql":
-            queries += sql_statements(body)
-        else:
-            queries += [(f"presswatch sql {query}", query) for query in SQL_COMMAND.findall(body)]
+    for page in PAGES:
+        for language, body in CODE_BLOCK.findall(page.read_text(encoding="utf-8")):
+            if language == "sql":
+                found = sql_statements(body)
+            else:
+                found = [(f"presswatch sql {query}", query) for query in SQL_COMMAND.findall(body)]
+            queries += [(f"{page.name}: {label}", statement) for label, statement in found]
     return queries
 
 
@@ -69,11 +73,13 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_readme_shows_the_queries_this_test_runs() -> None:
-    """The extraction finds the quick-start query and the example block, so the tests below are not vacuous."""
+    """The extraction finds the quick-start query and the reference pages' examples, so the tests below are not
+    vacuous."""
     statements = [statement for _, statement in QUERIES]
+    pages = {label.split(":")[0] for label, _ in QUERIES}
 
     assert "select person_id, count(*) from mentions group by 1 order by 2 desc" in statements
-    assert len(statements) >= 9
+    assert len(statements) >= 16 and {"README.md", "warehouse.md", "operations.md"} <= pages
 
 
 @pytest.mark.parametrize("query", [query for _, query in QUERIES], ids=[label for label, _ in QUERIES])
