@@ -4,7 +4,7 @@ A server that answers is the one `presswatch serve` keeps for this data folder, 
 (PREFECT_API_URL or their Prefect profile); the run is then recorded there and shows in its UI. With none, the
 same pipeline runs as plain calls with the same retry rule (flows/pipeline.py), recorded in the warehouse's runs
 table as every run is: starting a throwaway Prefect server instead cost 13-14 s per run on an idle 2-core machine,
-30-40 s under load, and failed outright on a busy one (README, "Scheduled runs").
+30-40 s under load, and failed outright on a busy one (docs/operations.md, "One-off runs").
 """
 
 from __future__ import annotations
