@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import shlex
+import shutil
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -57,6 +59,21 @@ def progress_display() -> Iterator[Progress]:
             logger.removeHandler(handler)
 
 
+def typed_program() -> str:
+    """presswatch as the user can type it here. After `make setup` it sits in .venv/bin, which is not on PATH until
+    the venv is activated: the bare name only when the shell finds this very program, else its path."""
+    program = Path(sys.executable).parent / "presswatch"
+    if not program.exists():
+        return "presswatch"
+    found = shutil.which("presswatch")
+    if found and Path(found).resolve() == program.resolve():
+        return "presswatch"
+    try:
+        return shlex.quote(str(program.absolute().relative_to(Path.cwd())))
+    except ValueError:
+        return shlex.quote(str(program))
+
+
 def print_summary(summary: RunSummary, db: Path) -> None:
     """The end-of-run summary: feeds, articles, mentions per person, topics, alerts."""
     failed = set(summary.failed_feeds)
@@ -104,7 +121,8 @@ def print_summary(summary: RunSummary, db: Path) -> None:
     if summary.publish_notice:
         CONSOLE.print("Snapshot: " + summary.publish_notice, style="yellow", markup=False, highlight=False)
     CONSOLE.print()
-    CONSOLE.print(f'Warehouse: {db}   Try: presswatch sql "select person_id, count(*) from mentions group by 1"')
+    suggestion = f'{typed_program()} sql "select person_id, count(*) from mentions group by 1"'
+    CONSOLE.print(f"Warehouse: {db}   Try: {suggestion}", markup=False, highlight=False)
     if summary.report_path:
         CONSOLE.print(f"Report: {summary.report_path} (open it in a browser; it works offline)")
     elif summary.report_error:

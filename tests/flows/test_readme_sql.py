@@ -52,12 +52,15 @@ QUERIES = readme_queries()
 
 
 @pytest.fixture(scope="module")
-def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The warehouse `presswatch run --demo` builds, in a directory of its own."""
+def demo_run(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, str], str]:
+    """`presswatch run --demo` in a directory of its own, as a newcomer runs it: the venv's bin folder not on PATH.
+    Gives the warehouse, the environment it was run with and what the run printed."""
     work = tmp_path_factory.mktemp("readme")
     db = work / "presswatch.duckdb"
+    venv_bin = str(Path(sys.executable).parent)
     environment = {
         **os.environ,
+        "PATH": os.pathsep.join(entry for entry in os.environ.get("PATH", "").split(os.pathsep) if entry != venv_bin),
         "PRESSWATCH_DB": str(db),
         "PRESSWATCH_REPORT_DIR": str(work / "reports"),
         "PREFECT_HOME": str(work / "prefect"),
@@ -69,7 +72,13 @@ def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
         cwd=PROJECT_DIR, capture_output=True, text=True, timeout=600, env=environment,
     )
     assert run.returncode == 0, run.stdout + run.stderr
-    return db
+    return db, environment, run.stdout
+
+
+@pytest.fixture(scope="module")
+def demo_warehouse(demo_run: tuple[Path, dict[str, str], str]) -> Path:
+    """The warehouse `presswatch run --demo` builds."""
+    return demo_run[0]
 
 
 def test_readme_shows_the_queries_this_test_runs() -> None:
@@ -92,3 +101,17 @@ def test_readme_query_returns_rows_on_the_demo(demo_warehouse: Path, query: str)
 
     assert result.returncode == 0, result.stderr
     assert len(result.stdout.splitlines()) >= 2, f"no rows:\n{result.stdout}"
+
+
+def test_the_command_a_demo_run_suggests_works_as_printed(demo_run: tuple[Path, dict[str, str], str]) -> None:
+    """The `Try:` line at the end of `make run` names presswatch so that a shell without the venv activated finds it,
+    and the suggested query answers with rows."""
+    _, environment, printed = demo_run
+    suggestion = printed.split("Try: ", 1)[1].splitlines()[0]
+
+    result = subprocess.run(
+        suggestion, shell=True, cwd=PROJECT_DIR, capture_output=True, text=True, timeout=120, env=environment,
+    )
+
+    assert result.returncode == 0, f"{suggestion}\n{result.stderr}"
+    assert "keir-starmer" in result.stdout
