@@ -4,7 +4,6 @@ docs promise about commands, settings and paths is checked in test_documentation
 from __future__ import annotations
 
 import ast
-import re
 from pathlib import Path
 
 import pytest
