@@ -73,21 +73,27 @@ def relative_links(page: Path) -> list[str]:
     return links
 
 
-def command_names() -> list[str]:
-    """`presswatch COMMAND` for every command, and `presswatch COMMAND ACTION` for every action of one."""
+def subcommands(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return dict(action.choices)
+    return {}
+
+
+def command_parsers() -> dict[str, argparse.ArgumentParser]:
+    """`presswatch COMMAND` for every command, and `presswatch COMMAND ACTION` for every action of one, with the
+    parser that reads its options."""
     from flows.interface.cli import build_parser
 
-    def choices(parser: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
-        for action in parser._actions:
-            if isinstance(action, argparse._SubParsersAction):
-                return dict(action.choices)
-        return {}
+    parsers = {}
+    for name, command in subcommands(build_parser()).items():
+        parsers[f"presswatch {name}"] = command
+        parsers.update({f"presswatch {name} {action}": parser for action, parser in subcommands(command).items()})
+    return parsers
 
-    names = []
-    for name, command in choices(build_parser()).items():
-        names.append(f"presswatch {name}")
-        names += [f"presswatch {name} {action}" for action in choices(command)]
-    return names
+
+def command_names() -> list[str]:
+    return list(command_parsers())
 
 
 class TestCommandsDocumented:
@@ -99,6 +105,21 @@ class TestCommandsDocumented:
         missing = [name for name in command_names() if name not in text]
 
         assert len(command_names()) > 12 and missing == []
+
+    def test_every_option_is_in_the_full_command_list(self) -> None:
+        """Each `--option` of a command appears in a usage line of that command in docs/operations.md, the list of
+        every command in full."""
+        usages = re.findall(r"`(presswatch [^`]*)`", (DOCS_DIR / "operations.md").read_text(encoding="utf-8"))
+        missing = []
+        for name, parser in command_parsers().items():
+            written = " ".join(usage for usage in usages if usage == name or usage.startswith(f"{name} "))
+            options = [
+                option for action in parser._actions for option in action.option_strings
+                if option.startswith("--") and option != "--help"
+            ]
+            missing += [f"{name} {option}" for option in options if option not in written]
+
+        assert missing == []
 
     def test_the_readme_names_every_command(self) -> None:
         """A newcomer finds every command in the README itself, not only in the reference."""
