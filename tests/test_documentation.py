@@ -4,6 +4,7 @@ real, every command and setting is documented somewhere, and every link between 
 from __future__ import annotations
 
 import argparse
+import ast
 import re
 import unicodedata
 from pathlib import Path
@@ -170,6 +171,31 @@ class TestCodePaths:
         missing = sorted(path for path in named - placeholders if not (PROJECT_DIR / path).exists())
 
         assert len(named) > 20 and missing == []
+
+
+def defines(path: Path, names: list[str]) -> bool:
+    """Whether a test file defines the class, test or class::test a documentation row names."""
+    scope: list[ast.stmt] = ast.parse(path.read_text(encoding="utf-8")).body
+    for name in names:
+        found = [node for node in scope if isinstance(node, ast.ClassDef | ast.FunctionDef) and node.name == name]
+        if not found:
+            return False
+        scope = found[0].body
+    return True
+
+
+class TestNamedTests:
+    def test_every_test_the_documentation_names_exists(self) -> None:
+        """Each `tests/file.py::Class::test` in the README, docs and the fault matrix is a test that exists, so a
+        renamed test cannot leave a fault row pointing at nothing."""
+        named = set(re.findall(r"`(tests/[\w/.]+\.py)((?:::\w+)+)`", documentation()))
+
+        missing = sorted(
+            f"{path}{names}" for path, names in named
+            if not (PROJECT_DIR / path).exists() or not defines(PROJECT_DIR / path, names.split("::")[1:])
+        )
+
+        assert len(named) > 30 and missing == []
 
 
 class TestLinks:
