@@ -110,11 +110,16 @@ class TestParseFeed:
             ("<pubDate>not a date</pubDate>", None),
             ("<pubDate>Mon, 06 Jan 2025 12:10:00 GMT</pubDate>", datetime(2025, 1, 6, 12, 10, tzinfo=UTC)),
             ("<pubDate>Tue, 07 Jan 2025 12:00:00 GMT</pubDate>", None),
+            ("<pubDate>Mon, 01 Jan 0001 00:00:00 +0100</pubDate>", None),
+            ("<pubDate>Fri, 31 Dec 9999 23:59:59 -0100</pubDate>", None),
+            ("<pubDate>Thu, 01 Jan 1970 00:00:00 +0000</pubDate>", None),
+            ("<pubDate>Mon, 01 Jan 0001 00:00:00 +0000</pubDate>", None),
         ],
-        ids=["missing", "unreadable", "within-skew", "future"],
+        ids=["missing", "unreadable", "within-skew", "future", "year-1", "year-9999", "epoch-zero", "year-1-utc"],
     )
     def test_dates_missing_or_in_the_future_become_none(self, date_element: str, expected: datetime | None) -> None:
-        """Entries without a usable date, or dated beyond 15 minutes ahead, keep published_at None."""
+        """Entries without a usable date, dated beyond 15 minutes ahead, or before 2 January 1970 (a placeholder or
+        year 1) keep published_at None."""
         body = rss(f"<title>t</title><link>https://news.example.com/a</link>{date_element}")
 
         [entry] = parse_feed(body, base_url=BASE, now=NOW).entries
