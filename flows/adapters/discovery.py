@@ -12,7 +12,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from flows.adapters.fetching import read_fetched
+from flows.adapters.fetching import isolated, read_fetched
 from flows.adapters.http import FetchSettings, GuardedClient, UrlGuard, decode_html, run_async
 from transforms.discovery import advertised_feeds, common_feed_urls, page_name
 from transforms.feed_state import FeedFetch, FeedSource, FeedState
@@ -128,8 +128,8 @@ def probe_sources(sources: Sequence[FeedSource], *, settings: FetchSettings, now
 
 async def _probe(client: GuardedClient, url: str, now: datetime) -> Probe:
     result = await client.fetch(url, kind="feed")
-    source = FeedSource("probe", url, url)
-    fetch = await read_fetched(client, source, FeedState("probe"), result, now)
+    source, state = FeedSource("probe", url, url), FeedState("probe")
+    fetch = await isolated(source, state, now, read_fetched(client, source, state, result, now))
     if fetch.document != "html":
         return Probe(url, fetch)
     page = decode_html(result.body, result.content_type)
