@@ -75,10 +75,15 @@ async def isolated(source: FeedSource, state: FeedState, now: datetime, work: Aw
     try:
         return await work
     except Exception as error:
-        reason = f"could not read this source: {type(error).__name__}: {error}"[:500]
-        result = FetchResult(source.feed_url, source.feed_url, None, "parse-error", started_at=now)
-        failed = _health(state, failed=True, now=now, retry_after_s=None)
-        return _fetch(source, result, "parse-error", (), reason, failed)
+        return failed_fetch(source, state, now, error)
+
+
+def failed_fetch(source: FeedSource, state: FeedState, now: datetime, error: BaseException) -> FeedFetch:
+    """The source's parse-error fetch for an exception its reading raised, counted as a failure."""
+    reason = f"could not read this source: {type(error).__name__}: {error}"[:500]
+    result = FetchResult(source.feed_url, source.feed_url, None, "parse-error", started_at=now)
+    failed = _health(state, failed=True, now=now, retry_after_s=None)
+    return _fetch(source, result, "parse-error", (), reason, failed)
 
 
 async def _fetch_feed(client: GuardedClient, source: FeedSource, state: FeedState, now: datetime) -> FeedFetch:
