@@ -208,3 +208,33 @@ class TestHostileSourcesInCommands:
         assert "failed:" not in result.stderr
         assert "parse-error" in result.stdout
         assert "publication date" in result.stdout
+
+    def test_a_page_declaring_the_idna_charset_is_read_as_utf8(self, tmp_path: Path) -> None:
+        """`feeds add` and `check --online` read a page declaring `<meta charset="idna">` as UTF-8 and find the feed
+        it advertises, where decoding it used to stop both commands."""
+        page = (
+            '<html><head><meta charset="idna"><title>Caf\u00e9 Post</title>'
+            '<link rel="alternate" type="application/rss+xml" href="/feed.xml"></head><body></body></html>'
+        ).encode()
+        with LoopbackServer() as server:
+            base = server.url("").rstrip("/")
+            server.route("/", Reply(body=page, content_type="text/html"))
+            server.route("/feed.xml", Reply(body=feed_xml(base), content_type="application/rss+xml"))
+            feeds = tmp_path / "feeds.csv"
+
+            added = presswatch("feeds", "add", server.url("/"), "--feeds", str(feeds), environment=QUICK)
+            write_feeds_file(tmp_path / "pages.csv", [("cafe", server.url("/"))])
+            checked = presswatch(
+                "check",
+                "--online",
+                "--seeds",
+                str(PROJECT_DIR / "seeds"),
+                "--feeds",
+                str(tmp_path / "pages.csv"),
+                environment=QUICK,
+            )
+
+        assert added.returncode == 0, added.stderr
+        assert f"Added test-gazette (Test Gazette): {server.url('/feed.xml')}" in added.stdout
+        assert checked.stderr == ""
+        assert f"advertises: {server.url('/feed.xml')}" in checked.stdout
