@@ -12,9 +12,15 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import feedparser
+import feedparser.urls
 
 from transforms.records import FeedEntry, ParsedFeed
 from transforms.urls import canonicalize_url, redact_credentials
+
+# feedparser folds the slashes after any scheme's "://" ("file:///etc/passwd" becomes "file://etc/passwd"): a
+# different address than the feed gave. Folding only http(s) keeps its repair of "http:///x" and every other link
+# exactly as given, so a refused link is stored as the feed pushed it.
+feedparser.urls._urifixer = re.compile(r"^((?i:https?)://)(/*)(.*?)")
 
 FUTURE_SKEW = timedelta(minutes=15)
 # Before the epoch's second day a feed date is a placeholder (timestamp 0) or garbage such as year 1; keeping such
