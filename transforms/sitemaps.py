@@ -205,7 +205,9 @@ class _Reader:
         self.urls_total = 0
         self.news_total = 0
         self.undated = 0
-        self.bad_dates: list[str] = []  # dates given but unreadable or out of range: damage, said in the problem
+        # Dates given but unreadable or out of range: damage, said in the problem by their count and the first.
+        self.bad_dates = 0
+        self.first_bad_date = ""
 
     def take(self, element: etree._Element) -> None:
         name = _local(element)
@@ -230,7 +232,7 @@ class _Reader:
         stamp = _text(children.get("lastmod"))
         lastmod = parse_w3c_datetime(stamp)
         if lastmod is None and stamp:
-            self.bad_dates.append(f"lastmod {stamp[:40]!r}")  # read all the same: lastmod is only a hint
+            self._bad_date(f"lastmod {stamp[:40]!r}")  # read all the same: lastmod is only a hint
         if lastmod is not None and self.oldest is not None and lastmod < self.oldest:
             return  # unchanged since before the window: it cannot hold news; an archive index lists thousands
         # Resolved only: an index may name 50,000 sitemaps, and only the few chosen are canonicalised.
@@ -249,7 +251,7 @@ class _Reader:
         published = parse_w3c_datetime(stamp)
         if published is None or published < EARLIEST_PUBLISHED:
             if stamp:
-                self.bad_dates.append(f"publication date {stamp[:40]!r}")
+                self._bad_date(f"publication date {stamp[:40]!r}")
             else:
                 self.undated += 1
             return
@@ -276,8 +278,12 @@ class _Reader:
         """The document's unreadable dates, as one problem naming the first of them."""
         if not self.bad_dates:
             return None
-        count, first = len(self.bad_dates), self.bad_dates[0]
+        count, first = self.bad_dates, self.first_bad_date
         return f"{count} unreadable or out-of-range date(s), entries left out or undated: {first}"
+
+    def _bad_date(self, what: str) -> None:
+        self.bad_dates += 1
+        self.first_bad_date = self.first_bad_date or what
 
     def note(self) -> str | None:
         if self.undated:
