@@ -41,5 +41,6 @@ def next_attempt_at(
         return None
     delay = backoff_delay(consecutive_failures, key=key, salt=salt)
     if retry_after_s is not None:
-        delay = max(delay, min(timedelta(seconds=retry_after_s), MAXIMUM_DELAY))
+        # Capped as seconds first: a server's Retry-After of 1e20 must not overflow a timedelta.
+        delay = max(delay, timedelta(seconds=min(retry_after_s, MAXIMUM_DELAY.total_seconds())))
     return now + delay

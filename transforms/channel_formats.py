@@ -134,12 +134,18 @@ def header_block(text: str) -> dict[str, Any]:
     return {"type": "header", "text": {"type": "plain_text", "text": cut(text, SLACK_HEADER_TEXT), "emoji": False}}
 
 
+def mrkdwn(text: str) -> dict[str, Any]:
+    # verbatim: Slack then links, pings and names channels only where our own <...> markup says so, never in a
+    # bare https://... of a feed's headline.
+    return {"type": "mrkdwn", "text": cut(text, SLACK_SECTION_TEXT), "verbatim": True}
+
+
 def section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": cut(text, SLACK_SECTION_TEXT)}}
+    return {"type": "section", "text": mrkdwn(text)}
 
 
 def context(*texts: str) -> dict[str, Any]:
-    elements = [{"type": "mrkdwn", "text": cut(text, SLACK_SECTION_TEXT)} for text in texts if text]
+    elements = [mrkdwn(text) for text in texts if text]
     return {"type": "context", "elements": elements[:SLACK_CONTEXT_ELEMENTS]}
 
 

@@ -33,6 +33,9 @@ MARKDOWN_SPECIAL = re.compile(r"([\\`*_~\[\]|#])")
 # Slack's mrkdwn has no escape character: emphasis characters become look-alikes so feed text cannot format.
 SLACK_LOOKALIKES = str.maketrans({"*": "\u2217", "_": "\uff3f", "~": "\u223c", "`": "\u02cb"})
 ZERO_WIDTH_SPACE = "\u200b"
+# Discord and Teams link a bare `https://...` or `www.` on their own: a zero-width space after the scheme's colon
+# (or after "www") leaves feed text readable but unlinked, so only the links we build are links.
+BARE_LINK = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*:)(?=//)|\b(www)(?=\.)")
 
 
 @dataclass(frozen=True)
@@ -125,11 +128,13 @@ def cut(text: str, limit: int) -> str:
 
 
 def escape_for(text: str, flavour: str, limit: int = TITLE_LIMIT) -> str:
-    """Untrusted text escaped for a flavour: markdown loses its emphasis, link and code characters; slack (mrkdwn)
-    gets look-alikes for them and `&` escaped; html is entity-escaped."""
+    """Untrusted text escaped for a flavour: markdown loses its emphasis, link and code characters and its bare
+    addresses are unlinked; slack (mrkdwn) gets look-alikes for them and `&` escaped (its text objects say
+    verbatim, so Slack links nothing itself); html is entity-escaped."""
     cleaned = clean_untrusted(text, limit)
     if flavour == "markdown":
-        return MARKDOWN_SPECIAL.sub(r"\\\1", cleaned)
+        unlinked = BARE_LINK.sub(lambda match: (match.group(1) or match.group(2)) + ZERO_WIDTH_SPACE, cleaned)
+        return MARKDOWN_SPECIAL.sub(r"\\\1", unlinked)
     if flavour == "slack":
         return cleaned.replace("&", "&amp;").translate(SLACK_LOOKALIKES)
     if flavour == "html":

@@ -12,11 +12,20 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import feedparser
+import feedparser.urls
 
 from transforms.records import FeedEntry, ParsedFeed
 from transforms.urls import canonicalize_url, redact_credentials
 
+# feedparser folds the slashes after any scheme's "://" ("file:///etc/passwd" becomes "file://etc/passwd"): a
+# different address than the feed gave. Folding only http(s) keeps its repair of "http:///x" and every other link
+# exactly as given, so a refused link is stored as the feed pushed it.
+feedparser.urls._urifixer = re.compile(r"^((?i:https?)://)(/*)(.*?)")
+
 FUTURE_SKEW = timedelta(minutes=15)
+# Before the epoch's second day a feed date is a placeholder (timestamp 0) or garbage such as year 1; keeping such
+# dates out also keeps every later window and subtraction far from the calendar's ends.
+EARLIEST_PUBLISHED = datetime(1970, 1, 2, tzinfo=UTC)
 SUMMARY_MAX_CHARS = 2_000
 # feedparser flags these as bozo, yet entries are exactly as published: note them, do not call them damage.
 BENIGN_PROBLEMS = ("CharacterEncodingOverride", "NonXMLContentType")
@@ -222,8 +231,16 @@ def _published_at(raw: Any, now: datetime) -> datetime | None:
                 moment = datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
             except (OverflowError, ValueError, OSError):
                 continue
-            return None if moment > now + FUTURE_SKEW else moment
+            return plausible_published_at(moment, now)
     return None
+
+
+def plausible_published_at(moment: datetime | None, now: datetime) -> datetime | None:
+    """A publisher's date as the pipeline may use it: None when absent, before the epoch or beyond a small clock
+    skew into the future (the pipeline then uses the time it first saw the entry)."""
+    if moment is None or moment < EARLIEST_PUBLISHED or moment > now + FUTURE_SKEW:
+        return None
+    return moment
 
 
 def _plain_text(value: Any) -> str:

@@ -21,7 +21,7 @@ from urllib.parse import urljoin
 from lxml import etree
 from protego import Protego
 
-from transforms.feeds import FUTURE_SKEW, defuse_prolog, root_element, widen_to_utf8
+from transforms.feeds import EARLIEST_PUBLISHED, defuse_prolog, plausible_published_at, root_element, widen_to_utf8
 from transforms.records import FeedEntry
 from transforms.urls import canonicalize_url, redact_credentials
 
@@ -138,14 +138,15 @@ def parse_sitemap(
         problem = f"XMLSyntaxError: {error}"[:500]
     except (ValueError, LookupError) as error:  # an encoding lxml does not know, or bytes it cannot decode
         problem = f"{type(error).__name__}: {error}"[:500]
-    notes = [note for note in (problem, reader.note()) if note]
+    damage = reader.damage()
+    notes = [note for note in (problem, damage, reader.note()) if note]
     return ParsedSitemap(
         kind=kind,
         entries=tuple(reader.entries),
         links=tuple(reader.links),
         urls_total=reader.urls_total,
         news_total=reader.news_total,
-        outcome="parse-error" if problem else "ok",
+        outcome="parse-error" if problem or damage else "ok",
         problem="; ".join(notes) or None,
     )
 
@@ -173,7 +174,11 @@ def choose_sitemaps(
 
 
 def parse_w3c_datetime(text: str) -> datetime | None:
-    """A W3C datetime (`2025-01-06`, `2025-01-06T09:30Z`, `...+01:00`, fractions) as UTC; None when unreadable."""
+    """A W3C datetime (`2025-01-06`, `2025-01-06T09:30Z`, `...+01:00`, fractions) as UTC; None when unreadable.
+
+    Unreadable includes a time that leaves the calendar once converted to UTC (year 1 at +01:00, year 9999 at
+    -01:00): a publisher's document must never raise here.
+    """
     value = text.strip()
     if not value:
         return None
@@ -182,9 +187,9 @@ def parse_w3c_datetime(text: str) -> datetime | None:
             day = date.fromisoformat(value)
             return datetime(day.year, day.month, day.day, tzinfo=UTC)
         moment = datetime.fromisoformat(value.replace("z", "Z"))
-    except ValueError:
+        return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):
         return None
-    return moment.astimezone(UTC) if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 class _Reader:
@@ -200,6 +205,9 @@ class _Reader:
         self.urls_total = 0
         self.news_total = 0
         self.undated = 0
+        # Dates given but unreadable or out of range: damage, said in the problem by their count and the first.
+        self.bad_dates = 0
+        self.first_bad_date = ""
 
     def take(self, element: etree._Element) -> None:
         name = _local(element)
@@ -221,7 +229,10 @@ class _Reader:
         loc = _text(children.get("loc"))
         if not loc:
             return
-        lastmod = parse_w3c_datetime(_text(children.get("lastmod")))
+        stamp = _text(children.get("lastmod"))
+        lastmod = parse_w3c_datetime(stamp)
+        if lastmod is None and stamp:
+            self._bad_date(f"lastmod {stamp[:40]!r}")  # read all the same: lastmod is only a hint
         if lastmod is not None and self.oldest is not None and lastmod < self.oldest:
             return  # unchanged since before the window: it cannot hold news; an archive index lists thousands
         # Resolved only: an index may name 50,000 sitemaps, and only the few chosen are canonicalised.
@@ -236,9 +247,13 @@ class _Reader:
             return
         self.news_total += 1
         about = _children(news)
-        published = parse_w3c_datetime(_text(about.get("publication_date")))
-        if published is None:
-            self.undated += 1
+        stamp = _text(about.get("publication_date"))
+        published = parse_w3c_datetime(stamp)
+        if published is None or published < EARLIEST_PUBLISHED:
+            if stamp:
+                self._bad_date(f"publication date {stamp[:40]!r}")
+            else:
+                self.undated += 1
             return
         if self.oldest is not None and published < self.oldest:
             return
@@ -253,11 +268,22 @@ class _Reader:
                 url=url,
                 guid=None,
                 title=WHITESPACE.sub(" ", _text(about.get("title"))).strip()[:TITLE_MAX_CHARS],
-                published_at=None if published > self.now + FUTURE_SKEW else published,
+                published_at=plausible_published_at(published, self.now),
                 summary="",
                 language=language or None,
             )
         )
+
+    def damage(self) -> str | None:
+        """The document's unreadable dates, as one problem naming the first of them."""
+        if not self.bad_dates:
+            return None
+        count, first = self.bad_dates, self.first_bad_date
+        return f"{count} unreadable or out-of-range date(s), entries left out or undated: {first}"
+
+    def _bad_date(self, what: str) -> None:
+        self.bad_dates += 1
+        self.first_bad_date = self.first_bad_date or what
 
     def note(self) -> str | None:
         if self.undated:

@@ -56,8 +56,9 @@ def canonicalize_url(url: str, base: str | None = None) -> str:
         return text if stripped == text else canonicalize_url(stripped)
     scheme = parts.scheme.lower()
     if scheme not in DEFAULT_PORTS:
-        netloc = parts.netloc.rpartition("@")[2]
-        return urlunsplit((scheme, netloc, parts.path, parts.query, "")) if scheme else without_credentials(text)
+        # Never fetched (the guard refuses it): kept as given but for user info, so the address stored with its
+        # refusal is the one the feed pushed (re-assembling made file:///etc/passwd into file://etc/passwd).
+        return without_credentials(text)
     path = _remove_dot_segments(_normalise_escapes(quote(parts.path, safe=PATH_SAFE))) or "/"
     return urlunsplit((scheme, _normalise_netloc(parts.netloc, scheme), path, _normalise_query(parts.query), ""))
 

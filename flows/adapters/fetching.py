@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -57,13 +57,33 @@ def fetch_feeds(
 
     async def run() -> list[FeedFetch]:
         async with GuardedClient(feed_settings, guard) as client:
-            tasks = [
-                _fetch_feed(client, source, states.get(source.source_id) or FeedState(source.source_id), now)
-                for source in sources
-            ]
+            tasks = []
+            for source in sources:
+                state = states.get(source.source_id) or FeedState(source.source_id)
+                tasks.append(isolated(source, state, now, _fetch_feed(client, source, state, now)))
             return list(await asyncio.gather(*tasks))
 
     return run_async(run)
+
+
+async def isolated(source: FeedSource, state: FeedState, now: datetime, work: Awaitable[FeedFetch]) -> FeedFetch:
+    """`work`'s fetch, or, when reading this source raised, the source's own failed fetch saying why.
+
+    A source is its own failure domain: whatever its document makes our code or a parser raise is recorded as
+    its parse-error (so back-off applies and feed health shows it) and the other sources of the run go on.
+    """
+    try:
+        return await work
+    except Exception as error:
+        return failed_fetch(source, state, now, error)
+
+
+def failed_fetch(source: FeedSource, state: FeedState, now: datetime, error: BaseException) -> FeedFetch:
+    """The source's parse-error fetch for an exception its reading raised, counted as a failure."""
+    reason = f"could not read this source: {type(error).__name__}: {error}"[:500]
+    result = FetchResult(source.feed_url, source.feed_url, None, "parse-error", started_at=now)
+    failed = _health(state, failed=True, now=now, retry_after_s=None)
+    return _fetch(source, result, "parse-error", (), reason, failed)
 
 
 async def _fetch_feed(client: GuardedClient, source: FeedSource, state: FeedState, now: datetime) -> FeedFetch:

@@ -8,6 +8,8 @@ boundary, and splitting them would let a hop be made without the checks that mus
 from __future__ import annotations
 
 import asyncio
+import codecs
+import contextlib
 import ipaddress
 import logging
 import re
@@ -51,12 +53,14 @@ FEED_TYPES = (
 PAGE_TYPES = ("text/html", "application/xhtml+xml")
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)""", re.IGNORECASE)
-# WHATWG: labels for Latin-1 mean Windows-1252, which is what such pages really contain.
 ACCEPT = {
     "feed": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1",
     "page": "text/html, application/xhtml+xml;q=0.9, */*;q=0.1",
     "robots": "text/plain, */*;q=0.1",
 }
+# Python text codecs no browser reads a page in (the WHATWG Encoding Standard has no label for them).
+NOT_PAGE_CHARSETS = frozenset({"idna", "punycode", "undefined", "unicode-escape", "raw-unicode-escape", "utf-7"})
+# WHATWG: labels for Latin-1 mean Windows-1252, which is what such pages really contain.
 CHARSET_ALIASES = {
     "iso-8859-1": "cp1252",
     "latin1": "cp1252",
@@ -499,17 +503,19 @@ def decode_html(body: bytes, content_type: str | None) -> str:
     declared = charset_of(body, content_type)
     if declared:
         name = CHARSET_ALIASES.get(declared.lower(), declared)
-        try:
-            return body.decode(name, errors="replace")
-        except LookupError:
-            pass
+        # A codec that fails, is not a text codec (base64) or is no page charset (idna) counts as undeclared.
+        with contextlib.suppress(LookupError, UnicodeError, ValueError):
+            if codecs.lookup(name).name not in NOT_PAGE_CHARSETS:
+                return body.decode(name, errors="replace")
     try:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         pass
     best = from_bytes(body[:200_000]).best()
-    encoding = best.encoding if best is not None else "utf-8"
-    return body.decode(encoding, errors="replace")
+    with contextlib.suppress(LookupError, UnicodeError, ValueError):
+        if best is not None and codecs.lookup(best.encoding).name not in NOT_PAGE_CHARSETS:
+            return body.decode(best.encoding, errors="replace")
+    return body.decode("utf-8", errors="replace")
 
 
 def fetch_url(

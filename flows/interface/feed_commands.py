@@ -68,6 +68,8 @@ def feeds_add(
     text, rows = read_feed_list(feeds_file)
     discovery = discover(url, settings=settings.fetch, now=datetime.now(UTC))
     start, candidates = discovery.start, discovery.candidates
+    if discovery.not_probed:
+        out(discovery.not_probed)
     if not candidates:
         reason = start.fetch.error or start.fetch.outcome
         what = "a web page advertising no feed" if start.kind == "html" else f"{start.kind} ({reason})"

@@ -10,6 +10,8 @@ import pytest
 from loopback import LoopbackServer, Reply
 from sitemaps import news_url, sitemap_index, urlset
 
+from flows.adapters.discovery import MAX_PROBED, discover
+from flows.config import FetchSettings
 from flows.interface.cli import main
 from transforms.opml import parse_opml
 
@@ -103,6 +105,40 @@ class TestFeedsAdd:
         code = main(["feeds", "add", outlet.url("/politics/rss.xml"), "--feeds", str(path)])
 
         assert (code, path.read_bytes()) == (0, before)
+
+    def test_a_page_advertising_hundreds_of_feeds_gets_a_bounded_probe(
+        self, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        """Of 300 advertised feeds only the first MAX_PROBED are requested and listed; one line says how many were
+        left, and the busiest probed feed is added."""
+        with LoopbackServer() as server:
+            server.route("/", Reply(body=home_page(*(f"/feeds/{n}.xml" for n in range(300)))))
+            server.fallback = lambda request: Reply(body=rss("Desk", 2, NOW - timedelta(hours=1)), content_type=RSS)
+            path = tmp_path / "feeds.csv"
+
+            code = main(["feeds", "add", server.url("/"), "--feeds", str(path)])
+
+            probed = [request.path for request in server.requests if request.path.startswith("/feeds/")]
+        shown = capsys.readouterr().out
+        assert code == 0
+        assert sorted(probed) == sorted(f"/feeds/{n}.xml" for n in range(MAX_PROBED))
+        assert f"{300 - MAX_PROBED} more address(es) not probed (at most {MAX_PROBED}" in shown
+        assert f"Found {MAX_PROBED} source(s)" in shown
+        assert len(shown.splitlines()) <= MAX_PROBED + 4
+
+    def test_probing_stops_at_its_deadline(self) -> None:
+        """Feeds that have not answered by the deadline are left out and counted, and discovery returns."""
+        with LoopbackServer() as server:
+            server.route("/", Reply(body=home_page("/quick.xml", "/slow-1.xml", "/slow-2.xml")))
+            server.route("/quick.xml", Reply(body=rss("Quick", 1, NOW), content_type=RSS))
+            server.route("/robots.txt", Reply(status=404))
+            server.fallback = lambda request: Reply(body=rss("Slow", 1, NOW), content_type=RSS, delay_s=4.0)
+            settings = FetchSettings(per_host_delay_s=0.0, feed_per_host_delay_s=0.0, per_host_concurrency=4)
+
+            found = discover(server.url("/"), settings=settings, now=NOW, deadline_s=1.0)
+
+        assert [candidate.url for candidate in found.candidates] == [server.url("/quick.xml")]
+        assert found.not_probed == "2 address(es) not probed within 1 s"
 
     def test_news_sitemap_is_found_from_robots_txt(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """A page advertising no feed leads to the news sitemap index its robots.txt names, with its items."""

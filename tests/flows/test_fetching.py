@@ -553,7 +553,8 @@ class TestRefusalsReachTheWarehouse:
     def test_links_that_are_not_http_are_stored_refused_and_never_fetched(
         self, tmp_path: Path, gopher_listener: socket.socket
     ) -> None:
-        """file: and gopher: links are recorded as refused-unsafe with the reason; nothing connects to gopher's port."""
+        """file: and gopher: links are recorded, as given, as refused-unsafe with the reason; nothing connects to
+        gopher's port."""
         gopher = f"gopher://127.0.0.1:{gopher_listener.getsockname()[1]}/1secret"
         with LoopbackServer() as desk:
             desk.route(
@@ -566,10 +567,10 @@ class TestRefusalsReachTheWarehouse:
             run_into_warehouse(feeds, db)
 
             paths = [request.path for request in desk.requests]
-        rows = stored(db, "select split_part(url, ':', 1), fetch_outcome, error, title from articles order by 1")
-        assert rows == [
-            ("file", "refused-unsafe", "refused-unsafe: scheme not allowed: file", "Passwords"),
-            ("gopher", "refused-unsafe", "refused-unsafe: scheme not allowed: gopher", "Hole"),
+        rows = stored(db, "select url, fetch_outcome, error, title from articles order by 1")
+        assert rows == [  # each link exactly as the feed gave it
+            ("file:///etc/passwd", "refused-unsafe", "refused-unsafe: scheme not allowed: file", "Passwords"),
+            (gopher, "refused-unsafe", "refused-unsafe: scheme not allowed: gopher", "Hole"),
         ]
         assert connections_waiting(gopher_listener) == 0
         assert paths == ["/feed.xml"]

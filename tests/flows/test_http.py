@@ -539,6 +539,16 @@ class TestFetchUrl:
 
 
 class TestHelpers:
+    @pytest.mark.parametrize("charset", ["idna", "punycode", "undefined", "base64", "unicode_escape", "utf-7", "nope"])
+    def test_a_charset_that_is_no_page_charset_falls_back(self, charset: str) -> None:
+        """A declared codec that fails, is not a text codec, or is no browser's charset is ignored: the page is read
+        as UTF-8, escapes and UTF-7 shifts left as written."""
+        body = f'<html><head><meta charset="{charset}"></head><p>caf\u00e9 \\u0041 +ADw-b+AD4-</p></html>'.encode()
+
+        text = decode_html(body, None)
+
+        assert "caf\u00e9 \\u0041 +ADw-b+AD4-" in text
+
     def test_decodes_undeclared_legacy_page(self) -> None:
         """An undeclared Windows-1252 page decodes without replacement characters for its accents."""
         body = "<html><body><p>" + "Le caf\u00e9 o\u00f9 l'\u00e9t\u00e9 commen\u00e7a. " * 20 + "</p></body></html>"

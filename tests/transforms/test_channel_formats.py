@@ -18,6 +18,7 @@ AS_OF = datetime(2025, 1, 6, 21, tzinfo=UTC)
 REPORT = "https://reports.example/presswatch.html"
 HOSTILE = "<!channel> @everyone <@U123> *bold* _it_ `code` [x](https://evil.example) & <script>alert(1)</script>"
 NAMES = {"keir-starmer": "Keir Starmer", "elon-musk": "Elon Musk"}
+BARE_LINKS = "Read https://evil.example/login and HTTP://evil.example/b or www.evil.example now"
 
 
 def views(count: int, title: str = "Starmer answers critics", snippet: str = "Sir Keir said it was wrong.",
@@ -184,6 +185,24 @@ class TestSlack:
         assert "&amp; " in text
 
 
+    def test_feed_text_is_never_auto_linked(self) -> None:
+        """Every mrkdwn text object says verbatim, so Slack links only our own <url|title> links, never a bare
+        https://... from a feed."""
+        payload = build("slack", 2, title=BARE_LINKS, snippet=BARE_LINKS)[0].payload
+        blocks = payload["blocks"]
+        objects = [block["text"] for block in blocks if block["type"] == "section"]
+        objects += [element for block in blocks if block["type"] == "context" for element in block["elements"]]
+
+        assert objects and all(item["type"] != "mrkdwn" or item.get("verbatim") is True for item in objects)
+        notice = formats.notice_payload("slack", "presswatch test", BARE_LINKS)
+        assert notice["blocks"][1]["text"]["verbatim"] is True
+
+
+def bare_links(text: str) -> list[str]:
+    """The http(s) addresses and www. names a chat client would link on its own: not those in our markdown links."""
+    return re.findall(r"(?i)(?<!\]\()(?:https?://|\bwww\.)", text)
+
+
 class TestDiscord:
     def test_one_embed_per_alert_posted_as_presswatch_without_pings(self) -> None:
         """The sentence is the embed's title, the statistics and evidence its description; mentions are off."""
@@ -204,6 +223,17 @@ class TestDiscord:
         assert "@everyone" not in description
 
 
+    def test_feed_text_is_never_auto_linked(self) -> None:
+        """A bare https://... or www. in a headline or sentence is broken so Discord does not link it; our own
+        evidence links still are."""
+        payload = build("discord", 1, title=BARE_LINKS, snippet=BARE_LINKS)[0].payload
+        description = payload["embeds"][0]["description"]
+
+        assert bare_links(description) == []
+        assert "](https://news.example/0/0)" in description
+        assert "evil.example/login" in description
+
+
 class TestTeams:
     def test_adaptive_card_with_sentence_statistics_and_report_action(self) -> None:
         """A card: title, then per alert a bold sentence and a subtle statistics line; a button opens the report."""
@@ -220,6 +250,15 @@ class TestTeams:
         card = build("teams", 1, title="<at>Everyone</at> row")[0].payload
 
         assert "<at>" not in json.dumps(card)
+
+
+    def test_feed_text_is_never_auto_linked(self) -> None:
+        """Teams links bare addresses in a TextBlock: feed text has them broken, our links stay."""
+        card = build("teams", 1, title=BARE_LINKS, snippet=BARE_LINKS)[0].payload["attachments"][0]["content"]
+        shown = "\n".join(item["text"] for item in card["body"][1]["items"])
+
+        assert bare_links(shown) == []
+        assert "](https://news.example/0/0)" in shown
 
 
 class TestEmail:

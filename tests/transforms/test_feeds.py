@@ -81,14 +81,33 @@ class TestParseFeed:
         assert [e.title for e in parsed.entries] == ["first", "other"]
 
     def test_links_that_are_not_http_are_kept_for_the_guard_to_refuse(self) -> None:
-        """file:, gopher:, ftp: and javascript: links stay entries, so the fetch stage records their refusal."""
-        links = ["file:///etc/passwd", "gopher://127.0.0.1:70/1secret", "ftp://files.example/x", "javascript:alert(1)"]
-        body = rss(*(f"<title>t{i}</title><link>{link}</link>" for i, link in enumerate(links)))
+        """file:, gopher:, ftp:, javascript: and smb: links stay entries exactly as given, so the fetch stage records
+        their refusal of the very address the feed pushed."""
+        links = [
+            "file:///etc/passwd",
+            "gopher://127.0.0.1:70/1secret",
+            "ftp://files.example/x",
+            "javascript:alert(1)",
+            "smb:////host/share",
+        ]
+        body = rss(*(f"<title>t{i}</title><link>{link}</link><guid>{link}</guid>" for i, link in enumerate(links)))
 
         parsed = parse_feed(body, base_url=BASE, now=NOW)
 
-        assert [entry.url.split(":")[0] for entry in parsed.entries] == ["file", "gopher", "ftp", "javascript"]
+        assert [entry.url for entry in parsed.entries] == links  # exactly as given: file:///x is not file://x
+        assert [entry.guid for entry in parsed.entries] == links
         assert parsed.outcome == "ok"
+
+    def test_atom_links_that_are_not_http_are_kept_as_given(self) -> None:
+        """An Atom entry's file:/// href and id are kept with their three slashes."""
+        body = (
+            b'<feed xmlns="http://www.w3.org/2005/Atom"><title>x</title><entry><title>a</title>'
+            b'<link href="file:///etc/passwd"/><id>file:///etc/passwd</id></entry></feed>'
+        )
+
+        [entry] = parse_feed(body, base_url=BASE, now=NOW).entries
+
+        assert (entry.url, entry.guid) == ("file:///etc/passwd", "file:///etc/passwd")
 
     def test_entry_links_lose_their_credentials(self) -> None:
         """Links and URL guids with user:password@ lose them, so no password is ever stored."""
@@ -110,11 +129,16 @@ class TestParseFeed:
             ("<pubDate>not a date</pubDate>", None),
             ("<pubDate>Mon, 06 Jan 2025 12:10:00 GMT</pubDate>", datetime(2025, 1, 6, 12, 10, tzinfo=UTC)),
             ("<pubDate>Tue, 07 Jan 2025 12:00:00 GMT</pubDate>", None),
+            ("<pubDate>Mon, 01 Jan 0001 00:00:00 +0100</pubDate>", None),
+            ("<pubDate>Fri, 31 Dec 9999 23:59:59 -0100</pubDate>", None),
+            ("<pubDate>Thu, 01 Jan 1970 00:00:00 +0000</pubDate>", None),
+            ("<pubDate>Mon, 01 Jan 0001 00:00:00 +0000</pubDate>", None),
         ],
-        ids=["missing", "unreadable", "within-skew", "future"],
+        ids=["missing", "unreadable", "within-skew", "future", "year-1", "year-9999", "epoch-zero", "year-1-utc"],
     )
     def test_dates_missing_or_in_the_future_become_none(self, date_element: str, expected: datetime | None) -> None:
-        """Entries without a usable date, or dated beyond 15 minutes ahead, keep published_at None."""
+        """Entries without a usable date, dated beyond 15 minutes ahead, or before 2 January 1970 (a placeholder or
+        year 1) keep published_at None."""
         body = rss(f"<title>t</title><link>https://news.example.com/a</link>{date_element}")
 
         [entry] = parse_feed(body, base_url=BASE, now=NOW).entries

@@ -84,10 +84,13 @@ class TestNewsEntries:
             ("2025-01-06T09:30:00", datetime(2025, 1, 6, 9, 30, tzinfo=UTC)),
             ("yesterday", None),
             ("", None),
+            ("0001-01-01T00:00:00+01:00", None),
+            ("9999-12-31T23:59:59-01:00", None),
         ],
     )
     def test_w3c_dates(self, text: str, expected: datetime | None) -> None:
-        """Dates, minutes with Z, fractions with offsets and naive times are read as UTC; words are not dates."""
+        """Dates, minutes with Z, fractions with offsets and naive times are read as UTC; words are not dates, nor
+        are times that leave the calendar once converted to UTC."""
         assert parse_w3c_datetime(text) == expected
 
 
@@ -227,3 +230,31 @@ class TestHostileDocuments:
 
         assert parsed.outcome == "parse-error"
         assert [entry.title for entry in parsed.entries] == ["Story 0", "Story 1"]
+
+    def test_dates_outside_the_calendar_are_damage_not_a_crash(self) -> None:
+        """An entry dated year 1 (+01:00) is left out and named in the problem; the good entry beside it is kept."""
+        body = urlset(
+            [
+                news_url("https://a.example/old", "Year one", "0001-01-01T00:00:00+01:00"),
+                news_url("https://a.example/new", "New", NOW),
+            ]
+        )
+
+        parsed = parse_sitemap(body, base_url=BASE, now=NOW)
+
+        assert (parsed.outcome, [entry.title for entry in parsed.entries]) == ("parse-error", ["New"])
+        assert parsed.problem is not None and "publication date '0001-01-01T00:00:00+01:00'" in parsed.problem
+
+    def test_index_child_with_a_year_9999_lastmod_is_still_read(self) -> None:
+        """A lastmod past year 9999 in UTC is a problem said once; the sitemap it dates is listed without a date."""
+        body = sitemap_index([]).replace(
+            b"</sitemapindex>",
+            b"<sitemap><loc>https://a.example/news.xml</loc><lastmod>9999-12-31T23:59:59-01:00</lastmod></sitemap>"
+            b"</sitemapindex>",
+        )
+
+        parsed = parse_sitemap(body, base_url=BASE, now=NOW)
+
+        assert parsed.links == (SitemapLink("https://a.example/news.xml", None),)
+        assert parsed.outcome == "parse-error"
+        assert parsed.problem is not None and "lastmod" in parsed.problem
