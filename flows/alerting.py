@@ -256,7 +256,9 @@ def preview_alerts(db: Path, *, as_of: datetime, rules_file: Path, names: Mappin
         decision = decide(con, rules, as_of)
         contexts = alert_contexts(con, decision.fired)
         entries = [DigestEntry(alert, contexts[alert.alert_id]) for alert in decision.fired]
-    text = plain_digest(entries, names, as_of) or f"Nothing would fire as of {as_of:%Y-%m-%d %H:%M} UTC."
+    # The preview is where the figures behind each alert are read; the channels get words only.
+    text = plain_digest(entries, names, as_of, statistics=True)
+    text = text or f"Nothing would fire as of {as_of:%Y-%m-%d %H:%M} UTC."
     if decision.suppressed:
         held = ", ".join(f"{alert.subject} ({alert.rule})" for alert in decision.suppressed)
         text += f"\n\nHeld back by cool-down: {held}"
