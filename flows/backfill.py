@@ -176,6 +176,7 @@ class WatchlistChange:
     stored: int = 0  # stored articles with text
     oldest_at: datetime | None = None  # the oldest stored article's time, when some were left
     error: str = ""
+    limit: int = REDERIVE_LIMIT
 
     def notice(self) -> str:
         """One line for the run summary; empty when nothing changed."""
@@ -189,7 +190,7 @@ class WatchlistChange:
             return f"{what} not yet counted in the stored history ({self.error}); the next run does it"
         text = f"re-derived {self.articles} stored article{'s' if self.articles != 1 else ''} for {what}"
         if self.articles < self.stored and self.oldest_at is not None:
-            text += (f"; the {self.stored - self.articles} oldest were left (at most {REDERIVE_LIMIT} a run): "
+            text += (f"; the {self.stored - self.articles} oldest were left (at most {self.limit} a run): "
                      f"presswatch run --since {self.oldest_at:%Y-%m-%d} re-derives them")
         return text
 
@@ -231,4 +232,5 @@ def rederive_watchlist_changes(
         new=tuple(names.get(ident, ident) for _, ident in fresh),
         changed=tuple(names.get(ident, ident) for _, ident in moved),
         articles=stored.height, stored=total, oldest_at=stored["oldest_at"][0] if stored.height else None,
+        limit=limit,
     )

@@ -18,6 +18,10 @@ import pytest
 from loopback import LoopbackServer
 from newsroom import copy_seeds, start_newsroom, write_feeds_file
 
+from flows import seeds, stages
+from flows.backfill import rederive_watchlist_changes
+from flows.config import Settings
+from flows.pipeline import new_context
 from warehouse import database
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -125,3 +129,33 @@ class TestBackfill:
         assert seen.splitlines() == ["person_id,mentions", "angela-rayner,1"]
         assert report_clock(team) == before == datetime(2025, 1, 6, 21, tzinfo=UTC)
         assert backfill_clock == (before,)
+
+
+class TestBounds:
+    def test_a_run_re_derives_at_most_its_limit_and_names_the_rest(self, team: dict[str, str], tmp_path: Path) -> None:
+        """With more stored articles than a run re-derives, the newest are done and the line gives the command for
+        the older ones."""
+        presswatch(team, "run", "--as-of", CLOCK)
+        add_rayner(team)
+        settings = Settings(seeds_dir=Path(team["PRESSWATCH_SEEDS_DIR"]))
+        watchlist = seeds.load_watchlist(settings.seeds_dir)
+        context = new_context("live", datetime(2025, 1, 6, 22, tzinfo=UTC))
+
+        change = rederive_watchlist_changes(Path(team["PRESSWATCH_DB"]), context, watchlist, settings.seeds_dir,
+                                            {"angela-rayner": "Angela Rayner"}, limit=2)
+
+        assert change.notice() == (
+            "re-derived 2 stored articles for 1 new watchlist entry (Angela Rayner); the 1 oldest were left "
+            "(at most 2 a run): presswatch run --since 2025-01-06 re-derives them")
+
+    def test_a_warehouse_that_cannot_be_read_is_one_line_and_tried_again(self, tmp_path: Path) -> None:
+        """Whatever stops the re-derivation is one line in the run's notices, never a traceback or a failed run."""
+        db = tmp_path / "w.duckdb"
+        db.write_bytes(b"not a warehouse" * 100)
+        settings = Settings(seeds_dir=PROJECT_DIR / "seeds")
+        context = new_context("live", datetime(2025, 1, 6, 22, tzinfo=UTC))
+
+        change = stages.watchlist_stage(db, context, seeds.load_watchlist(settings.seeds_dir), settings, {})
+
+        assert change.notice().startswith("watchlist changes not checked: ")
+        assert "\n" not in change.notice()
