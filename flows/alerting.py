@@ -134,15 +134,19 @@ def evaluate_rules(con: duckdb.DuckDBPyConnection, rules: Sequence[AlertRule], a
             )
             candidates += find_watch_terms(counts, as_of=as_of, rule=rule)
         elif rule.kind == "feed-health":
-            feeds = database.query_frame(
-                con, "alert_feed_health", {"since": as_of - FEED_HEALTH_LOOKBACK, "as_of": as_of}
-            )
+            feeds = feed_health_rows(con, rule, as_of)
             outages = database.query_frame(con, "alert_open_outages", {"rule": rule.rule_id})
             open_outages = {row["source_id"]: row["failing_since"] for row in outages.iter_rows(named=True)}
             candidates += find_feed_health(feeds, open_outages, as_of=as_of, rule=rule)
         elif rule.kind == "quote-pickup":
             candidates += quote_pickup_candidates(con, rule, as_of)
     return candidates
+
+
+def feed_health_rows(con: duckdb.DuckDBPyConnection, rule: AlertRule, as_of: datetime) -> pl.DataFrame:
+    """Every fetched feed's state as the feed_health view classifies it at this rule's threshold, over the lookback."""
+    parameters = {"since": as_of - FEED_HEALTH_LOOKBACK, "as_of": as_of, "dead_runs": rule.dead_runs}
+    return database.query_frame(con, "alert_feed_health", parameters)
 
 
 def quote_pickup_candidates(con: duckdb.DuckDBPyConnection, rule: AlertRule, as_of: datetime) -> list[Alert]:
@@ -256,7 +260,9 @@ def preview_alerts(db: Path, *, as_of: datetime, rules_file: Path, names: Mappin
         decision = decide(con, rules, as_of)
         contexts = alert_contexts(con, decision.fired)
         entries = [DigestEntry(alert, contexts[alert.alert_id]) for alert in decision.fired]
-    text = plain_digest(entries, names, as_of) or f"Nothing would fire as of {as_of:%Y-%m-%d %H:%M} UTC."
+    # The preview is where the figures behind each alert are read; the channels get words only.
+    text = plain_digest(entries, names, as_of, statistics=True)
+    text = text or f"Nothing would fire as of {as_of:%Y-%m-%d %H:%M} UTC."
     if decision.suppressed:
         held = ", ".join(f"{alert.subject} ({alert.rule})" for alert in decision.suppressed)
         text += f"\n\nHeld back by cool-down: {held}"

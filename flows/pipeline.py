@@ -76,6 +76,7 @@ class RunSummary:
     report_path: Path | None = None
     report_error: str = ""
     publish_notice: str = ""  # why the analysts' snapshot was copied whole, or was not published
+    watchlist_notice: str = ""  # what the run re-derived for watchlist entries added or changed since the last
 
 
 class StageRunner(Protocol):
@@ -172,6 +173,11 @@ def execute_run(
         return summary
     names = run_rows.display_names(watchlist)
     summary.names = names
+    # Before the alerts and the report, so an added person's history is there for both.
+    change = timed(summary, "watchlist", stages.watchlist_stage, db, context, watchlist, settings, names)
+    summary.watchlist_notice = change.notice()
+    if summary.watchlist_notice:
+        LOGGER.info("watchlist: %s", summary.watchlist_notice)
     alerting = timed(summary, "alerts", runner, "alerts", stages.alert_stage, db, context, settings, names)
     summary.alerts = alerting.fired
     summary.digest_text = alerting.digest_text

@@ -26,6 +26,7 @@ from flows.adapters.extraction import ExtractionPool, PageToExtract
 from flows.adapters.fetching import PageFetch, fetch_feeds, fetch_pages
 from flows.adapters.http import FetchResult, UrlGuard
 from flows.alerting import AlertStageResult, run_alert_stage
+from flows.backfill import WatchlistChange, rederive_watchlist_changes
 from flows.config import Settings
 from transforms import revisions
 from transforms.feed_state import FeedFetch, FeedSource, FeedState, sitemaps_from_json
@@ -46,6 +47,7 @@ from transforms.run_rows import (
 from transforms.stories import StoredWindow, StoryInput, StoryMatcher, print_for, print_text
 from transforms.text import article_text, choose_published_at
 from transforms.topics import TopicDetector
+from transforms.watchlist import Watchlist
 from warehouse import database
 from warehouse.loads import LoadOutcome, RunTables, load_or_spool
 from warehouse.snapshot import Publication, publish_snapshot
@@ -402,6 +404,17 @@ def detect_stage(
     with_stories = attach_stories(articles, db, now - STORY_LOOKBACK)
     detected = detect_all(with_stories, detectors.mentions, detectors.topics)
     return quoting.attach_quotes(detected, detectors.cues)
+
+
+def watchlist_stage(
+    db: Path, context: RunContext, watchlist: Watchlist, settings: Settings, names: dict[str, str]
+) -> WatchlistChange:
+    """Count watchlist entries added or changed since the last run in the stored history too; whatever goes wrong
+    is one line in the run's notices and the next run tries again (the entries are recorded only once done)."""
+    try:
+        return rederive_watchlist_changes(db, context, watchlist, settings.seeds_dir, names)
+    except Exception as error:
+        return WatchlistChange(error=f"watchlist changes not checked: {type(error).__name__}: {error}".splitlines()[0])
 
 
 def alert_stage(db: Path, context: RunContext, settings: Settings, names: dict[str, str]) -> AlertStageResult:

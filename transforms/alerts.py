@@ -274,25 +274,29 @@ def find_watch_terms(counts: pl.DataFrame, *, as_of: datetime, rule: AlertRule) 
 
 # --- feed health ------------------------------------------------------------------------------------------
 
+# The feed_health view's states (warehouse/sql/feed_health.sql) of a feed that fetches: its failure streak is 0.
+WORKING_FEED_STATES = ("healthy", "recovered", "damaged")
+
 
 def find_feed_health(
     feeds: pl.DataFrame, open_outages: Mapping[str, datetime], *, as_of: datetime, rule: AlertRule
 ) -> list[Alert]:
-    """Feeds failing for >= dead_runs runs in a row, and feeds whose reported outage has ended.
+    """Feeds the feed_health view calls dead, and feeds whose reported outage has ended (the view calls them
+    working again: healthy, recovered or damaged).
 
-    feeds: source_id, consecutive_failures, failing_since, last_outcome, last_error. An outage's alerts are keyed
-    by its start, so one outage fires once and recovers once.
+    feeds: source_id, state (the view's, at this rule's dead_runs), consecutive_failures, failing_since,
+    last_outcome, last_error. An outage's alerts are keyed by its start, so one outage fires once and recovers once.
     """
     alerts = []
     for row in feeds.sort("source_id").iter_rows(named=True):
-        source, failures = row["source_id"], int(row["consecutive_failures"] or 0)
+        source, failures, state = row["source_id"], int(row["consecutive_failures"] or 0), row["state"]
         since = row["failing_since"] or as_of
         detail = f"last outcome {row['last_outcome'] or 'unknown'}"
         if row.get("last_error"):
             detail += f": {row['last_error']}"
-        if failures >= rule.dead_runs and source not in open_outages:
+        if state == "dead" and source not in open_outages:
             event, start, value = "feed-dead", since, float(failures)
-        elif failures == 0 and source in open_outages:
+        elif state in WORKING_FEED_STATES and source in open_outages:
             event, start, value = "feed-recovered", open_outages[source], 0.0
             detail = f"fetched again after failing since {start:%Y-%m-%d %H:%M} UTC"
         else:

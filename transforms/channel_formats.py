@@ -170,9 +170,9 @@ def details_lines(view: AlertView, flavour: str, link: Any) -> list[str]:
 
 
 def slack_blocks(view: AlertView) -> list[dict[str, Any]]:
-    """One alert: the plain sentence in bold, the statistics in small type, then the evidence."""
+    """One alert: the plain sentence in bold, what it compares with in small type, then the evidence."""
     headline = f"*{escape_for(view.headline, 'slack', SNIPPET_LIMIT)}*"
-    blocks = [section(headline), context(escape_for(view.statistics, "slack", 2 * SNIPPET_LIMIT),
+    blocks = [section(headline), context(escape_for(view.basis, "slack", 2 * SNIPPET_LIMIT),
                                          escape_for(view.delayed_note, "slack"))]
     details = details_lines(view, "slack", slack_link)
     if details:
@@ -220,8 +220,8 @@ def embed_size(embed: dict[str, Any]) -> int:
 
 
 def discord_embed(view: AlertView, report: str | None) -> dict[str, Any]:
-    """One alert as an embed: the sentence as title, statistics and evidence below, rule in the footer."""
-    lines = [f"*{escape_for(view.statistics, 'markdown', 2 * SNIPPET_LIMIT)}*",
+    """One alert as an embed: the sentence as title, what it compares with and the evidence below."""
+    lines = [f"*{escape_for(view.basis, 'markdown', 2 * SNIPPET_LIMIT)}*",
              *details_lines(view, "markdown", markdown_link)]
     embed: dict[str, Any] = {
         "title": cut(clean_title_for_embed(view.headline), DISCORD_EMBED_TITLE),
@@ -267,10 +267,10 @@ def text_block(text: str, **style: Any) -> dict[str, Any]:
 
 
 def teams_container(view: AlertView) -> dict[str, Any]:
-    """One alert: the sentence in bold, the statistics subtle and small, then outlets and evidence."""
+    """One alert: the sentence in bold, what it compares with subtle and small, then outlets and evidence."""
     items = [
         text_block(escape_for(view.headline, "markdown", SNIPPET_LIMIT), weight="Bolder"),
-        text_block(escape_for(view.statistics, "markdown", 2 * SNIPPET_LIMIT), isSubtle=True, size="Small",
+        text_block(escape_for(view.basis, "markdown", 2 * SNIPPET_LIMIT), isSubtle=True, size="Small",
                    spacing="None"),
     ]
     if view.delayed_since is not None:
@@ -328,10 +328,10 @@ def html_link(title: str, url: str) -> str:
 
 
 def email_section(view: AlertView) -> str:
-    """One alert: the sentence as a heading, statistics in grey, outlets, people and linked evidence."""
+    """One alert: the sentence as a heading, what it compares with in grey, outlets, people and linked evidence."""
     parts = [
         f'<h3 style="margin:18px 0 2px">{escape_for(view.headline, "html", SNIPPET_LIMIT)}</h3>',
-        f'<p style="margin:0;color:#57606a;font-size:13px">{escape_for(view.statistics, "html", 2 * SNIPPET_LIMIT)}'
+        f'<p style="margin:0;color:#57606a;font-size:13px">{escape_for(view.basis, "html", 2 * SNIPPET_LIMIT)}'
         + (f"<br>{escape_for(view.delayed_note, 'html')}" if view.delayed_since else "") + "</p>",
     ]
     summary = []
@@ -400,6 +400,7 @@ def alert_record(view: AlertView) -> dict[str, Any]:
         "name": text(view.name),
         "person": text(view.name) if alert.subject_kind == "person" else None,
         "headline": text(view.headline),
+        "basis": text(view.basis, 2 * SNIPPET_LIMIT),
         "statistics": text(view.statistics, 2 * SNIPPET_LIMIT),
         "window": {"start": iso(alert.window_start), "end": iso(alert.window_end)},
         "counts": {"stories": alert.value, "expected": alert.expected},

@@ -9,6 +9,7 @@ and are built from the same AlertView records, so every channel says the same th
 from __future__ import annotations
 
 import html
+import math
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -81,8 +82,9 @@ class AlertView:
 
     alert: Alert
     name: str  # display name of the subject
-    headline: str  # "Keir Starmer: 10 stories in the last 24 hours, about 3x a usual day"
-    statistics: str  # the figures behind the headline, for a secondary line
+    headline: str  # "Keir Starmer: 11 stories in the last 24 hours, about 7 times a usual day"
+    basis: str  # what "usual" is, in words whose figures agree with the headline: the channels' second line
+    statistics: str  # the figures (expected, ratio, z) for the JSON record and the preview, never the channel text
     outlets: tuple[tuple[str, int], ...] = ()
     also_named: tuple[tuple[str, int], ...] = ()  # display names
     evidence: tuple[Evidence, ...] = ()
@@ -184,8 +186,18 @@ def usual_words(alert: Alert) -> str:
 
 
 def times_words(ratio: float) -> str:
-    """"about 6x" for big ratios, "about 2.4x" below 3 where the decimal matters."""
-    return f"about {round(ratio)}x" if ratio >= 2.95 else f"about {ratio:.1f}x"
+    """"about 7 times" for big ratios, "about 2.4 times" below 3 where the decimal matters."""
+    return f"about {round(ratio)} times" if ratio >= 2.95 else f"about {ratio:.1f} times"
+
+
+def usual_count_words(usual: float) -> str:
+    """A usual count as a press officer says it: the whole numbers around it ("1 to 2 stories"), so the
+    headline's multiple (count / usual) always lies between the count over each end."""
+    if usual < 1:
+        return "less than one story"
+    low, high = math.floor(usual), math.ceil(usual)
+    stories = "story" if high == 1 else "stories"
+    return f"about {low} {stories}" if low == high else f"{low} to {high} {stories}"
 
 
 def headline_for(alert: Alert, name: str) -> str:
@@ -207,24 +219,36 @@ def headline_for(alert: Alert, name: str) -> str:
     return text
 
 
-def statistics_for(alert: Alert) -> str:
-    """The figures behind the headline, for readers who want to check it."""
+def basis_for(alert: Alert) -> str:
+    """The line under the headline in every channel: what the headline compares with, in words and in figures a
+    reader can check against it (a spike's "usual" is at today's news volume, as its multiple is)."""
+    usual = usual_words(alert)
     if alert.event == "new-pairing":
         parts = [alert.baseline_label]
     elif alert.event == "watch-term":
-        parts = [f"threshold {alert.expected:g}", f"usual {alert.baseline:g} a {unit_words(alert)}"]
+        parts = [f"alerts at {alert.expected:g} stories or more", f"{usual} brings {usual_count_words(alert.baseline)}"]
     elif alert.event in {"feed-dead", "feed-recovered"}:
         parts = [alert.note]
     elif alert.event == "quote-pickup":
         parts = [f"{alert.value:g} outlets, {alert.baseline:g} articles", alert.baseline_label]
     else:
-        label = f" ({alert.baseline_label})" if alert.baseline_label else ""
-        parts = [
-            f"{alert.value:g} stories against {alert.expected:g} expected at this volume",
-            f"usual {alert.baseline:g} a {unit_words(alert)}{label}",
-            f"ratio {alert.ratio:g}, z={alert.zscore:g}",
-        ]
-    return "; ".join([*(part for part in parts if part), f"rule {alert.rule}"])
+        judged = f" (judged on the {alert.baseline_label})" if alert.baseline_label else ""
+        parts = [f"{usual} brings {usual_count_words(alert.expected)} at today's news volume{judged}"]
+    text = "; ".join([*(part for part in parts if part), f"rule {alert.rule}"])
+    return text[:1].upper() + text[1:]
+
+
+def statistics_for(alert: Alert) -> str:
+    """The figures behind the headline, for readers who want to check it (the preview and the JSON record)."""
+    if alert.event not in {"spike", ""}:
+        return basis_for(alert)
+    label = f" ({alert.baseline_label})" if alert.baseline_label else ""
+    parts = [
+        f"{alert.value:g} stories against {alert.expected:g} expected at this volume",
+        f"usual {alert.baseline:g} a {unit_words(alert)} at any volume{label}",
+        f"ratio {alert.ratio:g}, z={alert.zscore:g}",
+    ]
+    return "; ".join([*parts, f"rule {alert.rule}"])
 
 
 def alert_views(
@@ -250,6 +274,7 @@ def alert_views(
                 alert=alert,
                 name=name,
                 headline=headline_for(alert, name),
+                basis=basis_for(alert),
                 statistics=statistics_for(alert),
                 outlets=context.outlets,
                 also_named=tuple((name_of(person, names), count) for person, count in context.co_mentioned),
@@ -275,12 +300,15 @@ def more_alerts_line(rest: Sequence[AlertView], flavour: str) -> str:
 # --- text and markdown ------------------------------------------------------------------------------------
 
 
-def render_view(view: AlertView, flavour: str) -> str:
-    """One alert's block: the plain sentence, the statistics, outlets, co-mentioned people, evidence."""
+def render_view(view: AlertView, flavour: str, statistics: bool = False) -> str:
+    """One alert's block: the plain sentence, what it compares with, outlets, co-mentioned people, evidence; the
+    statistics only when asked (the preview), never in a channel."""
     markdown = flavour == "markdown"
     headline = escape_for(view.headline, flavour, SNIPPET_LIMIT)
     lines = [f"• **{headline}**" if markdown else f"* {headline}"]
-    lines.append(f"  {escape_for(view.statistics, flavour, 2 * SNIPPET_LIMIT)}")
+    lines.append(f"  {escape_for(view.basis, flavour, 2 * SNIPPET_LIMIT)}")
+    if statistics and view.statistics != view.basis:
+        lines.append(f"  Figures: {escape_for(view.statistics, flavour, 2 * SNIPPET_LIMIT)}")
     if view.delayed_since is not None:
         lines.append(f"  ({view.delayed_note})")
     if view.outlets:
@@ -419,12 +447,14 @@ def pack_messages(
 
 
 def plain_digest(
-    entries: Sequence[DigestEntry], names: Mapping[str, str], as_of: datetime, report_url: str = ""
+    entries: Sequence[DigestEntry], names: Mapping[str, str], as_of: datetime, report_url: str = "",
+    statistics: bool = False,
 ) -> str:
-    """The whole digest as plain text for the console; empty when nothing fired."""
+    """The whole digest as plain text for the console (with each alert's figures when asked); empty when nothing
+    fired."""
     if not entries:
         return ""
-    blocks = [render_view(view, "text") for view in alert_views(entries, names)]
+    blocks = [render_view(view, "text", statistics) for view in alert_views(entries, names)]
     footer = report_line(report_url, "text")
     return "\n\n".join([digest_title(len(entries), as_of), *blocks, *([footer] if footer else [])])
 

@@ -136,18 +136,11 @@ def swatch(colour: str | None) -> str:
     return f'<span class="swatch" style="background:{escape(colour)}" aria-hidden="true"></span>'
 
 
-def shown_feed_state(state: str, last_outcome: object) -> str:
-    """The state the page shows: a feed the fetch layer counts as working whose latest document was damaged
-    (a parse error that still yielded entries) is "damaged", never "healthy" beside a parse error."""
-    if state in {"healthy", "recovered"} and last_outcome == "parse-error":
-        return "damaged"
-    return state
-
-
 def feed_health_table(health: pl.DataFrame) -> str:
     """One row per feed, troubled ones first: its state, the latest fetch and, for a troubled feed, since when and
     why."""
-    shown = [(shown_feed_state(str(row["state"]), row["last_outcome"]), row) for row in health.iter_rows(named=True)]
+    # The state is the feed_health view's (warehouse/sql/feed_health.sql), the alert stage's too: never judged here.
+    shown = [(str(row["state"]), row) for row in health.iter_rows(named=True)]
     rank = {state: index for index, state in enumerate(FEED_STATE_ORDER)}
     shown.sort(key=lambda pair: (rank.get(pair[0], len(rank)), str(pair[1]["outlet"])))
     rows = [

@@ -10,6 +10,7 @@ holders, topics and jurisdictions default to none (jurisdictions to the built-in
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from collections.abc import Mapping
@@ -496,3 +497,15 @@ def _parse_topics(rows: list[tuple[int, dict[str, str]]], directory: str) -> tup
                 raise SeedError(path, number, f"term {term!r} may mark at most one [focus]")
         topics.append(Topic(topic_id, row["name"], terms, _forms(row["co_terms"], "co_terms", path, number)))
     return tuple(topics)
+
+
+def entry_fingerprints(watchlist: Watchlist) -> dict[tuple[str, str], str]:
+    """(kind, id) -> a digest of everything the detectors read for that person, role or topic: when it differs
+    from the stored one (or there is none), the stored history was derived without the entry as it is now."""
+    entries: list[tuple[str, str, object]] = [
+        *(("person", person.person_id, person) for person in watchlist.people),
+        *(("role", role.role_id, role) for role in watchlist.roles),
+        *(("topic", topic.topic_id, topic) for topic in watchlist.topics),
+    ]
+    # Frozen dataclasses of strings, tuples and dates: their repr is stable from run to run.
+    return {(kind, ident): hashlib.sha256(repr(entry).encode("utf-8")).hexdigest() for kind, ident, entry in entries}

@@ -303,6 +303,8 @@ def command_backfill(settings: Settings, db: Path, since: datetime) -> int:
         f"{result.mentions} mentions, {result.topic_mentions} topic mentions and {result.quotes} quotes re-derived, "
         f"{result.alerts_suppressed} historical alert(s) recorded as suppressed (not sent)."
     )
+    if result.publish_notice:
+        print(f"Snapshot: {result.publish_notice}")
     return EXIT_OK
 
 

@@ -118,6 +118,8 @@ def print_summary(summary: RunSummary, db: Path) -> None:
             CONSOLE.print(f"Alert delivery to {channel}: {status} {detail}", markup=False)
     if summary.load_method and summary.load_method != "direct":
         CONSOLE.print(f"[yellow]Load: {summary.load_method}[/yellow] {summary.load_message}")
+    if summary.watchlist_notice:
+        CONSOLE.print("Watchlist: " + summary.watchlist_notice, markup=False, highlight=False)
     if summary.publish_notice:
         CONSOLE.print("Snapshot: " + summary.publish_notice, style="yellow", markup=False, highlight=False)
     CONSOLE.print()

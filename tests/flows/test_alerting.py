@@ -133,8 +133,13 @@ class TestDemoSurge:
         payload = receiver.delivered[0]["body"]
         message = payload["message"]
         assert message.splitlines()[0].startswith("* Keir Starmer: 10 stories in the last 24 hours, about ")
-        assert message.splitlines()[0].endswith("x a usual day")
-        assert "expected at this volume" in message.splitlines()[1]
+        assert message.splitlines()[0].endswith(" times a usual day")
+        assert message.splitlines()[1].startswith("  A usual day brings ")
+        assert "z=" not in message and "expected" not in message and "ratio" not in message
+        counts = payload["alerts"][0]["counts"]
+        times = message.splitlines()[0].split("about ")[1].split(" times")[0]
+        assert float(times) == pytest.approx(counts["stories"] / counts["expected"], abs=0.5)
+        assert "z=" in payload["alerts"][0]["statistics"]  # the figures stay in the record, for who wants them
         assert message.endswith(f"Full report: {REPORT_URL}")
         assert (payload["alerts"][0]["person"], payload["alerts"][0]["counts"]["stories"]) == ("Keir Starmer", 10)
         assert payload["report_url"] == REPORT_URL
@@ -166,10 +171,12 @@ class TestDemoSurge:
         assert "up from 10 at the last alert" in receiver.delivered[1]["body"]["message"]
 
     def test_preview_shows_without_recording(self, demo_db: Path) -> None:
-        """Preview names what would fire and leaves the alerts table empty."""
+        """Preview names what would fire, with the figures behind it (expected, ratio, z) that the channels leave
+        out, and leaves the alerts table empty."""
         text = preview_alerts(demo_db, as_of=AS_OF, rules_file=RULES_FILE, names=NAMES)
 
         assert "Keir Starmer: 10 stories in the last 24 hours" in text
+        assert "  Figures: 10 stories against " in text and "z=" in text
         assert alert_rows(demo_db) == []
 
 

@@ -144,8 +144,10 @@ FEED_RULE = AlertRule(rule_id="feed-dead", kind="feed-health", subject_kind="fee
 SINCE = AS_OF - timedelta(hours=5)
 
 
-def feeds(failures: int) -> pl.DataFrame:
-    return pl.DataFrame({"source_id": ["bbc"], "consecutive_failures": [failures],
+def feeds(failures: int, state: str = "") -> pl.DataFrame:
+    """One feed as alert_feed_health reads it; its state is the view's (dead from 3 failures in a row)."""
+    state = state or ("dead" if failures >= 3 else "failing" if failures else "healthy")
+    return pl.DataFrame({"source_id": ["bbc"], "state": [state], "consecutive_failures": [failures],
                          "failing_since": [SINCE if failures else None], "last_outcome": ["http-5xx"],
                          "last_error": ["503 from upstream"]},
                         schema_overrides={"failing_since": pl.Datetime("us", "UTC")})
@@ -164,6 +166,12 @@ class TestFeedHealth:
         alerts = find_feed_health(feeds(failures), outages, as_of=AS_OF, rule=FEED_RULE)
 
         assert [alert.event for alert in alerts] == events
+
+    def test_a_damaged_feed_has_recovered(self) -> None:
+        """A feed read again from a damaged document is working: its outage ends, and it is not dead."""
+        alerts = find_feed_health(feeds(0, "damaged"), {"bbc": SINCE}, as_of=AS_OF, rule=FEED_RULE)
+
+        assert [alert.event for alert in alerts] == ["feed-recovered"]
 
     def test_outage_id_is_stable_across_runs(self) -> None:
         """The same outage seen an hour later yields the same alert id, so it cannot be stored twice."""

@@ -168,9 +168,11 @@ class TestSlack:
         kinds = [block["type"] for block in payload["blocks"]]
         assert kinds == ["header", "section", "context", "section", "divider", "section"]
         assert payload["blocks"][1]["text"]["text"] == (
-            "*Keir Starmer: 10 stories in the last 24 hours, about 3x a usual day*"
+            "*Keir Starmer: 10 stories in the last 24 hours, about 3 times a usual day*"
         )
-        assert "expected at this volume" in payload["blocks"][2]["elements"][0]["text"]
+        assert payload["blocks"][2]["elements"][0]["text"] == (
+            "A usual day brings 3 to 4 stories at today's news volume (judged on the trailing 6 days); "
+            "rule spike-person-day")
         assert "<https://news.example/0/0|Starmer answers critics 0-0> (BBC)" in payload["blocks"][3]["text"]["text"]
         assert payload["blocks"][-1]["text"]["text"] == f"<{REPORT}|Open the full report>"
         assert payload["username"] == "presswatch"
@@ -209,9 +211,9 @@ class TestDiscord:
         payload = build("discord", 2)[0].payload
 
         assert payload["embeds"][0]["title"] == (
-            "Keir Starmer: 10 stories in the last 24 hours, about 3x a usual day"
+            "Keir Starmer: 10 stories in the last 24 hours, about 3 times a usual day"
         )
-        assert payload["embeds"][0]["description"].startswith("*10 stories against 3.25 expected")
+        assert payload["embeds"][0]["description"].startswith("*A usual day brings 3 to 4 stories at today's news")
         assert payload["embeds"][0]["url"] == REPORT
         assert (payload["username"], payload["allowed_mentions"]) == ("presswatch", {"parse": []})
 
@@ -241,8 +243,9 @@ class TestTeams:
 
         alert_items = card["body"][1]["items"]
         assert (alert_items[0]["text"], alert_items[0]["weight"]) == (
-            "Keir Starmer: 10 stories in the last 24 hours, about 3x a usual day", "Bolder")
-        assert alert_items[1]["isSubtle"] is True and "z=3.74" in alert_items[1]["text"]
+            "Keir Starmer: 10 stories in the last 24 hours, about 3 times a usual day", "Bolder")
+        assert alert_items[1]["isSubtle"] is True and "3 to 4 stories" in alert_items[1]["text"]
+        assert "z=" not in json.dumps(card) and "expected" not in json.dumps(card)
         assert card["actions"] == [{"type": "Action.OpenUrl", "title": "Open the full report", "url": REPORT}]
 
     def test_no_teams_mention_markup_survives(self) -> None:
@@ -269,7 +272,7 @@ class TestEmail:
         assert "<script>" not in body and "&lt;" not in body.split("<body>")[0]
         assert '<a href="https://news.example/0/0">' in body
         assert f'<a href="{REPORT}">Open the full report</a>' in body
-        assert "<h3" in body and "about 3x a usual day</h3>" in body
+        assert "<h3" in body and "about 3 times a usual day</h3>" in body
 
 
 class TestJson:

@@ -80,9 +80,9 @@ class TestRendering:
         text = render_entry(entry(), {"keir-starmer": "Keir Starmer", "elon-musk": "Elon Musk"}, "text")
 
         assert text.splitlines() == [
-            "* Keir Starmer: 10 stories in the last 24 hours, about 3x a usual day",
-            "  10 stories against 3.25 expected at this volume; usual 1.5 a day (trailing 6 days); ratio 3.08, "
-            "z=3.74; rule spike-person-day",
+            "* Keir Starmer: 10 stories in the last 24 hours, about 3 times a usual day",
+            "  A usual day brings 3 to 4 stories at today's news volume (judged on the trailing 6 days); "
+            "rule spike-person-day",
             "  Top outlets: BBC (4), Sky (3)",
             "  Also named: Elon Musk (6)",
             "  - Starmer answers critics https://news.example/a (BBC)",
@@ -117,15 +117,15 @@ class TestPlainWords:
     @pytest.mark.parametrize(
         ("made", "expected"),
         [
-            (spike(3.08), "Keir Starmer: 10 stories in the last 24 hours, about 3x a usual day"),
-            (spike(5.87), "Keir Starmer: 10 stories in the last 24 hours, about 6x a usual day"),
-            (spike(2.44), "Keir Starmer: 10 stories in the last 24 hours, about 2.4x a usual day"),
+            (spike(3.08), "Keir Starmer: 10 stories in the last 24 hours, about 3 times a usual day"),
+            (spike(5.87), "Keir Starmer: 10 stories in the last 24 hours, about 6 times a usual day"),
+            (spike(2.44), "Keir Starmer: 10 stories in the last 24 hours, about 2.4 times a usual day"),
             (spike(4.2, hours=1, label="same hour of week over 3 weeks"),
-             "Keir Starmer: 10 stories in the last hour, about 4x a usual Monday at 20:00 UTC"),
+             "Keir Starmer: 10 stories in the last hour, about 4 times a usual Monday at 20:00 UTC"),
             (spike(4.2, hours=1, label="trailing 24 hours"),
-             "Keir Starmer: 10 stories in the last hour, about 4x a usual hour"),
+             "Keir Starmer: 10 stories in the last hour, about 4 times a usual hour"),
             (spike(3.0, escalation=True, previous_value=6.0),
-             "Keir Starmer: 10 stories in the last 24 hours, about 3x a usual day, up from 6 at the last alert"),
+             "Keir Starmer: 10 stories in the last 24 hours, about 3 times a usual day, up from 6 at the last alert"),
         ],
         ids=["day", "big-ratio", "small-ratio", "seasonal-hour", "trailing-hour", "escalation"],
     )
@@ -148,12 +148,58 @@ class TestPlainWords:
 
         assert headline_for(made, "Keir Starmer and Elon Musk") == expected
 
-    def test_statistics_stay_on_their_own_line(self) -> None:
-        """The figures (expected, usual, z) are on the line after the sentence, never in it."""
-        lines = render_entry(entry(), {}, "markdown").splitlines()
+    def test_statistics_stay_out_of_the_channel_text(self) -> None:
+        """The figures (expected, ratio, z) are in no line a channel receives; the preview shows them."""
+        channel = render_entry(entry(), {}, "markdown")
+        preview = plain_digest([entry()], {}, AS_OF, statistics=True).splitlines()
 
-        assert "expected" not in lines[0] and "z=" not in lines[0]
-        assert "expected at this volume" in lines[1] and "z=3.74" in lines[1]
+        assert "expected" not in channel and "z=" not in channel and "ratio" not in channel
+        assert preview[4] == ("  Figures: 10 stories against 3.25 expected at this volume; usual 1.5 a day at any "
+                              "volume (trailing 6 days); ratio 3.08, z=3.74; rule spike-person-day")
+
+
+class TestOneNumber:
+    """The issue's alert: 11 stories, 1.67 expected at today's volume, 0.83 a usual day at any volume."""
+
+    def test_the_issue_alert_reads_one_way(self) -> None:
+        """Headline and the line under it say the same thing: about 7 times, a usual day being 1 to 2 stories."""
+        made = replace(alert(), value=11, expected=1.67, baseline=0.83, ratio=6.6, zscore=7.23)
+
+        lines = render_entry(DigestEntry(made), {"keir-starmer": "Keir Starmer"}, "text").splitlines()
+
+        assert lines == [
+            "* Keir Starmer: 11 stories in the last 24 hours, about 7 times a usual day",
+            "  A usual day brings 1 to 2 stories at today's news volume (judged on the trailing 6 days); "
+            "rule spike-person-day",
+        ]
+
+    @pytest.mark.parametrize(
+        ("value", "expected"),
+        [(11, 1.67), (10, 3.25), (5, 0.5), (40, 12.4), (6, 2.0), (3, 1.0), (7, 2.9)],
+    )
+    def test_the_multiple_agrees_with_the_usual_count(self, value: int, expected: float) -> None:
+        """The headline's "about N times" lies between the count over each end of the usual range shown."""
+        made = replace(alert(), value=value, expected=expected, ratio=round(value / expected, 2))
+
+        lines = render_entry(DigestEntry(made), {}, "text").splitlines()
+
+        times = float(re.search(r"about ([0-9.]+) times", lines[0]).group(1))  # type: ignore[union-attr]
+        usual = re.search(r"brings (?:about |less than )?(\S+?)(?: to (\d+))? stor", lines[1])
+        assert usual is not None
+        low = 1.0 if usual.group(1) == "one" else float(usual.group(1))
+        high = float(usual.group(2) or low)
+        assert value / high - 0.5 <= times <= (value / low if usual.group(1) != "one" else 1e9) + 0.5
+
+    @pytest.mark.parametrize("event", ["spike", "new-pairing", "watch-term", "feed-dead", "feed-recovered",
+                                       "quote-pickup"])
+    def test_no_alert_kind_puts_statistics_in_the_channel(self, event: str) -> None:
+        """Every kind's channel text is words and counts: no "z=", no ratio, no "expected"."""
+        made = replace(alert(), event=event, note="last outcome http-error: 503", previous_value=3.0,
+                       escalation=True)
+
+        text = render_entry(DigestEntry(made), {}, "text")
+
+        assert "z=" not in text and "ratio" not in text and "expected" not in text
 
 
 def story(number: int) -> Evidence:

@@ -1,28 +1,9 @@
-"""The report page's HTML pieces: feed states as the fetch layer counts them, tables that fold into cards."""
+"""The report page's HTML pieces: tables that fold into cards (feed states are the feed_health view's, tested in
+tests/warehouse/test_one_rule.py)."""
 
 from __future__ import annotations
 
-import pytest
-
-from transforms.report_page import shown_feed_state, table
-
-
-class TestShownFeedState:
-    @pytest.mark.parametrize(
-        ("state", "last_outcome", "shown"),
-        [
-            ("healthy", "parse-error", "damaged"),
-            ("recovered", "parse-error", "damaged"),
-            ("healthy", "ok", "healthy"),
-            ("recovered", "ok", "recovered"),
-            ("failing", "parse-error", "failing"),
-            ("dead", "dns", "dead"),
-            ("never-fetched", None, "never-fetched"),
-        ],
-    )
-    def test_state_shown(self, state: str, last_outcome: str | None, shown: str) -> None:
-        """A working feed whose latest document was damaged is shown as damaged; other states are kept."""
-        assert shown_feed_state(state, last_outcome) == shown
+from transforms.report_page import table
 
 
 class TestTable:

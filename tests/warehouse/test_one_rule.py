@@ -8,6 +8,7 @@ with the same figures, and the same dead feeds.
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,7 +18,9 @@ import pytest
 from report_warehouse import RULES_FILE, store_shipped_rules
 from warehouse_rows import article, feed_state, fetch, mention, run, run_tables, topic_mention
 
-from flows.alerting import evaluate_rules, read_rules
+from flows.alerting import evaluate_rules, feed_health_rows, read_rules
+from transforms import report_page
+from transforms.alerts import find_feed_health
 from warehouse import database
 from warehouse.loads import RunTables, load_run
 
@@ -183,3 +186,79 @@ class TestDeadFeedRule:
             dead = {row[0] for row in con.execute("select source_id from feed_health where state = 'dead'").fetchall()}
 
         assert (dead, alerted) == ({"broken", "gone"}, {"broken", "gone"})
+
+
+# Each feed's fetch outcome at five runs a day apart; "parse-error!" is a damaged document whose entries were read.
+FEED_STORY = {
+    "steady": ["ok", "ok", "ok", "ok", "ok"],
+    "wobbly": ["ok", "ok", "ok", "timeout", "http-5xx"],
+    "broken": ["ok", "ok", "http-4xx", "dns", "timeout"],
+    "back": ["timeout", "timeout", "timeout", "ok", "ok"],
+    "damaged": ["ok", "timeout", "parse-error!", "parse-error!", "ok"],
+    "shattered": ["ok", "ok", "parse-error", "parse-error", "parse-error"],
+}
+FEED_CLOCKS = tuple(END - timedelta(days=4 - n) for n in range(5))
+
+
+def feeds_as_of(clock: datetime) -> RunTables:
+    """The FEED_STORY runs up to `clock`, with each feed's failure streak as the fetch layer would have stored it."""
+    done = [n for n, moment in enumerate(FEED_CLOCKS) if moment <= clock]
+    runs = [run(f"r{n}", FEED_CLOCKS[n]) for n in done]
+    fetches, states = [], []
+    for source, outcomes in FEED_STORY.items():
+        streak = 0
+        for n in done:
+            damaged = outcomes[n] == "parse-error!"
+            outcome = "parse-error" if damaged else outcomes[n]
+            fetches.append(fetch(f"r{n}", source, FEED_CLOCKS[n], outcome, entries_total=5 if damaged else 0))
+            streak = 0 if outcome == "ok" or damaged else streak + 1
+        since = FEED_CLOCKS[done[-1] - streak + 1] if streak else None
+        states.append(feed_state(source, streak, since))
+    return run_tables(feed_fetches=fetches, feed_state=states, runs=runs)
+
+
+def report_states(con: duckdb.DuckDBPyConnection, clock: datetime) -> dict[str, str]:
+    """The state the report's feed table shows for each feed (its outlet is the source id here)."""
+    period = {"since": clock - timedelta(days=7), "until": clock}
+    page = report_page.feed_health_table(database.query_frame(con, "report_feed_health", period))
+    cells = r'<td data-label="outlet">([a-z]+)</td><td data-label="state"><span class="state state-([a-z-]+)"'
+    return dict(re.findall(cells, page))
+
+
+def alert_decisions(con: duckdb.DuckDBPyConnection, clock: datetime) -> tuple[set[str], set[str]]:
+    """The feeds the alert stage calls dead, and those it would call fetching again were each in a reported outage."""
+    rule = next(rule for rule in read_rules(RULES_FILE) if rule.kind == "feed-health")
+    dead = {alert.subject for alert in evaluate_rules(con, [rule], clock) if alert.event == "feed-dead"}
+    feeds = feed_health_rows(con, rule, clock)
+    outages = dict.fromkeys(FEED_STORY, clock - timedelta(days=9))
+    working = {alert.subject for alert in find_feed_health(feeds, outages, as_of=clock, rule=rule)
+               if alert.event == "feed-recovered"}
+    return dead, working
+
+
+class TestOneFeedClassification:
+    @pytest.mark.parametrize("clock", FEED_CLOCKS, ids=lambda clock: clock.strftime("%d-%Hh"))
+    def test_view_report_and_alert_stage_classify_each_feed_alike(self, tmp_path: Path, clock: datetime) -> None:
+        """At each run's clock the feed_health view, the report's feed table and the alert stage give each feed
+        one answer: a damaged document read for its entries is 'damaged' everywhere, not healthy in the view."""
+        with database.opened(tmp_path / "w.duckdb") as con:
+            load_run(con, feeds_as_of(clock))
+            store_shipped_rules(con)
+            viewed = dict(con.execute("select source_id, state from feed_health").fetchall())
+            shown = report_states(con, clock)
+            dead, working = alert_decisions(con, clock)
+
+        assert shown == viewed
+        assert dead == {source for source, state in viewed.items() if state == "dead"}
+        assert working == {source for source, state in viewed.items() if state in {"healthy", "recovered", "damaged"}}
+
+    def test_the_story_reaches_every_state(self, tmp_path: Path) -> None:
+        """The clocks above see a feed in each state, so agreement is not agreement on healthy feeds only."""
+        states: set[str] = set()
+        for number, clock in enumerate(FEED_CLOCKS):
+            with database.opened(tmp_path / f"w{number}.duckdb") as con:
+                load_run(con, feeds_as_of(clock))
+                store_shipped_rules(con)
+                states |= {state for (state,) in con.execute("select state from feed_health").fetchall()}
+
+        assert states == {"healthy", "failing", "dead", "recovered", "damaged"}

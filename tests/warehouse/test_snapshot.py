@@ -221,18 +221,21 @@ class TestPublish:
             people = con.execute("select person_id, run_id from mentions where article_id = 'a1'").fetchall()
         assert people == [("keir-starmer", "run-2")]
 
-    def test_backfill_is_caught_up_by_the_next_publish(self, db: Path) -> None:
-        """A backfill re-derives every stored article (old mention rows deleted); the next publish mirrors it."""
+    def test_backfill_publishes_what_it_re_derives(self, db: Path) -> None:
+        """A backfill re-derives every stored article (old mention rows deleted) and publishes the snapshot itself,
+        as a run does; the next run's publish then syncs that run alone."""
         backfill(Settings(), since=AS_OF - timedelta(days=1), db=db)
+        mirrored = differences(db, snapshot_of(db))
+        with duckdb.connect(str(snapshot_of(db)), read_only=True) as con:
+            rederived = con.execute("select distinct run_id from mentions where article_id = 'a1'").fetchall()
         load(db, hour("run-2", ["b1"]))
 
         published = publish(db, "run-2")
 
-        assert (published.method, published.runs) == ("synced", 2)
-        assert differences(db, snapshot_of(db)) == {}
-        with duckdb.connect(str(snapshot_of(db)), read_only=True) as con:
-            rederived = con.execute("select distinct run_id from mentions where article_id = 'a1'").fetchall()
+        assert mirrored == {}
         assert rederived[0][0].startswith("backfill-")
+        assert (published.method, published.runs) == ("synced", 1)
+        assert differences(db, snapshot_of(db)) == {}
 
     def test_text_dropped_by_retention_is_dropped_in_the_snapshot(self, db: Path) -> None:
         """Retention nulls old text in place, without a run id; the sync drops the same text."""

@@ -1,16 +1,22 @@
--- feed_health_between(since, until): every feed's state, with the fetches made by the runs whose clock (runs.as_of)
--- lies in [since, until]: how many, how many failed, the latest outcome and the latest success among them.
--- state: 'never-fetched' (no fetch and no stored state); 'dead' once its failures in a row (feed_state, kept by the
--- fetch layer) reach dead_runs, the threshold of the enabled feed-health alert rule, the very number the alert
--- stage fires on; 'failing'; 'recovered' (the latest fetch succeeded right after a failure); 'healthy'. Back-off
--- skips and host-requested pauses count neither way; a damaged feed that still yielded entries is a success.
+-- feed_health_between(since, until[, dead_after]): every feed's state, with the fetches made by the runs whose clock
+-- (runs.as_of) lies in [since, until]: how many, how many failed, the latest outcome and the latest success among them.
+-- state, the one classification the view, the report and the alert stage show: 'never-fetched' (no fetch and no
+-- stored state); 'dead' once its failures in a row (feed_state, kept by the fetch layer) reach dead_runs (dead_after
+-- when the alert stage passes its rule's, else the enabled feed-health rule's stored threshold); 'failing';
+-- 'damaged' (working, but its latest document was broken and only its readable entries were taken); 'recovered'
+-- (the latest fetch succeeded right after a failure); 'healthy'. Back-off skips and host-requested pauses count
+-- neither way; a damaged feed that still yielded entries is a success.
 -- hard_failures_in_a_row: the latest failures that look permanent (4xx but 429, DNS, not a feed, refused address,
 -- wrong content type, too large, unparseable), since the latest success or transient failure.
-create or replace macro feed_health_between(since, until) as table
-with rule as (
+create or replace macro feed_health_between(since, until, dead_after := null) as table
+with stored_rule as (
     select min(dead_runs) as dead_runs
     from alert_rules
     where kind = 'feed-health' and enabled
+),
+
+rule as (
+    select coalesce(dead_after, stored_rule.dead_runs) as dead_runs from stored_rule
 ),
 
 period_runs as (
@@ -91,6 +97,7 @@ final as (
             when state_row.source_id is null and summary.source_id is null then 'never-fetched'
             when coalesce(state_row.consecutive_failures, 0) >= rule.dead_runs then 'dead'
             when coalesce(state_row.consecutive_failures, 0) > 0 then 'failing'
+            when summary.last_outcome = 'parse-error' then 'damaged'
             when coalesce(summary.newest_two_succeeded[1] and not summary.newest_two_succeeded[2], false)
                 then 'recovered'
             else 'healthy'
