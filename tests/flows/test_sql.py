@@ -426,6 +426,44 @@ class TestPrompt:
         assert (warehouse.parent / "sql-history").stat().st_mode & 0o777 == 0o600
         assert re.search(r"\n\s*from the first session\n", recalled)
 
+    def test_a_symbolic_link_planted_as_the_history_is_never_followed(self, warehouse: Path, tmp_path: Path) -> None:
+        """With a link at the history's name, the session says so and keeps history in memory; the link's target
+        keeps its content and its mode."""
+        target = tmp_path / "someone-elses-file"
+        target.write_text("theirs\n", encoding="utf-8")
+        target.chmod(0o644)
+        (warehouse.parent / "sql-history").symlink_to(target)
+        session = Prompt(warehouse)
+
+        first = ANSI.sub("", session.child.before or "")
+        answered = session.type("select 'still answers' as note;\r")
+        recalled = session.type("\x1b[A\r")
+        code = session.close()
+
+        assert "history not saved: it is a symbolic link, which presswatch does not follow" in first
+        assert "still answers" in answered and "still answers" in recalled
+        assert code == 0
+        assert target.read_text(encoding="utf-8") == "theirs\n"
+        assert target.stat().st_mode & 0o777 == 0o644
+        assert (warehouse.parent / "sql-history").is_symlink()
+
+    def test_a_link_planted_while_the_session_runs_is_not_followed_either(
+        self, warehouse: Path, tmp_path: Path, prompt: Prompt
+    ) -> None:
+        """The history file swapped for a link after the session opened it gets no statements appended."""
+        prompt.type("select 1 as one;\r")
+        target = tmp_path / "someone-elses-file"
+        target.write_text("theirs\n", encoding="utf-8")
+        history = warehouse.parent / "sql-history"
+        history.unlink()
+        history.symlink_to(target)
+
+        answered = prompt.type("select 'after the swap' as note;\r")
+        prompt.close()
+
+        assert "after the swap" in answered
+        assert target.read_text(encoding="utf-8") == "theirs\n"
+
     def test_ctrl_r_finds_an_earlier_statement(self, prompt: Prompt) -> None:
         """Ctrl-R, a few letters, Enter to pick the line and Enter to run it, as in bash."""
         prompt.type("select 'needle' as found;\r")
