@@ -87,7 +87,7 @@ def history_store(path: Path) -> History:
         print(f"history not saved: {problem} ({path})", file=sys.stderr)
         return InMemoryHistory()
     os.close(problem)
-    return PrivateFileHistory(str(path))
+    return PrivateFileHistory(path)
 
 
 def open_history(path: Path, flags: int, *, chmod: bool = False) -> int | str:
@@ -97,7 +97,7 @@ def open_history(path: Path, flags: int, *, chmod: bool = False) -> int | str:
         descriptor = os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o600)
     except OSError as error:
         is_link = error.errno == errno.ELOOP or (error.errno == errno.ENXIO and path.is_symlink())
-        return "it is a symbolic link, which presswatch does not follow" if is_link else error.strerror
+        return "it is a symbolic link, which presswatch does not follow" if is_link else str(error.strerror)
     try:
         if not stat.S_ISREG(os.fstat(descriptor).st_mode):
             os.close(descriptor)
@@ -106,7 +106,7 @@ def open_history(path: Path, flags: int, *, chmod: bool = False) -> int | str:
             os.fchmod(descriptor, 0o600)  # queries can name people and stories; the history is the analyst's own
     except OSError as error:
         os.close(descriptor)
-        return error.strerror
+        return str(error.strerror)
     return descriptor
 
 
@@ -114,8 +114,12 @@ class PrivateFileHistory(FileHistory):
     """prompt_toolkit's file history, its file opened through `open_history` each time it is read or appended to,
     so a link swapped in while the session runs is not followed either (that entry stays in memory)."""
 
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
     def load_history_strings(self) -> Iterable[str]:
-        descriptor = open_history(Path(self.filename), os.O_RDONLY)
+        descriptor = open_history(self.path, os.O_RDONLY)
         if isinstance(descriptor, str):
             return []
         with os.fdopen(descriptor, "rb") as handle:
@@ -129,9 +133,9 @@ class PrivateFileHistory(FileHistory):
         return reversed(["\n".join(entry) for entry in entries if entry])
 
     def store_string(self, string: str) -> None:
-        descriptor = open_history(Path(self.filename), os.O_WRONLY | os.O_APPEND)
+        descriptor = open_history(self.path, os.O_WRONLY | os.O_APPEND)
         if isinstance(descriptor, str):
-            print(f"history not saved: {descriptor} ({self.filename})", file=sys.stderr)
+            print(f"history not saved: {descriptor} ({self.path})", file=sys.stderr)
             return
         entry = f"\n# {datetime.now()}\n" + "".join(f"+{line}\n" for line in string.split("\n"))
         with os.fdopen(descriptor, "ab") as handle:
