@@ -25,6 +25,7 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from rich.console import Console
 
 from flows.interface import sql_query
+from warehouse.database import SessionLimits
 
 QUIT = frozenset({".quit", ".exit", "\\q", "quit", "exit"})
 META_COMMANDS = (".tables", ".describe", ".help", ".quit", "\\d", "\\dt", "\\q", "\\?")
@@ -40,9 +41,9 @@ KEYWORDS = (
 WORD = re.compile(r"[\w$]+$")
 
 
-def interactive_sql(db: Path, *, history: Path) -> int:
+def interactive_sql(db: Path, *, history: Path, limits: SessionLimits) -> int:
     """Read statements until Ctrl-D; each runs on its own locked-down session, so runs are never held up."""
-    names = sql_query.catalogue(db)  # also fails with one line when there is no warehouse yet
+    names = sql_query.catalogue(db, limits)  # also fails with one line when there is no warehouse yet
     console = sql_query.console_for()
     session: PromptSession[str] = PromptSession(
         history=history_store(history),
@@ -66,17 +67,17 @@ def interactive_sql(db: Path, *, history: Path) -> int:
         if text.rstrip(";").strip().lower() in QUIT:
             return sql_query.EXIT_OK
         if text:
-            answer(db, text, console)
+            answer(db, text, console, limits)
 
 
-def answer(db: Path, text: str, console: Console) -> None:
+def answer(db: Path, text: str, console: Console, limits: SessionLimits) -> None:
     """Show the answer, or the whole error, and come back to the prompt whatever happened."""
     try:
-        sql_query.answer(db, text, console)
+        sql_query.answer(db, text, console, limits=limits)
     except (sql_query.QueryCancelled, KeyboardInterrupt):  # KeyboardInterrupt: a Ctrl-C between two steps
         print("query cancelled", file=sys.stderr)
     except duckdb.Error as error:
-        print(sql_query.describe_error(error), file=sys.stderr)
+        print(sql_query.describe_error(error, limits), file=sys.stderr)
 
 
 def history_store(path: Path) -> History:
