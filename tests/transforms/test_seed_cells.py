@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+from pathlib import Path
 
 import pytest
 
@@ -61,3 +63,20 @@ class TestSeedCsv:
 
         assert text.splitlines() == ["source_id,name", "x,'=HYPERLINK(1) second line", "y,-3"]
         assert list(csv.reader(io.StringIO(text)))[1] == ["x", "'=HYPERLINK(1) second line"]
+
+
+class TestOneWriter:
+    def test_seed_files_are_written_only_through_seed_csv(self) -> None:
+        """No module but seed_cells makes a CSV writer, except the two that never write a seed file."""
+        project = Path(__file__).resolve().parents[2]
+        # Query answers printed by `presswatch sql --csv`, and rows re-serialised in memory while checking seeds.
+        not_seeds = {"flows/interface/sql_output.py", "transforms/seed_check.py", "transforms/seed_cells.py"}
+
+        writers = {
+            str(path.relative_to(project))
+            for folder in ("flows", "transforms", "warehouse")
+            for path in (project / folder).rglob("*.py")
+            if re.search(r"csv\.(writer|DictWriter)\(", path.read_text(encoding="utf-8"))
+        }
+
+        assert writers - not_seeds == set()
