@@ -18,6 +18,8 @@ PROJECT_DIR = Path(__file__).resolve().parent.parent
 SEEDS_DIR = PROJECT_DIR / "seeds"
 DEMO_DIR = SEEDS_DIR / "demo"
 VERSION = "0.1"
+SQL_MEMORY_CEILING_MB = 2048
+SQL_MEMORY_FLOOR_MB = 64
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,24 @@ class RunSettings:
     batch_size: int = 500  # articles fetched, extracted, detected and loaded together: bounds a run's memory
 
 
+def default_sql_memory_mb() -> int:
+    """A quarter of the machine's memory, at most 2 GB: an analyst's query spills to disk beyond it."""
+    try:
+        total_mb = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") // 2**20
+    except (ValueError, OSError):  # a platform that does not say: the 2 GB ceiling
+        return SQL_MEMORY_CEILING_MB
+    return max(SQL_MEMORY_FLOOR_MB, min(SQL_MEMORY_CEILING_MB, total_mb // 4))
+
+
+@dataclass(frozen=True)
+class SqlSettings:
+    """What one `presswatch sql` session may take, so an analyst's heavy query leaves the hourly run its memory
+    and disk: DuckDB's memory limit (raised by no SET while the session is locked) and how much it may spill."""
+
+    memory_mb: int = field(default_factory=default_sql_memory_mb)
+    spill_mb: int = 4096  # written to a private folder in the system's temporary directory, removed afterwards
+
+
 @dataclass(frozen=True)
 class AlertSettings:
     """Where alerts go and what they link to."""
@@ -101,6 +121,7 @@ class Settings:
     extraction: ExtractionSettings = field(default_factory=ExtractionSettings)
     runs: RunSettings = field(default_factory=RunSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
+    sql: SqlSettings = field(default_factory=SqlSettings)
 
     @property
     def data_dir(self) -> Path:
@@ -162,6 +183,8 @@ VARIABLES = (
     Variable("PRESSWATCH_LOCK_ATTEMPTS", "runs.lock_attempts"),
     Variable("PRESSWATCH_TEXT_RETENTION_DAYS", "runs.text_retention_days"),
     Variable("PRESSWATCH_BATCH_SIZE", "runs.batch_size"),
+    Variable("PRESSWATCH_SQL_MEMORY_MB", "sql.memory_mb"),
+    Variable("PRESSWATCH_SQL_SPILL_MB", "sql.spill_mb"),
 )
 
 

@@ -17,7 +17,10 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TypeVar
 
+from transforms.seed_cells import seed_csv, spreadsheet_safe
+from transforms.unique_ids import UniqueIds
 from transforms.watchlist import (
     ROLE_HOLDER_COLUMNS,
     Role,
@@ -38,6 +41,7 @@ _VARIABLES = {
     "start": ("start", "start_date", "startDate"),
     "end": ("end", "end_date", "endDate"),
 }
+Value = TypeVar("Value")
 
 
 @dataclass(frozen=True)
@@ -106,19 +110,24 @@ ORDER BY ?officeLabel ?start
 
 
 def parse_query_result(text: str, file: str) -> list[PositionHeld]:
-    """Statements from a query result in SPARQL JSON ({"results": {"bindings": ...}}) or the flat JSON list."""
+    """Statements from a query result in SPARQL JSON ({"results": {"bindings": ...}}) or the flat JSON list.
+
+    A file of another shape is one SeedError naming where in the file it went wrong and what was expected there.
+    """
     try:
         data = json.loads(text)
     except json.JSONDecodeError as error:
         raise SeedError(file, None, f"not JSON ({error.msg} at line {error.lineno})") from None
-    if isinstance(data, dict) and isinstance(data.get("results"), dict):
+    except RecursionError:
+        raise SeedError(file, None, "nested too deeply to be a Wikidata query result") from None
+    if isinstance(data, dict) and "results" in data:
+        bindings = _expect(data["results"], dict, file, "results").get("bindings", [])
         rows = [
-            {name: cell.get("value") for name, cell in binding.items() if isinstance(cell, dict)}
-            for binding in data["results"].get("bindings", [])
-            if isinstance(binding, dict)
+            _sparql_row(_expect(binding, dict, file, f"results.bindings[{index}]"), file, index)
+            for index, binding in enumerate(_expect(bindings, list, file, "results.bindings"))
         ]
     elif isinstance(data, list):
-        rows = [row for row in data if isinstance(row, dict)]
+        rows = [_flat_row(_expect(row, dict, file, f"[{index}]"), file, index) for index, row in enumerate(data)]
     else:
         raise SeedError(file, None, "expected a Wikidata query result (SPARQL JSON or a list of rows)")
     statements = []
@@ -160,6 +169,7 @@ def merge_role_holders(
     roles_by_id = {role.wikidata_id: role for role in watchlist.roles if role.wikidata_id}
     roles_by_name = {role.name.casefold(): role for role in watchlist.roles}
     people = _people_index(watchlist)
+    person_ids = UniqueIds(person.person_id for person in watchlist.people)
     people_text = files.get("people.csv", "")
     new_people: dict[str, dict[str, str]] = {}
     periods: dict[str, dict[str, list[tuple[date, date | None]]]] = {}
@@ -169,12 +179,13 @@ def merge_role_holders(
             _note_once(summary.unknown_offices, statement.office_label or statement.office_id or "?")
             continue
         person_id = people.get(statement.person_id or "") or people.get(statement.person_label.casefold())
-        if person_id is None and add_people and statement.person_label:
-            person_id = _new_person(statement, people, new_people)
-        if person_id is None:
+        # A person is added for a period they held, never for a row skipped for want of a start date.
+        if person_id is None and add_people and statement.person_label and statement.start is not None:
+            person_id = _new_person(statement, people, person_ids, new_people)
+        if person_id is None and not (add_people and statement.start is None):
             _note_once(summary.untracked, statement.person_label or statement.person_id or "?")
             continue
-        if statement.start is None:
+        if person_id is None or statement.start is None:
             summary.notes.append(f"{statement.person_label}: {role.role_id} without a start date, skipped")
             continue
         periods.setdefault(role.role_id, {}).setdefault(person_id, []).append((statement.start, statement.end))
@@ -189,6 +200,33 @@ def merge_role_holders(
     merged_files = {**files, "role_holders.csv": holders_text, "people.csv": people_text}
     parse_watchlist(merged_files, directory=directory)  # the merged seeds must pass the same checks
     return MergedSeeds(holders_text, people_text if new_people else None, summary)
+
+
+JSON_TYPES: dict[type, str] = {dict: "an object", list: "a list", str: "a string"}
+
+
+def _expect(value: object, kind: type[Value], file: str, path: str) -> Value:
+    """`value` when it is of the JSON type expected at `path`; else a SeedError saying what was found there."""
+    if isinstance(value, kind):
+        return value
+    found = JSON_TYPES.get(type(value), "null" if value is None else type(value).__name__)
+    raise SeedError(file, None, f"{path}: expected {JSON_TYPES[kind]}, found {found}")
+
+
+def _sparql_row(binding: dict[str, object], file: str, index: int) -> dict[str, str]:
+    """The values of the variables the import reads, from one SPARQL binding ({"var": {"value": ...}})."""
+    wanted = {name for names in _VARIABLES.values() for name in names}
+    row = {}
+    for name in wanted & binding.keys():
+        path = f"results.bindings[{index}].{name}"
+        row[name] = _expect(_expect(binding[name], dict, file, path).get("value"), str, file, f"{path}.value")
+    return row
+
+
+def _flat_row(row: dict[str, object], file: str, index: int) -> dict[str, str]:
+    """The values of the variables the import reads, from one row of the flat JSON download."""
+    wanted = {name for names in _VARIABLES.values() for name in names}
+    return {name: _expect(row[name], str, file, f"[{index}].{name}") for name in wanted & row.keys()}
 
 
 def _first(row: Mapping[str, object], names: tuple[str, ...]) -> str | None:
@@ -228,15 +266,15 @@ def _people_index(watchlist: Watchlist) -> dict[str, str]:
     return index
 
 
-def _new_person(statement: PositionHeld, people: dict[str, str], new_people: dict[str, dict[str, str]]) -> str:
+def _new_person(
+    statement: PositionHeld, people: dict[str, str], person_ids: UniqueIds, new_people: dict[str, dict[str, str]]
+) -> str:
     """A people.csv row for an untracked holder: id from the name, the Wikidata id kept for later imports."""
     base = re.sub(r"[^a-z0-9]+", "-", statement.person_label.casefold()).strip("-") or "person"
-    person_id, suffix = base, 2
-    while person_id in people.values() or person_id in new_people:
-        person_id, suffix = f"{base}-{suffix}", suffix + 1
+    person_id = person_ids.claim(base)
     new_people[person_id] = {
         "person_id": person_id,
-        "name": statement.person_label,
+        "name": spreadsheet_safe(statement.person_label),
         "wikidata_id": statement.person_id or "",
     }
     people[statement.person_label.casefold()] = person_id
@@ -342,11 +380,7 @@ def _overlap(first: Mapping[str, str], second: Mapping[str, str]) -> bool:
 
 
 def _render(columns: Sequence[str], rows: Sequence[Mapping[str, str]]) -> str:
-    out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
-    writer.writeheader()
-    writer.writerows(rows)
-    return out.getvalue()
+    return seed_csv([list(columns), *([row.get(column, "") for column in columns] for row in rows)])
 
 
 def _append_people(text: str, rows: list[dict[str, str]]) -> str:
@@ -357,10 +391,4 @@ def _append_people(text: str, rows: list[dict[str, str]]) -> str:
     if "wikidata_id" not in header:
         header = [*header, "wikidata_id"]
         body = [[*cells, *([""] * (len(header) - len(cells)))] for cells in body]
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(header)
-    writer.writerows(body)
-    for row in rows:
-        writer.writerow([row.get(column, "") for column in header])
-    return out.getvalue()
+    return seed_csv([header, *body, *([row.get(column, "") for column in header] for row in rows)])

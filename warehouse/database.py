@@ -6,9 +6,11 @@ import hashlib
 import logging
 import re
 import shutil
+import tempfile
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
 from graphlib import CycleError, TopologicalSorter
@@ -30,9 +32,10 @@ WAL_REPLAY_FAILURE = "failure while replaying wal"
 WAREHOUSE_ZONE = "UTC"
 DISK_FULL = "no space left on device"  # strerror(ENOSPC), which DuckDB quotes in its I/O errors
 LOGGER = logging.getLogger("presswatch.warehouse")
+ANALYST_SETTINGS = ["TimeZone"]
 # An analyst's session reads the warehouse and nothing else: no other file (COPY TO, EXPORT, ATTACH of another file,
-# read_csv), no network, no extensions, and nothing spilled next to the warehouse. `lock_configuration` is set after
-# opening, so SET or RESET cannot undo any of it; only the session's time zone stays the analyst's choice.
+# read_csv), no network, no extensions, nothing spilled next to the warehouse (SessionLimits spill elsewhere). Set
+# before `lock_configuration`, so SET or RESET cannot undo it; the time zone (and a lower memory_limit) stay free.
 LOCKED_DOWN: dict[str, str | bool | int | float | list[str]] = {
     "enable_external_access": False,
     "autoinstall_known_extensions": False,
@@ -42,8 +45,10 @@ LOCKED_DOWN: dict[str, str | bool | int | float | list[str]] = {
     "allow_persistent_secrets": False,
     "python_enable_replacements": False,
     "temp_directory": "",
-    "allowed_configs": ["TimeZone"],
+    "allowed_configs": ANALYST_SETTINGS,
 }
+SHOWN_SIZE = re.compile(r"([0-9]+(?:\.[0-9]+)?)\s*(bytes|KiB|MiB|GiB|TiB|PiB|EiB)")
+BINARY_UNITS = ("bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB")
 
 Notice = Callable[[str], None]
 
@@ -313,26 +318,80 @@ def waiting_out_locks(
     return attempt()
 
 
-def connect_locked_down(path: Path) -> duckdb.DuckDBPyConnection:
+def connect_locked_down(
+    path: Path, config: dict[str, str | bool | int | float | list[str]] | None = None
+) -> duckdb.DuckDBPyConnection:
     """A read-only session that can read the warehouse and nothing else, and cannot be talked out of it.
 
     A writer holding the file briefly (the hourly sync of the analysts' snapshot takes a fraction of a second) is
     waited out for a few seconds, so a query typed at that moment answers instead of failing."""
     if not path.exists():
         raise WarehouseError(f"no warehouse at {path}: run `presswatch run` first")
-    con = waiting_out_locks(lambda: open_file(path, read_only=True, config=LOCKED_DOWN), READER_LOCK_WAITS_S)
+    settings = config or LOCKED_DOWN
+    con = waiting_out_locks(lambda: open_file(path, read_only=True, config=settings), READER_LOCK_WAITS_S)
     con.execute("set lock_configuration = true")
     return con
 
 
 @contextmanager
-def open_read_only(path: Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The analysts' way in (`presswatch sql`, the report): locked down, released as soon as the block ends."""
-    con = connect_locked_down(path)
-    try:
-        yield con
-    finally:
-        con.close()
+def open_read_only(path: Path, limits: SessionLimits | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The analysts' way in (`presswatch sql`, the report): locked down, released as soon as the block ends.
+
+    With `limits`, DuckDB may hold that much memory and spill beyond it into a private folder in the system's
+    temporary directory (removed with the session); memory_limit can then be lowered by SET, never raised."""
+    if limits is None:
+        con = connect_locked_down(path)
+        try:
+            yield con
+        finally:
+            con.close()
+        return
+    with tempfile.TemporaryDirectory(prefix="presswatch-sql-") as spill:
+        con = connect_locked_down(path, limits.config(spill))
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+@dataclass(frozen=True)
+class SessionLimits:
+    """What one analyst's session may take: memory before DuckDB spills to disk, and disk for the spilling."""
+
+    memory_mb: int
+    spill_mb: int
+
+    def config(self, spill_dir: str) -> dict[str, str | bool | int | float | list[str]]:
+        allowed = [*ANALYST_SETTINGS, "memory_limit"]  # raising it is refused by `hold`
+        return {
+            **LOCKED_DOWN,
+            "memory_limit": f"{self.memory_mb}MB",
+            "temp_directory": spill_dir,
+            "max_temp_directory_size": f"{self.spill_mb}MB",
+            "allowed_configs": allowed,
+        }
+
+    def hold(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Refuse a memory_limit set (or reset) above the cap: put the cap back and say so, as DuckDB errors do.
+
+        DuckDB shows the limit rounded down to a tenth of its unit, so a raise of less than that goes unnoticed."""
+        shown = str(scalar(con, read_sql("session_memory_limit")))
+        if memory_bytes(shown) <= self.memory_mb * 1_000_000:
+            return
+        con.execute("set memory_limit = $1", [f"{self.memory_mb}MB"])
+        raise duckdb.InvalidInputException(
+            f"memory_limit can be lowered, not raised: this session may use at most {self.memory_mb} MB "
+            f"(asked for {shown}; the cap is PRESSWATCH_SQL_MEMORY_MB)"
+        )
+
+
+def memory_bytes(shown: str) -> float:
+    """Bytes from DuckDB's display of a size ("286.1 MiB", "16383.9 PiB"); infinity for anything else."""
+    match = SHOWN_SIZE.fullmatch(shown.strip())
+    if match is None:
+        return float("inf")
+    number, unit = match.groups()
+    return float(number) * 1024 ** BINARY_UNITS.index(unit)
 
 
 def disk_full(path: Path, error: BaseException) -> WarehouseDiskFull | None:

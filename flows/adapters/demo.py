@@ -20,6 +20,8 @@ from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from transforms.seed_cells import seed_csv
+
 NEWSROOM_TOKEN = b"__NEWSROOM__"
 DEMO_PORT = 8765
 CANONICAL_BASE = f"http://127.0.0.1:{DEMO_PORT}"
@@ -82,7 +84,7 @@ def write_feeds_file(demo_dir: Path, base_url: str, target: Path) -> None:
     text = (demo_dir / "feeds.csv").read_text(encoding="utf-8")
     rows = list(csv.reader(text.replace(NEWSROOM_TOKEN.decode(), base_url).splitlines()))
     with target.open("w", encoding="utf-8", newline="") as handle:
-        csv.writer(handle).writerows(rows)
+        handle.write(seed_csv(rows))
 
 
 def bind(handler: partial[NewsroomHandler], port: int) -> ThreadingHTTPServer:

@@ -340,10 +340,12 @@ def command_serve(arguments: argparse.Namespace, settings: Settings) -> int:
 def command_sql(arguments: argparse.Namespace, settings: Settings) -> int:
     from flows.interface.sql_query import (
         run_sql,  # not flows.interface.console: the SQL prompt must start without Prefect
+        session_limits,
     )
     from warehouse.database import analysts_file
 
-    return run_sql(arguments.db or analysts_file(settings.db), arguments.query, as_csv=arguments.csv)
+    db = arguments.db or analysts_file(settings.db)
+    return run_sql(db, arguments.query, limits=session_limits(settings.sql), as_csv=arguments.csv)
 
 
 def command_report(arguments: argparse.Namespace, settings: Settings) -> int:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.table import Table
 
+from flows.config import SqlSettings
 from transforms.feed_state import HEALTHY_OUTCOMES, NOT_ATTEMPTED_OUTCOMES
 
 if TYPE_CHECKING:
@@ -131,16 +132,17 @@ def print_summary(summary: RunSummary, db: Path) -> None:
         CONSOLE.print(f"[yellow]Report not written:[/yellow] {summary.report_error}")
 
 
-def run_sql(db: Path, query: str | None, *, as_csv: bool = False) -> int:
+def run_sql(db: Path, query: str | None, *, as_csv: bool = False, sql: SqlSettings | None = None) -> int:
     """One query read-only, shown as a table or CSV, or the interactive prompt: see flows.interface.sql_query."""
     from flows.interface.sql_query import run_sql as run
+    from flows.interface.sql_query import session_limits
 
-    return run(db, query, as_csv=as_csv)
+    return run(db, query, limits=session_limits(sql or SqlSettings()), as_csv=as_csv)
 
 
-def interactive_sql(db: Path) -> int:
+def interactive_sql(db: Path, sql: SqlSettings | None = None) -> int:
     """The interactive prompt (flows.interface.sql_prompt); each statement opens and releases the file."""
     from flows.interface.sql_prompt import interactive_sql as prompt
-    from flows.interface.sql_query import history_file
+    from flows.interface.sql_query import history_file, session_limits
 
-    return prompt(db, history=history_file(db))
+    return prompt(db, history=history_file(db), limits=session_limits(sql or SqlSettings()))

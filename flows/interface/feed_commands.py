@@ -18,7 +18,9 @@ from urllib.parse import urlsplit
 from flows.config import Settings
 from transforms.feed_list import append_feed_rows, source_id_for
 from transforms.opml import OutlineFeed, parse_opml, write_opml
+from transforms.seed_cells import spreadsheet_safe
 from transforms.seed_files import FeedRow, decode_seed, parse_feeds_csv
+from transforms.unique_ids import UniqueIds
 from transforms.watchlist import SeedError
 
 if TYPE_CHECKING:  # flows.adapters.discovery brings the HTTP client, which import and export do not need
@@ -93,8 +95,10 @@ def feeds_add(
     if chosen.url in listed:
         out(f"{chosen.url} is already listed as {listed[chosen.url]} in {feeds_file}; nothing added.")
         return 0
-    label = (name or chosen.fetch.title or start.page_name or urlsplit(chosen.url).hostname or "feed").strip()
-    row = FeedRow(source_id_for(label, {row.source_id for row in rows}), label, chosen.url, True)
+    # Cleaned here as well as on writing, so the line printed below shows the name as the file holds it.
+    label = spreadsheet_safe(name or chosen.fetch.title or start.page_name or urlsplit(chosen.url).hostname or "")
+    label = label or "feed"
+    row = FeedRow(source_id_for(label, UniqueIds(row.source_id for row in rows)), label, chosen.url, True)
     add_rows(feeds_file, text, [row])
     out(f"Added {row.source_id} ({row.name}): {row.feed_url} to {feeds_file}")
     return 0
@@ -107,13 +111,12 @@ def feeds_import(opml_file: Path, feeds_file: Path, *, out: Callable[[str], None
         raise SeedError(opml_file.name, None, f"not a subscription list: {subscriptions.problem}")
     text, rows = read_feed_list(feeds_file)
     listed = {row.feed_url for row in rows}
-    taken = {row.source_id for row in rows}
+    ids = UniqueIds(row.source_id for row in rows)
     new: list[FeedRow] = []
     for feed in subscriptions.feeds:
         if feed.feed_url in listed:
             continue
-        row = FeedRow(source_id_for(feed.title, taken), feed.title, feed.feed_url, True)
-        taken.add(row.source_id)
+        row = FeedRow(source_id_for(feed.title, ids), feed.title, feed.feed_url, True)
         listed.add(row.feed_url)
         new.append(row)
     if new:

