@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,12 +26,12 @@ from flows.adapters.extraction import ExtractionPool, PageToExtract
 from flows.adapters.fetching import PageFetch, fetch_feeds, fetch_pages
 from flows.adapters.http import FetchResult, UrlGuard
 from flows.alerting import AlertStageResult, run_alert_stage
-from flows.config import Settings
-from transforms import revisions
+from flows.config import DetectionSettings, Settings
+from transforms import bounds, revisions
 from transforms.feed_state import FeedFetch, FeedSource, FeedState, sitemaps_from_json
 from transforms.identity import article_id_for
 from transforms.mentions import MentionDetector
-from transforms.quotes import SpeechCues
+from transforms.quotes import QuoteExtractor, SpeechCues
 from transforms.records import ExtractedPage
 from transforms.revisions import NewEntry
 from transforms.run_rows import (
@@ -67,11 +67,13 @@ LOGGER = logging.getLogger("presswatch.pipeline")
 
 @dataclass(frozen=True)
 class Detectors:
-    """The run's matchers, built once from the watchlist and the speech cues and used for every batch."""
+    """The run's matchers, built once from the watchlist and the speech cues and used for every batch, and the
+    bounds on what they read of one article."""
 
     mentions: MentionDetector
     topics: TopicDetector
     cues: SpeechCues | None = None
+    limits: DetectionSettings = field(default_factory=DetectionSettings)
 
 
 def url_guard_for(sources: Sequence[FeedSource]) -> UrlGuard:
@@ -277,18 +279,51 @@ def attach_stories(articles: Sequence[ArticleRecord], db: Path, since: datetime)
     ]
 
 
-def detect_all(
-    articles: Sequence[ArticleRecord], detector: MentionDetector, topics: TopicDetector
-) -> list[ArticleRecord]:
-    """Mentions and topic mentions of every article (the matchers are built once per run, not per article)."""
-    return [
-        replace(
-            article,
-            mentions=tuple(detector.detect(article.text, article.published_at)),
-            topic_mentions=tuple(topics.detect(article.text)),
+def detect_all(articles: Sequence[ArticleRecord], detectors: Detectors) -> list[ArticleRecord]:
+    """Mentions, topic mentions and quotes of every article (the matchers are built once per run, not per article),
+    each article within the run's detection limits."""
+    extractor = QuoteExtractor(detectors.cues or quoting.load_speech_cues())
+    return [detect_article(article, detectors, extractor) for article in articles]
+
+
+def detect_article(article: ArticleRecord, detectors: Detectors, extractor: QuoteExtractor) -> ArticleRecord:
+    """One article's mentions, topic mentions and quotes (their speakers are resolved through the mentions), read
+    in at most limits.max_chars of its text and kept to limits.max_occurrences rows per subject; a cut is logged
+    and stored as the article's detection note (articles.error), so nothing is dropped in silence."""
+    limits = detectors.limits
+    text = bounds.detection_text(article.text, limits.max_chars)
+    found = detectors.mentions.detect(text, article.published_at)
+    mentions, people_over = bounds.first_occurrences(found, lambda mention: mention.person_id, limits.max_occurrences)
+    topic_mentions, topics_over = bounds.first_occurrences(
+        detectors.topics.detect(text), lambda topic: topic.topic_id, limits.max_occurrences
+    )
+    note = detection_note(len(article.text), len(text), {**topics_over, **people_over}, limits)
+    if note:
+        LOGGER.warning("detect: %s: %s", article.url, note)
+    return replace(
+        article,
+        mentions=tuple(mentions),
+        topic_mentions=tuple(topic_mentions),
+        quotes=tuple(extractor.extract(text, found)),
+        detection_note=note,
+    )
+
+
+def detection_note(length: int, read: int, over: Mapping[str, int], limits: DetectionSettings) -> str:
+    """What detection left out of one article, in words, or "" when it read and kept everything."""
+    said = []
+    if read < length:
+        said.append(
+            f"detection read the first {read:,} of {length:,} characters "
+            f"(PRESSWATCH_DETECT_MAX_CHARS={limits.max_chars:,})"
         )
-        for article in articles
-    ]
+    if over:
+        found = ", ".join(f"{subject} {count:,}" for subject, count in sorted(over.items()))
+        said.append(
+            f"kept the first {limits.max_occurrences:,} rows per person or topic (found {found}; "
+            f"PRESSWATCH_DETECT_MAX_OCCURRENCES)"
+        )
+    return "; ".join(said)
 
 
 def batch_tables(
@@ -400,8 +435,7 @@ def detect_stage(
     """Stories first (they need the stored recent articles, earlier batches of this run included), then mentions
     and topics, then quotes (their speakers are resolved through the mentions)."""
     with_stories = attach_stories(articles, db, now - STORY_LOOKBACK)
-    detected = detect_all(with_stories, detectors.mentions, detectors.topics)
-    return quoting.attach_quotes(detected, detectors.cues)
+    return detect_all(with_stories, detectors)
 
 
 def alert_stage(db: Path, context: RunContext, settings: Settings, names: dict[str, str]) -> AlertStageResult:
