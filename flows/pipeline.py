@@ -351,6 +351,7 @@ def run_markdown(summary: RunSummary) -> str:
         f"| feeds | {len(summary.feeds)} ({len(failing)} failing) | {seconds.get('feeds', 0)} |",
         f"| new articles | {summary.articles_new} (+{summary.articles_revised} revised) | {seconds.get('pages', 0)} |",
         f"| extraction failures | {summary.articles_failed} | {seconds.get('extract', 0)} |",
+        f"| detection cut (articles.error says what) | {summary.articles_cut} | |",
         f"| mentions | {sum(summary.mentions_by_person.values())} | {seconds.get('detect', 0)} |",
         f"| rows loaded | {sum(summary.load_counts.values())} | {seconds.get('load', 0)} |",
         f"| alerts fired | {len(summary.alerts)} | {seconds.get('alerts', 0)} |",

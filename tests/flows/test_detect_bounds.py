@@ -16,7 +16,8 @@ from loopback import LoopbackServer
 from newsroom import ARTICLES, add_article, start_newsroom, write_feeds_file
 
 from flows.config import DetectionSettings, ExtractionSettings, FetchSettings, RunSettings, Settings
-from flows.pipeline import RunSummary, monitor_run, new_context, plain_runner
+from flows.interface.console import print_summary
+from flows.pipeline import RunSummary, monitor_run, new_context, plain_runner, run_markdown
 from transforms.sentences import MAX_SNIPPET_CHARS
 
 AS_OF = datetime(2025, 1, 6, 21, tzinfo=UTC)
@@ -43,7 +44,7 @@ def hostile_page(newsroom: LoopbackServer, repeats: int) -> None:
 
 class TestHostilePageInARun:
     def test_long_text_is_cut_for_detection_recorded_and_never_fetched_again(
-        self, newsroom: LoopbackServer, tmp_path: Path
+        self, newsroom: LoopbackServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
     ) -> None:
         """The batch's other articles load with their mentions; the hostile article is stored whole, its error
         says detection read only the first max_chars characters and kept max_occurrences rows per person; the
@@ -63,6 +64,9 @@ class TestHostilePageInARun:
         second = run(feeds, db, settings)
 
         assert first.articles_cut == 1 and second.articles_cut == 0
+        assert "| detection cut (articles.error says what) | 1 |" in run_markdown(first)
+        print_summary(first, db)
+        assert f"{HOSTILE}: detection read the first" in " ".join(capsys.readouterr().out.split())
         assert query(db, "select count(*) from articles") == [(len(ARTICLES) + 1,)]
         others = query(db, f"select count(distinct article_id) from mentions where article_id in "
                            f"(select article_id from articles where url not like '%{HOSTILE}')")  # fmt: skip
