@@ -14,7 +14,7 @@ from pathlib import Path
 
 import polars as pl
 
-from flows import quoting, seeds
+from flows import quoting, seeds, stages
 from flows.adapters.lock import run_lock
 from flows.alerting import run_alert_stage
 from flows.config import Settings
@@ -55,8 +55,9 @@ def backfill(settings: Settings, since: datetime, db: Path) -> BackfillSummary:
     )
     with run_lock(db):
         watchlist = seeds.load_watchlist(settings.seeds_dir)
-        detector, topics = MentionDetector(watchlist), TopicDetector(watchlist)
-        quote_extractor = QuoteExtractor(quoting.load_speech_cues(settings.seeds_dir))
+        cues = quoting.load_speech_cues(settings.seeds_dir)
+        detectors = stages.Detectors(MentionDetector(watchlist), TopicDetector(watchlist), cues, settings.detection)
+        quote_extractor = QuoteExtractor(cues)
         stored = read_articles_since(db, since)
         LOGGER.info("re-deriving mentions for %d stored articles", stored.height)
         mention_rows: list[dict[str, object]] = []
@@ -64,12 +65,12 @@ def backfill(settings: Settings, since: datetime, db: Path) -> BackfillSummary:
         quote_rows: list[dict[str, object]] = []
         for batch in stored.iter_slices(BATCH_SIZE):
             for row in batch.iter_rows(named=True):
-                found = detector.detect(row["text"], row["published_at"])
-                mention_rows.extend(run_rows.occurrence_rows(row["article_id"], found, context.run_id))
-                quoted = quote_extractor.extract(row["text"], found)
-                quote_rows.extend(quoting.quote_rows(row["article_id"], quoted, context.run_id))
-                themes = topics.detect(row["text"])
-                topic_rows.extend(run_rows.occurrence_rows(row["article_id"], themes, context.run_id))
+                found = stages.detect_text(row["text"], row["published_at"], detectors, quote_extractor)
+                if found.note:  # the run stored the same note in articles.error; this says it again
+                    LOGGER.warning("backfill: %s: %s", row["article_id"], found.note)
+                mention_rows.extend(run_rows.occurrence_rows(row["article_id"], found.mentions, context.run_id))
+                quote_rows.extend(quoting.quote_rows(row["article_id"], found.quotes, context.run_id))
+                topic_rows.extend(run_rows.occurrence_rows(row["article_id"], found.topic_mentions, context.run_id))
         empty = pl.DataFrame()
         now = context.started_at
         tables = RunTables(

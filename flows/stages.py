@@ -32,7 +32,7 @@ from transforms.feed_state import FeedFetch, FeedSource, FeedState, sitemaps_fro
 from transforms.identity import article_id_for
 from transforms.mentions import MentionDetector
 from transforms.quotes import QuoteExtractor, SpeechCues
-from transforms.records import ExtractedPage
+from transforms.records import ExtractedPage, Mention, Quote, TopicMention
 from transforms.revisions import NewEntry
 from transforms.run_rows import (
     ArticleRecord,
@@ -286,26 +286,46 @@ def detect_all(articles: Sequence[ArticleRecord], detectors: Detectors) -> list[
     return [detect_article(article, detectors, extractor) for article in articles]
 
 
+@dataclass(frozen=True)
+class Detected:
+    """What detection found in one text, within the run's limits, and what it left out ("" for nothing)."""
+
+    mentions: tuple[Mention, ...]
+    topic_mentions: tuple[TopicMention, ...]
+    quotes: tuple[Quote, ...]
+    note: str
+
+
 def detect_article(article: ArticleRecord, detectors: Detectors, extractor: QuoteExtractor) -> ArticleRecord:
-    """One article's mentions, topic mentions and quotes (their speakers are resolved through the mentions), read
-    in at most limits.max_chars of its text and kept to limits.max_occurrences rows per subject; a cut is logged
-    and stored as the article's detection note (articles.error), so nothing is dropped in silence."""
-    limits = detectors.limits
-    text = bounds.detection_text(article.text, limits.max_chars)
-    found = detectors.mentions.detect(text, article.published_at)
-    mentions, people_over = bounds.first_occurrences(found, lambda mention: mention.person_id, limits.max_occurrences)
-    topic_mentions, topics_over = bounds.first_occurrences(
-        detectors.topics.detect(text), lambda topic: topic.topic_id, limits.max_occurrences
-    )
-    note = detection_note(len(article.text), len(text), {**topics_over, **people_over}, limits)
-    if note:
-        LOGGER.warning("detect: %s: %s", article.url, note)
+    """One article with its mentions, topic mentions and quotes; what detection left out is logged and stored as
+    the article's detection note (articles.error), so nothing is dropped in silence."""
+    found = detect_text(article.text, article.published_at, detectors, extractor)
+    if found.note:
+        LOGGER.warning("detect: %s: %s", article.url, found.note)
     return replace(
         article,
-        mentions=tuple(mentions),
-        topic_mentions=tuple(topic_mentions),
-        quotes=tuple(extractor.extract(text, found)),
-        detection_note=note,
+        mentions=found.mentions,
+        topic_mentions=found.topic_mentions,
+        quotes=found.quotes,
+        detection_note=found.note,
+    )
+
+
+def detect_text(text: str, published_at: datetime, detectors: Detectors, extractor: QuoteExtractor) -> Detected:
+    """Mentions, topic mentions and quotes (speakers resolved through the mentions) read in at most
+    limits.max_chars of text and kept to limits.max_occurrences rows per subject: the run and backfill alike."""
+    limits = detectors.limits
+    read = bounds.detection_text(text, limits.max_chars)
+    found = detectors.mentions.detect(read, published_at)
+    mentions, people_over = bounds.first_occurrences(found, lambda mention: mention.person_id, limits.max_occurrences)
+    topic_mentions, topics_over = bounds.first_occurrences(
+        detectors.topics.detect(read), lambda topic: topic.topic_id, limits.max_occurrences
+    )
+    return Detected(
+        tuple(mentions),
+        tuple(topic_mentions),
+        tuple(extractor.extract(read, found)),
+        detection_note(len(text), len(read), {**topics_over, **people_over}, limits),
     )
 
 

@@ -15,6 +15,7 @@ import pytest
 from loopback import LoopbackServer
 from newsroom import ARTICLES, add_article, start_newsroom, write_feeds_file
 
+from flows.backfill import backfill
 from flows.config import DetectionSettings, ExtractionSettings, FetchSettings, RunSettings, Settings
 from flows.interface.console import print_summary
 from flows.pipeline import RunSummary, monitor_run, new_context, plain_runner, run_markdown
@@ -81,6 +82,31 @@ class TestHostilePageInARun:
         ) == [("keir-starmer", 300, True)]
         assert {request.path for request in newsroom.requests[requests_after_first:]} <= {"/feed.xml"}
         assert query(db, "select status from runs order by started_at") == [("completed",), ("completed",)]
+
+
+    def test_backfill_keeps_the_same_bounds(self, newsroom: LoopbackServer, tmp_path: Path) -> None:
+        """Re-deriving stored articles reads the hostile text within the same limits the run used: the same
+        capped rows, never the whole stored text at once."""
+        hostile_page(newsroom, 3_000)
+        settings = Settings(
+            report_dir=tmp_path / "reports",
+            fetch=FetchSettings(per_host_delay_s=0.0),
+            extraction=ExtractionSettings(workers=1),
+            detection=DetectionSettings(max_chars=20_000, max_occurrences=300),
+        )
+        feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
+        db = tmp_path / "w.duckdb"
+        run(feeds, db, settings)
+        hostile_rows = (
+            "select person_id, count(*), max(char_end) < 20000 from mentions where article_id in "
+            f"(select article_id from articles where url like '%{HOSTILE}') group by person_id"
+        )
+        assert query(db, hostile_rows) == [("keir-starmer", 300, True)]
+
+        result = backfill(settings, since=datetime(2025, 1, 1, tzinfo=UTC), db=db)
+
+        assert result.articles == len(ARTICLES) + 1
+        assert query(db, hostile_rows) == [("keir-starmer", 300, True)]
 
 
 def run(feeds: Path, db: Path, settings: Settings) -> RunSummary:
