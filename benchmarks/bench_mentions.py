@@ -6,6 +6,13 @@ as seed CSV text, parsed and built once; then ~10 MB of generated article text g
 
     .venv/bin/python benchmarks/bench_mentions.py            # 10 MB
     .venv/bin/python benchmarks/bench_mentions.py --mb 1     # quicker
+
+--hostile measures the whole detect of one article (mentions, topics, quotes: flows.stages.detect_article) on a
+page that is one endless paragraph (issue 24.2), against ordinary news text of the same length from the mention
+gold passages, each in a fresh process: CPU seconds and peak memory growth, with no character limit and with the
+shipped PRESSWATCH_DETECT_MAX_CHARS.
+
+    .venv/bin/python benchmarks/bench_mentions.py --hostile [--sizes 120 250 1000]
 """
 
 from __future__ import annotations
@@ -14,9 +21,10 @@ import argparse
 import csv
 import io
 import random
+import subprocess
 import sys
 import time
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import ahocorasick
@@ -109,11 +117,96 @@ def bare_automaton(keys: list[str]) -> ahocorasick.Automaton:
     return automaton
 
 
+HOSTILE = {
+    "starmer": "Keir Starmer ",  # the issue's page: 9,230 of these made 1.1 billion snippet characters
+    "titles": "the prime minister visited Britain and France and ",  # every title decided by country context
+    "quotes": "‘we will deliver for the people of this country,’ Keir Starmer said, and ",
+    "dots": ".",  # one run of full stops: the sentence splitter backtracked through it (14 s at 20 KB)
+}
+
+
+def probe(kind: str, kilobytes: int, limited: bool) -> None:
+    """In this fresh process: detect one article of about kilobytes KB, print seconds, peak MB and rows."""
+    from flows import quoting, seeds, stages
+    from flows.config import SEEDS_DIR, DetectionSettings
+    from tests.eval.mentions.gold import load_passages
+    from transforms.records import ExtractedPage
+    from transforms.run_rows import ArticleRecord
+    from transforms.topics import TopicDetector
+
+    size = kilobytes * 1000
+    if kind == "normal":
+        passages = "\n\n".join(passage.text for passage in load_passages())
+        text = ("Headline\n\n" + passages * (size // len(passages) + 1))[:size]
+    else:
+        text = ("Headline\n\n" + HOSTILE[kind] * (size // len(HOSTILE[kind]) + 1))[:size]
+    watchlist = seeds.load_watchlist(SEEDS_DIR)
+    limits = DetectionSettings() if limited else DetectionSettings(max_chars=10**9)
+    detectors = stages.Detectors(
+        MentionDetector(watchlist), TopicDetector(watchlist), quoting.load_speech_cues(), limits
+    )
+    extractor = stages.QuoteExtractor(detectors.cues or quoting.load_speech_cues())
+    now = datetime(2025, 1, 6, tzinfo=UTC)
+    page = ExtractedPage(text, "Headline", None, None, None, "en", None, "trafilatura", "ok")
+    article = ArticleRecord("a", "s", "u", None, "Headline", "Headline", now, None, None, now, now, now, text, page,
+                            200, "ok", 0)  # fmt: skip
+    with open("/proc/self/clear_refs", "w") as refs:  # peak RSS from here on
+        refs.write("5")
+    before = _status_kb("VmRSS")
+    started = time.process_time()  # CPU seconds: steadier than wall-clock on a machine others share
+    detected = stages.detect_article(article, detectors, extractor)
+    seconds = time.process_time() - started
+    peak_mb = (_status_kb("VmHWM") - before) / 1024
+    rows = len(detected.mentions) + len(detected.topic_mentions) + len(detected.quotes)
+    print(f"RESULT {seconds:.3f} {peak_mb:.1f} {rows}")
+
+
+def _status_kb(field: str) -> int:
+    with open("/proc/self/status") as status:
+        line = next(line for line in status if line.startswith(field + ":"))
+    return int(line.split()[1])
+
+
+def hostile(sizes: list[int]) -> None:
+    """Each hostile page against ordinary text of the same size, unlimited and with the shipped limit."""
+    header = f"{'page':<8}{'KB':>6}{'limit':>8}{'CPU s':>9}{'peak MB':>9}{'rows':>8}"
+    print(f"{header}{'s vs normal':>13}{'MB vs normal':>14}")
+    for limited in (False, True):
+        for kilobytes in sizes:
+            normal = _measure("normal", kilobytes, limited)
+            for kind in ("normal", *HOSTILE):
+                seconds, peak, rows = normal if kind == "normal" else _measure(kind, kilobytes, limited)
+                limit = "300k" if limited else "none"
+                ratios = f"{seconds / max(normal[0], 1e-3):>13.2f}{peak / max(normal[1], 0.1):>14.2f}"
+                print(f"{kind:<8}{kilobytes:>6}{limit:>8}{seconds:>9.2f}{peak:>9.1f}{rows:>8}{ratios}", flush=True)
+
+
+def _measure(kind: str, kilobytes: int, limited: bool) -> tuple[float, float, int]:
+    finished = subprocess.run(
+        [sys.executable, __file__, "--probe", kind, str(kilobytes), "1" if limited else "0"],
+        capture_output=True,
+        text=True,
+    )
+    line = next((line for line in finished.stdout.splitlines() if line.startswith("RESULT")), "")
+    if not line:
+        raise SystemExit(f"probe {kind} {kilobytes} failed:\n{finished.stderr[-1500:]}")
+    _, seconds, peak, rows = line.split()
+    return float(seconds), float(peak), int(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=10.0, help="megabytes of article text (default 10)")
     parser.add_argument("--people", type=int, default=PEOPLE, help="people in the synthetic watchlist")
+    parser.add_argument("--hostile", action="store_true", help="one endless paragraph against ordinary text")
+    parser.add_argument("--sizes", type=int, nargs="+", default=[120, 250, 1000], help="hostile page sizes in KB")
+    parser.add_argument("--probe", nargs=3, help=argparse.SUPPRESS)
     options = parser.parse_args()
+    if options.probe:
+        kind, kilobytes, limited = options.probe
+        return probe(kind, int(kilobytes), limited == "1")
+    if options.hostile:
+        return hostile(options.sizes)
     rng = random.Random(SEED)
 
     seeds = synthetic_seeds(options.people, rng)

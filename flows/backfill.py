@@ -20,7 +20,8 @@ import polars as pl
 from flows import quoting, seeds
 from flows.adapters.lock import run_lock
 from flows.alerting import run_alert_stage
-from flows.config import Settings
+from flows.config import DetectionSettings, Settings
+from flows.detection import Detectors, detect_text
 from transforms import run_rows
 from transforms.mentions import MentionDetector
 from transforms.quotes import QuoteExtractor
@@ -59,19 +60,27 @@ class Derived:
     quotes: list[dict[str, object]] = field(default_factory=list)
 
 
-def derive(stored: pl.DataFrame, watchlist: Watchlist, seeds_dir: Path, run_id: str) -> Derived:
-    """Mentions, topic mentions and quotes of the stored articles (article_id, text, published_at)."""
-    detector, topics = MentionDetector(watchlist), TopicDetector(watchlist)
-    quote_extractor = QuoteExtractor(quoting.load_speech_cues(seeds_dir))
+def derive(
+    stored: pl.DataFrame,
+    watchlist: Watchlist,
+    seeds_dir: Path,
+    run_id: str,
+    limits: DetectionSettings | None = None,
+) -> Derived:
+    """Mentions, topic mentions and quotes of the stored articles (article_id, text, published_at), read within the
+    same detection limits as a run's."""
+    cues = quoting.load_speech_cues(seeds_dir)
+    detectors = Detectors(MentionDetector(watchlist), TopicDetector(watchlist), cues, limits or DetectionSettings())
+    quote_extractor = QuoteExtractor(cues)
     derived = Derived()
     for batch in stored.iter_slices(BATCH_SIZE):
         for row in batch.iter_rows(named=True):
-            found = detector.detect(row["text"], row["published_at"])
-            derived.mentions.extend(run_rows.occurrence_rows(row["article_id"], found, run_id))
-            quoted = quote_extractor.extract(row["text"], found)
-            derived.quotes.extend(quoting.quote_rows(row["article_id"], quoted, run_id))
-            themes = topics.detect(row["text"])
-            derived.topic_mentions.extend(run_rows.occurrence_rows(row["article_id"], themes, run_id))
+            found = detect_text(row["text"], row["published_at"], detectors, quote_extractor)
+            if found.note:  # the run stored the same note in articles.error; this says it again
+                LOGGER.warning("re-derive: %s: %s", row["article_id"], found.note)
+            derived.mentions.extend(run_rows.occurrence_rows(row["article_id"], found.mentions, run_id))
+            derived.quotes.extend(quoting.quote_rows(row["article_id"], found.quotes, run_id))
+            derived.topic_mentions.extend(run_rows.occurrence_rows(row["article_id"], found.topic_mentions, run_id))
     return derived
 
 
@@ -114,7 +123,7 @@ def backfill(settings: Settings, since: datetime, db: Path) -> BackfillSummary:
         watchlist = seeds.load_watchlist(settings.seeds_dir)
         stored = read_articles_since(db, since)
         LOGGER.info("re-deriving mentions for %d stored articles", stored.height)
-        derived = derive(stored, watchlist, settings.seeds_dir, context.run_id)
+        derived = derive(stored, watchlist, settings.seeds_dir, context.run_id, settings.detection)
         record = {"run_id": context.run_id, "started_at": started, "finished_at": datetime.now(UTC),
                   "status": "completed", "mode": "backfill", "as_of": as_of, "articles_new": 0,
                   "mentions_new": len(derived.mentions), "topic_mentions_new": len(derived.topic_mentions),
@@ -197,7 +206,7 @@ class WatchlistChange:
 
 def rederive_watchlist_changes(
     db: Path, context: run_rows.RunContext, watchlist: Watchlist, seeds_dir: Path, names: dict[str, str],
-    limit: int = REDERIVE_LIMIT,
+    limit: int = REDERIVE_LIMIT, limits: DetectionSettings | None = None,
 ) -> WatchlistChange:
     """Re-derive the newest `limit` stored articles when a person, role or topic is new or changed since the stored
     history was derived, in this run's name (so its publish carries them to the snapshot), and record the entries.
@@ -214,7 +223,9 @@ def rederive_watchlist_changes(
                 save_entries(con, watchlist, context.run_id, context.started_at)
             return WatchlistChange()
         stored = database.query_frame(con, "rederive_articles", {"limit": limit})
-        derived = derive(stored.select("article_id", "text", "published_at"), watchlist, seeds_dir, context.run_id)
+        derived = derive(
+            stored.select("article_id", "text", "published_at"), watchlist, seeds_dir, context.run_id, limits
+        )
         con.execute("begin transaction")
         try:
             upsert_tables(con, occurrence_tables(stored, derived, pl.DataFrame()))

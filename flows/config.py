@@ -71,6 +71,15 @@ class ExtractionSettings:
 
 
 @dataclass(frozen=True)
+class DetectionSettings:
+    """What the detect stage reads of one article and keeps from it, whatever the page (transforms/bounds.py)."""
+
+    # The longest real article text seen is about 55,000 characters; a live blog may reach 200,000.
+    max_chars: int = 300_000
+    max_occurrences: int = 1_000  # rows per person or topic in one article; it still counts as one article
+
+
+@dataclass(frozen=True)
 class RunSettings:
     """How a run retries, waits for a locked warehouse, and keeps text."""
 
@@ -119,6 +128,7 @@ class Settings:
     prefect_port: int = 4200  # the local Prefect server `presswatch serve` starts (another port if this is taken)
     fetch: FetchSettings = field(default_factory=FetchSettings)
     extraction: ExtractionSettings = field(default_factory=ExtractionSettings)
+    detection: DetectionSettings = field(default_factory=DetectionSettings)
     runs: RunSettings = field(default_factory=RunSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
     sql: SqlSettings = field(default_factory=SqlSettings)
@@ -178,6 +188,8 @@ VARIABLES = (
     Variable("PRESSWATCH_WORKERS", "extraction.workers"),
     Variable("PRESSWATCH_EXTRACTION_TIME_LIMIT_S", "extraction.time_limit_s"),
     Variable("PRESSWATCH_EXTRACTION_MEMORY_MB", "extraction.memory_mb"),
+    Variable("PRESSWATCH_DETECT_MAX_CHARS", "detection.max_chars"),
+    Variable("PRESSWATCH_DETECT_MAX_OCCURRENCES", "detection.max_occurrences"),
     Variable("PRESSWATCH_TASK_RETRIES", "runs.task_retries"),
     Variable("PRESSWATCH_TASK_RETRY_DELAY_S", "runs.task_retry_delay_s"),
     Variable("PRESSWATCH_LOCK_ATTEMPTS", "runs.lock_attempts"),

@@ -63,6 +63,7 @@ class RunSummary:
     articles_new: int = 0
     articles_revised: int = 0
     articles_failed: int = 0
+    detection_notes: dict[str, str] = field(default_factory=dict)  # url -> what detection left out of its text
     mentions_by_person: dict[str, int] = field(default_factory=dict)
     topics: dict[str, int] = field(default_factory=dict)
     alerts: list[Alert] = field(default_factory=list)
@@ -77,6 +78,11 @@ class RunSummary:
     report_error: str = ""
     publish_notice: str = ""  # why the analysts' snapshot was copied whole, or was not published
     watchlist_notice: str = ""  # what the run re-derived for watchlist entries added or changed since the last
+
+    @property
+    def articles_cut(self) -> int:
+        """Articles whose text detection read only in part, or whose rows it capped."""
+        return len(self.detection_notes)
 
 
 class StageRunner(Protocol):
@@ -140,7 +146,10 @@ def execute_run(
 
     watchlist = timed(summary, "seeds", seeds.load_watchlist, settings.seeds_dir)
     detectors = stages.Detectors(
-        MentionDetector(watchlist), TopicDetector(watchlist), quoting.load_speech_cues(settings.seeds_dir)
+        MentionDetector(watchlist),
+        TopicDetector(watchlist),
+        quoting.load_speech_cues(settings.seeds_dir),
+        settings.detection,
     )
     sources = seeds.parse_feeds_file(feeds_path)
     states = timed(summary, "warehouse", stages.read_feed_states, db)
@@ -235,6 +244,8 @@ def batch_summary(
     summary.articles_revised += sum(1 for item in entries if item.known_article_id is not None)
     summary.articles_failed += sum(1 for article in articles if article.page.method == "failed")
     for article in articles:
+        if article.detection_note:
+            summary.detection_notes[article.url] = article.detection_note
         for mention in article.mentions:
             summary.mentions_by_person[mention.person_id] = summary.mentions_by_person.get(mention.person_id, 0) + 1
         for topic in article.topic_mentions:
@@ -346,6 +357,7 @@ def run_markdown(summary: RunSummary) -> str:
         f"| feeds | {len(summary.feeds)} ({len(failing)} failing) | {seconds.get('feeds', 0)} |",
         f"| new articles | {summary.articles_new} (+{summary.articles_revised} revised) | {seconds.get('pages', 0)} |",
         f"| extraction failures | {summary.articles_failed} | {seconds.get('extract', 0)} |",
+        f"| detection cut (articles.error says what) | {summary.articles_cut} | |",
         f"| mentions | {sum(summary.mentions_by_person.values())} | {seconds.get('detect', 0)} |",
         f"| rows loaded | {sum(summary.load_counts.values())} | {seconds.get('load', 0)} |",
         f"| alerts fired | {len(summary.alerts)} | {seconds.get('alerts', 0)} |",

@@ -1,20 +1,19 @@
-"""The quote stage's I/O: the team's speech cues file, the quote extractor per run, and rows for the quotes table.
+"""The quote stage's I/O: the team's speech cues file and rows for the quotes table.
 
-Extraction itself is pure (transforms/quotes.py); it reads the mentions the detect stage already found, so quotes
-cost no second pass of the mention detector.
+Extraction itself is pure (transforms/quotes.py); the detect stage (flows/stages.py) runs it on the mentions it
+already found, so quotes cost no second pass of the mention detector.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
 
 from transforms.identity import quote_id_for
-from transforms.quotes import QuoteExtractor, SpeechCues, parse_speech_cues
+from transforms.quotes import SpeechCues, parse_speech_cues
 from transforms.records import Quote
 from transforms.watchlist import SeedError
 
@@ -49,12 +48,6 @@ def load_speech_cues(seeds_dir: Path | None = None) -> SpeechCues:
     except UnicodeDecodeError as error:
         raise SeedError(f"{path.parent.name}/{CUES_FILE}", None, f"not UTF-8 text ({error.reason})") from None
     return parse_speech_cues(text, file=f"{path.parent.name}/{CUES_FILE}")
-
-
-def attach_quotes(articles: Sequence[ArticleRecord], cues: SpeechCues | None = None) -> list[ArticleRecord]:
-    """Every article with its quotes, found from its text and the mentions already detected in it."""
-    extractor = QuoteExtractor(cues or load_speech_cues())
-    return [replace(article, quotes=tuple(extractor.extract(article.text, article.mentions))) for article in articles]
 
 
 def quote_rows(article_id: str, quotes: Sequence[Quote], run_id: str) -> list[dict[str, object]]:

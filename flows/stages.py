@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -28,11 +28,11 @@ from flows.adapters.http import FetchResult, UrlGuard
 from flows.alerting import AlertStageResult, run_alert_stage
 from flows.backfill import WatchlistChange, rederive_watchlist_changes
 from flows.config import Settings
+from flows.detection import Detectors, detect_text
 from transforms import revisions
 from transforms.feed_state import FeedFetch, FeedSource, FeedState, sitemaps_from_json
 from transforms.identity import article_id_for
-from transforms.mentions import MentionDetector
-from transforms.quotes import SpeechCues
+from transforms.quotes import QuoteExtractor
 from transforms.records import ExtractedPage
 from transforms.revisions import NewEntry
 from transforms.run_rows import (
@@ -46,7 +46,6 @@ from transforms.run_rows import (
 )
 from transforms.stories import StoredWindow, StoryInput, StoryMatcher, print_for, print_text
 from transforms.text import article_text, choose_published_at
-from transforms.topics import TopicDetector
 from transforms.watchlist import Watchlist
 from warehouse import database
 from warehouse.loads import LoadOutcome, RunTables, load_or_spool
@@ -65,15 +64,6 @@ STAGE_COLUMNS = {
     "publish": "publish_s",  # written by the publish itself, in the warehouse and its snapshot alike
 }
 LOGGER = logging.getLogger("presswatch.pipeline")
-
-
-@dataclass(frozen=True)
-class Detectors:
-    """The run's matchers, built once from the watchlist and the speech cues and used for every batch."""
-
-    mentions: MentionDetector
-    topics: TopicDetector
-    cues: SpeechCues | None = None
 
 
 def url_guard_for(sources: Sequence[FeedSource]) -> UrlGuard:
@@ -279,18 +269,26 @@ def attach_stories(articles: Sequence[ArticleRecord], db: Path, since: datetime)
     ]
 
 
-def detect_all(
-    articles: Sequence[ArticleRecord], detector: MentionDetector, topics: TopicDetector
-) -> list[ArticleRecord]:
-    """Mentions and topic mentions of every article (the matchers are built once per run, not per article)."""
-    return [
-        replace(
-            article,
-            mentions=tuple(detector.detect(article.text, article.published_at)),
-            topic_mentions=tuple(topics.detect(article.text)),
-        )
-        for article in articles
-    ]
+def detect_all(articles: Sequence[ArticleRecord], detectors: Detectors) -> list[ArticleRecord]:
+    """Mentions, topic mentions and quotes of every article (the matchers are built once per run, not per article),
+    each article within the run's detection limits."""
+    extractor = QuoteExtractor(detectors.cues or quoting.load_speech_cues())
+    return [detect_article(article, detectors, extractor) for article in articles]
+
+
+def detect_article(article: ArticleRecord, detectors: Detectors, extractor: QuoteExtractor) -> ArticleRecord:
+    """One article with its mentions, topic mentions and quotes; what detection left out is logged and stored as
+    the article's detection note (articles.error), so nothing is dropped in silence."""
+    found = detect_text(article.text, article.published_at, detectors, extractor)
+    if found.note:
+        LOGGER.warning("detect: %s: %s", article.url, found.note)
+    return replace(
+        article,
+        mentions=found.mentions,
+        topic_mentions=found.topic_mentions,
+        quotes=found.quotes,
+        detection_note=found.note,
+    )
 
 
 def batch_tables(
@@ -402,8 +400,7 @@ def detect_stage(
     """Stories first (they need the stored recent articles, earlier batches of this run included), then mentions
     and topics, then quotes (their speakers are resolved through the mentions)."""
     with_stories = attach_stories(articles, db, now - STORY_LOOKBACK)
-    detected = detect_all(with_stories, detectors.mentions, detectors.topics)
-    return quoting.attach_quotes(detected, detectors.cues)
+    return detect_all(with_stories, detectors)
 
 
 def watchlist_stage(
@@ -412,7 +409,9 @@ def watchlist_stage(
     """Count watchlist entries added or changed since the last run in the stored history too; whatever goes wrong
     is one line in the run's notices and the next run tries again (the entries are recorded only once done)."""
     try:
-        return rederive_watchlist_changes(db, context, watchlist, settings.seeds_dir, names)
+        return rederive_watchlist_changes(
+            db, context, watchlist, settings.seeds_dir, names, limits=settings.detection
+        )
     except Exception as error:
         return WatchlistChange(error=f"watchlist changes not checked: {type(error).__name__}: {error}".splitlines()[0])
 

@@ -15,6 +15,7 @@ on the publication date if the watchlist tracks the office, and for nobody other
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -118,26 +119,66 @@ def decide(
     sentence: the title's sentence span; competitors: the other jurisdictions that have the office; cues: from
     CueScanner.scan plus the tracked office holders named in the text.
     """
-    contrasted = {
-        cue.jurisdiction
-        for cue in cues
-        if cue.qualifies is not None and sentence[0] <= cue.offset < sentence[1] and cue.jurisdiction != home
-    }
-    eligible = [
-        cue
-        for cue in cues
-        if (cue.jurisdiction == home or cue.jurisdiction in competitors) and cue.jurisdiction not in contrasted
-    ]
-    earlier = [cue for cue in eligible if cue.offset < position and cue.qualifies in (office, ANY_OFFICE)]
-    if earlier:
-        return max(earlier, key=lambda cue: cue.offset).jurisdiction
-    named = [cue for cue in eligible if cue.qualifies is None or cue.qualifies in (office, ANY_OFFICE)]
-    if any(cue.jurisdiction == home and sentence[0] <= cue.offset < sentence[1] for cue in named):
-        return home
-    counts: Counter[str] = Counter()
-    for cue in named:
-        counts[cue.jurisdiction] += 2 if office in cue.holds else 1
-    return _most_named(counts, home) if counts else home
+    return CueIndex(cues).decide(position, sentence, office, home, competitors)
+
+
+class CueIndex:
+    """One article's cues, arranged so that deciding a title costs lookups, not a pass over every cue: a page
+    with thousands of titles beside thousands of country names took minutes (issue 24.2). Build once per text."""
+
+    def __init__(self, cues: Sequence[Cue]) -> None:
+        self._cues = sorted(cues, key=lambda cue: cue.offset)
+        self._offsets = [cue.offset for cue in self._cues]
+        self._by_jurisdiction: dict[str, list[Cue]] = {}
+        self._qualifying: dict[tuple[str, str], list[int]] = {}  # (jurisdiction, office it qualifies) -> offsets
+        for cue in self._cues:
+            self._by_jurisdiction.setdefault(cue.jurisdiction, []).append(cue)
+            if cue.qualifies is not None:
+                self._qualifying.setdefault((cue.jurisdiction, cue.qualifies), []).append(cue.offset)
+        self._weights: dict[tuple[str, str], int] = {}
+
+    def decide(
+        self, position: int, sentence: tuple[int, int], office: str, home: str, competitors: frozenset[str]
+    ) -> str:
+        """The rule of the module docstring, in its order: an earlier reference to the office, the title's
+        own sentence, then the country named most often."""
+        low, high = bisect_left(self._offsets, sentence[0]), bisect_left(self._offsets, sentence[1])
+        in_sentence = self._cues[low:high]
+        contrasted = {cue.jurisdiction for cue in in_sentence if cue.qualifies is not None and cue.jurisdiction != home}
+        eligible = sorted(({home} | competitors) - contrasted)
+        latest: tuple[int, str] | None = None
+        for jurisdiction in eligible:
+            for qualifies in (office, ANY_OFFICE):
+                offsets = self._qualifying.get((jurisdiction, qualifies), [])
+                before = bisect_left(offsets, position) - 1
+                if before >= 0 and (latest is None or offsets[before] > latest[0]):
+                    latest = (offsets[before], jurisdiction)
+        if latest is not None:
+            return latest[1]
+        if any(cue.jurisdiction == home and _names(cue, office) for cue in in_sentence):
+            return home
+        counts: Counter[str] = Counter()
+        for jurisdiction in eligible:
+            weight = self._weight(jurisdiction, office)
+            if weight:
+                counts[jurisdiction] = weight
+        return _most_named(counts, home) if counts else home
+
+    def _weight(self, jurisdiction: str, office: str) -> int:
+        """How often the article names a jurisdiction for an office: each cue once, twice for the office's holder."""
+        key = (jurisdiction, office)
+        if key not in self._weights:
+            self._weights[key] = sum(
+                2 if office in cue.holds else 1
+                for cue in self._by_jurisdiction.get(jurisdiction, ())
+                if _names(cue, office)
+            )
+        return self._weights[key]
+
+
+def _names(cue: Cue, office: str) -> bool:
+    """A cue names its country for an office when it qualifies no title, or that office, or any office."""
+    return cue.qualifies is None or cue.qualifies in (office, ANY_OFFICE)
 
 
 def _most_named(counts: Counter[str], home: str) -> str:

@@ -17,7 +17,7 @@ from datetime import date, datetime
 
 import ahocorasick
 
-from transforms.context import Cue, CueScanner, decide
+from transforms.context import Cue, CueIndex, CueScanner
 from transforms.jurisdictions import office_of
 from transforms.matching import (
     CasePattern,
@@ -31,7 +31,7 @@ from transforms.matching import (
 )
 from transforms.records import Mention
 from transforms.roles import TitleReading, qualifier_before, read_title, sentence_initial
-from transforms.sentences import split_sentences
+from transforms.sentences import snippet, split_sentences
 from transforms.watchlist import NameForm, Role, Watchlist
 
 __all__ = [
@@ -107,6 +107,7 @@ _SUFFIX_INITIALS = frozenset("JjSs")
 _NUMBER_AFTER = re.compile(r"[ \u00a0,]*\d")
 _CAPITALISED_RUN = re.compile(r"[ \u00a0]((?:[A-Z][\w.]*)(?:[ \u00a0][A-Z][\w.]*){0,2})")
 _NUMBER_BEFORE = re.compile(r"\d(?:st|nd|rd|th)?(?: of)?[ \u00a0]+$")
+_LINE_BREAK = re.compile("\n")
 _SENTENCE_PUNCTUATION = (".", "!", "?", ":", ";", ",", '"', "”", "’", "'")
 
 
@@ -140,15 +141,21 @@ class _Article:
     text: str
     day: date | None
     lines: dict[int, tuple[int, bool, bool]] = field(default_factory=dict)  # start -> (end, headline, title case)
-    cues: list[Cue] | None = None
+    cues: CueIndex | None = None
+    folded: str = ""  # fold(text), made once: per-sentence checks search it in place instead of copying
+    breaks: list[int] = field(default_factory=list)  # where each line break is: a lookup, not a scan per hit
+
+    def __post_init__(self) -> None:
+        self.folded = fold(self.text)
+        self.breaks = [match.start() for match in _LINE_BREAK.finditer(self.text)]
 
     def line_at(self, position: int) -> tuple[int, int, bool, bool]:
         """(start, end, headline-like, title case) of the line holding position."""
-        start = self.text.rfind("\n", 0, position) + 1
+        index = bisect_right(self.breaks, position - 1)  # breaks before position
+        start = self.breaks[index - 1] + 1 if index > 0 else 0
         known = self.lines.get(start)
         if known is None:
-            end = self.text.find("\n", position)
-            end = len(self.text) if end < 0 else end
+            end = self.breaks[index] if index < len(self.breaks) else len(self.text)
             line = self.text[start:end].strip()
             headline = start == 0 or (len(line.split()) <= CAPTION_WORDS and not line.endswith(_SENTENCE_PUNCTUATION))
             known = (end, headline, is_title_case(line) or (line.isupper() and len(line) > 3))
@@ -246,7 +253,7 @@ class MentionDetector:
             sentence_start, sentence_end = sentences[index]
             if candidate.kind in DEPENDENT_KINDS:
                 negative = self._negative.get(person_id)
-                if negative is not None and negative.search(fold(text[sentence_start:sentence_end])):
+                if negative is not None and negative.search(article.folded, sentence_start, sentence_end):
                     continue
             mentions.append(
                 Mention(
@@ -256,7 +263,7 @@ class MentionDetector:
                     sentence_index=index,
                     char_start=candidate.start,
                     char_end=candidate.end,
-                    snippet=text[sentence_start:sentence_end],
+                    snippet=snippet(text, sentences[index], candidate.start, candidate.end),
                 )
             )
         return mentions
@@ -264,7 +271,7 @@ class MentionDetector:
     def _candidates(self, article: _Article, relaxed_end: int) -> Iterator[_Candidate]:
         """Automaton hits that pass the context-free checks: boundaries, case, neighbours, role dates."""
         text = article.text
-        for end_index, (length, variants) in self._automaton.iter(fold(text)):
+        for end_index, (length, variants) in self._automaton.iter(article.folded):
             end = end_index + 1
             start = end - length
             if not bounded(text, start, end):
@@ -463,10 +470,10 @@ class MentionDetector:
             if jurisdiction.has_office(office) and jurisdiction.jurisdiction_id != home
         ) | frozenset(role.jurisdiction for role in roles[1:])
         if article.cues is None:
-            article.cues = self._context.scan(article.text) + self._holder_cues(chosen, article.day)
+            article.cues = CueIndex(self._context.scan(article.text) + self._holder_cues(chosen, article.day))
         index = bisect_right(starts, candidate.start) - 1
         sentence = sentences[index] if index >= 0 else (0, 0)
-        return decide(candidate.start, sentence, office, home, competitors, article.cues)
+        return article.cues.decide(candidate.start, sentence, office, home, competitors)
 
     def _holder_cues(self, chosen: list[_Candidate], day: date | None) -> list[Cue]:
         """Tracked people named unambiguously who hold or held a country's office: a cue for that country.

@@ -222,8 +222,13 @@ def _hyphen_prefix(text: str, hyphen: int) -> str:
 
 def sentence_initial(text: str, position: int) -> bool:
     """Whether position starts a line or follows a sentence end (". ", "? ", a quote mark)."""
-    before = text[:position].rstrip(" \u00a0\"'“‘")
-    return not before or before.endswith(("\n", ".", "!", "?", ":"))
+    before = position  # walked back over spaces and opening marks, without copying the text before it
+    while before > 0 and text[before - 1] in _OPENING_GAP:
+        before -= 1
+    return before == 0 or text[before - 1] in "\n.!?:"
+
+
+_OPENING_GAP = " \u00a0\"'“‘"
 
 
 def _next_word(text: str, end: int) -> str | None:

@@ -60,6 +60,7 @@ class ArticleRecord:
     mentions: tuple[Mention, ...] = ()
     topic_mentions: tuple[TopicMention, ...] = ()
     quotes: tuple[Quote, ...] = ()
+    detection_note: str = ""  # what detection left out of a text too long or too repetitive (transforms/bounds.py)
 
 
 def next_feed_state_row(fetch: FeedFetch, now: datetime) -> dict[str, object]:
@@ -201,7 +202,7 @@ def articles_frame(articles: Sequence[ArticleRecord], run_id: str) -> pl.DataFra
             "fetch_outcome": article.fetch_outcome,
             "extraction_method": article.page.method,
             "quality": article.page.quality,
-            "error": article.page.error,
+            "error": "; ".join(filter(None, [article.page.error, article.detection_note])) or None,
             "story_id": article.story_id,
             "story_signature": article.story_signature,
             "revision_count": article.revision_count,

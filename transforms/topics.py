@@ -23,7 +23,7 @@ from transforms.mentions import (
     next_word,
 )
 from transforms.records import TopicMention
-from transforms.sentences import split_sentences
+from transforms.sentences import snippet, split_sentences
 from transforms.watchlist import NameForm, Watchlist
 
 _FOCUS = re.compile(r"\[([^\[\]]+)\]")
@@ -71,7 +71,8 @@ class TopicDetector:
         sentences = split_sentences(text)
         starts = [start for start, _ in sentences]
         hits: list[tuple[int, int, int, int, str]] = []  # phrase start, end, focus start, end, topic
-        for end_index, (length, terms) in self._automaton.iter(fold(text)):
+        folded = fold(text)  # once: co-terms are searched in it in place, sentence by sentence
+        for end_index, (length, terms) in self._automaton.iter(folded):
             end = end_index + 1
             start = end - length
             if not bounded(text, start, end):
@@ -92,7 +93,7 @@ class TopicDetector:
             index = bisect_right(starts, start) - 1
             sentence_start, sentence_end = sentences[index]
             co_terms = self._co_terms.get(topic_id)
-            if co_terms is not None and not co_terms.search(fold(text[sentence_start:sentence_end])):
+            if co_terms is not None and not co_terms.search(folded, sentence_start, sentence_end):
                 continue
             mentions.append(
                 TopicMention(
@@ -101,7 +102,7 @@ class TopicDetector:
                     sentence_index=index,
                     char_start=start,
                     char_end=end,
-                    snippet=text[sentence_start:sentence_end],
+                    snippet=snippet(text, sentences[index], start, end),
                 )
             )
         return mentions

@@ -95,6 +95,8 @@ def print_summary(summary: RunSummary, db: Path) -> None:
     for source, outcome in sorted(noted.items()):
         reason = summary.feed_errors.get(source, "")
         CONSOLE.print(f"  [yellow]! {source}: {outcome}[/yellow] {reason}", markup=True, highlight=False)
+    for url, note in sorted(summary.detection_notes.items()):
+        CONSOLE.print(f"  ! {url}: {note}", style="yellow", markup=False, highlight=False)
     if summary.mentions_by_person:
         table = Table(title="Mentions this run", title_justify="left")
         table.add_column("person")

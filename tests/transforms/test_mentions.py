@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from tests.eval.mentions.gold import load_passages
 from transforms.mentions import MentionDetector
 from transforms.records import Mention
+from transforms.sentences import MAX_SNIPPET_CHARS
 from transforms.watchlist import WATCHLIST_FILES, Watchlist, parse_watchlist
 
 PEOPLE = """person_id,name,honorifics,aliases,misspellings,descriptors,negative_terms
@@ -427,3 +428,46 @@ class TestSeedsFromBeforeRoles:
         }
 
         assert now == recorded
+
+
+class TestBoundedEvidence:
+    """A snippet is the mention's sentence when that is short, else a window around the mention: one page can
+    never make detection copy its whole text once per mention (issue 24.2)."""
+
+    def test_a_long_sentence_gives_a_window_cut_at_words_with_ellipses(self, detector: MentionDetector) -> None:
+        """The window holds the mention, stays within MAX_SNIPPET_CHARS, starts and ends on whole words and says
+        where it was cut."""
+        before = " ".join(f"before{number}" for number in range(60))
+        after = " ".join(f"after{number}" for number in range(60))
+        text = f"Headline\n\nThe row began when {before} Keir Starmer {after} ended it."
+
+        [mention] = detector.detect(text, PUBLISHED)
+
+        assert len(mention.snippet) <= MAX_SNIPPET_CHARS
+        assert mention.snippet.startswith("…before") and mention.snippet.endswith("…")
+        assert "Keir Starmer" in mention.snippet
+        body = mention.snippet.strip("…")
+        assert body in text
+        at = text.index(body)
+        assert text[at - 1] == " " and text[at + len(body)] == " "
+
+    def test_a_sentence_under_the_bound_is_the_snippet_unchanged(self, detector: MentionDetector) -> None:
+        """Ordinary sentences keep the whole sentence as evidence, as before windows existed."""
+        sentence = "Sir Keir Starmer said " + "the plan would work and " * 15 + "nothing more."
+        assert len(sentence) <= MAX_SNIPPET_CHARS
+
+        [mention] = detector.detect(f"Headline\n\n{sentence} Next one.", PUBLISHED)
+
+        assert mention.snippet == sentence
+
+    def test_a_120_kb_paragraph_without_a_full_stop_keeps_snippets_bounded(self, detector: MentionDetector) -> None:
+        """ "Keir Starmer " 9,230 times in one paragraph: every mention is found, and their snippets together stay
+        within MAX_SNIPPET_CHARS each (today's 1.1 billion characters was the whole paragraph per mention)."""
+        text = "Headline\n\n" + "Keir Starmer " * 9_230
+
+        mentions = detector.detect(text, PUBLISHED)
+
+        assert len(mentions) == 9_230
+        assert max(len(mention.snippet) for mention in mentions) <= MAX_SNIPPET_CHARS
+        assert sum(len(mention.snippet) for mention in mentions) <= 9_230 * MAX_SNIPPET_CHARS
+        assert all(mention.matched_text in mention.snippet for mention in mentions)

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.sentences import count_sentences, split_sentences
+from transforms.sentences import MAX_SENTENCE_CHARS, count_sentences, split_sentences
 
 
 def sentences(text: str) -> list[str]:
@@ -66,4 +66,40 @@ class TestCountSentences:
     @given(st.text(alphabet=st.sampled_from(list("ab. ?!\n“”'\"MrDJX\t")), max_size=80))
     def test_count_matches_the_split_for_any_text(self, text: str) -> None:
         """For any mix of stops, abbreviations, initials, quotes and line breaks the count equals the split."""
+        assert count_sentences(text) == len(split_sentences(text))
+
+
+class TestLongSentences:
+    """A "sentence" a publisher never ends (no full stop in 120 KB) is cut into bounded pieces, so no work done
+    per mention or quote inside it grows with the paragraph."""
+
+    def test_a_paragraph_without_a_full_stop_is_cut_into_bounded_pieces_at_spaces(self) -> None:
+        """Every piece is at most MAX_SENTENCE_CHARS long, ends at a word's end, and together they cover the text."""
+        text = "Keir Starmer " * 9_230
+
+        spans = split_sentences(text)
+
+        assert len(spans) > 1
+        assert all(end - start <= MAX_SENTENCE_CHARS for start, end in spans)
+        assert all(text[end - 1] != " " and (end == len(text) or text[end] == " ") for _, end in spans)
+        assert sum(len(text[start:end].split()) for start, end in spans) == 2 * 9_230
+
+    def test_a_word_longer_than_the_bound_is_cut_inside(self) -> None:
+        """Text without any space still comes out in bounded pieces, none lost."""
+        text = "x" * (3 * MAX_SENTENCE_CHARS + 5)
+
+        spans = split_sentences(text)
+
+        assert all(end - start <= MAX_SENTENCE_CHARS for start, end in spans)
+        assert sum(end - start for start, end in spans) == len(text)
+
+    def test_normal_sentences_are_not_cut(self) -> None:
+        """A sentence under the bound stays one sentence, however many words."""
+        sentence = "The minister said " + "that the plan would work and " * 20 + "nothing else."
+
+        assert sentences(sentence) == [sentence]
+
+    @pytest.mark.parametrize("text", ["Keir Starmer " * 9_230, "a" * 5_001, "Short. " + "word " * 2_000 + "\nEnd."])
+    def test_count_matches_the_split_for_long_sentences(self, text: str) -> None:
+        """count_sentences counts the pieces split_sentences makes (quotes count sentences this way)."""
         assert count_sentences(text) == len(split_sentences(text))

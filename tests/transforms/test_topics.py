@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from transforms.sentences import MAX_SNIPPET_CHARS
 from transforms.topics import TopicDetector
 from transforms.watchlist import WATCHLIST_FILES, parse_watchlist
 
@@ -87,3 +88,14 @@ class TestTopicDetector:
         hits = detector.detect("Headline\n\nFirst. Waiting lists grew.")
 
         assert [(hit.sentence_index, hit.snippet, hit.char_start) for hit in hits] == [(2, "Waiting lists grew.", 17)]
+
+    def test_a_120_kb_paragraph_without_a_full_stop_keeps_snippets_bounded(self, detector: TopicDetector) -> None:
+        """A term repeated through one endless paragraph: each hit's snippet is a bounded window holding it."""
+        text = "Headline\n\n" + "grooming gangs and election interference " * 3_000
+
+        hits = detector.detect(text)
+
+        assert {hit.topic_id for hit in hits} == {"grooming-gangs", "foreign-interference"}
+        assert len(hits) == 6_000
+        assert max(len(hit.snippet) for hit in hits) <= MAX_SNIPPET_CHARS
+        assert all(hit.matched_text in hit.snippet for hit in hits)
