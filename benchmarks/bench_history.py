@@ -275,7 +275,7 @@ def full_copy_seconds(db: Path) -> float:
     target = db.with_name("full-copy.duckdb")
     started = time.perf_counter()
     with database.opened(db) as con:
-        copy_whole(con, db, target, None, started)
+        copy_whole(con, target, None, started)
     seconds = time.perf_counter() - started
     target.unlink()
     return seconds

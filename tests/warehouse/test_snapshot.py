@@ -15,7 +15,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from snapshot_compare import counts, differences, file_differences
+from snapshot_compare import counts, differences, file_differences, storage_version, temporaries
 from warehouse_rows import AS_OF, article, fetch, mention, run, run_tables, source, topic_mention
 
 from flows.backfill import backfill
@@ -45,6 +45,12 @@ from test_snapshot import hour
 from warehouse.loads import load_or_spool
 load_or_spool(Path(sys.argv[1]), hour("run-2", ["b1", "b2"]), spool_dir=Path(sys.argv[2]), attempts=1)
 os.kill(os.getpid(), signal.SIGKILL)  # killed between its load and its publish
+"""
+HOLD_WRITABLE = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])
+print("holding", flush=True)
+sys.stdin.readline()
 """
 WATCH_SNAPSHOT = """
 import select, sys, time, duckdb
@@ -87,6 +93,19 @@ def quote(article_id: str, run_id: str) -> dict[str, object]:
     return {"quote_id": quote_id_for(article_id, start, len(TEXT) - 1), "article_id": article_id, "person_id": None,
             "quote_text": TEXT[start:-1], "char_start": start, "char_end": len(TEXT) - 1, "cue": None,
             "speaker": None, "attribution": "none", "sentence_index": 1, "quote_key": "the nhs", "run_id": run_id}
+
+
+def written_by_2_0(db: Path, snapshot: Path) -> None:
+    """Replace `snapshot` by one as releases before this one published it: the warehouse's tables, views and runs in
+    DuckDB 2.0's own storage format, which DuckDB 1.x refuses ("version number 69")."""
+    snapshot.unlink()
+    with duckdb.connect(str(snapshot)) as con:
+        here = con.execute("select current_database()").fetchall()[0][0]
+        con.execute(f"attach '{db}' as stored (read_only)")
+        con.execute(f'copy from database stored to "{here}"')
+        con.execute("create table snapshot_runs (run_id varchar primary key, synced_at timestamptz not null)")
+        con.execute("insert into snapshot_runs select run_id, now() from runs")
+    assert storage_version(snapshot) == "v2.0.0+"
 
 
 def snapshot_of(db: Path) -> Path:
@@ -441,6 +460,72 @@ class TestFullCopy:
 
         assert published.method == "copied" and "rows of mentions" in published.reason
         assert differences(db, snapshot_of(db)) == {}
+
+
+class TestStorageFormat:
+    def test_snapshot_is_written_in_the_format_duckdb_1_4_reads_and_keeps_it(self, db: Path) -> None:
+        """The first publish writes the snapshot in the storage format of DuckDB 1.4 (which 1.4, 1.5 and 2.x open),
+        the live warehouse staying in DuckDB 2.0's own; runs synced into it later keep the older format."""
+        first = storage_version(snapshot_of(db))
+        load(db, hour("run-2", ["b1", "b2"], at=AS_OF + timedelta(hours=1)))
+
+        published = publish(db, "run-2")
+
+        assert (first, published.method, storage_version(snapshot_of(db))) == ("v1.4.0+", "synced", "v1.4.0+")
+        assert storage_version(db) == "v2.0.0+"
+        assert differences(db, snapshot_of(db)) == {}
+
+    def test_snapshot_in_duckdb_2_format_is_replaced_once_then_synced(self, db: Path) -> None:
+        """A snapshot an earlier release published in DuckDB 2.0's format (which DuckDB 1.x cannot open) is
+        replaced by one full copy in the older format, renamed into place; the run after it syncs in place."""
+        written_by_2_0(db, snapshot_of(db))
+        load(db, hour("run-2", ["b1"]))
+
+        upgraded = publish(db, "run-2")
+        load(db, hour("run-3", ["c1"]))
+        following = publish(db, "run-3")
+
+        assert (upgraded.method, following.method) == ("copied", "synced")
+        assert "DuckDB 2.0" in upgraded.reason and "storage" in upgraded.notice()
+        assert storage_version(snapshot_of(db)) == "v1.4.0+"
+        assert differences(db, snapshot_of(db)) == {}
+        assert temporaries(snapshot_of(db)) == []
+
+
+class TestLeftovers:
+    def test_leftover_of_a_killed_copy_is_removed_by_the_next_publish(self, db: Path) -> None:
+        """A temporary copy nobody holds (its writer was killed) and its log are removed by the next publish, which
+        says so; the snapshot itself is synced as usual."""
+        leftover = snapshot_of(db).with_name(f".{snapshot_of(db).name}.k1ll3d")
+        with duckdb.connect(str(leftover)) as con:
+            con.execute("create table articles as select * from range(100000)")
+        Path(f"{leftover}.wal").write_bytes(b"\0" * 4096)
+        load(db, hour("run-2", ["b1"]))
+
+        published = publish(db, "run-2")
+
+        assert temporaries(snapshot_of(db)) == []
+        assert published.method == "synced"
+        assert "removed 2 temporary files" in published.notice()
+
+    def test_temporary_a_live_process_holds_is_kept(self, db: Path) -> None:
+        """A temporary another living process has open for writing is left alone; once that process has gone,
+        the next publish removes it."""
+        live = snapshot_of(db).with_name(f".{snapshot_of(db).name}.l1v3")
+        holder = start(HOLD_WRITABLE, live)
+        assert holder.stdin is not None and holder.stdout is not None
+        assert holder.stdout.readline().strip() == "holding"
+        try:
+            while_held = publish(db)
+            kept = temporaries(snapshot_of(db))
+        finally:
+            holder.kill()
+            holder.wait()
+        afterwards = publish(db)
+
+        assert kept == [live.name] and while_held.notice() == ""
+        assert temporaries(snapshot_of(db)) == []
+        assert "removed 1 temporary file" in afterwards.notice()
 
 
 class TestDiskFull:
