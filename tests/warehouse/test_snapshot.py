@@ -3,7 +3,9 @@ kind of change; a reader on it, a missing or foreign snapshot, or one that drift
 
 from __future__ import annotations
 
+import contextlib
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -14,6 +16,8 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import polars as pl
+import processes
 import pytest
 from snapshot_compare import counts, differences, file_differences, storage_version, temporaries
 from warehouse_rows import AS_OF, article, fetch, mention, run, run_tables, source, topic_mention
@@ -106,6 +110,26 @@ def written_by_2_0(db: Path, snapshot: Path) -> None:
         con.execute("create table snapshot_runs (run_id varchar primary key, synced_at timestamptz not null)")
         con.execute("insert into snapshot_runs select run_id, now() from runs")
     assert storage_version(snapshot) == "v2.0.0+"
+
+
+def year_old_history(articles: int) -> RunTables:
+    """`articles` stored a year before the demo's clock (outside every period its report and alerts read), each with
+    about 20 KB of text in words, so copying the warehouse takes a while."""
+    words = [*TEXT.replace(".", "").split(), *(f"w{number}" for number in range(5000))]
+    chooser = random.Random(7)
+    tables = hour("history", [f"h{index}" for index in range(articles)], at=AS_OF - timedelta(days=365))
+    texts = [" ".join(chooser.choices(words, k=3000)) for _ in range(articles)]
+    return replace(tables, articles=tables.articles.with_columns(pl.Series("text", texts)))
+
+
+def copied_bytes(snapshot: Path) -> int:
+    """Bytes written so far into the hidden folders and files a full copy of `snapshot` makes before its rename."""
+    found = 0
+    for path in snapshot.parent.glob(f".{snapshot.name}.*"):
+        for part in (path.rglob("*") if path.is_dir() else [path]):
+            with contextlib.suppress(FileNotFoundError):
+                found += part.stat().st_size if part.is_file() else 0
+    return found
 
 
 def snapshot_of(db: Path) -> Path:
@@ -526,6 +550,35 @@ class TestLeftovers:
         assert kept == [live.name] and while_held.notice() == ""
         assert temporaries(snapshot_of(db)) == []
         assert "removed 1 temporary file" in afterwards.notice()
+
+
+    @pytest.mark.slow
+    def test_run_killed_during_a_full_copy_leaves_nothing_after_the_next_run(self, tmp_path: Path) -> None:
+        """A `presswatch run` killed -9 while it copies a large warehouse into a new snapshot leaves its partial
+        copy beside it; the next run removes that, publishes the snapshot, and says what it removed."""
+        db = tmp_path / "w.duckdb"
+        snapshot = database.snapshot_path(db)
+        load(db, year_old_history(1500))
+        environment = {"PRESSWATCH_DB": str(db), "PRESSWATCH_REPORT_DIR": str(tmp_path / "reports"),
+                       "PRESSWATCH_PER_HOST_DELAY_S": "0", "PREFECT_HOME": str(tmp_path / "prefect-home")}
+        killed = processes.start(["run", "--demo"], environment=environment, log=tmp_path / "killed.log")
+        try:
+            processes.wait_for(lambda: copied_bytes(snapshot) > 2_000_000 or killed.poll() is not None,
+                               timeout_s=600, interval_s=0.01, what="the run's full copy of the snapshot")
+            copying = killed.poll() is None
+        finally:
+            os.kill(killed.pid, signal.SIGKILL)
+            killed.wait()
+        left, published = temporaries(snapshot), snapshot.exists()
+        log = tmp_path / "next.log"
+
+        code = processes.start(["run", "--demo"], environment=environment, log=log).wait(timeout=600)
+
+        assert (copying, bool(left), published) == (True, True, False)
+        assert code == 0, log.read_text(encoding="utf-8")[-2000:]
+        assert temporaries(snapshot) == []
+        assert "temporary file" in log.read_text(encoding="utf-8")
+        assert counts(snapshot, "articles") == counts(db, "articles")
 
 
 class TestDiskFull:
