@@ -25,6 +25,8 @@ import re
 import shutil
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -58,6 +60,10 @@ NO_SNAPSHOT = "there was none yet"
 
 class SnapshotStale(Exception):
     """The snapshot cannot be brought up to date in place; the message says why, for the run's notice."""
+
+
+class SnapshotHeld(SnapshotStale):
+    """Another session has the snapshot open: it is sound, only not writable in place."""
 
 
 @dataclass(frozen=True)
@@ -120,7 +126,7 @@ def publish(con: duckdb.DuckDBPyConnection, snapshot: Path, *, run_id: str | Non
     try:
         runs, seconds = sync(con, snapshot, run_id, started)
     except SnapshotStale as why:
-        seconds = copy_whole(con, snapshot, run_id, started)
+        seconds = replace_snapshot(con, snapshot, run_id, started, held=isinstance(why, SnapshotHeld))
         method: Method = "created" if str(why) == NO_SNAPSHOT else "copied"
         publication = Publication(snapshot, method, count_runs(con), seconds, str(why), leftovers)
     else:
@@ -186,7 +192,7 @@ def attach(
             if "lock" not in text and "already attached" not in text:  # not a reader: waiting will not help
                 raise SnapshotStale(f"it could not be opened ({database.first_line(error)})") from error
             if wait_s is None:  # a reader in another process, or a session in this one
-                raise SnapshotStale("a session had it open") from error
+                raise SnapshotHeld("a session had it open") from error
             time.sleep(wait_s)
 
 
@@ -327,41 +333,66 @@ def record_seconds(con: duckdb.DuckDBPyConnection, run_id: str | None, seconds: 
         con.execute(f"update {ALIAS}.runs set publish_s = ? where run_id = ?", [round(seconds, 3), run_id])
 
 
-def copy_whole(con: duckdb.DuckDBPyConnection, snapshot: Path, run_id: str | None, started: float) -> float:
-    """Copy the warehouse into a new file beside `snapshot`, in SNAPSHOT_STORAGE_VERSION's format, mark every run
-    synced and rename the copy into place; return the seconds the copy took. Sessions open on the previous
-    snapshot keep reading the old file (its inode lives until they close); new sessions see the new one."""
-    detach(con)
-    here = current_database(con)
+def replace_snapshot(
+    con: duckdb.DuckDBPyConnection, snapshot: Path, run_id: str | None, started: float, *, held: bool
+) -> float:
+    """Replace `snapshot` by a new file renamed into place; return the seconds it took. One a reader holds is
+    copied as it stands and the copy synced (its bytes are already in the format analysts read, and copying
+    them is many times faster than writing the warehouse again); any other, or a copy that will not sync, is
+    rebuilt from the warehouse. Sessions open on the previous snapshot keep reading the old file (its inode lives
+    until they close); new sessions see the new one."""
+    if held:
+        try:
+            with written_beside(snapshot) as temporary:
+                shutil.copyfile(snapshot, temporary)
+                if database.wal_path(snapshot).exists():  # committed by a publish killed before its checkpoint
+                    shutil.copyfile(database.wal_path(snapshot), database.wal_path(temporary))
+                return sync(con, temporary, run_id, started)[1]
+        except SnapshotStale:
+            pass
+    with written_beside(snapshot) as temporary:
+        return copy_whole(con, temporary, run_id, started)
+
+
+@contextmanager
+def written_beside(snapshot: Path) -> Iterator[Path]:
+    """A path to write the next snapshot at, renamed over `snapshot` (group-readable, synced to disk) when the
+    block ends without an error. It lies in a folder of its own, owner-only: DuckDB creates files readable by all
+    (the umask's default). The folder goes in every case; remove_leftovers finds one a killed process left."""
     snapshot.parent.mkdir(parents=True, exist_ok=True)
-    # The copy is made in a folder of its own, owner-only, until its rename: DuckDB creates files readable by all
-    # (the umask's default) and refuses the empty file mkstemp would make. remove_leftovers finds a killed one's.
     folder = Path(tempfile.mkdtemp(prefix=f".{snapshot.name}.", dir=snapshot.parent))
     temporary = folder / snapshot.name
     try:
-        attach(con, temporary, waits_s=(), storage_version=SNAPSHOT_STORAGE_VERSION)
-        try:
-            con.execute(f'copy from database "{here}" to {ALIAS}')
-            seconds = time.perf_counter() - started
-            con.execute(read_sql("snapshot_bookkeeping"))
-            con.execute(
-                f"insert or ignore into {ALIAS}.{SYNCED_RUNS} select run_id, ? from {ALIAS}.runs", [datetime.now(UTC)]
-            )
-            record_seconds(con, run_id, seconds)
-        except duckdb.Error as error:
-            full = database.disk_full(snapshot, error)
-            if full is not None:
-                raise full from error
-            raise
-        finally:
-            detach(con)
-        # Analysts read the snapshot with their own accounts, through the file's group.
-        os.chmod(temporary, SNAPSHOT_MODE)
+        yield temporary
+        os.chmod(temporary, SNAPSHOT_MODE)  # analysts read it with their own accounts, through the file's group
         fsync_file(temporary)
         os.replace(temporary, snapshot)
         fsync_file(snapshot.parent)
     finally:
         shutil.rmtree(folder, ignore_errors=True)  # empty once renamed; the partial copy and its log otherwise
+
+
+def copy_whole(con: duckdb.DuckDBPyConnection, target: Path, run_id: str | None, started: float) -> float:
+    """Copy the warehouse into the new file `target`, in SNAPSHOT_STORAGE_VERSION's format, and mark every run
+    synced; return the seconds since `started` once the rows were copied."""
+    detach(con)
+    here = current_database(con)
+    attach(con, target, waits_s=(), storage_version=SNAPSHOT_STORAGE_VERSION)
+    try:
+        con.execute(f'copy from database "{here}" to {ALIAS}')
+        seconds = time.perf_counter() - started
+        con.execute(read_sql("snapshot_bookkeeping"))
+        con.execute(
+            f"insert or ignore into {ALIAS}.{SYNCED_RUNS} select run_id, ? from {ALIAS}.runs", [datetime.now(UTC)]
+        )
+        record_seconds(con, run_id, seconds)
+    except duckdb.Error as error:
+        full = database.disk_full(target, error)
+        if full is not None:
+            raise full from error
+        raise
+    finally:
+        detach(con)
     return seconds
 
 

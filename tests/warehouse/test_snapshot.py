@@ -17,7 +17,6 @@ from pathlib import Path
 
 import duckdb
 import polars as pl
-import processes
 import pytest
 from snapshot_compare import counts, differences, file_differences, storage_version, temporaries
 from warehouse_rows import AS_OF, article, fetch, mention, run, run_tables, source, topic_mention
@@ -515,6 +514,22 @@ class TestStorageFormat:
         assert differences(db, snapshot_of(db)) == {}
         assert temporaries(snapshot_of(db)) == []
 
+    def test_held_snapshot_in_duckdb_2_format_is_rebuilt_in_the_older_one(self, db: Path) -> None:
+        """With a reader holding a snapshot in 2.0's format, the copy renamed into place around the reader is
+        rebuilt from the warehouse in the older format, not copied as it stands."""
+        written_by_2_0(db, snapshot_of(db))
+        load(db, hour("run-2", ["b1"]))
+        reader = hold(snapshot_of(db))
+        try:
+            published = publish(db, "run-2")
+        finally:
+            reader.kill()
+            reader.wait()
+
+        assert (published.method, published.reason) == ("copied", "a session had it open")
+        assert storage_version(snapshot_of(db)) == "v1.4.0+"
+        assert differences(db, snapshot_of(db)) == {}
+
 
 class TestLeftovers:
     def test_leftover_of_a_killed_copy_is_removed_by_the_next_publish(self, db: Path) -> None:
@@ -556,6 +571,8 @@ class TestLeftovers:
     def test_run_killed_during_a_full_copy_leaves_nothing_after_the_next_run(self, tmp_path: Path) -> None:
         """A `presswatch run` killed -9 while it copies a large warehouse into a new snapshot leaves its partial
         copy beside it; the next run removes that, publishes the snapshot, and says what it removed."""
+        import processes  # here, not at the top: the killed-load test imports this module in a child
+
         db = tmp_path / "w.duckdb"
         snapshot = database.snapshot_path(db)
         load(db, year_old_history(1500))
