@@ -6,10 +6,10 @@ rows of every run it has not synced yet (`snapshot_runs`, a table only the snaps
 holds), found by run id, and the small tables whole. Work follows the new rows, not the warehouse's size, and a
 run that never published (spooled, killed, a backfill) is caught up by the next one, because what is missing is
 read from the two files, not from the run's memory. While the transaction runs, DuckDB's lock keeps new readers
-out; a reader that got in before keeps the file locked, and the run then replaces the snapshot with a full copy
-renamed into place (the reader keeps the old file until it reconnects), as it also does when the snapshot is
-missing, has another schema, does not hold the warehouse's row counts once synced, or is in a storage format
-newer than SNAPSHOT_STORAGE_VERSION.
+out; a reader that got in before keeps the file locked, and the run then replaces the snapshot with a copy of it,
+synced, renamed into place (the reader keeps the old file until it reconnects). The warehouse is copied whole into
+a new file instead when the snapshot is missing, has another schema, does not hold the warehouse's row counts once
+synced, or is in a storage format newer than SNAPSHOT_STORAGE_VERSION.
 
 Analysts open the snapshot with their own DuckDB (1.4 LTS, the 1.5 CLI, 2.x), so it is written in DuckDB 1.4's
 storage format: a full copy attaches a new file with that STORAGE_VERSION and copies the warehouse into it, and
@@ -207,9 +207,10 @@ def check_storage(con: duckdb.DuckDBPyConnection) -> None:
     """The attached snapshot is in a storage format the analysts' DuckDB opens (SNAPSHOT_STORAGE_VERSION or
     older): one published in a newer format (by releases before this check) is rebuilt once by a full copy."""
     written = str(scalar(con, read_sql("snapshot_storage_version"), {"database": ALIAS}) or "")
-    if release(written) is None:
+    found = release(written)
+    if found is None:
         raise SnapshotStale(f"its storage format ({written or 'unnamed'}) could not be told")
-    if release(written) > release(SNAPSHOT_STORAGE_VERSION):  # type: ignore[operator]
+    if found > (release(SNAPSHOT_STORAGE_VERSION) or found):
         oldest = written.rstrip("+").removeprefix("v")
         raise SnapshotStale(
             f"it was written in a storage format only DuckDB {oldest} and later open; the copy is in DuckDB "
