@@ -52,4 +52,4 @@ report: setup ## write the HTML report of the warehouse
 	@$(BIN)/presswatch report
 
 clean: ## remove the environments and generated data (keeps seeds)
-	rm -rf .uv $(VENV) data reports
+	rm -rf .uv $(VENV) .cache data reports

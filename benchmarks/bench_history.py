@@ -14,7 +14,8 @@ that period is empty too, so 90 days against 7 is what isolates the history's ow
 Measured on a fresh copy of each warehouse and its snapshot:
 - publish alone: `--samples` times, an hour of `--hour` articles is loaded and checkpointed (the load), then the
   snapshot is brought up to date as a run's publish stage does (`publish_snapshot`: the sync), then the same file
-  is copied whole as every run did before (`copy_whole`: checkpoint, copy, fsync, rename; today's fallback).
+  is rebuilt whole as a snapshot missing, of another schema or format is (`replace_snapshot`: the warehouse copied
+  into a new file in DuckDB 1.4's storage format, fsync, rename; the fallback).
   Medians.
 - the whole run: `--rounds` rounds, each size in turn, of a `presswatch run` without Prefect (`pipeline.monitor_run`
   with the plain runner, in a child process) fetching `--hour` new articles from a synthetic loopback newsroom
@@ -54,7 +55,7 @@ from transforms import run_rows  # noqa: E402
 from transforms.identity import article_id_for, quote_id_for  # noqa: E402
 from warehouse import database  # noqa: E402
 from warehouse.loads import RunTables, load_run  # noqa: E402
-from warehouse.snapshot import copy_whole, publish_snapshot  # noqa: E402
+from warehouse.snapshot import publish_snapshot, replace_snapshot  # noqa: E402
 from warehouse.spool import fsync_file  # noqa: E402
 
 AS_OF = datetime(2025, 1, 6, 21, tzinfo=UTC)  # the synthetic newsroom dates its items on 6 January 2025
@@ -271,11 +272,11 @@ def fresh_copy(base: Path, scratch: Path) -> Path:
 
 
 def full_copy_seconds(db: Path) -> float:
-    """What every run paid before: open the warehouse, checkpoint it, copy it whole, fsync and rename the copy."""
+    """A rebuild: open the warehouse, copy it into a new file in the snapshot's format, fsync and rename it."""
     target = db.with_name("full-copy.duckdb")
     started = time.perf_counter()
     with database.opened(db) as con:
-        copy_whole(con, db, target, None, started)
+        replace_snapshot(con, target, None, started, held=False)
     seconds = time.perf_counter() - started
     target.unlink()
     return seconds

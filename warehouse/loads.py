@@ -354,7 +354,7 @@ def load_or_spool(
                 apply_retention(con, keep_text_days)
             con.execute("checkpoint")
             if snapshot is not None:
-                notices.extend(filter(None, [publish(con, db, snapshot).notice()]))
+                notices.extend(filter(None, [publish(con, snapshot).notice()]))
         finally:
             con.close()
         message = f"loaded into {db}" + (f" after merging {merged} spooled run(s)" if merged else "")

@@ -6,18 +6,28 @@ rows of every run it has not synced yet (`snapshot_runs`, a table only the snaps
 holds), found by run id, and the small tables whole. Work follows the new rows, not the warehouse's size, and a
 run that never published (spooled, killed, a backfill) is caught up by the next one, because what is missing is
 read from the two files, not from the run's memory. While the transaction runs, DuckDB's lock keeps new readers
-out; a reader that got in before keeps the file locked, and the run then replaces the snapshot with a full copy
-renamed into place (the reader keeps the old file until it reconnects), as it also does when the snapshot is
-missing, has another schema, or does not hold the warehouse's row counts once synced.
+out; a reader that got in before keeps the file locked, and the run then replaces the snapshot with a copy of it,
+synced, renamed into place (the reader keeps the old file until it reconnects). The warehouse is copied whole into
+a new file instead when the snapshot is missing, has another schema, does not hold the warehouse's row counts once
+synced, or is in a storage format newer than SNAPSHOT_STORAGE_VERSION.
+
+Analysts open the snapshot with their own DuckDB (1.4 LTS, the 1.5 CLI, 2.x), so it is written in DuckDB 1.4's
+storage format: a full copy attaches a new file with that STORAGE_VERSION and copies the warehouse into it, and
+DuckDB keeps an existing file's format when later syncs write to it. Its views and macros are stored as SQL that
+the reading client binds again, so the view files use only what DuckDB 1.4 has (tests/warehouse/test_clients.py).
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
+import re
 import shutil
 import tempfile
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -31,6 +41,10 @@ from warehouse import database
 from warehouse.database import read_sql, scalar
 from warehouse.spool import fsync_file
 
+# The oldest DuckDB whose storage format the snapshot is written in: 1.4 LTS, 1.5 and 2.x open such a file, while
+# DuckDB 2.0's own format (storage version 69, the live warehouse's) opens in 2.x only.
+SNAPSHOT_STORAGE_VERSION = "v1.4.0"
+STORAGE_RELEASE = re.compile(r"v(\d+)\.(\d+)\.(\d+)")
 SNAPSHOT_MODE = 0o640  # rw for the runs' account, read for its group, nothing for others
 ALIAS = "presswatch_snapshot"  # the snapshot's name while attached; the queries in warehouse/queries use it
 SYNCED_RUNS = "snapshot_runs"
@@ -48,6 +62,10 @@ class SnapshotStale(Exception):
     """The snapshot cannot be brought up to date in place; the message says why, for the run's notice."""
 
 
+class SnapshotHeld(SnapshotStale):
+    """Another session has the snapshot open: it is sound, only not writable in place."""
+
+
 @dataclass(frozen=True)
 class Publication:
     """How the snapshot was brought up to date: synced in place, or replaced by a full copy (and why)."""
@@ -57,14 +75,34 @@ class Publication:
     runs: int  # runs whose rows were added
     seconds: float
     reason: str = ""
+    leftovers: Leftovers = field(default_factory=lambda: Leftovers(0, 0))
 
     def notice(self) -> str:
-        """One sentence for the run's notices when the cheap path was not taken; empty otherwise."""
-        if self.method != "copied":  # synced in place, or made for the first time
-            return ""
+        """One sentence for the run's notices when the cheap path was not taken or leftovers were removed; empty
+        otherwise."""
+        parts = []
+        if self.method == "copied":  # not synced in place, nor made for the first time
+            parts.append(
+                f"snapshot {self.path.name} replaced by a full copy ({self.seconds:.1f} s) because {self.reason}; "
+                "sessions open on the old one keep reading it until they reconnect"
+            )
+        if self.leftovers.files:
+            parts.append(self.leftovers.sentence(self.path))
+        return "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class Leftovers:
+    """Temporary files that full copies interrupted earlier (a killed run) left beside the snapshot, removed."""
+
+    files: int
+    size: int  # bytes
+
+    def sentence(self, snapshot: Path) -> str:
+        plural = "s" if self.files != 1 else ""
         return (
-            f"snapshot {self.path.name} replaced by a full copy ({self.seconds:.1f} s) because {self.reason}; "
-            "sessions open on the old one keep reading it until they reconnect"
+            f"removed {self.files} temporary file{plural} ({self.size / 1e6:.1f} MB) that an interrupted full copy "
+            f"had left beside {snapshot.name}"
         )
 
 
@@ -74,23 +112,25 @@ def publish_snapshot(db: Path, snapshot: Path, *, run_id: str | None = None) -> 
     Raises WarehouseLocked when another process holds `db`.
     """
     with database.opened(db) as con:
-        return publish(con, db, snapshot, run_id=run_id)
+        return publish(con, snapshot, run_id=run_id)
 
 
-def publish(con: duckdb.DuckDBPyConnection, db: Path, snapshot: Path, *, run_id: str | None = None) -> Publication:
-    """Sync `snapshot` with the warehouse `con` holds as its only writer, or replace it by a full copy of `db`.
+def publish(con: duckdb.DuckDBPyConnection, snapshot: Path, *, run_id: str | None = None) -> Publication:
+    """Sync `snapshot` with the warehouse `con` holds as its only writer, or replace it by a full copy of it; first
+    remove what interrupted full copies left beside it.
 
     `run_id`, when given, is the run publishing: its record gets `publish_s` in both files.
     """
     started = time.perf_counter()
+    leftovers = remove_leftovers(con, snapshot)
     try:
         runs, seconds = sync(con, snapshot, run_id, started)
     except SnapshotStale as why:
-        seconds = copy_whole(con, db, snapshot, run_id, started)
+        seconds = replace_snapshot(con, snapshot, run_id, started, held=isinstance(why, SnapshotHeld))
         method: Method = "created" if str(why) == NO_SNAPSHOT else "copied"
-        publication = Publication(snapshot, method, count_runs(con), seconds, str(why))
+        publication = Publication(snapshot, method, count_runs(con), seconds, str(why), leftovers)
     else:
-        publication = Publication(snapshot, "synced", runs, seconds)
+        publication = Publication(snapshot, "synced", runs, seconds, leftovers=leftovers)
     if run_id is not None:
         con.execute("update runs set publish_s = ? where run_id = ?", [round(publication.seconds, 3), run_id])
     return publication
@@ -103,6 +143,7 @@ def sync(con: duckdb.DuckDBPyConnection, snapshot: Path, run_id: str | None, sta
         raise SnapshotStale(NO_SNAPSHOT)
     attach(con, snapshot)
     try:
+        check_storage(con)
         check_schema(con)
         con.execute("begin transaction")
         try:
@@ -127,13 +168,21 @@ def sync(con: duckdb.DuckDBPyConnection, snapshot: Path, run_id: str | None, sta
     return pending, seconds
 
 
-def attach(con: duckdb.DuckDBPyConnection, path: Path, *, waits_s: tuple[float, ...] = ATTACH_WAITS_S) -> None:
+def attach(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    waits_s: tuple[float, ...] = ATTACH_WAITS_S,
+    storage_version: str | None = None,
+) -> None:
     """Attach `path` read-write as ALIAS, waiting a moment for a reader that is only passing through (a one-off
-    `presswatch sql`); a session that stays, or a file DuckDB cannot use, is SnapshotStale."""
+    `presswatch sql`); a session that stays, or a file DuckDB cannot use, is SnapshotStale. `storage_version` is
+    the format a new file is created in (an existing file keeps its own)."""
     quoted = str(path).replace("'", "''")
+    options = f" (storage_version '{storage_version}')" if storage_version else ""
     for wait_s in (*waits_s, None):
         try:
-            con.execute(f"attach '{quoted}' as {ALIAS}")
+            con.execute(f"attach '{quoted}' as {ALIAS}{options}")
             return
         except duckdb.Error as error:
             full = database.disk_full(path, error)
@@ -143,7 +192,7 @@ def attach(con: duckdb.DuckDBPyConnection, path: Path, *, waits_s: tuple[float, 
             if "lock" not in text and "already attached" not in text:  # not a reader: waiting will not help
                 raise SnapshotStale(f"it could not be opened ({database.first_line(error)})") from error
             if wait_s is None:  # a reader in another process, or a session in this one
-                raise SnapshotStale("a session had it open") from error
+                raise SnapshotHeld("a session had it open") from error
             time.sleep(wait_s)
 
 
@@ -152,6 +201,27 @@ def detach(con: duckdb.DuckDBPyConnection) -> None:
     attached = scalar(con, "select count(*) from duckdb_databases() where database_name = ?", [ALIAS])
     if attached:
         con.execute(f"detach {ALIAS}")
+
+
+def check_storage(con: duckdb.DuckDBPyConnection) -> None:
+    """The attached snapshot is in a storage format the analysts' DuckDB opens (SNAPSHOT_STORAGE_VERSION or
+    older): one published in a newer format (by releases before this check) is rebuilt once by a full copy."""
+    written = str(scalar(con, read_sql("snapshot_storage_version"), {"database": ALIAS}) or "")
+    found = release(written)
+    if found is None:
+        raise SnapshotStale(f"its storage format ({written or 'unnamed'}) could not be told")
+    if found > (release(SNAPSHOT_STORAGE_VERSION) or found):
+        oldest = written.rstrip("+").removeprefix("v")
+        raise SnapshotStale(
+            f"it was written in a storage format only DuckDB {oldest} and later open; the copy is in DuckDB "
+            f"{SNAPSHOT_STORAGE_VERSION.removeprefix('v')}'s, which DuckDB 1.4, 1.5 and 2.x open"
+        )
+
+
+def release(version: str) -> tuple[int, int, int] | None:
+    """(major, minor, patch) of a DuckDB release named as storage formats are ('v1.4.0', 'v2.0.0+')."""
+    match = STORAGE_RELEASE.fullmatch(version.rstrip("+"))
+    return (int(match[1]), int(match[2]), int(match[3])) if match else None
 
 
 def check_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -264,38 +334,105 @@ def record_seconds(con: duckdb.DuckDBPyConnection, run_id: str | None, seconds: 
         con.execute(f"update {ALIAS}.runs set publish_s = ? where run_id = ?", [round(seconds, 3), run_id])
 
 
-def copy_whole(con: duckdb.DuckDBPyConnection, db: Path, snapshot: Path, run_id: str | None, started: float) -> float:
-    """Checkpoint `db`, copy it next to `snapshot`, mark every run synced and rename the copy into place; return
-    the seconds the copy took. Sessions open on the previous snapshot keep reading the old file (its inode lives
+def replace_snapshot(
+    con: duckdb.DuckDBPyConnection, snapshot: Path, run_id: str | None, started: float, *, held: bool
+) -> float:
+    """Replace `snapshot` by a new file renamed into place; return the seconds it took. One a reader holds is
+    copied as it stands and the copy synced (its bytes are already in the format analysts read, and copying
+    them is many times faster than writing the warehouse again); any other, or a copy that will not sync, is
+    rebuilt from the warehouse. Sessions open on the previous snapshot keep reading the old file (its inode lives
     until they close); new sessions see the new one."""
-    detach(con)
-    con.execute("checkpoint")
-    snapshot.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary_name = tempfile.mkstemp(prefix=f".{snapshot.name}.", dir=snapshot.parent)
-    os.close(descriptor)
-    temporary = Path(temporary_name)
-    try:
-        shutil.copyfile(db, temporary)
-        seconds = time.perf_counter() - started
-        attach(con, temporary, waits_s=())
+    if held:
         try:
-            con.execute(read_sql("snapshot_bookkeeping"))
-            con.execute(
-                f"insert or ignore into {ALIAS}.{SYNCED_RUNS} select run_id, ? from {ALIAS}.runs", [datetime.now(UTC)]
-            )
-            record_seconds(con, run_id, seconds)
-        finally:
-            detach(con)
-        # mkstemp makes the copy owner-only; analysts read it with their own accounts, through the file's group.
-        os.chmod(temporary, SNAPSHOT_MODE)
+            with written_beside(snapshot) as temporary:
+                shutil.copyfile(snapshot, temporary)
+                if database.wal_path(snapshot).exists():  # committed by a publish killed before its checkpoint
+                    shutil.copyfile(database.wal_path(snapshot), database.wal_path(temporary))
+                return sync(con, temporary, run_id, started)[1]
+        except SnapshotStale:
+            pass
+    with written_beside(snapshot) as temporary:
+        return copy_whole(con, temporary, run_id, started)
+
+
+@contextmanager
+def written_beside(snapshot: Path) -> Iterator[Path]:
+    """A path to write the next snapshot at, renamed over `snapshot` (group-readable, synced to disk) when the
+    block ends without an error. It lies in a folder of its own, owner-only: DuckDB creates files readable by all
+    (the umask's default). The folder goes in every case; remove_leftovers finds one a killed process left."""
+    snapshot.parent.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix=f".{snapshot.name}.", dir=snapshot.parent))
+    temporary = folder / snapshot.name
+    try:
+        yield temporary
+        os.chmod(temporary, SNAPSHOT_MODE)  # analysts read it with their own accounts, through the file's group
         fsync_file(temporary)
         os.replace(temporary, snapshot)
         fsync_file(snapshot.parent)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        Path(f"{temporary}.wal").unlink(missing_ok=True)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)  # empty once renamed; the partial copy and its log otherwise
+
+
+def copy_whole(con: duckdb.DuckDBPyConnection, target: Path, run_id: str | None, started: float) -> float:
+    """Copy the warehouse into the new file `target`, in SNAPSHOT_STORAGE_VERSION's format, and mark every run
+    synced; return the seconds since `started` once the rows were copied."""
+    detach(con)
+    here = current_database(con)
+    attach(con, target, waits_s=(), storage_version=SNAPSHOT_STORAGE_VERSION)
+    try:
+        con.execute(f'copy from database "{here}" to {ALIAS}')
+        seconds = time.perf_counter() - started
+        con.execute(read_sql("snapshot_bookkeeping"))
+        con.execute(
+            f"insert or ignore into {ALIAS}.{SYNCED_RUNS} select run_id, ? from {ALIAS}.runs", [datetime.now(UTC)]
+        )
+        record_seconds(con, run_id, seconds)
+    except duckdb.Error as error:
+        full = database.disk_full(target, error)
+        if full is not None:
+            raise full from error
         raise
+    finally:
+        detach(con)
     return seconds
+
+
+def remove_leftovers(con: duckdb.DuckDBPyConnection, snapshot: Path) -> Leftovers:
+    """Remove what full copies killed before their rename left beside `snapshot`: their folders (and the hidden
+    files and logs earlier releases copied into). `con` holds the warehouse open for writing, which DuckDB lets one
+    process do, and full copies are made by that process only: what is found now is a dead writer's. A file another
+    process holds all the same is kept."""
+    attached = set(column(con, "select path from duckdb_databases() where path is not null"))
+    files = size = 0
+    for path in sorted(snapshot.parent.glob(f".{snapshot.name}.*")):
+        inside = sorted(found for found in path.rglob("*") if found.is_file()) if path.is_dir() else [path]
+        databases = {found.with_name(found.name.removesuffix(".wal")) for found in inside}
+        if any(str(found) in attached or held_by_another_process(found) for found in databases):
+            continue
+        sizes = [found.stat().st_size for found in inside if found.exists()]
+        if path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+        files, size = files + len(sizes), size + sum(sizes)
+    return Leftovers(files, size)
+
+
+def held_by_another_process(path: Path) -> bool:
+    """Whether another process holds a lock on `path` (DuckDB locks the files it has open). Asked by taking a
+    write lock without waiting, released at once; a file that is gone is held by nobody."""
+    try:
+        handle = path.open("r+b")  # a POSIX write lock needs a descriptor open for writing
+    except FileNotFoundError:
+        return False
+    except OSError:  # not ours to open: not ours to remove either
+        return True
+    with handle:
+        try:
+            fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            return True
+    return False
 
 
 def table_names(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -67,3 +67,17 @@ def file_differences(first: Path, second: Path, *, ignore: dict[str, tuple[str, 
             if views[0].get(view) != views[1].get(view):
                 found[f"view {view}"] = "defined differently"
     return found
+
+
+def storage_version(path: Path) -> str:
+    """The storage format a DuckDB file is written in, as DuckDB names it: the oldest release that reads it
+    ('v1.4.0+' is read by DuckDB 1.4 and later, 'v2.0.0+' only by 2.0 and later)."""
+    with duckdb.connect() as con:
+        con.execute(f"attach '{path}' as probed (read_only)")
+        return str(con.execute(
+            "select tags['storage_version'] from duckdb_databases() where database_name = 'probed'").fetchall()[0][0])
+
+
+def temporaries(snapshot: Path) -> list[str]:
+    """The hidden files a full copy of the snapshot writes beside it before renaming one into place."""
+    return sorted(path.name for path in snapshot.parent.glob(f".{snapshot.name}.*"))

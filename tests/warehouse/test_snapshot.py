@@ -3,7 +3,9 @@ kind of change; a reader on it, a missing or foreign snapshot, or one that drift
 
 from __future__ import annotations
 
+import contextlib
 import os
+import random
 import shutil
 import signal
 import subprocess
@@ -14,8 +16,9 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
-from snapshot_compare import counts, differences, file_differences
+from snapshot_compare import counts, differences, file_differences, storage_version, temporaries
 from warehouse_rows import AS_OF, article, fetch, mention, run, run_tables, source, topic_mention
 
 from flows.backfill import backfill
@@ -45,6 +48,12 @@ from test_snapshot import hour
 from warehouse.loads import load_or_spool
 load_or_spool(Path(sys.argv[1]), hour("run-2", ["b1", "b2"]), spool_dir=Path(sys.argv[2]), attempts=1)
 os.kill(os.getpid(), signal.SIGKILL)  # killed between its load and its publish
+"""
+HOLD_WRITABLE = """
+import sys, duckdb
+con = duckdb.connect(sys.argv[1])
+print("holding", flush=True)
+sys.stdin.readline()
 """
 WATCH_SNAPSHOT = """
 import select, sys, time, duckdb
@@ -87,6 +96,39 @@ def quote(article_id: str, run_id: str) -> dict[str, object]:
     return {"quote_id": quote_id_for(article_id, start, len(TEXT) - 1), "article_id": article_id, "person_id": None,
             "quote_text": TEXT[start:-1], "char_start": start, "char_end": len(TEXT) - 1, "cue": None,
             "speaker": None, "attribution": "none", "sentence_index": 1, "quote_key": "the nhs", "run_id": run_id}
+
+
+def written_by_2_0(db: Path, snapshot: Path) -> None:
+    """Replace `snapshot` by one as releases before this one published it: the warehouse's tables, views and runs in
+    DuckDB 2.0's own storage format, which DuckDB 1.x refuses ("version number 69")."""
+    snapshot.unlink()
+    with duckdb.connect(str(snapshot)) as con:
+        here = con.execute("select current_database()").fetchall()[0][0]
+        con.execute(f"attach '{db}' as stored (read_only)")
+        con.execute(f'copy from database stored to "{here}"')
+        con.execute("create table snapshot_runs (run_id varchar primary key, synced_at timestamptz not null)")
+        con.execute("insert into snapshot_runs select run_id, now() from runs")
+    assert storage_version(snapshot) == "v2.0.0+"
+
+
+def year_old_history(articles: int) -> RunTables:
+    """`articles` stored a year before the demo's clock (outside every period its report and alerts read), each with
+    about 20 KB of text in words, so copying the warehouse takes a while."""
+    words = [*TEXT.replace(".", "").split(), *(f"w{number}" for number in range(5000))]
+    chooser = random.Random(7)
+    tables = hour("history", [f"h{index}" for index in range(articles)], at=AS_OF - timedelta(days=365))
+    texts = [" ".join(chooser.choices(words, k=3000)) for _ in range(articles)]
+    return replace(tables, articles=tables.articles.with_columns(pl.Series("text", texts)))
+
+
+def copied_bytes(snapshot: Path) -> int:
+    """Bytes written so far into the hidden folders and files a full copy of `snapshot` makes before its rename."""
+    found = 0
+    for path in snapshot.parent.glob(f".{snapshot.name}.*"):
+        for part in (path.rglob("*") if path.is_dir() else [path]):
+            with contextlib.suppress(FileNotFoundError):
+                found += part.stat().st_size if part.is_file() else 0
+    return found
 
 
 def snapshot_of(db: Path) -> Path:
@@ -444,6 +486,119 @@ class TestFullCopy:
 
         assert published.method == "copied" and "rows of mentions" in published.reason
         assert differences(db, snapshot_of(db)) == {}
+
+
+class TestStorageFormat:
+    def test_snapshot_is_written_in_the_format_duckdb_1_4_reads_and_keeps_it(self, db: Path) -> None:
+        """The first publish writes the snapshot in the storage format of DuckDB 1.4 (which 1.4, 1.5 and 2.x open),
+        the live warehouse staying in DuckDB 2.0's own; runs synced into it later keep the older format."""
+        first = storage_version(snapshot_of(db))
+        load(db, hour("run-2", ["b1", "b2"], at=AS_OF + timedelta(hours=1)))
+
+        published = publish(db, "run-2")
+
+        assert (first, published.method, storage_version(snapshot_of(db))) == ("v1.4.0+", "synced", "v1.4.0+")
+        assert storage_version(db) == "v2.0.0+"
+        assert differences(db, snapshot_of(db)) == {}
+
+    def test_snapshot_in_duckdb_2_format_is_replaced_once_then_synced(self, db: Path) -> None:
+        """A snapshot an earlier release published in DuckDB 2.0's format (which DuckDB 1.x cannot open) is
+        replaced by one full copy in the older format, renamed into place; the run after it syncs in place."""
+        written_by_2_0(db, snapshot_of(db))
+        load(db, hour("run-2", ["b1"]))
+
+        upgraded = publish(db, "run-2")
+        load(db, hour("run-3", ["c1"]))
+        following = publish(db, "run-3")
+
+        assert (upgraded.method, following.method) == ("copied", "synced")
+        assert "DuckDB 2.0" in upgraded.reason and "storage" in upgraded.notice()
+        assert storage_version(snapshot_of(db)) == "v1.4.0+"
+        assert differences(db, snapshot_of(db)) == {}
+        assert temporaries(snapshot_of(db)) == []
+
+    def test_held_snapshot_in_duckdb_2_format_is_rebuilt_in_the_older_one(self, db: Path) -> None:
+        """With a reader holding a snapshot in 2.0's format, the copy renamed into place around the reader is
+        rebuilt from the warehouse in the older format, not copied as it stands."""
+        written_by_2_0(db, snapshot_of(db))
+        load(db, hour("run-2", ["b1"]))
+        reader = hold(snapshot_of(db))
+        try:
+            published = publish(db, "run-2")
+        finally:
+            reader.kill()
+            reader.wait()
+
+        assert (published.method, published.reason) == ("copied", "a session had it open")
+        assert storage_version(snapshot_of(db)) == "v1.4.0+"
+        assert differences(db, snapshot_of(db)) == {}
+
+
+class TestLeftovers:
+    def test_leftover_of_a_killed_copy_is_removed_by_the_next_publish(self, db: Path) -> None:
+        """A temporary copy nobody holds (its writer was killed) and its log are removed by the next publish, which
+        says so; the snapshot itself is synced as usual."""
+        leftover = snapshot_of(db).with_name(f".{snapshot_of(db).name}.k1ll3d")
+        with duckdb.connect(str(leftover)) as con:
+            con.execute("create table articles as select * from range(100000)")
+        Path(f"{leftover}.wal").write_bytes(b"\0" * 4096)
+        load(db, hour("run-2", ["b1"]))
+
+        published = publish(db, "run-2")
+
+        assert temporaries(snapshot_of(db)) == []
+        assert published.method == "synced"
+        assert "removed 2 temporary files" in published.notice()
+
+    def test_temporary_a_live_process_holds_is_kept(self, db: Path) -> None:
+        """A temporary another living process has open for writing is left alone; once that process has gone,
+        the next publish removes it."""
+        live = snapshot_of(db).with_name(f".{snapshot_of(db).name}.l1v3")
+        holder = start(HOLD_WRITABLE, live)
+        assert holder.stdin is not None and holder.stdout is not None
+        assert holder.stdout.readline().strip() == "holding"
+        try:
+            while_held = publish(db)
+            kept = temporaries(snapshot_of(db))
+        finally:
+            holder.kill()
+            holder.wait()
+        afterwards = publish(db)
+
+        assert kept == [live.name] and while_held.notice() == ""
+        assert temporaries(snapshot_of(db)) == []
+        assert "removed 1 temporary file" in afterwards.notice()
+
+
+    @pytest.mark.slow
+    def test_run_killed_during_a_full_copy_leaves_nothing_after_the_next_run(self, tmp_path: Path) -> None:
+        """A `presswatch run` killed -9 while it copies a large warehouse into a new snapshot leaves its partial
+        copy beside it; the next run removes that, publishes the snapshot, and says what it removed."""
+        import processes  # here, not at the top: the killed-load test imports this module in a child
+
+        db = tmp_path / "w.duckdb"
+        snapshot = database.snapshot_path(db)
+        load(db, year_old_history(1500))
+        environment = {"PRESSWATCH_DB": str(db), "PRESSWATCH_REPORT_DIR": str(tmp_path / "reports"),
+                       "PRESSWATCH_PER_HOST_DELAY_S": "0", "PREFECT_HOME": str(tmp_path / "prefect-home")}
+        killed = processes.start(["run", "--demo"], environment=environment, log=tmp_path / "killed.log")
+        try:
+            processes.wait_for(lambda: copied_bytes(snapshot) > 2_000_000 or killed.poll() is not None,
+                               timeout_s=600, interval_s=0.01, what="the run's full copy of the snapshot")
+            copying = killed.poll() is None
+        finally:
+            os.kill(killed.pid, signal.SIGKILL)
+            killed.wait()
+        left, published = temporaries(snapshot), snapshot.exists()
+        log = tmp_path / "next.log"
+
+        code = processes.start(["run", "--demo"], environment=environment, log=log).wait(timeout=600)
+
+        assert (copying, bool(left), published) == (True, True, False)
+        assert code == 0, log.read_text(encoding="utf-8")[-2000:]
+        assert temporaries(snapshot) == []
+        assert "temporary file" in log.read_text(encoding="utf-8")
+        assert counts(snapshot, "articles") == counts(db, "articles")
 
 
 class TestDiskFull:
