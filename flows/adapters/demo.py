@@ -128,7 +128,7 @@ def standalone_newsroom(demo_dir: Path, port: int) -> ThreadingHTTPServer:
     browser or `presswatch feeds add` can follow them. OSError when the port is taken."""
     server = ThreadingHTTPServer(("127.0.0.1", port), partial(NewsroomHandler, directory=str(demo_dir / "site")))
     base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    server.RequestHandlerClass = partial(  # type: ignore[assignment]
+    server.RequestHandlerClass = partial(
         NewsroomHandler, directory=str(demo_dir / "site"), base_url=base_url
     )
     return server
