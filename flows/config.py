@@ -126,6 +126,9 @@ class Settings:
     seeds_dir: Path = SEEDS_DIR
     report_dir: Path = PROJECT_DIR / "reports"
     prefect_port: int = 4200  # the local Prefect server `presswatch serve` starts (another port if this is taken)
+    # People files read after seeds_dir's people.csv, same columns: the demo's fictional local figures join the
+    # team's watchlist for a demo run without being written into the team's own seeds.
+    watchlist_additions: tuple[Path, ...] = ()
     fetch: FetchSettings = field(default_factory=FetchSettings)
     extraction: ExtractionSettings = field(default_factory=ExtractionSettings)
     detection: DetectionSettings = field(default_factory=DetectionSettings)

@@ -20,7 +20,7 @@ from typing import Any, ParamSpec, Protocol, TypeVar
 from flows import quoting, seeds, stages
 from flows.adapters.delivery import send_notice
 from flows.adapters.lock import RunInProgress, run_lock
-from flows.config import Settings
+from flows.config import DEMO_DIR, Settings
 from transforms import run_rows
 from transforms.alerts import Alert
 from transforms.feed_state import FeedFetch
@@ -144,7 +144,7 @@ def execute_run(
     summary = RunSummary(run_id=context.run_id, mode=context.mode, as_of=context.as_of)
     now = context.started_at
 
-    watchlist = timed(summary, "seeds", seeds.load_watchlist, settings.seeds_dir)
+    watchlist = timed(summary, "seeds", seeds.load_watchlist, settings.seeds_dir, settings.watchlist_additions)
     detectors = stages.Detectors(
         MentionDetector(watchlist),
         TopicDetector(watchlist),
@@ -267,15 +267,24 @@ def new_context(
     )
 
 
+DEMO_PEOPLE = DEMO_DIR / "people.csv"
+
+
 def settings_for_run(settings: Settings, *, demo: bool, connect_to: Sequence[Sequence[str]] = ()) -> Settings:
     """The run's settings. The demo newsroom is served by this very process, so no politeness delay is owed, and
     its stable article URLs are connected to whichever port serves it (`connect_to`)."""
     if not demo:
         return settings
     aliases = tuple((str(origin), str(target)) for origin, target in connect_to)
-    # The demo is also frozen at its clock, so its news sitemap's stories stay news whatever today's date.
+    # The demo is also frozen at its clock, so its news sitemap's stories stay news whatever today's date; its
+    # fictional local figures are tracked beside the team's watchlist (seeds/demo/people.csv).
     return settings.with_values(
-        **{"fetch.per_host_delay_s": 0.0, "fetch.news_window_h": 0.0, "fetch.connect_to": aliases}
+        **{
+            "fetch.per_host_delay_s": 0.0,
+            "fetch.news_window_h": 0.0,
+            "fetch.connect_to": aliases,
+            "watchlist_additions": tuple(dict.fromkeys((*settings.watchlist_additions, DEMO_PEOPLE))),
+        }
     )
 
 

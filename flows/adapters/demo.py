@@ -19,6 +19,7 @@ from datetime import datetime
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 from transforms.seed_cells import seed_csv
 
@@ -50,7 +51,12 @@ class DemoNewsroom:
 
 
 class NewsroomHandler(SimpleHTTPRequestHandler):
-    """Serves files as they are, with the newsroom token replaced by the newsroom's usual address."""
+    """Serves files as they are, with the newsroom token replaced by `base_url`: the newsroom's usual address for
+    runs (stable article ids), the address it answers on when served alone (`presswatch demo serve`)."""
+
+    def __init__(self, *args: Any, base_url: str = CANONICAL_BASE, **kwargs: Any) -> None:
+        self.base_url = base_url
+        super().__init__(*args, **kwargs)
 
     def do_GET(self) -> None:
         path = Path(self.translate_path(self.path.split("?", 1)[0]))
@@ -61,7 +67,7 @@ class NewsroomHandler(SimpleHTTPRequestHandler):
             return
         body = path.read_bytes()
         if path.suffix in TEXT_SUFFIXES:
-            body = body.replace(NEWSROOM_TOKEN, CANONICAL_BASE.encode("ascii"))
+            body = body.replace(NEWSROOM_TOKEN, self.base_url.encode("ascii"))
         content_type = CONTENT_TYPES.get(path.suffix) or mimetypes.guess_type(path.name)[0]
         self.send_response(200)
         self.send_header("Content-Type", content_type or "application/octet-stream")
@@ -117,3 +123,14 @@ def serve_newsroom(demo_dir: Path, work_dir: Path, port: int = DEMO_PORT) -> Ite
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def standalone_newsroom(demo_dir: Path, port: int) -> ThreadingHTTPServer:
+    """The newsroom bound to exactly `port` (0: any free one), its links naming the address it answers on, so a
+    browser or `presswatch feeds add` can follow them. OSError when the port is taken."""
+    server = ThreadingHTTPServer(("127.0.0.1", port), partial(NewsroomHandler, directory=str(demo_dir / "site")))
+    base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    server.RequestHandlerClass = partial(
+        NewsroomHandler, directory=str(demo_dir / "site"), base_url=base_url
+    )
+    return server

@@ -22,6 +22,7 @@ EXIT_FAILED = 1
 EXIT_USAGE = 2
 EXIT_SKIPPED = 75  # EX_TEMPFAIL: another run held the warehouse; try again later
 EXIT_INTERRUPTED = 130
+DEMO_PORT = 8765  # flows.adapters.demo.DEMO_PORT, repeated so `--help` imports no adapter
 
 
 def parse_when(text: str) -> datetime:
@@ -157,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("config", help="print the effective settings (secrets masked)")
     add_watchlist_commands(commands)
+    add_demo_commands(commands)
 
     check = commands.add_parser(
         "check",
@@ -218,6 +220,45 @@ def add_watchlist_commands(commands: argparse._SubParsersAction[CommandParser]) 
     importing.add_argument("file", type=Path, help="the query result (JSON), e.g. seeds/wikidata/*.json")
     importing.add_argument("--add-people", action="store_true", help="add untracked holders to people.csv")
     importing.add_argument("--dry-run", action="store_true", help="say what would change without writing")
+
+
+def add_demo_commands(commands: argparse._SubParsersAction[CommandParser]) -> None:
+    """`presswatch demo serve [--port N]`: the demo newsroom alone, for a browser or `feeds add`."""
+    demo = commands.add_parser(
+        "demo",
+        help="serve the bundled demo newsroom on its own",
+        description="The demo newsroom `run --demo` monitors, served alone on 127.0.0.1 until Ctrl-C: browse its "
+        "outlets, or try `presswatch feeds add` on them. Its links follow the port it is served on.",
+    )
+    actions = demo.add_subparsers(dest="demo_command", metavar="ACTION", required=True)
+    serving = actions.add_parser("serve", help="serve the demo newsroom on 127.0.0.1 until Ctrl-C")
+    serving.add_argument("--port", type=int, default=DEMO_PORT, help=f"port to serve on (default {DEMO_PORT}; 0: any)")
+
+
+def command_demo(arguments: argparse.Namespace, settings: Settings) -> int:
+    from flows.adapters.demo import standalone_newsroom
+
+    try:
+        server = standalone_newsroom(DEMO_DIR, arguments.port)
+    except OSError:
+        print(
+            f"presswatch demo serve: port {arguments.port} on 127.0.0.1 is taken; choose another with --port",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    print(f"Demo newsroom serving on {base}/ (Ctrl-C to stop)", flush=True)
+    for outlet in ("northgate-herald", "civic-courier", "meridian-wire", "fenmouth-echo"):
+        print(f"  {base}/{outlet}/")
+    print(f"Try, in another terminal: presswatch feeds add {base}/northgate-herald/ --feeds demo-feeds.csv", flush=True)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+    print("Demo newsroom stopped.", flush=True)
+    return EXIT_OK
 
 
 def command_watchlist(arguments: argparse.Namespace, settings: Settings) -> int:
@@ -433,6 +474,7 @@ COMMANDS = {
     "watchlist": command_watchlist,
     "check": command_check,
     "feeds": command_feeds,
+    "demo": command_demo,
 }
 
 

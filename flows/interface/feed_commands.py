@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from flows.config import Settings
 from transforms.feed_list import append_feed_rows, source_id_for
-from transforms.opml import OutlineFeed, parse_opml, write_opml
+from transforms.opml import OutlineFeed, is_news_sitemap, parse_opml, write_opml
 from transforms.seed_cells import spreadsheet_safe
 from transforms.seed_files import FeedRow, decode_seed, parse_feeds_csv
 from transforms.unique_ids import UniqueIds
@@ -34,7 +34,7 @@ def read_feed_list(path: Path) -> tuple[str, list[FeedRow]]:
     if not path.exists():
         return "", []
     text = decode_seed(path.read_bytes(), path.name)
-    if not text.strip():
+    if len([line for line in text.splitlines() if line.strip()]) <= 1:  # empty, or a header waiting for rows
         return text, []
     return text, parse_feeds_csv(text, path.name)
 
@@ -110,13 +110,18 @@ def feeds_import(opml_file: Path, feeds_file: Path, *, out: Callable[[str], None
     if not subscriptions.feeds:
         raise SeedError(opml_file.name, None, f"not a subscription list: {subscriptions.problem}")
     text, rows = read_feed_list(feeds_file)
-    listed = {row.feed_url for row in rows}
+    listed = {row.feed_url for row in rows}  # an address already listed keeps the id it has here
     ids = UniqueIds(row.source_id for row in rows)
     new: list[FeedRow] = []
+    renamed: list[str] = []
     for feed in subscriptions.feeds:
         if feed.feed_url in listed:
             continue
-        row = FeedRow(source_id_for(feed.title, ids), feed.title, feed.feed_url, True)
+        kept = kept_source_id(feed.source_id, ids)
+        source_id = ids.claim(kept) if kept else source_id_for(feed.title, ids)
+        if feed.source_id and source_id != feed.source_id:
+            renamed.append(f"{feed.source_id} is taken by another feed here; imported as {source_id}")
+        row = FeedRow(source_id, feed.title, feed.feed_url, True)
         listed.add(row.feed_url)
         new.append(row)
     if new:
@@ -127,7 +132,16 @@ def feeds_import(opml_file: Path, feeds_file: Path, *, out: Callable[[str], None
         + (f"; {skipped} already listed" if skipped else "")
         + (". Check them with: presswatch check --online" if new else ".")
     )
+    for line in renamed:
+        out(f"  {line}")
     return 0
+
+
+def kept_source_id(source_id: str | None, ids: UniqueIds) -> str | None:
+    """The id an exported list carries, when it is a well-formed id not used here for another address."""
+    if not source_id or source_id in ids or source_id_for(source_id, UniqueIds()) != source_id:
+        return None
+    return source_id
 
 
 def feeds_export(feeds_file: Path, target: Path | None, *, out: Callable[[str], None] = print) -> int:
@@ -135,12 +149,24 @@ def feeds_export(feeds_file: Path, target: Path | None, *, out: Callable[[str], 
     if not feeds_file.exists():
         raise SeedError(str(feeds_file), None, "feeds file is missing")
     _, rows = read_feed_list(feeds_file)
-    document = write_opml([OutlineFeed(row.name, row.feed_url) for row in rows], title="presswatch feeds")
+    feeds = [row for row in rows if not is_news_sitemap(row.feed_url)]
+    sitemaps = [row for row in rows if is_news_sitemap(row.feed_url)]
+    notes = [
+        f"left out {row.source_id} ({row.feed_url}): a news sitemap, which feed readers cannot read" for row in sitemaps
+    ]
+    outlines = [OutlineFeed(row.name, row.feed_url, row.source_id) for row in feeds]
+    document = write_opml(outlines, title="presswatch feeds", notes=notes)
+    left_out = (
+        f"left out {len(sitemaps)} news sitemap(s) ({', '.join(row.source_id for row in sitemaps)}): "
+        "feed readers cannot read sitemaps; they stay in the feeds file"
+    )
     if target is None:
         sys.stdout.write(document.decode("utf-8"))
+        if sitemaps:
+            print(f"presswatch feeds export: {left_out}", file=sys.stderr)
         return 0
     target.write_bytes(document)
-    out(f"Exported {len(rows)} feed(s) to {target}")
+    out(f"Exported {len(feeds)} feed(s) to {target}" + (f"; {left_out}" if sitemaps else ""))
     return 0
 
 

@@ -130,7 +130,7 @@ class TestDemoCommand:
         output = run.stdout + run.stderr
         assert run.returncode == 0, output
         assert "Traceback" not in output and "Error" not in output
-        assert "Articles: 50 new" in run.stdout
+        assert "Articles: 54 new" in run.stdout
         assert "keir-starmer" in run.stdout
         assert sql.returncode == 0 and "elon-musk" in sql.stdout
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -39,12 +40,16 @@ def demo_run(
             return monitor_run(settings, newsroom.feeds_file, db, context, plain_runner(settings))
 
         first = run()
+        # The report as the first run left it: the second finds every feed unchanged, the damaged one included.
+        shutil.copy(work / "reports" / "presswatch-report.html", work / "first-report.html")
         second = run()
     return db, first, second
 
 
-# 49 reachable pages plus the entry whose page is gone: both tests below count the same newsroom.
-DEMO_ARTICLES = 50
+# 53 reachable pages plus the entry whose page is gone: both tests below count the same newsroom.
+DEMO_ARTICLES = 54
+# The story the demo's four outlets all ran (a wire story, two syndicated copies and the local paper's own).
+SEA_WALL_HEADLINE = "Sea wall breach forces evacuation of homes in English coastal town"
 
 
 def scalar(db: Path, sql: str) -> object:
@@ -56,7 +61,7 @@ def scalar(db: Path, sql: str) -> object:
 
 class TestDemoRun:
     def test_every_reachable_article_is_loaded_once(self, demo_run: tuple[Path, RunSummary, RunSummary]) -> None:
-        """49 reachable pages plus the entry whose page is gone (kept with its feed summary) are 50 articles."""
+        """53 reachable pages plus the entry whose page is gone (kept with its feed summary) are 54 articles."""
         db, first, _ = demo_run
 
         assert (first.articles_new, scalar(db, "select count(*) from articles")) == (DEMO_ARTICLES, DEMO_ARTICLES)
@@ -71,10 +76,10 @@ class TestDemoRun:
             "meridian-wire": "ok",
             "fenmouth-echo": "ok",
         }
-        assert scalar(db, "select count(*) from articles where source_id = 'civic-courier'") == 14
+        assert scalar(db, "select count(*) from articles where source_id = 'civic-courier'") == 15
 
     def test_outlet_with_only_a_news_sitemap_is_counted(self, demo_run: tuple[Path, RunSummary, RunSummary]) -> None:
-        """The Echo's sitemap index leads to its news sitemap: its four stories load with their mentions."""
+        """The Echo's sitemap index leads to its news sitemap: its five stories load with their mentions."""
         db, _, second = demo_run
 
         articles = scalar(db, "select count(*) from articles where source_id = 'fenmouth-echo' and quality = 'ok'")
@@ -86,7 +91,8 @@ class TestDemoRun:
         remembered = scalar(db, "select sitemaps like '%/fenmouth-echo/news-sitemap.xml%' from feed_state "
                             "where source_id = 'fenmouth-echo'")
 
-        assert (articles, people, remembered) == (4, "alexis-jay,elon-musk,jess-phillips,kemi-badenoch", True)
+        named = "alexis-jay,elon-musk,gideon-thackray,jess-phillips,kemi-badenoch,rosalind-penhallow"
+        assert (articles, people, remembered) == (5, named, True)
         assert second.feeds["fenmouth-echo"] == "unchanged"
 
     def test_missing_page_is_recorded_not_lost(self, demo_run: tuple[Path, RunSummary, RunSummary]) -> None:
@@ -136,6 +142,54 @@ class TestDemoRun:
         assert len(messages) == 1
         assert "Keir Starmer: 11 stories in the last 24 hours, about " in messages[0]["message"]
         assert "/2025/01/06/" in messages[0]["message"]
+
+    def test_quotes_are_attributed_to_tracked_local_figures(
+        self, demo_run: tuple[Path, RunSummary, RunSummary]
+    ) -> None:
+        """The demo's fictional council leader and MP are tracked, so their words land in quotes under their ids."""
+        db, _, _ = demo_run
+
+        speakers = scalar(
+            db,
+            "select string_agg(distinct person_id, ',' order by person_id) from quotes where person_id is not null",
+        )
+        penhallow = scalar(
+            db,
+            "select count(*) from quotes where person_id = 'rosalind-penhallow' "
+            "and quote_text like 'Nobody in Fenmouth should have to go to bed%'",
+        )
+
+        assert speakers == "gideon-thackray,rosalind-penhallow"
+        assert penhallow == 4
+
+    def test_one_story_is_picked_up_by_every_outlet(self, demo_run: tuple[Path, RunSummary, RunSummary]) -> None:
+        """The wire's sea wall story and its three copies cluster into one story carried by all four outlets."""
+        db, _, _ = demo_run
+
+        outlets, articles = scalar(
+            db, f"select [outlets, articles] from stories where headline = '{SEA_WALL_HEADLINE}'"
+        )  # type: ignore[misc]
+        quote_outlets = scalar(db, "select min(outlets) from quote_pickup where person_id is not null")
+
+        assert (outlets, articles) == (4, 4)
+        assert quote_outlets == 4
+
+    def test_report_shows_quotes_pickup_spike_and_the_damaged_feed(
+        self, demo_run: tuple[Path, RunSummary, RunSummary]
+    ) -> None:
+        """The report the run writes has every feature filled: quotes, the 4-outlet story, the spike, a damaged feed."""
+        db, first, _ = demo_run
+        page = (db.parent / "first-report.html").read_text(encoding="utf-8")
+        said = page[page.index('id="said"') : page.index('id="feeds"')]
+        stories = page[page.index('id="stories"') :]
+        health = page[page.index('id="feeds"') :]
+
+        assert "Rosalind Penhallow" in said and "run by 4 outlets" in said
+        assert SEA_WALL_HEADLINE in stories[: stories.index("</tr>", stories.index("<tbody>"))]
+        assert "Keir Starmer (person): 11 stories" in page
+        courier = health[health.index("The Civic Courier") : health.index("</tr>", health.index("The Civic Courier"))]
+        assert "state-damaged" in courier
+        assert first.feeds["civic-courier"] == "parse-error"
 
     def test_second_run_changes_nothing(self, demo_run: tuple[Path, RunSummary, RunSummary]) -> None:
         """Running the demo again adds no article, mention or alert."""

@@ -126,3 +126,39 @@ class TestPeopleOnlyRun:
             topics = con.execute("select count(*) from topic_mentions").fetchone()
         assert people == [("elon-musk",)]
         assert topics == (0,)
+
+
+class TestWatchlistAdditions:
+    def test_demo_people_join_the_shipped_watchlist_without_touching_it(self) -> None:
+        """The demo's fictional local figures are tracked beside the team's people; seeds/people.csv stays as it is."""
+        shipped = (PROJECT_DIR / "seeds" / "people.csv").read_bytes()
+
+        team = load_watchlist(PROJECT_DIR / "seeds")
+        demo = load_watchlist(PROJECT_DIR / "seeds", [PROJECT_DIR / "seeds" / "demo" / "people.csv"])
+
+        added = {person.person_id for person in demo.people} - {person.person_id for person in team.people}
+        assert added == {"rosalind-penhallow", "gideon-thackray"}
+        assert (PROJECT_DIR / "seeds" / "people.csv").read_bytes() == shipped
+
+    def test_an_addition_with_other_columns_is_named(self, tmp_path: Path) -> None:
+        """A people file whose header differs from people.csv's is refused with its name, not merged column-blind."""
+        seeds = tmp_path / "seeds"
+        seeds.mkdir()
+        (seeds / "people.csv").write_text(PEOPLE, encoding="utf-8")
+        extra = tmp_path / "demo" / "people.csv"
+        extra.parent.mkdir()
+        extra.write_text("person_id,name\nrosalind-penhallow,Rosalind Penhallow\n", encoding="utf-8")
+
+        with pytest.raises(SeedError, match=r"demo/people.csv row 1: its columns differ from people.csv's"):
+            load_watchlist(seeds, [extra])
+
+    def test_an_addition_repeating_a_tracked_person_is_refused(self, tmp_path: Path) -> None:
+        """The same person id in the team's file and an addition is the duplicate error a single file would give."""
+        seeds = tmp_path / "seeds"
+        seeds.mkdir()
+        (seeds / "people.csv").write_text(PEOPLE, encoding="utf-8")
+        extra = tmp_path / "people-extra.csv"
+        extra.write_text(PEOPLE, encoding="utf-8")
+
+        with pytest.raises(SeedError, match="keir-starmer"):
+            load_watchlist(seeds, [extra])
