@@ -117,9 +117,8 @@ class TestPerFeedCap:
             "wire": CAP, "herald": 3, "courier": 4,
         }  # fmt: skip
         assert wire_numbers(db) == set(range(BIG - CAP, BIG))
-        assert query(db, "select source_id, reason, first_deferred_run, count(*) from deferred_articles group by all") == [
-            ("wire", "cap", summary.run_id, BIG - CAP)
-        ]
+        deferred = "select source_id, reason, first_deferred_run, count(*) from deferred_articles group by all"
+        assert query(db, deferred) == [("wire", "cap", summary.run_id, BIG - CAP)]
         assert summary.articles_deferred == BIG - CAP
         assert query(db, "select articles_deferred from run_history") == [(BIG - CAP,)]
 
