@@ -13,7 +13,7 @@ import time
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ParamSpec, Protocol, TypeVar
 
@@ -141,6 +141,10 @@ def execute_run(
     of one batch before the next, so memory follows the batch, not the run), then alerts and the report."""
     summary = RunSummary(run_id=context.run_id, mode=context.mode, as_of=context.as_of)
     now = context.started_at
+    # The deadline runs on this process's monotonic clock: a run's given start time, or the machine's clock
+    # jumping, can neither end its fetching early nor keep it going past the hour.
+    deadline_s = settings.runs.deadline_s
+    stop_at = time.monotonic() + deadline_s if deadline_s > 0 else None
 
     watchlist = timed(summary, "seeds", seeds.load_watchlist, settings.seeds_dir)
     detectors = stages.Detectors(
@@ -167,7 +171,6 @@ def execute_run(
     unrecorded = [budget.deferrals_frame(plan.over_cap, budget.CAP_REASON, earlier, run_id=context.run_id, now=now,
                                          settled=settled)]  # fmt: skip
     missed = 0
-    stop_at = now + timedelta(seconds=settings.runs.deadline_s) if settings.runs.deadline_s > 0 else None
     with stages.extraction_pool(settings) as pool:
         for batch in batched(plan.taken, settings.runs.batch_size):
             pages = timed(

@@ -167,10 +167,10 @@ def pick_new_entries(
 
 
 def run_page_fetches(
-    entries: Sequence[NewEntry], sources: Sequence[FeedSource], settings: Settings, stop_at: datetime | None = None
+    entries: Sequence[NewEntry], sources: Sequence[FeedSource], settings: Settings, stop_at: float | None = None
 ) -> list[PageFetch]:
     """Fetch each picked entry's page under the politeness rules; robots.txt unless the source opts out; no
-    request starts after `stop_at`, the run's deadline (those pages come back with outcome `deadline`)."""
+    request starts after `stop_at` (time.monotonic()), the run's deadline: those come back with outcome `deadline`."""
     robots_by_source = {source.source_id: source.respect_robots for source in sources}
     robots_by_url = {item.entry.url: robots_by_source.get(item.source_id, True) for item in entries}
     return fetch_pages(

@@ -11,7 +11,7 @@ import hashlib
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from protego import Protego
@@ -376,20 +376,19 @@ def fetch_pages(
     settings: FetchSettings,
     guard: UrlGuard,
     respect_robots: Callable[[str], bool],
-    stop_at: datetime | None = None,
+    stop_at: float | None = None,
 ) -> list[PageFetch]:
     """Fetch article pages politely; results come back in input order and one bad URL never raises.
 
     A URL listed twice is fetched once. robots.txt is read once per host per call, for URLs whose
     `respect_robots(url)` is true. A host that answers 429/503 with a long Retry-After gets no more
     requests in this call (outcome "retry-later"); a short one is waited out and the request retried once.
-    No request starts at or after `stop_at` (the run's deadline): those URLs come back with outcome "deadline",
-    and requests already under way finish.
+    No request starts at or after `stop_at` (a time.monotonic() value: the run's deadline): those URLs come back
+    with outcome "deadline", and requests already under way finish.
     """
 
     async def run() -> list[PageFetch]:
-        stop = None if stop_at is None else time.monotonic() + (stop_at - datetime.now(UTC)).total_seconds()
-        async with GuardedClient(settings, guard, stop_at=stop) as client:
+        async with GuardedClient(settings, guard, stop_at=stop_at) as client:
             robots = _RobotsCache(client)
             unique = list(dict.fromkeys(urls))
             results = await asyncio.gather(*(_fetch_page(client, robots, url, respect_robots) for url in unique))
