@@ -30,7 +30,6 @@ DEFERRAL_SCHEMA: dict[str, pl.DataType] = {
     "reason": pl.String(),
     "first_deferred_run": pl.String(),
     "first_deferred_at": TIMESTAMP,
-    "last_deferred_run": pl.String(),
     "guid": pl.String(),
     "title": pl.String(),
     "published_at": TIMESTAMP,
@@ -128,17 +127,20 @@ def deferrals_frame(
     now: datetime,
     settled: Sequence[str] = (),
 ) -> pl.DataFrame:
-    """deferred_articles rows for entries this run defers (an entry deferred before keeps its first deferral),
-    and `settled` rows for deferred URLs that need no fetch any more."""
+    """deferred_articles rows for entries this run newly defers, or defers for another reason than before (an entry
+    keeps its first deferral), and `settled` rows for deferred URLs that need no fetch any more. A backlog deferred
+    again for the same reason is not written again: a run writes what changed, not the whole backlog."""
     rows: list[dict[str, object]] = []
     for item in items:
         first = earlier.get(item.entry.url)
+        if first is not None and first.reason == reason:
+            continue
         entry = item.entry
         rows.append({
             "url": entry.url, "source_id": item.source_id, "reason": reason,
             "first_deferred_run": first.first_deferred_run if first else run_id,
             "first_deferred_at": first.first_deferred_at if first else now,
-            "last_deferred_run": run_id, "guid": entry.guid, "title": entry.title,
+            "guid": entry.guid, "title": entry.title,
             "published_at": entry.published_at, "summary": entry.summary, "language": entry.language,
             "settled": False,
         })  # fmt: skip

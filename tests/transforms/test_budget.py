@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from transforms.budget import Deferral, plan_work
+from transforms.budget import Deferral, deferrals_frame, plan_work
 from transforms.records import FeedEntry
 from transforms.revisions import NewEntry
 
@@ -67,3 +67,21 @@ class TestPlanWork:
 
         assert len(plan.taken) == 5
         assert plan.over_cap == []
+
+
+class TestDeferralRows:
+    def test_a_run_writes_new_and_changed_deferrals_only(self) -> None:
+        """A backlog deferred again for the same reason is not rewritten; a new reason keeps the first deferral."""
+        same, moved, new = (entry("a", f"http://a/{name}", 1) for name in ("same", "moved", "new"))
+        earlier = {
+            same.entry.url: Deferral(same, "cap", "run-1", NOON),
+            moved.entry.url: Deferral(moved, "cap", "run-1", NOON),
+        }
+
+        cap = deferrals_frame([same, new], "cap", earlier, run_id="run-2", now=NOON + timedelta(hours=1))
+        late = deferrals_frame([moved], "deadline", earlier, run_id="run-2", now=NOON + timedelta(hours=1))
+
+        assert cap.select("url", "first_deferred_run").rows() == [("http://a/new", "run-2")]
+        assert late.select("url", "reason", "first_deferred_run", "first_deferred_at").rows() == [
+            ("http://a/moved", "deadline", "run-1", NOON)
+        ]

@@ -9,7 +9,6 @@ create table deferred_articles (
     reason varchar not null,             -- cap (over the per-feed cap) or deadline (not reached in time), as last deferred
     first_deferred_run varchar not null,
     first_deferred_at timestamptz not null,
-    last_deferred_run varchar not null,
     guid varchar,
     title varchar,                       -- the feed's headline, as a revision is judged by
     published_at timestamptz,            -- the entry's date, null when the feed gave none
