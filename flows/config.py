@@ -88,6 +88,10 @@ class RunSettings:
     lock_attempts: int = 5
     text_retention_days: int = 0  # 0 keeps article text forever; N drops it (not counts or snippets) after N days
     batch_size: int = 500  # articles fetched, extracted, detected and loaded together: bounds a run's memory
+    # A run's work is bounded by what no publisher chooses (transforms/budget.py): new articles per feed, and the
+    # run's seconds, below the hourly schedule's interval. What is left waits in deferred_articles for the next run.
+    max_new_per_feed: int = 50  # 0: no cap
+    deadline_s: float = 2700.0  # from the run's start, no page request is started after this; 0: no deadline
 
 
 def default_sql_memory_mb() -> int:
@@ -200,6 +204,8 @@ VARIABLES = (
     Variable("PRESSWATCH_BATCH_SIZE", "runs.batch_size"),
     Variable("PRESSWATCH_SQL_MEMORY_MB", "sql.memory_mb"),
     Variable("PRESSWATCH_SQL_SPILL_MB", "sql.spill_mb"),
+    Variable("PRESSWATCH_MAX_NEW_PER_FEED", "runs.max_new_per_feed"),
+    Variable("PRESSWATCH_RUN_DEADLINE_S", "runs.deadline_s"),
 )
 
 

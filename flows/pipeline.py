@@ -21,7 +21,7 @@ from flows import quoting, seeds, stages
 from flows.adapters.delivery import send_notice
 from flows.adapters.lock import RunInProgress, run_lock
 from flows.config import DEMO_DIR, Settings
-from transforms import run_rows
+from transforms import budget, run_rows
 from transforms.alerts import Alert
 from transforms.feed_state import FeedFetch
 from transforms.mentions import MentionDetector
@@ -64,6 +64,11 @@ class RunSummary:
     articles_revised: int = 0
     articles_failed: int = 0
     detection_notes: dict[str, str] = field(default_factory=dict)  # url -> what detection left out of its text
+    articles_deferred: int = 0  # entries left for later runs, by reason in `deferred_reasons`
+    deferred_reasons: dict[str, int] = field(default_factory=dict)  # cap, deadline -> entries
+    deferred_taken: int = 0  # entries earlier runs deferred that this run fetched
+    per_feed_cap: int = 0
+    deadline_s: float = 0.0
     mentions_by_person: dict[str, int] = field(default_factory=dict)
     topics: dict[str, int] = field(default_factory=dict)
     alerts: list[Alert] = field(default_factory=list)
@@ -143,6 +148,10 @@ def execute_run(
     of one batch before the next, so memory follows the batch, not the run), then alerts and the report."""
     summary = RunSummary(run_id=context.run_id, mode=context.mode, as_of=context.as_of)
     now = context.started_at
+    # The deadline runs on this process's monotonic clock: a run's given start time, or the machine's clock
+    # jumping, can neither end its fetching early nor keep it going past the hour.
+    deadline_s = settings.runs.deadline_s
+    stop_at = time.monotonic() + deadline_s if deadline_s > 0 else None
 
     watchlist = timed(summary, "seeds", seeds.load_watchlist, settings.seeds_dir, settings.watchlist_additions)
     detectors = stages.Detectors(
@@ -155,27 +164,47 @@ def execute_run(
     states = timed(summary, "warehouse", stages.read_feed_states, db)
 
     fetches = timed(summary, "feeds", runner, "feeds", stages.run_feed_fetches, sources, states, settings, now)
-    entries = stages.pick_new_entries(fetches, db)
+    earlier = timed(summary, "warehouse", stages.read_deferrals, db, sources)
+    picked = stages.pick_new_entries(fetches, db, earlier)
+    plan = budget.plan_work(picked, earlier, cap=settings.runs.max_new_per_feed)
     feed_summary(summary, fetches)
     totals = run_rows.RunTotals(
         feeds_total=len(sources),
         feeds_failed=len(summary.failed_feeds),
         entries_seen=summary.entries_seen,
+        articles_deferred=len(plan.over_cap),
     )
-    feed_rows: dict[str, Any] | None = run_rows.feed_frames(context, watchlist, sources, fetches, entries)
+    fresh = [item for item in picked if item.entry.url not in earlier]
+    feed_rows: dict[str, Any] | None = run_rows.feed_frames(context, watchlist, sources, fetches, fresh)
+    # Earlier deferrals no run needs to fetch any more: stored meanwhile, with the headline the feed gives.
+    settled = sorted(set(earlier) - {item.entry.url for item in picked})
+    unrecorded = [budget.deferrals_frame(plan.over_cap, budget.CAP_REASON, earlier, run_id=context.run_id, now=now,
+                                         settled=settled)]  # fmt: skip
+    missed = 0
     with stages.extraction_pool(settings) as pool:
-        for batch in batched(entries, settings.runs.batch_size):
-            pages = timed(summary, "pages", runner, "pages", stages.run_page_fetches, batch, sources, settings)
+        for batch in batched(plan.taken, settings.runs.batch_size):
+            pages = timed(
+                summary, "pages", runner, "pages", stages.run_page_fetches, batch, sources, settings, stop_at
+            )
+            batch, pages, late = stages.split_reached(batch, pages)
+            summary.deferred_taken += sum(1 for item in batch if item.entry.url in earlier)
+            if late:
+                LOGGER.warning("run deadline reached: %d article(s) deferred to the next run", len(late))
+                missed += len(late)
+                totals.articles_deferred += len(late)
+                unrecorded.append(budget.deferrals_frame(late, budget.DEADLINE_REASON, earlier,
+                                                         run_id=context.run_id, now=now))  # fmt: skip
             extracted = timed(summary, "extract", runner, "extract", stages.run_extraction, batch, pages, pool)
             articles = stages.build_articles(batch, pages, extracted, now)
             del pages, extracted  # the pages' HTML: the largest thing a batch holds
             articles = timed(summary, "detect", runner, "detect", stages.detect_stage, articles, detectors, db, now)
             totals.add_batch(batch, articles)
             batch_summary(summary, batch, articles)
-            tables = stages.batch_tables(context, articles, totals, "loading", feed_rows)
+            tables = stages.batch_tables(context, articles, totals, "loading", feed_rows, unrecorded)
             outcome = timed(summary, "load", runner, "load", stages.load_tables, db, tables, settings)
             record_load(summary, outcome)
-            feed_rows = None
+            feed_rows, unrecorded = None, []
+    budget_summary(summary, settings, plan, deadline_missed=missed)
     if summary.load_method == "spooled":
         # The warehouse stayed locked: this run's rows wait in the spool and the next run merges them, then alerts.
         LOGGER.warning("warehouse locked: %s", summary.load_message)
@@ -211,6 +240,32 @@ def batched(entries: Sequence[NewEntry], size: int) -> list[Sequence[NewEntry]]:
     """The entries in batches of `size`; one empty batch when there is nothing new, so the feed rows still load."""
     size = max(size, 1)
     return [entries[start : start + size] for start in range(0, len(entries), size)] or [entries]
+
+
+def budget_summary(summary: RunSummary, settings: Settings, plan: budget.WorkPlan, *, deadline_missed: int) -> None:
+    """The summary's deferred counts: over the per-feed cap, past the deadline, and earlier deferrals taken up."""
+    reasons = {budget.CAP_REASON: len(plan.over_cap), budget.DEADLINE_REASON: deadline_missed}
+    summary.deferred_reasons = {reason: count for reason, count in reasons.items() if count}
+    summary.articles_deferred = sum(reasons.values())
+    summary.per_feed_cap = settings.runs.max_new_per_feed
+    summary.deadline_s = settings.runs.deadline_s
+
+
+def deferred_note(summary: RunSummary) -> str:
+    """One line on the run's bounded work, for the console summary and the Prefect artifact; empty when the run
+    neither deferred anything nor took anything up."""
+    if not summary.articles_deferred and not summary.deferred_taken:
+        return ""
+    cap = summary.deferred_reasons.get(budget.CAP_REASON, 0)
+    late = summary.deferred_reasons.get(budget.DEADLINE_REASON, 0)
+    reasons = [
+        f"{cap} over the cap of {summary.per_feed_cap} a feed" if cap else "",
+        f"{late} not reached before the run's deadline of {summary.deadline_s:g} s" if late else "",
+    ]
+    said = "; ".join(filter(None, reasons))
+    line = f"Deferred: {summary.articles_deferred} articles for later runs ({said})" if said else "Deferred: none left"
+    taken = f"; {summary.deferred_taken} deferred by earlier runs taken up" if summary.deferred_taken else ""
+    return line + taken
 
 
 def record_load(summary: RunSummary, outcome: LoadOutcome) -> None:
@@ -367,6 +422,7 @@ def run_markdown(summary: RunSummary) -> str:
         f"| new articles | {summary.articles_new} (+{summary.articles_revised} revised) | {seconds.get('pages', 0)} |",
         f"| extraction failures | {summary.articles_failed} | {seconds.get('extract', 0)} |",
         f"| detection cut (articles.error says what) | {summary.articles_cut} | |",
+        f"| deferred to later runs | {summary.articles_deferred} ({summary.deferred_taken} taken up) | |",
         f"| mentions | {sum(summary.mentions_by_person.values())} | {seconds.get('detect', 0)} |",
         f"| rows loaded | {sum(summary.load_counts.values())} | {seconds.get('load', 0)} |",
         f"| alerts fired | {len(summary.alerts)} | {seconds.get('alerts', 0)} |",

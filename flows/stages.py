@@ -29,7 +29,7 @@ from flows.alerting import AlertStageResult, run_alert_stage
 from flows.backfill import WatchlistChange, rederive_watchlist_changes
 from flows.config import Settings
 from flows.detection import Detectors, detect_text
-from transforms import revisions
+from transforms import budget, revisions
 from transforms.feed_state import FeedFetch, FeedSource, FeedState, sitemaps_from_json
 from transforms.identity import article_id_for
 from transforms.quotes import QuoteExtractor
@@ -124,9 +124,26 @@ def run_feed_fetches(
     return fetch_feeds(sources, states, settings=settings.fetch, guard=url_guard_for(sources), now=now)
 
 
-def pick_new_entries(fetches: Sequence[FeedFetch], db: Path) -> list[NewEntry]:
-    """The entries this run fetches (transforms/revisions.py), given what the warehouse holds of their URLs."""
-    first_by_url = revisions.first_entry_per_url([(fetch.source_id, fetch.entries) for fetch in fetches])
+def read_deferrals(db: Path, sources: Sequence[FeedSource]) -> dict[str, budget.Deferral]:
+    """The entries earlier runs deferred, by URL, for the feeds this run monitors (a feed removed from the feeds
+    file keeps its rows, untouched, until it comes back)."""
+    monitored = {source.source_id for source in sources}
+    with reading(db) as con:
+        try:
+            frame = database.query_frame(con, "deferred_articles")
+        except duckdb.CatalogException:  # a snapshot published before migration 0017, read while the file is locked
+            return {}
+    deferrals = (budget.deferral_from_row(row) for row in frame.iter_rows(named=True))
+    return {item.item.entry.url: item for item in deferrals if item.item.source_id in monitored}
+
+
+def pick_new_entries(
+    fetches: Sequence[FeedFetch], db: Path, earlier: Mapping[str, budget.Deferral] | None = None
+) -> list[NewEntry]:
+    """The entries this run may fetch (transforms/revisions.py), given what the warehouse holds of their URLs: the
+    feeds' entries, and those earlier runs deferred (a feed that lists one again gives its current headline)."""
+    held = [(item.item.source_id, [item.item.entry]) for item in (earlier or {}).values()]
+    first_by_url = revisions.first_entry_per_url([*((fetch.source_id, fetch.entries) for fetch in fetches), *held])
     if not first_by_url:
         return []
     with reading(db) as con:
@@ -141,8 +158,11 @@ def pick_new_entries(fetches: Sequence[FeedFetch], db: Path) -> list[NewEntry]:
     return revisions.pick_new_entries(first_by_url, stored)
 
 
-def run_page_fetches(entries: Sequence[NewEntry], sources: Sequence[FeedSource], settings: Settings) -> list[PageFetch]:
-    """Fetch each picked entry's page under the politeness rules; robots.txt unless the source opts out."""
+def run_page_fetches(
+    entries: Sequence[NewEntry], sources: Sequence[FeedSource], settings: Settings, stop_at: float | None = None
+) -> list[PageFetch]:
+    """Fetch each picked entry's page under the politeness rules; robots.txt unless the source opts out; no
+    request starts after `stop_at` (time.monotonic()), the run's deadline: those come back with outcome `deadline`."""
     robots_by_source = {source.source_id: source.respect_robots for source in sources}
     robots_by_url = {item.entry.url: robots_by_source.get(item.source_id, True) for item in entries}
     return fetch_pages(
@@ -150,7 +170,17 @@ def run_page_fetches(entries: Sequence[NewEntry], sources: Sequence[FeedSource],
         settings=settings.fetch,
         guard=url_guard_for(sources),
         respect_robots=lambda url: robots_by_url.get(url, True),
+        stop_at=stop_at,
     )
+
+
+def split_reached(
+    entries: Sequence[NewEntry], pages: Sequence[PageFetch]
+) -> tuple[list[NewEntry], list[PageFetch], list[NewEntry]]:
+    """The entries whose page was requested, with their fetches, and those the run's deadline left for later."""
+    reached = [(item, page) for item, page in zip(entries, pages, strict=True) if page.result.outcome != "deadline"]
+    late = [item for item, page in zip(entries, pages, strict=True) if page.result.outcome == "deadline"]
+    return [item for item, _ in reached], [page for _, page in reached], late
 
 
 def extraction_pool(settings: Settings) -> ExtractionPool:
@@ -297,9 +327,10 @@ def batch_tables(
     totals: RunTotals,
     status: str,
     feed_rows: Mapping[str, pl.DataFrame] | None = None,
+    deferrals: Sequence[pl.DataFrame] = (),
 ) -> RunTables:
-    """One batch's articles with their mentions, topic mentions and quotes, the run's row as it stands, and, with
-    the first batch, the run's feed-level rows."""
+    """One batch's articles with their mentions, topic mentions and quotes, the run's row as it stands, the
+    entries deferred so far and not yet recorded, and, with the first batch, the run's feed-level rows."""
     mentions = [
         row for article in articles for row in occurrence_rows(article.article_id, article.mentions, context.run_id)
     ]
@@ -316,6 +347,7 @@ def batch_tables(
             "topic_mentions": pl.DataFrame(topic_mentions),
             "quotes": quoting.quotes_table(articles, context.run_id),
             "runs": runs_frame(context, totals, status),
+            "deferred_articles": pl.concat(deferrals) if deferrals else pl.DataFrame(),
         },
         replaced_article_ids=tuple(article.article_id for article in articles if article.revision_count > 0),
     )

@@ -92,6 +92,7 @@ class RunTotals:
     articles_failed: int = 0
     mentions_new: int = 0
     topic_mentions_new: int = 0
+    articles_deferred: int = 0  # entries left for later runs: over the per-feed cap or past the run's deadline
 
     def add_batch(self, entries: Sequence[NewEntry], articles: Sequence[ArticleRecord]) -> None:
         self.articles_new += sum(1 for item in entries if item.known_article_id is None)

@@ -36,6 +36,7 @@ UPSERT_TABLES = (
     "quotes",
     "alerts",
     "runs",
+    "deferred_articles",
 )
 
 # The tables that grow every hour have no stored primary key (migration 0016: DuckDB writes a key's whole index
@@ -69,6 +70,8 @@ class RunTables:
     # Articles whose text was re-extracted this run: their old mention and quote rows are replaced, not added to.
     replaced_article_ids: tuple[str, ...] = ()
     quotes: pl.DataFrame = field(default_factory=pl.DataFrame)
+    # Entries deferred to later runs (transforms/budget.py), and with `settled` true, entries no longer deferred.
+    deferred_articles: pl.DataFrame = field(default_factory=pl.DataFrame)
 
     def frames(self) -> dict[str, pl.DataFrame]:
         """The tables in load order (articles before the rows that point at them)."""
@@ -121,6 +124,9 @@ def upsert_tables(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str
     published = publication_times(con, tables, stored)
     stored_primary_keys = primary_keys(con)
     for table, frame in tables.frames().items():
+        if table == "deferred_articles":
+            counts[table] = save_deferrals(con, tables)
+            continue
         if frame.is_empty():
             counts[table] = 0
             continue
@@ -156,6 +162,27 @@ def upsert_tables(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str
         con.unregister(view_name)
         counts[table] = frame.height
     return counts
+
+
+def save_deferrals(con: duckdb.DuckDBPyConnection, tables: RunTables) -> int:
+    """Record the load's deferred entries, then forget those whose article it stores or a run found stored (after
+    the insert, so the spool of a run merged late cannot defer again what it also stored); return rows recorded."""
+    frame = tables.deferred_articles
+    flagged = "settled" in frame.columns
+    deferred = frame.filter(~pl.col("settled")).drop("settled") if flagged else frame
+    settled = [frame.filter(pl.col("settled")).select(pl.col("url").cast(pl.String))] if flagged else []
+    if "url" in tables.articles.columns:
+        settled.append(tables.articles.select(pl.col("url").cast(pl.String)))
+    if not deferred.is_empty():
+        con.register("incoming_deferrals", deferred.to_arrow())
+        con.execute(read_sql("deferred_save"))
+        con.unregister("incoming_deferrals")
+    urls = pl.concat(settled) if settled else pl.DataFrame()
+    if not urls.is_empty():
+        con.register("settled_urls", urls.to_arrow())
+        con.execute(read_sql("deferred_settle"))
+        con.unregister("settled_urls")
+    return deferred.height
 
 
 def stored_articles(con: duckdb.DuckDBPyConnection, tables: RunTables) -> pl.DataFrame:

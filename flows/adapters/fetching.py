@@ -16,7 +16,15 @@ from urllib.parse import urlsplit
 
 from protego import Protego
 
-from flows.adapters.http import FetchResult, FetchSettings, GuardedClient, UrlGuard, run_async, scrubbed
+from flows.adapters.http import (
+    DeadlineReached,
+    FetchResult,
+    FetchSettings,
+    GuardedClient,
+    UrlGuard,
+    run_async,
+    scrubbed,
+)
 from transforms.backoff import next_attempt_at
 from transforms.feed_state import FeedFetch, FeedSource, FeedState, SitemapState, is_feed_failure
 from transforms.feeds import parse_feed, root_element
@@ -383,17 +391,24 @@ def _join(*parts: str | None) -> str | None:
 
 
 def fetch_pages(
-    urls: Sequence[str], *, settings: FetchSettings, guard: UrlGuard, respect_robots: Callable[[str], bool]
+    urls: Sequence[str],
+    *,
+    settings: FetchSettings,
+    guard: UrlGuard,
+    respect_robots: Callable[[str], bool],
+    stop_at: float | None = None,
 ) -> list[PageFetch]:
     """Fetch article pages politely; results come back in input order and one bad URL never raises.
 
     A URL listed twice is fetched once. robots.txt is read once per host per call, for URLs whose
     `respect_robots(url)` is true. A host that answers 429/503 with a long Retry-After gets no more
     requests in this call (outcome "retry-later"); a short one is waited out and the request retried once.
+    No request starts at or after `stop_at` (a time.monotonic() value: the run's deadline): those URLs come back
+    with outcome "deadline", and requests already under way finish.
     """
 
     async def run() -> list[PageFetch]:
-        async with GuardedClient(settings, guard) as client:
+        async with GuardedClient(settings, guard, stop_at=stop_at) as client:
             robots = _RobotsCache(client)
             unique = list(dict.fromkeys(urls))
             results = await asyncio.gather(*(_fetch_page(client, robots, url, respect_robots) for url in unique))
@@ -413,6 +428,8 @@ async def _fetch_page_unscrubbed(
     client: GuardedClient, robots: _RobotsCache, url: str, respect_robots: Callable[[str], bool]
 ) -> FetchResult:
     try:
+        if client.gate.past_deadline():  # nothing to ask the network: the entry waits for the next run
+            raise DeadlineReached("the run's deadline came before this page's turn")
         refusal = await asyncio.to_thread(client.guard.inspect, url)
         if refusal.outcome != "allowed":
             return FetchResult(url=url, final_url=url, status=None, outcome=refusal.outcome, error=refusal.reason)
@@ -421,6 +438,8 @@ async def _fetch_page_unscrubbed(
             if not allowed:
                 return FetchResult(url=url, final_url=url, status=None, outcome="robots-disallowed", error=why)
         return await _fetch_with_retry_after(client, url)
+    except DeadlineReached as late:
+        return FetchResult(url=url, final_url=url, status=None, outcome="deadline", error=str(late))
     except Exception as error:  # a bug on one URL must not lose the other results
         return FetchResult(
             url=url, final_url=url, status=None, outcome="error", error=f"{type(error).__name__}: {error}"
@@ -466,6 +485,8 @@ class _RobotsCache:
 
     async def _load(self, origin: str, host: str) -> tuple[Protego | None, str | None]:
         result = await self.client.fetch(f"{origin}/robots.txt", kind="robots")
+        if result.outcome == "deadline":  # unread, not unavailable: the host's pages wait for the next run
+            raise DeadlineReached(result.error or "the run's deadline came first")
         if result.outcome == "ok" and result.status == 200:
             parser = Protego.parse(result.body[:ROBOTS_MAX_BYTES].decode("utf-8", "replace"))
             delay = parser.crawl_delay(self.client.settings.user_agent)

@@ -80,7 +80,7 @@ class FetchResult:
     status: int | None
     outcome: str  # ok, not-modified, http-4xx, http-5xx, http-other, timeout, dns, connect-error, too-large,
     # refused-unsafe, bad-content-type, robots-disallowed, too-many-redirects, redirect-loop, retry-later,
-    # error
+    # error; deadline (not requested: the run's deadline came first; never stored, the entry is deferred)
     body: bytes = b""
     text: str | None = None
     content_type: str | None = None
@@ -173,11 +173,17 @@ class HostDeferred(Exception):
     """The host asked for a pause longer than a run may wait: try it next run."""
 
 
-class HostGate:
-    """Per-host politeness: at most N requests in flight, a minimum gap between starts, Retry-After pauses."""
+class DeadlineReached(Exception):
+    """The run's deadline comes before this request's turn: it is not made, and the run defers its entry."""
 
-    def __init__(self, settings: FetchSettings) -> None:
+
+class HostGate:
+    """Per-host politeness: at most N requests in flight, a minimum gap between starts, Retry-After pauses, and
+    no start at or after `stop_at` (a time.monotonic() value: the run's deadline)."""
+
+    def __init__(self, settings: FetchSettings, stop_at: float | None = None) -> None:
         self.settings = settings
+        self.stop_at = stop_at
         self.global_slots = asyncio.Semaphore(settings.global_concurrency)
         self.host_slots: dict[str, asyncio.Semaphore] = {}
         self.next_start: dict[str, float] = {}
@@ -192,6 +198,9 @@ class HostGate:
     def pause(self, host: str, seconds: float) -> None:
         """Hold every request to `host` (and only that host) for `seconds`."""
         self.blocked_until[host] = max(self.blocked_until.get(host, 0.0), time.monotonic() + seconds)
+
+    def past_deadline(self) -> bool:
+        return self.stop_at is not None and time.monotonic() >= self.stop_at
 
     def pause_remaining(self, host: str) -> float:
         """Seconds until `host` may be contacted again after a Retry-After."""
@@ -208,6 +217,8 @@ class HostGate:
                 if paused > self.settings.max_retry_after_wait_s:
                     raise HostDeferred(f"{host} asked us to wait {paused:.0f}s more (Retry-After)")
                 start = max(now, self.next_start.get(host, 0.0), self.blocked_until.get(host, 0.0))
+                if self.stop_at is not None and start >= self.stop_at:
+                    raise DeadlineReached(f"the run's deadline came before {host}'s turn")
                 self.next_start[host] = start + self.delays.get(host, self.settings.per_host_delay_s)
             await asyncio.sleep(start - now)
             await self.global_slots.acquire()
@@ -263,11 +274,11 @@ _SCRUBBING_LOGS = False
 class GuardedClient:
     """httpx.AsyncClient plus the guard and gate; use inside `async with`, one per fetch call."""
 
-    def __init__(self, settings: FetchSettings, guard: UrlGuard) -> None:
+    def __init__(self, settings: FetchSettings, guard: UrlGuard, *, stop_at: float | None = None) -> None:
         scrub_credentials_from_logs()
         self.settings = settings
         self.guard = guard
-        self.gate = HostGate(settings)
+        self.gate = HostGate(settings, stop_at)
         self.timeout = httpx.Timeout(
             connect=settings.connect_timeout_s,
             read=settings.read_timeout_s,
@@ -313,6 +324,8 @@ class GuardedClient:
             result = await self._follow(url, kind, dict(headers or {}), state)
         except HostDeferred as deferred:
             result = _failure(url, state.current, "retry-later", str(deferred), None)
+        except DeadlineReached as late:
+            result = _failure(url, state.current, "deadline", str(late), None)
         except TimeoutError:
             result = _failure(
                 url,

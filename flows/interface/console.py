@@ -76,7 +76,9 @@ def typed_program() -> str:
 
 
 def print_summary(summary: RunSummary, db: Path) -> None:
-    """The end-of-run summary: feeds, articles, mentions per person, topics, alerts."""
+    """The end-of-run summary: feeds, articles, what was deferred, mentions per person, topics, alerts."""
+    from flows.pipeline import deferred_note  # imported already by the run that made the summary
+
     failed = set(summary.failed_feeds)
     waiting = [source for source, outcome in summary.feeds.items() if outcome in NOT_ATTEMPTED_OUTCOMES]
     damaged = [s for s, outcome in summary.feeds.items() if outcome == "parse-error" and s not in failed]
@@ -92,6 +94,8 @@ def print_summary(summary: RunSummary, db: Path) -> None:
         f"Entries: {summary.entries_seen}   Articles: {summary.articles_new} new, "
         f"{summary.articles_revised} revised, {summary.articles_failed} failed extraction"
     )
+    if deferred_note(summary):
+        CONSOLE.print(deferred_note(summary), style="yellow", markup=False, highlight=False)
     for source, outcome in sorted(noted.items()):
         reason = summary.feed_errors.get(source, "")
         CONSOLE.print(f"  [yellow]! {source}: {outcome}[/yellow] {reason}", markup=True, highlight=False)

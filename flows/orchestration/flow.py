@@ -56,9 +56,9 @@ def fetch_feeds_task(
 
 @task(name="fetch-pages", cache_policy=NO_CACHE, timeout_seconds=1800)
 def fetch_pages_task(
-    entries: Sequence[NewEntry], sources: Sequence[FeedSource], settings: Settings
+    entries: Sequence[NewEntry], sources: Sequence[FeedSource], settings: Settings, stop_at: float | None
 ) -> list[PageFetch]:
-    return stages.run_page_fetches(entries, sources, settings)
+    return stages.run_page_fetches(entries, sources, settings, stop_at)
 
 
 @task(name="extract", cache_policy=NO_CACHE, timeout_seconds=3600)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from itertools import pairwise
@@ -373,6 +374,47 @@ class TestDeadlineExcludesQueueing:
             )
 
         assert {page.result.outcome for page in pages} == {"ok"}
+
+
+class TestRunDeadline:
+    def test_no_page_is_requested_after_the_deadline(self) -> None:
+        """Pages whose turn comes after the run's deadline are not requested and come back as `deadline`."""
+        with LoopbackServer({f"/p{i}": Reply(body=b"<p>x</p>") for i in range(3)}) as server:
+            pages = fetch_pages(
+                [server.url(f"/p{i}") for i in range(3)],
+                settings=FAST,
+                guard=named(server),
+                respect_robots=lambda url: False,
+                stop_at=time.monotonic() - 1,
+            )
+
+            requested = list(server.requests)
+
+        assert [page.result.outcome for page in pages] == ["deadline"] * 3
+        assert requested == []
+
+    def test_a_robots_txt_left_unread_by_the_deadline_defers_its_pages(self) -> None:
+        """A robots.txt whose turn falls after the deadline makes its pages wait for the next run, not refused as
+        if robots.txt were unavailable."""
+        settings = FetchSettings(per_host_delay_s=30.0, per_host_concurrency=1)
+        robots = Reply(body=b"User-agent: *\nAllow: /\n", content_type="text/plain")
+        with (
+            LoopbackServer({"/robots.txt": robots, "/a": Reply(body=b"<p>a</p>")}) as first,
+            LoopbackServer({"/robots.txt": robots, "/b": Reply(body=b"<p>b</p>")}) as second,
+        ):
+            # One host name, two origins: the second robots.txt waits 30 s behind the first, past the deadline.
+            pages = fetch_pages(
+                [first.url("/a"), second.url("/b")],
+                settings=settings,
+                guard=named(first, second),
+                respect_robots=lambda url: True,
+                stop_at=time.monotonic() + 5,
+            )
+
+            asked = ([request.path for request in first.requests], [request.path for request in second.requests])
+
+        assert [page.result.outcome for page in pages] == ["deadline", "deadline"]
+        assert asked == (["/robots.txt"], [])
 
 
 class TestFeedFailureRule:

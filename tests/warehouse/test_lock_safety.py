@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -15,6 +16,9 @@ import polars as pl
 import pytest
 from warehouse_rows import AS_OF, mention_rows
 
+from transforms.budget import deferrals_frame
+from transforms.records import FeedEntry
+from transforms.revisions import NewEntry
 from warehouse import database, spool
 from warehouse.loads import LoadOutcome, load_or_spool, merge_pending_spools
 
@@ -206,3 +210,34 @@ class TestSnapshot:
             seen_by_new_session = fresh.execute("select count(*) from mentions").fetchall()[0][0]
 
         assert (second.method, seen_by_open_session, seen_by_new_session) == ("direct", 7, 9)
+
+
+class TestDeferralsInTheSpool:
+    def test_deferrals_spooled_while_locked_are_recorded_then_forgotten_once_stored(
+        self, warehouse_file: Path, reader: subprocess.Popen[str]
+    ) -> None:
+        """A locked-out run's deferred entries wait in its spool; the next load records them before its own
+        articles, so the one it stores is forgotten; a settled entry is forgotten by a later load."""
+        entries = [NewEntry("herald", FeedEntry(f"https://herald.example/a{n}", None, "", AS_OF, "")) for n in (1, 2)]
+        first = replace(
+            mention_rows(1, articles=1, run_id="run-1"),
+            deferred_articles=deferrals_frame(entries, "cap", {}, run_id="run-1", now=AS_OF),
+        )
+        spooled = load_or_spool(warehouse_file, first, spool_dir=warehouse_file.parent / "spool", attempts=1)
+        reader.kill()
+        reader.wait()
+
+        stores_a0_a1 = mention_rows(2, articles=2, run_id="run-2")
+        load_or_spool(warehouse_file, stores_a0_a1, spool_dir=warehouse_file.parent / "spool")
+        with database.opened(warehouse_file, read_only=True) as con:
+            waiting = con.execute("select url, first_deferred_run from deferred_articles").fetchall()
+        settled = replace(mention_rows(0, articles=0, run_id="run-3"),
+                          deferred_articles=deferrals_frame([], "cap", {}, run_id="run-3", now=AS_OF,
+                                                            settled=["https://herald.example/a2"]))  # fmt: skip
+        load_or_spool(warehouse_file, settled, spool_dir=warehouse_file.parent / "spool")
+        with database.opened(warehouse_file, read_only=True) as con:
+            left = con.execute("select count(*) from deferred_articles").fetchall()
+
+        assert spooled.method == "spooled"
+        assert waiting == [("https://herald.example/a2", "run-1")]
+        assert left == [(0,)]

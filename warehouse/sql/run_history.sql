@@ -59,6 +59,7 @@ final as (
         r.entries_seen,
         r.articles_new,
         r.articles_failed,
+        r.articles_deferred,
         r.mentions_new,
         r.topic_mentions_new,
         r.alerts_fired,
