@@ -355,9 +355,16 @@ def command_serve(arguments: argparse.Namespace, settings: Settings) -> int:
     from flows.orchestration.environment import answers, configured_api_url
     from flows.orchestration.server import local_server
     from flows.orchestration.supervisor import run_runner
+    from transforms.schedule import ScheduleError, scheduled_deadline_s, shortest_gap_s
 
     db = (arguments.db or settings.db).resolve()
     feeds = (arguments.feeds or settings.feeds).resolve()
+    try:
+        gap_s = shortest_gap_s(arguments.cron, arguments.timezone, datetime.now(UTC))
+    except ScheduleError as error:
+        print(f"presswatch serve: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    deadline_s = scheduled_deadline_s(settings.runs.deadline_s, gap_s)
     configured = configured_api_url()
     if configured and not answers(configured, timeout_s=10.0):
         print(
@@ -373,7 +380,14 @@ def command_serve(arguments: argparse.Namespace, settings: Settings) -> int:
         api_url = configured or local.api_url  # type: ignore[union-attr]
         print(f"presswatch serve: deployment presswatch-monitor/hourly on '{arguments.cron}' ({arguments.timezone})")
         print(f"Prefect UI: {api_url.removesuffix('/api')}   Ctrl-C stops serving (a run in progress is cancelled).")
-        code = run_runner(api_url, cron=arguments.cron, timezone=arguments.timezone, feeds=feeds, db=db)
+        print(
+            f"Each run stops starting page fetches {deadline_s:g} s after it starts (at most 3/4 of the "
+            "schedule's shortest gap); what is left waits for the next run."
+        )
+        code = run_runner(
+            api_url, cron=arguments.cron, timezone=arguments.timezone, feeds=feeds, db=db,
+            settings={"PRESSWATCH_RUN_DEADLINE_S": f"{deadline_s:g}"},
+        )  # fmt: skip
     print("presswatch serve: stopped.")
     return EXIT_OK if code == 0 else EXIT_FAILED
 

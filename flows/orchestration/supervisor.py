@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Mapping
 from pathlib import Path
 from types import FrameType
 
@@ -35,9 +36,14 @@ def raise_stop(signum: int, frame: FrameType | None) -> None:
     raise Stop(signal.Signals(signum).name)
 
 
-def run_runner(api_url: str, *, cron: str, timezone: str, feeds: Path, db: Path) -> int:
-    """Start the Runner process and wait for it; on SIGINT or SIGTERM stop it gracefully. Returns its exit code."""
-    environment = {**os.environ, **prefect_settings(api_url)}
+def run_runner(
+    api_url: str, *, cron: str, timezone: str, feeds: Path, db: Path, settings: Mapping[str, str] | None = None
+) -> int:
+    """Start the Runner process and wait for it; on SIGINT or SIGTERM stop it gracefully. Returns its exit code.
+
+    `settings` are presswatch variables the scheduled runs get on top of the environment (the run deadline the
+    schedule allows)."""
+    environment = {**os.environ, **(settings or {}), **prefect_settings(api_url)}
     environment["PYTHONPATH"] = os.pathsep.join(filter(None, [str(PROJECT_DIR), environment.get("PYTHONPATH")]))
     command = [
         sys.executable, "-m", "flows.orchestration.serve",

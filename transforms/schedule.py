@@ -1,0 +1,40 @@
+"""How long a scheduled run may fetch: below the schedule's shortest gap between two runs, so one run's work never
+makes the next one a skipped "another run is in progress"."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from cronsim import CronSim, CronSimError
+
+DEADLINE_SHARE = 0.75  # of the shortest gap: the rest is for extraction, load, alerts, report and publish
+FIRES_READ = 500  # a year of a weekday-only schedule's gaps (weekends, DST changes) is within these
+
+
+class ScheduleError(ValueError):
+    """The cron expression or timezone cannot be read; the message says which."""
+
+
+def shortest_gap_s(cron: str, timezone: str, start: datetime) -> float:
+    """The shortest time between two consecutive runs of `cron` in `timezone`, over its next FIRES_READ runs."""
+    try:
+        fires = CronSim(cron, start.astimezone(ZoneInfo(timezone)))
+        previous = next(fires)
+        shortest = float("inf")
+        for _ in range(FIRES_READ):
+            current = next(fires)
+            shortest = min(shortest, (current - previous).total_seconds())
+            previous = current
+    except (CronSimError, KeyError, ValueError) as error:
+        raise ScheduleError(f"cannot read the schedule {cron!r} ({timezone}): {error}") from error
+    except StopIteration:  # a schedule that fires once at most has no gap to fit in
+        return float("inf")
+    return shortest
+
+
+def scheduled_deadline_s(configured_s: float, gap_s: float) -> float:
+    """The run deadline a scheduled run gets: the configured one (0 is none), never beyond DEADLINE_SHARE of the
+    schedule's shortest gap."""
+    bound = round(DEADLINE_SHARE * gap_s, 1)
+    return bound if configured_s <= 0 else min(configured_s, bound)
