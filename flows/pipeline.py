@@ -21,7 +21,7 @@ from flows import quoting, seeds, stages
 from flows.adapters.delivery import send_notice
 from flows.adapters.lock import RunInProgress, run_lock
 from flows.config import Settings
-from transforms import run_rows
+from transforms import clocks, run_rows
 from transforms.alerts import Alert
 from transforms.feed_state import FeedFetch
 from transforms.mentions import MentionDetector
@@ -76,6 +76,7 @@ class RunSummary:
     report_path: Path | None = None
     report_error: str = ""
     publish_notice: str = ""  # why the analysts' snapshot was copied whole, or was not published
+    clock_notes: list[str] = field(default_factory=list)  # where this run's clocks disagreed, and what it did
 
 
 class StageRunner(Protocol):
@@ -136,6 +137,7 @@ def execute_run(
     of one batch before the next, so memory follows the batch, not the run), then alerts and the report."""
     summary = RunSummary(run_id=context.run_id, mode=context.mode, as_of=context.as_of)
     now = context.started_at
+    note_clock(summary, clocks.as_of_ahead_note(context.as_of, now))
 
     watchlist = timed(summary, "seeds", seeds.load_watchlist, settings.seeds_dir)
     detectors = stages.Detectors(
@@ -163,7 +165,7 @@ def execute_run(
             totals.add_batch(batch, articles)
             batch_summary(summary, batch, articles)
             tables = stages.batch_tables(context, articles, totals, "loading", feed_rows)
-            outcome = timed(summary, "load", runner, "load", stages.load_tables, db, tables, settings)
+            outcome = timed(summary, "load", runner, "load", stages.load_tables, db, tables, settings, now)
             record_load(summary, outcome)
             feed_rows = None
     if summary.load_method == "spooled":
@@ -206,6 +208,14 @@ def record_load(summary: RunSummary, outcome: LoadOutcome) -> None:
         summary.load_method = outcome.method
     said = [*outcome.notices, outcome.message if outcome.method != "direct" else ""]
     summary.load_message = "; ".join(filter(None, [summary.load_message, *said]))
+    note_clock(summary, outcome.retention.note)
+
+
+def note_clock(summary: RunSummary, note: str) -> None:
+    """Keep a clock note once (every batch's load may say the same), and log it for scheduled runs' pages."""
+    if note and note not in summary.clock_notes:
+        summary.clock_notes.append(note)
+        LOGGER.warning("clock: %s", note)
 
 
 def stage_columns(summary: RunSummary) -> dict[str, float | None]:
