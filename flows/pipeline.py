@@ -178,6 +178,8 @@ def execute_run(
     summary.alerts = alerting.fired
     summary.digest_text = alerting.digest_text
     summary.deliveries = [(record.channel, record.status, record.detail) for record in alerting.deliveries]
+    for note in alerting.notes:
+        note_clock(summary, note)
     try:
         summary.report_path = timed(summary, "report", runner, "report", stages.report_stage, db, settings)
     except Exception as error:  # a report problem never turns a loaded and alerted run into a failure

@@ -14,6 +14,7 @@ import duckdb
 import pytest
 from loopback import LoopbackServer
 from newsroom import ARTICLES, add_article, start_newsroom, write_feeds_file
+from webhook_receiver import WebhookReceiver
 
 from flows.config import ExtractionSettings, FetchSettings, RunSettings, Settings
 from flows.pipeline import RunSummary, monitor_run, new_context, plain_runner
@@ -139,3 +140,24 @@ class TestMachineClockJump:
         assert kept_after_one_reading == (len(ARTICLES) + 1, 0)
         assert texts(db) == (len(ARTICLES) + 1, len(ARTICLES))
 
+
+class TestEarlierAsOf:
+    def test_a_run_judged_before_the_last_one_sends_nothing_as_new(self, tmp_path: Path) -> None:
+        """After a demo run judged two days past the demo's clock, a run at the demo's own clock fires the surge
+        for a past window: it is recorded as suppressed with the reason, said on the console, and never posted."""
+        db = tmp_path / "w.duckdb"
+        with WebhookReceiver() as channel:
+            alert_urls = {"PRESSWATCH_ALERT_URLS": channel.url()}
+            presswatch_run(None, tmp_path, "--as-of", "2025-01-08T21:00Z", **alert_urls)
+            posted_before = len(channel.received)
+
+            replay = presswatch_run(None, tmp_path, **alert_urls)
+
+            posted_after = len(channel.received)
+        with duckdb.connect(str(db), read_only=True) as con:
+            stored = con.execute("select subject, status, last_error from alerts where run_id = "
+                                 "(select run_id from runs order by started_at desc limit 1)").fetchall()
+        assert posted_after == posted_before
+        assert ("keir-starmer", "suppressed") in [(subject, status) for subject, status, _ in stored]
+        assert all("not sent: judged as of 2025-01-06 21:00 UTC" in str(reason) for _, _, reason in stored)
+        assert "not sent: judged as of 2025-01-06 21:00 UTC" in replay.stdout
