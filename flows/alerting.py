@@ -157,7 +157,7 @@ def quote_pickup_candidates(con: duckdb.DuckDBPyConnection, rule: AlertRule, as_
 def decide(con: duckdb.DuckDBPyConnection, rules: Sequence[AlertRule], as_of: datetime) -> CooldownDecision:
     """Candidates after cool-down and escalation against what was stored before."""
     candidates = evaluate_rules(con, rules, as_of)
-    previous = database.query_frame(con, "alert_previous")
+    previous = database.query_frame(con, "alert_previous", {"as_of": as_of})
     return apply_cooldown(candidates, previous, {rule.rule_id: rule for rule in rules}, as_of=as_of)
 
 

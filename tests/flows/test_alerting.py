@@ -247,6 +247,20 @@ class TestDigestClock:
         assert later.retried_pending == 1
 
 
+class TestCoolDownClock:
+    def test_an_alert_judged_at_a_later_time_does_not_hold_back_this_one(self, demo_db: Path) -> None:
+        """An alert stored by a run judged three days ahead (a future --as-of, or a clock that jumped) is not a
+        cool-down for a run judged now: the surge at the demo's clock still fires."""
+        fill(demo_db, [Story(f"ahead-{index}", AS_OF + timedelta(days=3, minutes=-30 - 100 * index),
+                             ("keir-starmer",)) for index in range(10)])
+        ahead = run(demo_db, [], as_of=AS_OF + timedelta(days=3), run_id="run-ahead")
+
+        now = run(demo_db, [], run_id="run-now")
+
+        assert [alert.subject for alert in ahead.fired] == ["keir-starmer"]
+        assert [(alert.subject, alert.window_end) for alert in now.fired] == [("keir-starmer", AS_OF)]
+
+
 def delivery_states(db: Path) -> dict[str, str]:
     with duckdb.connect(str(db), read_only=True) as con:
         return dict(con.execute("select channel_key, status from alert_deliveries").fetchall())

@@ -161,3 +161,22 @@ class TestEarlierAsOf:
         assert ("keir-starmer", "suppressed") in [(subject, status) for subject, status, _ in stored]
         assert all("not sent: judged as of 2025-01-06 21:00 UTC" in str(reason) for _, _, reason in stored)
         assert "not sent: judged as of 2025-01-06 21:00 UTC" in replay.stdout
+
+
+class TestWarehouseClock:
+    def test_a_run_as_of_2030_does_not_move_the_report_or_the_preview(self, tmp_path: Path) -> None:
+        """After a demo run judged as of 2030, the next run's report and `alerts preview` still cover the demo's
+        own week (the latest time a run judged at that this machine had reached), not an empty week in 2030."""
+        presswatch_run(None, tmp_path)
+        presswatch_run(None, tmp_path, "--as-of", FUTURE)
+        presswatch_run(None, tmp_path)
+
+        preview = subprocess.run(
+            [sys.executable, "-m", "flows.interface.cli", "alerts", "preview"],
+            env=environment(tmp_path), capture_output=True, text=True, timeout=300,
+        )
+        page = (tmp_path / "reports" / "presswatch-report.html").read_text(encoding="utf-8")
+        assert "<b>Data as of</b> Mon 06 Jan 2025 21:00 UTC" in page
+        assert preview.returncode == 0, preview.stderr
+        assert "as of 2025-01-06 21:00 UTC" in preview.stdout
+        assert "2030" not in preview.stdout
