@@ -15,7 +15,7 @@ import duckdb
 
 from warehouse.database import read_sql, rollback, scalar
 
-CONFIRMING_RUNS = 2
+CONFIRMING_RUNS = 2  # completed runs whose starts must also have reached a time before text is aged by it
 # A held-back clock is said out loud only beyond this: hourly runs always hold it back by an hour or two.
 NOTABLE_HOLD = timedelta(days=1)
 
@@ -32,7 +32,8 @@ class RetentionOutcome:
 def retention_clock(con: duckdb.DuckDBPyConnection, now: datetime, run_id: str = "") -> datetime | None:
     """The earliest of `now` (this run's start by the machine's clock) and the starts of the two latest completed
     runs before it; None while fewer than two such runs exist."""
-    readings = [row[0] for row in con.execute(read_sql("retention_clock"), {"now": now, "run_id": run_id}).fetchall()]
+    parameters = {"now": now, "run_id": run_id, "runs": CONFIRMING_RUNS}
+    readings = [row[0] for row in con.execute(read_sql("retention_clock"), parameters).fetchall()]
     if len(readings) < CONFIRMING_RUNS:
         return None
     return min([now, *readings])
@@ -55,8 +56,8 @@ def apply_retention(
     if now - clock > NOTABLE_HOLD:
         note = (
             f"text retention aged articles against {clock:%Y-%m-%d %H:%M} UTC, not this machine's clock "
-            f"({now:%Y-%m-%d %H:%M} UTC): it is ahead of the runs before it, and text is dropped only once "
-            f"{CONFIRMING_RUNS} more runs agree on the time"
+            f"({now:%Y-%m-%d %H:%M} UTC), which is ahead of the runs before it: text is dropped only by a time "
+            "three runs in a row have reached"
         )
     con.execute("begin transaction")
     try:
