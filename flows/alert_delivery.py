@@ -20,6 +20,7 @@ import polars as pl
 
 from transforms.alerts import Alert, alert_from_row
 from transforms.channel_formats import format_digest
+from transforms.clocks import carried_by_digest
 from transforms.digest import (
     EVIDENCE_CANDIDATES,
     AlertContext,
@@ -103,6 +104,7 @@ class DuePlan:
     due: dict[str, list[str]] = field(default_factory=dict)  # channel key -> alert ids, oldest first
     attempts: dict[tuple[str, str], tuple[int, datetime | None]] = field(default_factory=dict)
     retried: set[str] = field(default_factory=set)
+    deferred: int = 0  # alerts owed whose window ends after this run's as-of: a later run carries them
 
 
 def plan_deliveries(
@@ -111,9 +113,10 @@ def plan_deliveries(
     fresh: Sequence[Alert],
     run_id: str,
     started_at: datetime,
+    as_of: datetime,
 ) -> DuePlan:
     """Add this run's alerts to every channel, let a new channel catch up on the last day's alerts, expire stale
-    failures, and list what each channel is owed."""
+    failures, and list what each channel is owed in a digest titled as of `as_of` (what it may carry)."""
     write_deliveries(
         con,
         [
@@ -154,8 +157,12 @@ def plan_deliveries(
     )
     fresh_ids = {alert.alert_id for alert in fresh}
     plan = DuePlan()
+    deferred: set[str] = set()
     for row in due.iter_rows(named=True):
         alert_id = row["alert_id"]
+        if not carried_by_digest(row["window_end"], as_of):
+            deferred.add(alert_id)
+            continue
         if alert_id not in plan.entries:
             delayed = None if alert_id in fresh_ids else row["fired_at"]
             plan.entries[alert_id] = DigestEntry(alert_from_row(row), delayed_since=delayed)
@@ -163,6 +170,7 @@ def plan_deliveries(
                 plan.retried.add(alert_id)
         plan.due.setdefault(row["channel_key"], []).append(alert_id)
         plan.attempts[(alert_id, row["channel_key"])] = (int(row["attempts"]), row["first_attempt_at"])
+    plan.deferred = len(deferred)
     contexts = alert_contexts(con, [entry.alert for entry in plan.entries.values()])
     for alert_id, entry in list(plan.entries.items()):
         plan.entries[alert_id] = DigestEntry(entry.alert, contexts[alert_id], entry.delayed_since)

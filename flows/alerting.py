@@ -37,6 +37,7 @@ from transforms.alerts import (
     rule_rows,
     windows_needed,
 )
+from transforms.clocks import replay_note
 from transforms.digest import (
     DigestEntry,
     plain_digest,
@@ -63,6 +64,7 @@ class AlertStageResult:
     digest_text: str
     deliveries: list[DeliveryRecord] = field(default_factory=list)
     retried_pending: int = 0
+    notes: list[str] = field(default_factory=list)  # what the user should know about this run's clock
 
 
 # --- evaluation -------------------------------------------------------------------------------------------
@@ -159,7 +161,7 @@ def quote_pickup_candidates(con: duckdb.DuckDBPyConnection, rule: AlertRule, as_
 def decide(con: duckdb.DuckDBPyConnection, rules: Sequence[AlertRule], as_of: datetime) -> CooldownDecision:
     """Candidates after cool-down and escalation against what was stored before."""
     candidates = evaluate_rules(con, rules, as_of)
-    previous = database.query_frame(con, "alert_previous")
+    previous = database.query_frame(con, "alert_previous", {"as_of": as_of})
     return apply_cooldown(candidates, previous, {rule.rule_id: rule for rule in rules}, as_of=as_of)
 
 
@@ -167,12 +169,18 @@ def decide(con: duckdb.DuckDBPyConnection, rules: Sequence[AlertRule], as_of: da
 
 
 def store_new_alerts(
-    con: duckdb.DuckDBPyConnection, alerts: Sequence[Alert], run_id: str, fired_at: datetime, status: str
+    con: duckdb.DuckDBPyConnection,
+    alerts: Sequence[Alert],
+    run_id: str,
+    fired_at: datetime,
+    status: str,
+    note: str = "",
 ) -> list[Alert]:
-    """Insert alerts never stored before (deterministic ids) and return only those."""
+    """Insert alerts never stored before (deterministic ids) and return only those; `note` says why they were
+    not sent, when they are not."""
     if not alerts:
         return []
-    con.register("incoming_alerts", alert_rows(alerts, run_id, fired_at, status).to_arrow())
+    con.register("incoming_alerts", alert_rows(alerts, run_id, fired_at, status, note).to_arrow())
     fresh = database.query_frame(con, "insert_new_alerts")
     con.unregister("incoming_alerts")
     fresh_ids = set(fresh["alert_id"].to_list()) if fresh.height else set()
@@ -208,14 +216,18 @@ def run_alert_stage(
     from flows.adapters.delivery import RetryPolicy, channel_for
 
     channels = [channel_for(url) for url in alert_urls if url.strip()]
-    status = "suppressed" if not send else "pending" if channels else "printed"
     with database.opened(db) as con:
+        # A run judged before what a completed run already judged fires history: stored, never announced.
+        latest = database.scalar(con, database.read_sql("latest_run_clock"))
+        replayed = replay_note(as_of, latest if isinstance(latest, datetime) else None, started_at)
+        status = "suppressed" if not send or replayed else "pending" if channels else "printed"
         decision = decide(con, rules, as_of)
         con.execute("begin transaction")
         # The views and the report read the thresholds from here: one rule, whoever applies it.
         save_alert_rules(con, rule_rows(all_rules, started_at))
-        fresh = store_new_alerts(con, decision.fired, run_id, started_at, status)
-        plan = plan_deliveries(con, channels, fresh, run_id, started_at) if send and channels else DuePlan()
+        fresh = store_new_alerts(con, decision.fired, run_id, started_at, status, replayed if send else "")
+        announced = [] if replayed else fresh
+        plan = plan_deliveries(con, channels, announced, run_id, started_at, as_of) if send and channels else DuePlan()
         con.execute("commit")
         if not plan.entries:
             contexts = alert_contexts(con, fresh)
@@ -229,10 +241,17 @@ def run_alert_stage(
         len(plan.retried),
     )
     digest_text = plain_digest(entries, names, as_of, report_url)
+    notes = [f"{len(fresh)} new alert(s) {replayed}"] if replayed and send and fresh else []
+    if plan.deferred:
+        notes.append(
+            f"{plan.deferred} earlier alert(s) for windows ending after {as_of:%Y-%m-%d %H:%M} UTC wait for a "
+            "run judged at or after their time, so this digest carries only what its title covers"
+        )
     if not send or not channels:
-        state = "suppressed" if not send else "printed"
+        state = "suppressed" if not send or replayed else "printed"
         records = [DeliveryRecord(alert.alert_id, "console", state, 0, "") for alert in fresh]
-        return AlertStageResult(fired=fresh, digest_text=digest_text, deliveries=records, retried_pending=0)
+        return AlertStageResult(fired=fresh, digest_text=digest_text, deliveries=records, retried_pending=0,
+                                notes=notes)
 
     outcomes = OutcomeLog(db, sleep)
     try:
@@ -250,7 +269,9 @@ def run_alert_stage(
         )
     finally:
         outcomes.close()
-    return AlertStageResult(fired=fresh, digest_text=digest_text, deliveries=records, retried_pending=len(plan.retried))
+    return AlertStageResult(
+        fired=fresh, digest_text=digest_text, deliveries=records, retried_pending=len(plan.retried), notes=notes
+    )
 
 
 def preview_alerts(db: Path, *, as_of: datetime, rules_file: Path, names: Mapping[str, str]) -> str:

@@ -21,7 +21,7 @@ from flows import quoting, seeds, stages
 from flows.adapters.delivery import send_notice
 from flows.adapters.lock import RunInProgress, run_lock
 from flows.config import DEMO_DIR, Settings
-from transforms import budget, run_rows
+from transforms import budget, clocks, run_rows
 from transforms.alerts import Alert
 from transforms.feed_state import FeedFetch
 from transforms.mentions import MentionDetector
@@ -83,6 +83,7 @@ class RunSummary:
     report_error: str = ""
     publish_notice: str = ""  # why the analysts' snapshot was copied whole, or was not published
     watchlist_notice: str = ""  # what the run re-derived for watchlist entries added or changed since the last
+    clock_notes: list[str] = field(default_factory=list)  # where this run's clocks disagreed, and what it did
 
     @property
     def articles_cut(self) -> int:
@@ -152,6 +153,7 @@ def execute_run(
     # jumping, can neither end its fetching early nor keep it going past the hour.
     deadline_s = settings.runs.deadline_s
     stop_at = time.monotonic() + deadline_s if deadline_s > 0 else None
+    note_clock(summary, clocks.as_of_ahead_note(context.as_of, now))
 
     watchlist = timed(summary, "seeds", seeds.load_watchlist, settings.seeds_dir, settings.watchlist_additions)
     detectors = stages.Detectors(
@@ -201,7 +203,7 @@ def execute_run(
             totals.add_batch(batch, articles)
             batch_summary(summary, batch, articles)
             tables = stages.batch_tables(context, articles, totals, "loading", feed_rows, unrecorded)
-            outcome = timed(summary, "load", runner, "load", stages.load_tables, db, tables, settings)
+            outcome = timed(summary, "load", runner, "load", stages.load_tables, db, tables, settings, now)
             record_load(summary, outcome)
             feed_rows, unrecorded = None, []
     budget_summary(summary, settings, plan, deadline_missed=missed)
@@ -220,6 +222,8 @@ def execute_run(
     summary.alerts = alerting.fired
     summary.digest_text = alerting.digest_text
     summary.deliveries = [(record.channel, record.status, record.detail) for record in alerting.deliveries]
+    for note in alerting.notes:
+        note_clock(summary, note)
     try:
         summary.report_path = timed(summary, "report", runner, "report", stages.report_stage, db, settings)
     except Exception as error:  # a report problem never turns a loaded and alerted run into a failure
@@ -276,6 +280,14 @@ def record_load(summary: RunSummary, outcome: LoadOutcome) -> None:
         summary.load_method = outcome.method
     said = [*outcome.notices, outcome.message if outcome.method != "direct" else ""]
     summary.load_message = "; ".join(filter(None, [summary.load_message, *said]))
+    note_clock(summary, outcome.retention.note)
+
+
+def note_clock(summary: RunSummary, note: str) -> None:
+    """Keep a clock note once (every batch's load may say the same), and log it for scheduled runs' pages."""
+    if note and note not in summary.clock_notes:
+        summary.clock_notes.append(note)
+        LOGGER.warning("clock: %s", note)
 
 
 def stage_columns(summary: RunSummary) -> dict[str, float | None]:

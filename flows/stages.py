@@ -353,14 +353,16 @@ def batch_tables(
     )
 
 
-def load_tables(db: Path, tables: RunTables, settings: Settings) -> LoadOutcome:
-    """Load in one short transaction, merging earlier spools first; spool durably if the file stays locked."""
+def load_tables(db: Path, tables: RunTables, settings: Settings, started_at: datetime) -> LoadOutcome:
+    """Load in one short transaction, merging earlier spools first; spool durably if the file stays locked.
+    Retention ages text against `started_at`, the run's start by the machine's clock, never its --as-of."""
     return load_or_spool(
         db,
         tables,
         spool_dir=spool_dir_for(db),
         attempts=settings.runs.lock_attempts,
         keep_text_days=settings.runs.text_retention_days or None,
+        run_started_at=started_at,
     )
 
 

@@ -383,8 +383,8 @@ def apply_cooldown(
     return decision
 
 
-def alert_rows(alerts: Sequence[Alert], run_id: str, fired_at: datetime, status: str) -> pl.DataFrame:
-    """The alerts table's rows for these alerts."""
+def alert_rows(alerts: Sequence[Alert], run_id: str, fired_at: datetime, status: str, note: str = "") -> pl.DataFrame:
+    """The alerts table's rows for these alerts; `note` (why they were not sent) goes in last_error."""
     timestamp = pl.Datetime("us", "UTC")
     return pl.DataFrame(
         [
@@ -405,8 +405,11 @@ def alert_rows(alerts: Sequence[Alert], run_id: str, fired_at: datetime, status:
                 "run_id": run_id,
                 "status": status,
                 "attempts": 0,
+                "last_error": note or None,
             }
             for alert in alerts
         ],
-        schema_overrides={"window_start": timestamp, "window_end": timestamp, "fired_at": timestamp},
+        schema_overrides={
+            "window_start": timestamp, "window_end": timestamp, "fired_at": timestamp, "last_error": pl.String()
+        },
     )

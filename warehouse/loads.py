@@ -20,7 +20,7 @@ import polars as pl
 from transforms.run_rows import TIMESTAMP
 from warehouse import database, spool
 from warehouse.database import read_sql
-from warehouse.retention import apply_retention
+from warehouse.retention import RetentionOutcome, apply_retention
 from warehouse.snapshot import OCCURRENCE_TABLES, primary_keys, publish
 
 # Tables whose rows replace earlier rows with the same key, in load order.
@@ -114,6 +114,7 @@ class LoadOutcome:
     merged_spools: int = 0
     message: str = ""
     notices: tuple[str, ...] = field(default=())
+    retention: RetentionOutcome = field(default_factory=RetentionOutcome)
 
 
 def upsert_tables(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str, int]:
@@ -354,13 +355,15 @@ def load_or_spool(
     attempts: int = 5,
     backoff_s: float = 0.5,
     keep_text_days: int | None = None,
+    run_started_at: datetime | None = None,
     snapshot: Path | None = None,
 ) -> LoadOutcome:
     """Load the run, retrying with doubling waits while another process holds the file; else spool it durably.
 
     On success, earlier spools are merged first (oldest first), retention is applied when `keep_text_days` is
-    set, the file is checkpointed and, when `snapshot` is given, the analysts' snapshot is brought up to date
-    (a monitoring run publishes at its end instead, after its alerts and its record: flows/pipeline.py).
+    set (at `run_started_at`, the run's start by the machine's clock, else now: warehouse/retention.py), the
+    file is checkpointed and, when `snapshot` is given, the analysts' snapshot is brought up to date (a
+    monitoring run publishes at its end instead, after its alerts and its record: flows/pipeline.py).
     """
     notices: list[str] = []
     last_error = ""
@@ -377,15 +380,16 @@ def load_or_spool(
             merged = merge_pending_spools(con, spool_dir, notice=notices.append)
             method: LoadMethod = "merged+direct" if merged else "direct"
             counts = load_run(con, tables.with_load_method(method, merged))
-            if keep_text_days is not None:
-                apply_retention(con, keep_text_days)
+            retention = apply_retention(
+                con, keep_text_days, now=run_started_at or datetime.now(UTC), run_id=tables.run_id() or ""
+            )
             con.execute("checkpoint")
             if snapshot is not None:
                 notices.extend(filter(None, [publish(con, snapshot).notice()]))
         finally:
             con.close()
         message = f"loaded into {db}" + (f" after merging {merged} spooled run(s)" if merged else "")
-        return LoadOutcome(method, counts, None, merged, message, tuple(notices))
+        return LoadOutcome(method, counts, None, merged, message, tuple(notices), retention)
     spooled = tables.with_load_method("spooled", 0)
     path = spool.write_spool(
         spool_dir, spooled.frames(), run_id=tables.run_id(), replaced_article_ids=tables.replaced_article_ids

@@ -123,6 +123,8 @@ def print_summary(summary: RunSummary, db: Path) -> None:
     for channel, status, detail in summary.deliveries:
         if status != "printed":
             CONSOLE.print(f"Alert delivery to {channel}: {status} {detail}", markup=False)
+    for note in summary.clock_notes:
+        CONSOLE.print("Clock: " + note, style="yellow", markup=False, highlight=False)
     if summary.load_method and summary.load_method != "direct":
         CONSOLE.print(f"[yellow]Load: {summary.load_method}[/yellow] {summary.load_message}")
     if summary.watchlist_notice:

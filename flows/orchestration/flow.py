@@ -76,8 +76,8 @@ def detect_task(
 
 
 @task(name="load", cache_policy=NO_CACHE, timeout_seconds=900)
-def load_task(db: Path, tables: RunTables, settings: Settings) -> LoadOutcome:
-    return stages.load_tables(db, tables, settings)
+def load_task(db: Path, tables: RunTables, settings: Settings, started_at: datetime) -> LoadOutcome:
+    return stages.load_tables(db, tables, settings, started_at)
 
 
 @task(name="alerts", cache_policy=NO_CACHE, timeout_seconds=900)

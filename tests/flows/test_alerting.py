@@ -234,6 +234,40 @@ class TestDeliveryFailures:
         assert alert_rows(demo_db)[0][1] == "delivered"
 
 
+class TestDigestClock:
+    def test_a_digest_carries_only_alerts_its_title_covers(self, demo_db: Path) -> None:
+        """A run judged as of two days before an alert still owed does not carry it under its earlier title; the
+        next run whose clock covers the alert's window delivers it, once."""
+        run(demo_db, [f"json://127.0.0.1:{closed_port()}/hook"])
+        with WebhookReceiver() as receiver:
+            url = receiver.url()
+            with duckdb.connect(str(demo_db)) as con:  # the same channel across runs: move the failure onto it
+                con.execute("update alert_deliveries set channel_key = ?", [channel_key(url)])
+            earlier = run(demo_db, [url], as_of=AS_OF - timedelta(days=2), run_id="run-2")
+            later = run(demo_db, [url], as_of=AS_OF + timedelta(hours=1), run_id="run-3")
+
+        payloads = [item["body"] for item in receiver.delivered]
+        carried = [(payload["as_of"], alert["window"]["end"]) for payload in payloads for alert in payload["alerts"]]
+        assert all(window_end <= as_of for as_of, window_end in carried), carried
+        assert [alert["subject"] for payload in payloads for alert in payload["alerts"]] == ["keir-starmer"]
+        assert any("wait for a run judged at or after their time" in note for note in earlier.notes)
+        assert later.retried_pending == 1
+
+
+class TestCoolDownClock:
+    def test_an_alert_judged_at_a_later_time_does_not_hold_back_this_one(self, demo_db: Path) -> None:
+        """An alert stored by a run judged three days ahead (a future --as-of, or a clock that jumped) is not a
+        cool-down for a run judged now: the surge at the demo's clock still fires."""
+        fill(demo_db, [Story(f"ahead-{index}", AS_OF + timedelta(days=3, minutes=-30 - 100 * index),
+                             ("keir-starmer",)) for index in range(10)])
+        ahead = run(demo_db, [], as_of=AS_OF + timedelta(days=3), run_id="run-ahead")
+
+        now = run(demo_db, [], run_id="run-now")
+
+        assert [alert.subject for alert in ahead.fired] == ["keir-starmer"]
+        assert [(alert.subject, alert.window_end) for alert in now.fired] == [("keir-starmer", AS_OF)]
+
+
 def delivery_states(db: Path) -> dict[str, str]:
     with duckdb.connect(str(db), read_only=True) as con:
         return dict(con.execute("select channel_key, status from alert_deliveries").fetchall())

@@ -1,9 +1,10 @@
 -- The report's clock: the latest completed run's as_of (the demo runs on its own clock), else any run's, else the
--- newest article; with when that run finished and how many runs and articles the warehouse holds.
+-- newest article; with when that run finished and how many runs and articles the warehouse holds. A run judged at
+-- a time the machine had not reached (a future --as-of, a clock since set back) comes last: latest_run_clock.sql.
 with latest as (
     select as_of, finished_at, started_at
     from runs
-    order by status = 'completed' desc, as_of desc, started_at desc
+    order by status = 'completed' desc, (as_of <= started_at and as_of <= now()) desc, as_of desc, started_at desc
     limit 1
 ),
 
