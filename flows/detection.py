@@ -43,20 +43,46 @@ class Detected:
 
 def detect_text(text: str, published_at: datetime, detectors: Detectors, extractor: QuoteExtractor) -> Detected:
     """Mentions, topic mentions and quotes (speakers resolved through the mentions) read in at most
-    limits.max_chars of text and kept to limits.max_occurrences rows per subject: the run and backfill alike."""
+    limits.max_chars of text and kept to limits.max_occurrences rows per subject: the run and backfill alike.
+
+    Each article is its own failure domain: whatever one step raises on this text costs that step's rows of this
+    article only, said in the note (stored in articles.error), never the batch; a backfill re-derives it later."""
     limits = detectors.limits
     read = bounds.detection_text(text, limits.max_chars)
-    found = detectors.mentions.detect(read, published_at)
-    mentions, people_over = bounds.first_occurrences(found, lambda mention: mention.person_id, limits.max_occurrences)
-    topic_mentions, topics_over = bounds.first_occurrences(
-        detectors.topics.detect(read), lambda topic: topic.topic_id, limits.max_occurrences
-    )
-    return Detected(
-        tuple(mentions),
-        tuple(topic_mentions),
-        tuple(extractor.extract(read, found)),
-        detection_note(len(text), len(read), {**topics_over, **people_over}, limits),
-    )
+    failures: list[str] = []
+    found: list[Mention] = []
+    mentions: list[Mention] = []
+    topic_mentions: list[TopicMention] = []
+    quotes: list[Quote] = []
+    people_over: dict[str, int] = {}
+    topics_over: dict[str, int] = {}
+    try:
+        found = list(detectors.mentions.detect(read, published_at))
+        mentions, people_over = bounds.first_occurrences(found, person_of, limits.max_occurrences)
+    except Exception as error:
+        failures.append(failure_note("mentions", error))
+    try:
+        topic_mentions, topics_over = bounds.first_occurrences(
+            detectors.topics.detect(read), lambda topic: topic.topic_id, limits.max_occurrences
+        )
+    except Exception as error:
+        failures.append(failure_note("topics", error))
+    try:
+        quotes = list(extractor.extract(read, found))
+    except Exception as error:
+        failures.append(failure_note("quotes", error))
+    note = detection_note(len(text), len(read), {**topics_over, **people_over}, limits)
+    return Detected(tuple(mentions), tuple(topic_mentions), tuple(quotes), "; ".join(filter(None, [note, *failures])))
+
+
+def person_of(mention: Mention) -> str:
+    return mention.person_id
+
+
+def failure_note(step: str, error: Exception) -> str:
+    """One line naming what failed on this article (the first line of the message, kept short)."""
+    message = (str(error).splitlines() or [""])[0][:200]
+    return f"{step} not detected: {type(error).__name__}: {message}"
 
 
 def detection_note(length: int, read: int, over: Mapping[str, int], limits: DetectionSettings) -> str:
