@@ -105,7 +105,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser(
         "serve",
-        help="serve the hourly deployment",
+        help="serve the monitoring flow on a cron schedule",
         description="Serve the monitoring flow as a Prefect deployment on a cron schedule. Uses the Prefect API "
         "in PREFECT_API_URL or your Prefect profile when set (your server or Prefect Cloud); otherwise starts a "
         "persistent local Prefect server on 127.0.0.1:4200 (PRESSWATCH_PREFECT_PORT) with its state beside the "
@@ -314,6 +314,7 @@ def command_serve(arguments: argparse.Namespace, settings: Settings) -> int:
     from flows.orchestration.environment import answers, configured_api_url
     from flows.orchestration.server import local_server
     from flows.orchestration.supervisor import run_runner
+    from transforms.deployment_names import deployment_name
 
     db = (arguments.db or settings.db).resolve()
     feeds = (arguments.feeds or settings.feeds).resolve()
@@ -330,7 +331,8 @@ def command_serve(arguments: argparse.Namespace, settings: Settings) -> int:
     server = nullcontext(None) if configured else local_server(db.parent, port=settings.prefect_port)
     with server as local:
         api_url = configured or local.api_url  # type: ignore[union-attr]
-        print(f"presswatch serve: deployment presswatch-monitor/hourly on '{arguments.cron}' ({arguments.timezone})")
+        name = deployment_name(arguments.cron)
+        print(f"presswatch serve: deployment presswatch-monitor/{name} on '{arguments.cron}' ({arguments.timezone})")
         print(f"Prefect UI: {api_url.removesuffix('/api')}   Ctrl-C stops serving (a run in progress is cancelled).")
         code = run_runner(api_url, cron=arguments.cron, timezone=arguments.timezone, feeds=feeds, db=db)
     print("presswatch serve: stopped.")
@@ -374,7 +376,7 @@ def command_alerts(arguments: argparse.Namespace, settings: Settings) -> int:
             return EXIT_FAILED
         results = send_test_message(list(settings.alerts.urls))
         for channel, ok, detail in results:
-            print(f"{channel}: {'sent' if ok else 'FAILED'} {detail}")
+            print(f"{channel}: sent" if ok else f"{channel}: FAILED {detail}")
         return EXIT_OK if all(ok for _, ok, _ in results) else EXIT_FAILED
     from flows.alerting import preview_alerts
     from flows.seeds import load_watchlist

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.webhook_receiver import Answer, WebhookReceiver
 from warehouse.database import opened
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -145,3 +146,16 @@ class TestSql:
         result = presswatch("sql", "--db", str(db), "--csv", "select topic_id, name from topics order by 1")
 
         assert (result.returncode, result.stdout) == (0, "topic_id,name\nfar-right,Far right\nnhs,NHS\n")
+
+
+class TestAlertsTest:
+    def test_each_channel_is_one_plain_line(self) -> None:
+        """`alerts test` says `sent` once per channel that took the message, and FAILED with the reason otherwise."""
+        with WebhookReceiver([Answer(200), *[Answer(404)] * 3]) as receiver:
+            urls = f"{receiver.url()} {receiver.url('form')}"
+            result = presswatch("alerts", "test", env={"PRESSWATCH_ALERT_URLS": urls})
+
+        lines = result.stdout.splitlines()
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert lines[0] == "json://***: sent"
+        assert lines[1].startswith("form://***: FAILED ") and "sent" not in lines[1]
