@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flows.config import DEMO_DIR, Settings, describe_settings, settings_from_environment
+from flows.config import DEMO_DIR, Settings, describe_settings, settings_from_environment, with_report_dir_for
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -446,7 +446,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     log_dir = Settings().log_dir
     try:
-        settings = settings_from_environment()
+        settings = with_report_dir_for(settings_from_environment(), named_warehouse(arguments))
         log_dir = settings.log_dir
         return COMMANDS[arguments.command](arguments, settings)
     except KeyboardInterrupt:
@@ -454,6 +454,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except Exception as error:  # the last line of defence: one readable line, the traceback in a log file
         return report_failure(arguments.command, error, log_dir)
+
+
+def named_warehouse(arguments: argparse.Namespace) -> Path | None:
+    """The file `--db` names, unless it is the configured warehouse's own snapshot (the team's report then)."""
+    db: Path | None = getattr(arguments, "db", None)
+    if db is None:
+        return None
+    from warehouse.database import snapshot_path  # only then: `check` and `sql` must start without DuckDB's import
+
+    return None if db.resolve() == snapshot_path(settings_from_environment().db).resolve() else db
 
 
 def report_failure(command: str, error: Exception, log_dir: Path) -> int:

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.support.webhook_receiver import Answer, WebhookReceiver
+from newsroom import start_newsroom, write_feeds_file
+from webhook_receiver import Answer, WebhookReceiver
+
 from warehouse.database import opened
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -159,3 +161,25 @@ class TestAlertsTest:
         assert result.returncode == 1, result.stdout + result.stderr
         assert lines[0] == "json://***: sent"
         assert lines[1].startswith("form://***: FAILED ") and "sent" not in lines[1]
+
+
+class TestReportFollowsTheWarehouse:
+    def test_a_run_on_another_warehouse_writes_its_report_beside_it(self, tmp_path: Path) -> None:
+        """`run --db OTHER` (PRESSWATCH_REPORT_DIR unset) writes OTHER's folder's reports/, and says so; the
+        team's report in reports/ is left as it was."""
+        team_report = PROJECT_DIR / "reports" / "presswatch-report.html"
+        before = team_report.stat().st_mtime_ns if team_report.exists() else None
+        other = tmp_path / "scratch" / "w.duckdb"
+        newsroom = start_newsroom()
+        try:
+            feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
+            env = {"PRESSWATCH_REPORT_DIR": "", "PRESSWATCH_PER_HOST_DELAY_S": "0",
+                   "PREFECT_HOME": str(tmp_path / "prefect")}
+            result = presswatch("run", "--db", str(other), "--feeds", str(feeds), env=env)
+        finally:
+            newsroom.__exit__(None, None, None)
+
+        written = tmp_path / "scratch" / "reports" / "presswatch-report.html"
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert written.is_file() and f"Report: {written}" in result.stdout.replace("\n", "")
+        assert (team_report.stat().st_mtime_ns if team_report.exists() else None) == before
