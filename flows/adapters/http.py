@@ -168,7 +168,8 @@ class UrlGuard:
     def _refusal(self, reason: str, origin: tuple[str, str, int]) -> str:
         named = sorted(origin_text(other) for other in self.allowed_origins if other[1] == origin[1])
         if named:
-            reason += f"; only {', '.join(named)} ({self.named_by}) may be reached on this host, not {origin_text(origin)}"
+            allowed = ", ".join(named)
+            reason += f"; only {allowed} ({self.named_by}) may be reached on this host, not {origin_text(origin)}"
         return reason
 
 

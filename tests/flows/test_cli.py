@@ -9,7 +9,6 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-
 from newsroom import start_newsroom, write_feeds_file
 from webhook_receiver import Answer, WebhookReceiver
 
