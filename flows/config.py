@@ -255,6 +255,17 @@ def settings_from_environment(environ: Mapping[str, str] | None = None) -> Setti
     return settings
 
 
+def with_report_dir_for(settings: Settings, db: Path | None, environ: Mapping[str, str] | None = None) -> Settings:
+    """A warehouse other than the configured one (`--db`) gets its report in `reports/` beside it, so a run on
+    another file never overwrites the team's report; PRESSWATCH_REPORT_DIR, when set, always wins."""
+    environ = os.environ if environ is None else environ
+    if db is None or (environ.get("PRESSWATCH_REPORT_DIR") or "").strip():
+        return settings
+    if db.resolve() == settings.db.resolve():
+        return settings
+    return replace(settings, report_dir=db.resolve().parent / "reports")
+
+
 def describe_settings(
     settings: Settings, environ: Mapping[str, str] | None = None
 ) -> list[tuple[str, str, str]]:

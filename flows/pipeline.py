@@ -91,6 +91,18 @@ class RunSummary:
         return len(self.detection_notes)
 
 
+def served_run_line(summary: RunSummary) -> str:
+    """One line per scheduled run for the serve terminal: what it did, in the run summary's counts."""
+    if summary.skipped:
+        return f"run {summary.run_id} skipped: {summary.skipped}"
+    failing = f", {len(summary.failed_feeds)} failing" if summary.failed_feeds else ""
+    feeds = f"{len(summary.feeds)} feed{'' if len(summary.feeds) == 1 else 's'}"
+    return (
+        f"run {summary.run_id} completed: {feeds}{failing}, {summary.articles_new} new articles, "
+        f"{sum(summary.mentions_by_person.values())} mentions, {len(summary.alerts)} alert(s)"
+    )
+
+
 class StageRunner(Protocol):
     """How each stage is executed: as a Prefect task or as a plain call."""
 

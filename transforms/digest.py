@@ -251,13 +251,25 @@ def statistics_for(alert: Alert) -> str:
     return "; ".join([*parts, f"rule {alert.rule}"])
 
 
+# The digest's one order, for the console and every channel: people's news before feed housekeeping, the
+# biggest move first, then the subject so equal moves never swap between two renderings.
+EVENT_ORDER = ("spike", "watch-term", "new-pairing", "quote-pickup", "feed-dead", "feed-recovered")
+
+
+def digest_order(entry: DigestEntry) -> tuple[int, float, float, str, str]:
+    alert = entry.alert
+    rank = EVENT_ORDER.index(alert.event) if alert.event in EVENT_ORDER else len(EVENT_ORDER)
+    return rank, -alert.ratio, -alert.value, alert.subject, alert.alert_id
+
+
 def alert_views(
     entries: Sequence[DigestEntry], names: Mapping[str, str], evidence_limit: int = EVIDENCE_PER_ALERT
 ) -> list[AlertView]:
-    """Every entry as a view; a story shown as evidence for one alert is not shown again for a later one."""
+    """Every entry as a view, in the digest's order (digest_order, wherever the entries came from); a story
+    shown as evidence for one alert is not shown again for a later one."""
     shown: set[str] = set()
     views = []
-    for entry in entries:
+    for entry in sorted(entries, key=digest_order):
         alert, context = entry.alert, entry.context
         joiner = " and " if alert.subject_kind == "pair" else " with " if alert.subject_kind == "watch" else " + "
         # A quote's subject is "person_id:digest of its words"; its reader wants the person

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import logging
 import re
@@ -26,6 +27,9 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
 VIEWS_DIR = PACKAGE_DIR / "sql"
 QUERIES_DIR = PACKAGE_DIR / "queries"
+# What each column means, beside the views and applied with them as DuckDB column comments: `.describe` shows
+# them, and so does any client that reads comments (duckdb_columns(), DBeaver), on the warehouse and its snapshot.
+MEANINGS_NAME = "column_meanings.csv"
 MIGRATION_NAME = re.compile(r"^(\d{4})_[a-z0-9_]+\.sql$")
 DEFINED_NAME = re.compile(r"(?i)\bcreate\s+or\s+replace\s+(?:view|macro)\s+(\w+)")
 WAL_REPLAY_FAILURE = "failure while replaying wal"
@@ -189,7 +193,7 @@ def strip_comments(sql: str) -> str:
 def views_digest() -> str:
     """One digest of every view file, in order: it changes when any view is edited, added or removed."""
     digest = hashlib.sha256()
-    for path in view_files():
+    for path in [*view_files(), *meanings_files()]:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
@@ -207,9 +211,38 @@ def apply_views(con: duckdb.DuckDBPyConnection, *, force: bool = False) -> None:
         except duckdb.Error as error:
             rollback(con)
             raise WarehouseError(f"view {path.name} failed: {error}") from error
+    for relation, column, meaning in column_meanings():
+        try:
+            con.execute(f"comment on column {quote_name(relation)}.{quote_name(column)} is {quote_text(meaning)}")
+        except duckdb.Error as error:
+            rollback(con)
+            raise WarehouseError(f"{MEANINGS_NAME}: {relation}.{column}: {error}") from error
     con.execute("delete from view_state")
     con.execute("insert into view_state values (?, ?)", [views_digest(), datetime.now(UTC)])
     con.execute("commit")
+
+
+def meanings_files() -> list[Path]:
+    """warehouse/sql/column_meanings.csv (absent only from a test's own set of view files)."""
+    path = VIEWS_DIR / MEANINGS_NAME
+    return [path] if path.is_file() else []
+
+
+def column_meanings() -> list[tuple[str, str, str]]:
+    """(relation, column, meaning) rows of warehouse/sql/column_meanings.csv."""
+    rows = []
+    for path in meanings_files():
+        with path.open(encoding="utf-8", newline="") as handle:
+            rows += [(row["relation"], row["column"], row["meaning"]) for row in csv.DictReader(handle)]
+    return rows
+
+
+def quote_name(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def quote_text(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
 
 
 def connect(path: Path, *, read_only: bool = False, notice: Notice | None = None) -> duckdb.DuckDBPyConnection:

@@ -102,7 +102,7 @@ def discover(
     MAX_PROBED addresses are probed, those on the page's own site first, and only within `deadline_s` seconds
     of the start; `not_probed` says how many were left and why.
     """
-    guard = guard or UrlGuard([url])
+    guard = guard or UrlGuard([url], named_by="the address given")
 
     async def run() -> Discovery:
         deadline = asyncio.get_running_loop().time() + deadline_s

@@ -115,7 +115,9 @@ class UrlGuard:
     host is another origin, so a feed on 127.0.0.1:9910 cannot lead a fetch to the Prefect API on :4200.
     """
 
-    def __init__(self, allowed_origins: Iterable[str], resolver: Resolver | None = None) -> None:
+    def __init__(
+        self, allowed_origins: Iterable[str], resolver: Resolver | None = None, *, named_by: str = "the feeds file"
+    ) -> None:
         origins = set()
         for url in allowed_origins:
             origin = url_origin(url)
@@ -124,6 +126,7 @@ class UrlGuard:
             origins.add(origin)
         self.allowed_origins = frozenset(origins)
         self.resolver = resolver or system_resolver
+        self.named_by = named_by  # who named the allowed origins, for refusals: "the feeds file", "the address given"
 
     def check(self, url: str) -> str | None:
         """None when `url` may be fetched, else why not; resolves DNS first."""
@@ -165,7 +168,8 @@ class UrlGuard:
     def _refusal(self, reason: str, origin: tuple[str, str, int]) -> str:
         named = sorted(origin_text(other) for other in self.allowed_origins if other[1] == origin[1])
         if named:
-            reason += f"; the feeds file names only {', '.join(named)} on this host, not {origin_text(origin)}"
+            allowed = ", ".join(named)
+            reason += f"; only {allowed} ({self.named_by}) may be reached on this host, not {origin_text(origin)}"
         return reason
 
 

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flows.config import DEMO_DIR, Settings, describe_settings, settings_from_environment
+from flows.config import DEMO_DIR, Settings, describe_settings, settings_from_environment, with_report_dir_for
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -106,7 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     serve = commands.add_parser(
         "serve",
-        help="serve the hourly deployment",
+        help="serve the monitoring flow on a cron schedule",
         description="Serve the monitoring flow as a Prefect deployment on a cron schedule. Uses the Prefect API "
         "in PREFECT_API_URL or your Prefect profile when set (your server or Prefect Cloud); otherwise starts a "
         "persistent local Prefect server on 127.0.0.1:4200 (PRESSWATCH_PREFECT_PORT) with its state beside the "
@@ -355,6 +355,7 @@ def command_serve(arguments: argparse.Namespace, settings: Settings) -> int:
     from flows.orchestration.environment import answers, configured_api_url
     from flows.orchestration.server import local_server
     from flows.orchestration.supervisor import run_runner
+    from transforms.deployment_names import deployment_name
     from transforms.schedule import ScheduleError, scheduled_deadline_s, shortest_gap_s
 
     db = (arguments.db or settings.db).resolve()
@@ -378,7 +379,8 @@ def command_serve(arguments: argparse.Namespace, settings: Settings) -> int:
     server = nullcontext(None) if configured else local_server(db.parent, port=settings.prefect_port)
     with server as local:
         api_url = configured or local.api_url  # type: ignore[union-attr]
-        print(f"presswatch serve: deployment presswatch-monitor/hourly on '{arguments.cron}' ({arguments.timezone})")
+        name = deployment_name(arguments.cron)
+        print(f"presswatch serve: deployment presswatch-monitor/{name} on '{arguments.cron}' ({arguments.timezone})")
         print(f"Prefect UI: {api_url.removesuffix('/api')}   Ctrl-C stops serving (a run in progress is cancelled).")
         print(
             f"Each run stops starting page fetches {deadline_s:g} s after it starts (at most 3/4 of the "
@@ -431,7 +433,7 @@ def command_alerts(arguments: argparse.Namespace, settings: Settings) -> int:
             return EXIT_FAILED
         results = send_test_message(list(settings.alerts.urls))
         for channel, ok, detail in results:
-            print(f"{channel}: {'sent' if ok else 'FAILED'} {detail}")
+            print(f"{channel}: sent" if ok else f"{channel}: FAILED {detail}")
         return EXIT_OK if all(ok for _, ok, _ in results) else EXIT_FAILED
     from flows.alerting import preview_alerts
     from flows.seeds import load_watchlist
@@ -502,7 +504,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     log_dir = Settings().log_dir
     try:
-        settings = settings_from_environment()
+        settings = with_report_dir_for(settings_from_environment(), named_warehouse(arguments))
         log_dir = settings.log_dir
         return COMMANDS[arguments.command](arguments, settings)
     except KeyboardInterrupt:
@@ -510,6 +512,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERRUPTED
     except Exception as error:  # the last line of defence: one readable line, the traceback in a log file
         return report_failure(arguments.command, error, log_dir)
+
+
+def named_warehouse(arguments: argparse.Namespace) -> Path | None:
+    """The file `--db` names, unless it is the configured warehouse's own snapshot (the team's report then)."""
+    db: Path | None = getattr(arguments, "db", None)
+    if db is None:
+        return None
+    from warehouse.database import snapshot_path  # only then: `check` and `sql` must start without DuckDB's import
+
+    return None if db.resolve() == snapshot_path(settings_from_environment().db).resolve() else db
 
 
 def report_failure(command: str, error: Exception, log_dir: Path) -> int:

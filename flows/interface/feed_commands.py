@@ -81,6 +81,13 @@ def feeds_add(
     for number, candidate in enumerate(candidates, start=1):
         out(f"  {number}. {describe_probe(candidate.probe)}  ({candidate.found_by})")
     usable = [number for number, candidate in enumerate(candidates, start=1) if candidate.probe.usable]
+    if pick is None and not ask and not usable:  # nobody to ask: never add what could not be read
+        print(
+            f"presswatch feeds add: none of the {len(candidates)} source(s) found could be read (reasons above); "
+            "nothing added (add one anyway with --pick N)",
+            file=sys.stderr,
+        )
+        return 1
     if pick is None:
         default = usable[0] if usable else 1
         pick = _ask_number(ask, len(candidates), default) if ask else default
@@ -101,6 +108,8 @@ def feeds_add(
     row = FeedRow(source_id_for(label, UniqueIds(row.source_id for row in rows)), label, chosen.url, True)
     add_rows(feeds_file, text, [row])
     out(f"Added {row.source_id} ({row.name}): {row.feed_url} to {feeds_file}")
+    if not chosen.usable:
+        out(f"Note: {chosen.url} could not be read now; runs will try it and report it as failing until it answers.")
     return 0
 
 

@@ -68,25 +68,36 @@ def column_widths(naturals: Sequence[int], width: int) -> list[int] | None:
 
 
 def show(
-    console: Console, columns: Sequence[str], rows: Sequence[Sequence[object]], *, more: bool, limit: int
+    console: Console,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[object]],
+    *,
+    more: bool,
+    limit: int,
+    frame: box.Box = box.SIMPLE_HEAD,
 ) -> None:
-    """Print rows under their column names, cutting long values with an ellipsis so each row stays one line."""
+    """Print rows under their column names, cutting long values with an ellipsis so each row stays one line;
+    `frame` is the lines drawn (`.mode box` and `.mode table` add an outer edge, which takes 4 columns)."""
     if tuple(columns) == EXPLAIN_COLUMNS:
         for row in rows:
             console.print(Text(cell_text(row[1])))
         return
     if not columns:
         return
-    widths = column_widths(natural_widths(columns, rows), console.width)
+    edge = frame is not box.SIMPLE_HEAD
+    widths = column_widths(natural_widths(columns, rows), console.width - (4 if edge else 0))
     if widths is None:
         show_vertical(console, columns, rows)
     else:
-        console.print(as_table(columns, rows, widths))
+        console.print(as_table(columns, rows, widths, frame))
     console.print(Text(footer(len(rows), more=more, limit=limit), style="dim"))
 
 
-def as_table(columns: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[int]) -> Table:
-    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="bold")
+def as_table(
+    columns: Sequence[str], rows: Sequence[Sequence[object]], widths: Sequence[int], frame: box.Box = box.SIMPLE_HEAD
+) -> Table:
+    edge = frame is not box.SIMPLE_HEAD
+    table = Table(box=frame, show_edge=edge, pad_edge=edge, header_style="bold")
     for index, (name, width) in enumerate(zip(columns, widths, strict=True)):
         numeric = any(is_number(row[index]) for row in rows)
         table.add_column(

@@ -24,11 +24,11 @@ from prompt_toolkit.history import FileHistory, History, InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings, KeyPressEvent
 from rich.console import Console
 
-from flows.interface import sql_query
+from flows.interface import sql_modes, sql_query
 from warehouse.database import SessionLimits
 
 QUIT = frozenset({".quit", ".exit", "\\q", "quit", "exit"})
-META_COMMANDS = (".tables", ".describe", ".help", ".quit", "\\d", "\\dt", "\\q", "\\?")
+META_COMMANDS = (".tables", ".describe", ".mode", ".timer", ".help", ".quit", "\\d", "\\dt", "\\q", "\\?")
 # Words after which only a table or view name makes sense.
 RELATION_CONTEXT = frozenset({"from", "join", "table", "describe", "summarize", ".describe", "\\d"})
 KEYWORDS = (
@@ -45,6 +45,7 @@ def interactive_sql(db: Path, *, history: Path, limits: SessionLimits) -> int:
     """Read statements until Ctrl-D; each runs on its own locked-down session, so runs are never held up."""
     names = sql_query.catalogue(db, limits)  # also fails with one line when there is no warehouse yet
     console = sql_query.console_for()
+    options = sql_modes.Options()  # .mode and .timer, for this session
     session: PromptSession[str] = PromptSession(
         history=history_store(history),
         completer=SqlCompleter(names),
@@ -55,7 +56,7 @@ def interactive_sql(db: Path, *, history: Path, limits: SessionLimits) -> int:
     )
     console.print(
         f"presswatch sql on {db} (read-only). End statements with ';'. "
-        ".tables, .describe NAME, .help; Tab completes; Ctrl-C cancels; Ctrl-D quits."
+        ".tables, .describe NAME, .mode, .timer, .help; Tab completes; Ctrl-C cancels; Ctrl-D quits."
     )
     while True:
         try:
@@ -67,13 +68,15 @@ def interactive_sql(db: Path, *, history: Path, limits: SessionLimits) -> int:
         if text.rstrip(";").strip().lower() in QUIT:
             return sql_query.EXIT_OK
         if text:
-            answer(db, text, console, limits)
+            answer(db, text, console, limits, options)
 
 
-def answer(db: Path, text: str, console: Console, limits: SessionLimits) -> None:
+def answer(
+    db: Path, text: str, console: Console, limits: SessionLimits, options: sql_modes.Options | None = None
+) -> None:
     """Show the answer, or the whole error, and come back to the prompt whatever happened."""
     try:
-        sql_query.answer(db, text, console, limits=limits)
+        sql_query.answer(db, text, console, limits=limits, options=options)
     except (sql_query.QueryCancelled, KeyboardInterrupt):  # KeyboardInterrupt: a Ctrl-C between two steps
         print("query cancelled", file=sys.stderr)
     except duckdb.Error as error:

@@ -10,6 +10,7 @@ import shutil
 import signal
 import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,7 +20,7 @@ import duckdb
 from rich.console import Console
 
 from flows.config import SqlSettings
-from flows.interface import sql_output
+from flows.interface import sql_modes, sql_output
 from warehouse.database import SessionLimits, open_read_only, read_sql
 
 SHOWN_ROWS = 200
@@ -29,8 +30,10 @@ WIDTH_WITHOUT_TERMINAL = 160
 EXIT_OK, EXIT_FAILED, EXIT_CANCELLED = 0, 1, 130
 HISTORY_NAME = "sql-history"
 HELP = """\
-.tables              list tables and views (also \\dt, \\d)
-.describe NAME       columns and types of a table or view (also \\d NAME)
+.tables              list the tables and views to query (also \\dt, \\d); .tables all adds presswatch's own
+.describe NAME       columns, types and meanings of a table or view (also \\d NAME)
+.mode [NAME]         how answers are shown: duckbox (default), box, table, csv, line, markdown, json, jsonlines
+.timer on|off        say how long each statement took
 .help                this list (also \\?)
 .quit                leave (also \\q, Ctrl-D)
 End SQL with ';' (Enter inside a statement starts a new line). Tab completes table, view and column names.
@@ -88,11 +91,25 @@ def run_sql(db: Path, query: str | None, *, limits: SessionLimits, as_csv: bool 
     return EXIT_OK if found else EXIT_FAILED
 
 
-def answer(db: Path, text: str, console: Console, *, limits: SessionLimits, as_csv: bool = False) -> bool:
-    """Run a dot command, or each statement of `text` in one session, showing each answer as it comes.
+def answer(
+    db: Path,
+    text: str,
+    console: Console,
+    *,
+    limits: SessionLimits,
+    as_csv: bool = False,
+    options: sql_modes.Options | None = None,
+) -> bool:
+    """Run a dot command, or each statement of `text` in one session, showing each answer as it comes in the
+    session's `.mode` (and time, with `.timer on`).
 
     Returns False when a dot command found nothing to show (an unknown command or table name).
     """
+    options = options or sql_modes.Options()
+    said = sql_modes.setting(text, options)
+    if said is not None:
+        print(said[0], file=sys.stdout if said[1] else sys.stderr)
+        return said[1]
     command = meta_command(text)
     if isinstance(command, Message):
         print(command.text, file=sys.stdout if command.found else sys.stderr)
@@ -107,8 +124,10 @@ def answer(db: Path, text: str, console: Console, *, limits: SessionLimits, as_c
             elif as_csv:
                 interruptible(con, lambda: con.execute(statement.query))  # noqa: B023
             else:
+                started = time.perf_counter()
                 result = interruptible(con, lambda: fetch(con, statement.query, SHOWN_ROWS))  # noqa: B023
-                sql_output.show(console, result.columns, result.rows, more=result.more, limit=SHOWN_ROWS)
+                sql_modes.show(console, options, result.columns, result.rows, more=result.more, limit=SHOWN_ROWS)
+                sql_modes.say_time(options, console, started)
             limits.hold(con)  # a SET or RESET that raised memory_limit stops here, before the next statement
     return True
 
@@ -230,7 +249,8 @@ def meta_command(text: str) -> Lookup | Message | None:
         return None
     name, argument = words[0].lower(), " ".join(words[1:]).strip('"')
     if name in {".tables", "\\dt"} or (name == "\\d" and not argument):
-        return Lookup("sql_relations", {}, "the warehouse has no tables yet")
+        # presswatch's own bookkeeping tables are listed only when asked for: `.tables all`
+        return Lookup("sql_relations", {"all": argument.lower() == "all"}, "the warehouse has no tables yet")
     if name in {".describe", "\\d", ".schema"}:
         if not argument:
             return Message(".describe needs a table or view name: .tables lists them", found=False)

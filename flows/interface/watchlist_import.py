@@ -50,13 +50,15 @@ def roles_query(seeds_dir: Path) -> str:
 
 def describe(summary: ImportSummary, statements: int, seeds_dir: Path, *, dry_run: bool) -> str:
     """A few lines a person can act on: what changed, who was skipped and why."""
-    verb = "would change" if dry_run else "changed"
+    # A dry run changes nothing, so every count is said as what would happen.
+    verb, done, kept = ("would change", "would be added", "would be kept") if dry_run else ("changed", "added", "kept")
+    replaced = "would be replaced" if dry_run else "replaced"
     lines = [
-        f"{statements} statements read; {seeds_dir.name}/role_holders.csv {verb}: {summary.added} periods added, "
-        f"{summary.replaced} replaced, {summary.unchanged} unchanged, {summary.kept} typed rows kept."
+        f"{statements} statements read; {seeds_dir.name}/role_holders.csv {verb}: {summary.added} periods {done}, "
+        f"{summary.replaced} {replaced}, {summary.unchanged} unchanged, {summary.kept} typed rows {kept}."
     ]
     if summary.people_added:
-        lines.append(f"{len(summary.people_added)} people added to people.csv: {_names(summary.people_added)}.")
+        lines.append(f"{len(summary.people_added)} people {done} to people.csv: {_names(summary.people_added)}.")
     if summary.untracked:
         lines.append(
             f"{len(summary.untracked)} holders are not in people.csv and were skipped "

@@ -29,7 +29,7 @@ from flows.adapters.extraction import ExtractionPool
 from flows.adapters.fetching import PageFetch
 from flows.adapters.lifetime import die_with_parent
 from flows.alerting import AlertStageResult
-from flows.config import Settings, settings_from_environment
+from flows.config import Settings, settings_from_environment, with_report_dir_for
 from flows.orchestration import shutdown
 from flows.orchestration.secrets import with_secret_alert_urls
 from transforms import run_rows
@@ -169,8 +169,19 @@ def monitor(
     settings = pipeline.settings_for_run(settings, demo=demo, connect_to=connect_to or ())
     feeds_path = Path(feeds_file) if feeds_file else settings.feeds
     db = Path(db_file) if db_file else settings.db
+    settings = with_report_dir_for(settings, db)  # a served --db warehouse gets its report beside it
     context = pipeline.new_context(mode, as_of, flow_run_id=str(current_flow_run.id))
-    summary = pipeline.monitor_run(settings, feeds_path, db, context, task_runner(settings))
+    served = bool(current_deployment.id)
+    if served:  # the Runner streams this process's output to the serve terminal: one line as each run starts
+        print(f"presswatch serve: run {context.run_id} started ({current_flow_run.name})", flush=True)
+    try:
+        summary = pipeline.monitor_run(settings, feeds_path, db, context, task_runner(settings))
+    except BaseException as error:
+        if served:
+            print(f"presswatch serve: run {context.run_id} did not finish: {type(error).__name__}", flush=True)
+        raise
+    if served:
+        print(f"presswatch serve: {pipeline.served_run_line(summary)}", flush=True)
     create_markdown_artifact(
         markdown=pipeline.run_markdown(summary), key="presswatch-run", description="presswatch run summary"
     )

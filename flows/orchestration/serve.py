@@ -1,4 +1,5 @@
-"""The hourly deployment: the monitoring flow served on a cron schedule, one run at a time.
+"""The scheduled deployment: the monitoring flow served on a cron schedule, one run at a time (named from the cron,
+`hourly` by default: transforms.deployment_names).
 
 This module is the Runner process `presswatch serve` starts (`python -m flows.orchestration.serve`, see
 supervisor.py), in a session of its own: Prefect's settings arrive in its environment before it imports Prefect,
@@ -36,8 +37,8 @@ from prefect.states import Crashed
 
 from flows.orchestration import shutdown
 from flows.orchestration.flow import monitor, record_unfinished
+from transforms.deployment_names import deployment_name
 
-DEPLOYMENT_NAME = "hourly"
 DEFAULT_CRON = "0 * * * *"
 # Slots of runs whose process never started are released after this long, so a stuck PENDING run cannot block
 # the schedule for good.
@@ -52,7 +53,7 @@ class ServeError(RuntimeError):
 def build_deployment(*, cron: str, timezone: str, feeds_file: Path | None, db_file: Path | None) -> RunnerDeployment:
     """The monitoring flow as a deployment: the cron schedule, and a new run cancelled while one is still going."""
     deployment = monitor.to_deployment(
-        name=DEPLOYMENT_NAME,
+        name=deployment_name(cron),
         schedule=Cron(cron, timezone=timezone),
         concurrency_limit=ConcurrencyLimitConfig(
             limit=1,
@@ -78,13 +79,13 @@ def check_api(expected_api_url: str) -> None:
         raise ServeError(f"Prefect is configured for {actual or 'no API'}, not {expected_api_url}")
 
 
-def crash_abandoned_runs() -> int:
+def crash_abandoned_runs(name: str) -> int:
     """Mark crashed the runs a killed serve left RUNNING or PENDING: nothing will ever finish them."""
     states = FlowRunFilterState(type=FlowRunFilterStateType(any_=[StateType.RUNNING, StateType.PENDING]))
     with get_client(sync_client=True) as client:
         runs = client.read_flow_runs(
             flow_run_filter=FlowRunFilter(state=states),
-            deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=[DEPLOYMENT_NAME])),
+            deployment_filter=DeploymentFilter(name=DeploymentFilterName(any_=[name])),
         )
         for run in runs:
             reason = "the serve process running it stopped without finishing it (killed or crashed)"
@@ -98,7 +99,7 @@ def crash_abandoned_runs() -> int:
 def serve_deployment(deployment: RunnerDeployment, *, expected_api_url: str) -> None:
     """Serve until SIGTERM, which cancels a run in progress cleanly before returning."""
     check_api(expected_api_url)
-    abandoned = crash_abandoned_runs()
+    abandoned = crash_abandoned_runs(deployment.name)
     if abandoned:
         print(f"presswatch serve: marked {abandoned} run(s) left running by a previous serve as crashed", flush=True)
     runner = StoppingRunner(pause_on_shutdown=True)

@@ -415,6 +415,32 @@ class TestMessageSize:
         assert len(result.deliveries) == len(result.fired) == 40
 
 
+class TestDigestOrder:
+    def test_console_and_channel_list_alerts_in_the_same_order(self, tmp_path: Path) -> None:
+        """Five people spiking by different amounts: the console digest (a run without channels) and the channel's
+        digest name them in one order, the biggest move first."""
+        sizes = {"person-e": 7, "person-a": 12, "person-d": 9, "person-b": 16, "person-c": 20}
+        stories = demo_stories() + [
+            Story(f"{person}-{index}", AS_OF - timedelta(hours=1, minutes=index), (person,))
+            for person, size in sizes.items() for index in range(size)
+        ]
+        quiet, loud = tmp_path / "quiet.duckdb", tmp_path / "loud.duckdb"
+        fill(quiet, stories)
+        fill(loud, stories)
+
+        console = run(quiet, []).digest_text
+        with WebhookReceiver() as receiver:
+            run(loud, [receiver.url()])
+        channel = receiver.delivered[0]["body"]["message"]
+
+        def order(text: str) -> list[str]:
+            return [line[2:].split(":")[0] for line in text.splitlines() if line.startswith("* ")]
+
+        assert order(console) == order(channel)
+        assert [name for name in order(console) if name in sizes] == ["person-c", "person-b", "person-a",
+                                                                     "person-d", "person-e"]
+
+
 class TestSecrets:
     def test_channel_token_never_in_logs_output_or_tables(
         self, demo_db: Path, caplog: pytest.LogCaptureFixture, capsys: pytest.CaptureFixture[str]

@@ -9,6 +9,8 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from newsroom import start_newsroom, write_feeds_file
+from webhook_receiver import Answer, WebhookReceiver
 
 from warehouse.database import opened
 
@@ -145,3 +147,38 @@ class TestSql:
         result = presswatch("sql", "--db", str(db), "--csv", "select topic_id, name from topics order by 1")
 
         assert (result.returncode, result.stdout) == (0, "topic_id,name\nfar-right,Far right\nnhs,NHS\n")
+
+
+class TestAlertsTest:
+    def test_each_channel_is_one_plain_line(self) -> None:
+        """`alerts test` says `sent` once per channel that took the message, and FAILED with the reason otherwise."""
+        with WebhookReceiver([Answer(200), *[Answer(404)] * 3]) as receiver:
+            urls = f"{receiver.url()} {receiver.url('form')}"
+            result = presswatch("alerts", "test", env={"PRESSWATCH_ALERT_URLS": urls})
+
+        lines = result.stdout.splitlines()
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert lines[0] == "json://***: sent"
+        assert lines[1].startswith("form://***: FAILED ") and "sent" not in lines[1]
+
+
+class TestReportFollowsTheWarehouse:
+    def test_a_run_on_another_warehouse_writes_its_report_beside_it(self, tmp_path: Path) -> None:
+        """`run --db OTHER` (PRESSWATCH_REPORT_DIR unset) writes OTHER's folder's reports/, and says so; the
+        team's report in reports/ is left as it was."""
+        team_report = PROJECT_DIR / "reports" / "presswatch-report.html"
+        before = team_report.stat().st_mtime_ns if team_report.exists() else None
+        other = tmp_path / "scratch" / "w.duckdb"
+        newsroom = start_newsroom()
+        try:
+            feeds = write_feeds_file(tmp_path / "feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
+            env = {"PRESSWATCH_REPORT_DIR": "", "PRESSWATCH_PER_HOST_DELAY_S": "0",
+                   "PREFECT_HOME": str(tmp_path / "prefect")}
+            result = presswatch("run", "--db", str(other), "--feeds", str(feeds), env=env)
+        finally:
+            newsroom.__exit__(None, None, None)
+
+        written = tmp_path / "scratch" / "reports" / "presswatch-report.html"
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert written.is_file() and f"Report: {written}" in result.stdout.replace("\n", "")
+        assert (team_report.stat().st_mtime_ns if team_report.exists() else None) == before

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,6 +18,7 @@ from flows.config import FetchSettings
 from flows.interface.cli import main
 from transforms.opml import parse_opml
 
+PROJECT_DIR = Path(__file__).resolve().parents[2]
 RSS = "application/rss+xml"
 NOW = datetime.now(UTC)
 
@@ -205,6 +209,50 @@ class TestFeedsAdd:
         assert len(lines) == 3
         assert lines[1].startswith("politics-the-harrowby-post,Politics | The Harrowby Post,")
         assert lines[2].startswith("sum-1-1-cmd-c-calc-a0,'@SUM(1+1)*cmd|' /C calc'!A0,")
+
+def feeds_add_without_terminal(*arguments: str) -> subprocess.CompletedProcess[str]:
+    """`presswatch feeds add ...` as a script or cron job runs it: no terminal to ask on."""
+    return subprocess.run(
+        [sys.executable, "-m", "flows.interface.cli", "feeds", "add", *arguments],
+        cwd=PROJECT_DIR, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=300,
+        env={**os.environ, "PRESSWATCH_PER_HOST_DELAY_S": "0", "PRESSWATCH_FEED_PER_HOST_DELAY_S": "0"},
+    )
+
+
+class TestFeedsAddWithoutTerminal:
+    """A page whose feed links name another port of its host (as pages that hard-code their port do): that other
+    origin is not the address typed, so it is refused before any connection."""
+
+    def test_nothing_reachable_adds_nothing_and_says_so_in_one_line(self, tmp_path: Path) -> None:
+        """Both candidates unreachable: exit 1, one line, the feeds file untouched, the other port never asked."""
+        path = feeds_file(tmp_path, "bbc,BBC,https://feeds.example.org/bbc.xml,true")
+        before = path.read_text(encoding="utf-8")
+        with LoopbackServer() as elsewhere:
+            page = {"/": Reply(body=home_page(elsewhere.url("/politics/rss.xml"), elsewhere.url("/sport.xml")))}
+            with LoopbackServer(page) as outlet:  # type: ignore[arg-type]
+                result = feeds_add_without_terminal(outlet.url("/"), "--feeds", str(path))
+                typed = outlet.url("/").rstrip("/")
+
+        assert result.returncode == 1, result.stdout + result.stderr
+        assert result.stderr.count("\n") == 1
+        assert result.stderr.startswith("presswatch feeds add: none of the 2 source(s) found could be read")
+        assert "nothing added" in result.stderr and "--pick" in result.stderr
+        assert "feeds file" not in result.stdout
+        assert f"only {typed} (the address given) may be reached on this host" in result.stdout
+        assert path.read_text(encoding="utf-8") == before
+        assert elsewhere.requests == []
+
+    def test_pick_adds_an_unreachable_source_and_says_so(self, tmp_path: Path) -> None:
+        """--pick is the person's explicit choice: the source is added, with a line saying it could not be read."""
+        path = feeds_file(tmp_path, "bbc,BBC,https://feeds.example.org/bbc.xml,true")
+        routes = {"/": Reply(body=home_page("/rss.xml")), "/rss.xml": Reply(status=404)}
+        with LoopbackServer(routes) as outlet:  # type: ignore[arg-type]
+            result = feeds_add_without_terminal(outlet.url("/"), "--pick", "1", "--feeds", str(path))
+
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert outlet.url("/rss.xml") in path.read_text(encoding="utf-8")
+        assert "could not be read now" in result.stdout
+
 
 OPML = b"""<?xml version="1.0" encoding="UTF-8"?>
 <opml version="2.0"><head><title>Exported from another reader</title></head><body>

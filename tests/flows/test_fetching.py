@@ -552,7 +552,8 @@ class TestRefusalsReachTheWarehouse:
         outcome, error = rows[api.url("/api/admin")]
         assert outcome == "refused-unsafe"
         assert (
-            f"the feeds file names only http://127.0.0.1:{desk.port} on this host, not http://127.0.0.1:{api.port}"
+            f"only http://127.0.0.1:{desk.port} (the feeds file) may be reached on this host, "
+            f"not http://127.0.0.1:{api.port}"
             in str(error)
         )
 

@@ -175,7 +175,7 @@ class TestOrigins:
 
             assert api.requests == []
         assert result.outcome == "refused-unsafe"
-        assert f"names only http://127.0.0.1:{feed.port}" in (result.error or "")
+        assert f"only http://127.0.0.1:{feed.port} (the feeds file) may be reached" in (result.error or "")
         assert f"not http://127.0.0.1:{api.port}" in (result.error or "")
 
     def test_the_named_origin_is_fetched_with_its_redirects_inside_it(self) -> None:
@@ -359,7 +359,7 @@ class TestAddressProperties:
         named_origins = {(s, h, p) for s, h, p, _ in named}
         assert (reason is None) is ((scheme, host, port) in named_origins)
         if reason is not None and any(h == host for _, h, _, _ in named):
-            assert "the feeds file names only" in reason
+            assert "(the feeds file) may be reached on this host" in reason
 
     @given(
         named=st.lists(st.sampled_from(["http://127.0.0.1:9910/f", "http://newsroom.lan/f"]), max_size=2),

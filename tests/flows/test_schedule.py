@@ -1,4 +1,4 @@
-"""The hourly deployment: its schedule and its refusal to run two monitoring runs at once."""
+"""The scheduled deployment: its schedule, its name and its refusal to run two monitoring runs at once."""
 
 from __future__ import annotations
 
@@ -19,6 +19,13 @@ class TestDeployment:
         schedule = deployment.schedules[0].schedule
         assert (schedule.cron, schedule.timezone) == ("0 * * * *", "Europe/London")  # type: ignore[union-attr]
         assert deployment.parameters["db_file"] == str(tmp_path / "w.duckdb")
+        assert deployment.name == "hourly"
+
+    def test_a_deployment_not_hourly_is_not_called_hourly(self, prefect_harness: None) -> None:
+        """The name Prefect's UI shows says the schedule: every five minutes is not `hourly`."""
+        deployment = build_deployment(cron="*/5 * * * *", timezone="UTC", feeds_file=None, db_file=None)
+
+        assert deployment.name == "every-5-minutes"
 
     def test_a_new_run_is_cancelled_while_one_is_going(self, prefect_harness: None) -> None:
         """One run at a time: a run due while another is still going is cancelled, and stuck slots expire."""

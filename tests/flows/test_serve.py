@@ -87,3 +87,7 @@ class TestServe:
         assert runs[-1][0] == "cancelled"
         assert stored == [(len(ARTICLES),)]
         assert "Traceback" not in output
+        assert "presswatch serve: deployment presswatch-monitor/every-minute on '* * * * *'" in output
+        started = [line for line in output.splitlines() if line.startswith("presswatch serve: run ")]
+        assert " started (" in started[0]
+        assert f"completed: 1 feed, {len(ARTICLES)} new articles, " in output

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+import duckdb
 import pexpect
 import polars as pl
 import pytest
@@ -219,6 +220,42 @@ class TestOneShot:
         assert re.search(r"^spikes\s+view\s+19\b", tables.stdout, re.MULTILINE)  # with its rule and thresholds
         assert re.search(r"^snippet\s+VARCHAR\b", described.stdout, re.MULTILINE)
 
+    def test_tables_lists_the_analysts_tables_and_tables_all_adds_presswatchs_own(self, warehouse: Path) -> None:
+        """`.tables` shows what there is to query; presswatch's bookkeeping appears only with `.tables all`."""
+        tables = presswatch("sql", "--db", str(warehouse), "--csv", ".tables")
+        every = presswatch("sql", "--db", str(warehouse), "--csv", ".tables all")
+
+        listed = {line.split(",")[0] for line in tables.stdout.splitlines()}
+        internal = {"schema_migrations", "view_state", "spool_merges", "occurrence_replacements"}
+        assert tables.returncode == 0 and every.returncode == 0
+        assert {"articles", "mentions", "runs", "run_history", "feed_health"} <= listed
+        assert listed & internal == set()
+        assert internal <= {line.split(",")[0] for line in every.stdout.splitlines()}
+
+    def test_describe_says_what_each_column_means_in_the_snapshot_too(self, warehouse: Path) -> None:
+        """`.describe` has a meaning column, from column comments an analyst's own DuckDB client sees as well."""
+        live = presswatch("sql", "--db", str(warehouse), ".describe run_history")
+        published = presswatch("sql", "--csv", ".describe mentions_daily", env={"PRESSWATCH_DB": str(warehouse)})
+        with duckdb.connect(str(database.snapshot_path(warehouse)), read_only=True) as con:
+            comment = con.execute("select comment from duckdb_columns() where table_name = 'mentions' "
+                                  "and column_name = 'snippet'").fetchall()
+
+        assert re.search(r"^duration_s\s+DOUBLE\s+\S+\s+seconds from start to finish", live.stdout, re.MULTILINE)
+        assert "stories,BIGINT,True,distinct stories naming the person that day" in published.stdout, published.stderr
+        assert comment == [("the sentence that names the person",)]
+
+    def test_durations_show_hundredths(self, warehouse: Path) -> None:
+        """A run's duration_s reads 1.23, not 1.234567 with a dozen more digits."""
+        with database.opened(warehouse) as con:
+            con.execute("insert into runs (run_id, started_at, finished_at, status, mode, as_of) values "
+                        "('run-2', ?, ? + interval 1234567 microseconds, 'completed', 'live', ?)",
+                        [AS_OF, AS_OF, AS_OF])
+
+        result = presswatch("sql", "--db", str(warehouse), "--csv",
+                            "select duration_s from run_history where run_id = 'run-2'")
+
+        assert result.stdout.splitlines() == ["duration_s", "1.23"], result.stderr
+
     def test_sql_never_imports_prefect_or_polars(self, warehouse: Path) -> None:
         """The command answers without loading the orchestrator or polars (what makes it start fast)."""
         result = subprocess.run(
@@ -267,8 +304,8 @@ class TestOneShot:
 
         assert result.returncode == 0
         assert result.stdout.splitlines() == [
-            "column,type,nullable", "person_id,VARCHAR,False", "name,VARCHAR,False",
-            "updated_at,TIMESTAMP WITH TIME ZONE,False",
+            "column,type,nullable,meaning", "person_id,VARCHAR,False,tracked person's id (people.csv)",
+            "name,VARCHAR,False,the person's display name", "updated_at,TIMESTAMP WITH TIME ZONE,False,",
         ]
 
     def test_script_piped_in_runs_without_a_prompt(self, warehouse: Path) -> None:
@@ -490,6 +527,39 @@ class TestPrompt:
         assert re.search(r"\narticles\s+table\b", tables) and re.search(r"\nfeed_health\s+view\b", tables)
         assert re.search(r"\nday\s+DATE\b", described)
         assert "no table or view named nothing_here: .tables lists them" in unknown
+
+    def test_mode_changes_how_answers_are_shown(self, prompt: Prompt) -> None:
+        """`.mode` takes the DuckDB CLI's names and lasts for the session; an unknown one lists the choices."""
+        query = "select 1 as n, 'Keir Starmer' as person;\r"
+        said = prompt.type(".mode csv\r")
+        as_csv = prompt.type(query)
+        prompt.type(".mode markdown\r")
+        as_markdown = prompt.type(query)
+        prompt.type(".mode line\r")
+        as_lines = prompt.type(query)
+        prompt.type(".mode json\r")
+        as_json = prompt.type(query)
+        prompt.type(".mode table\r")
+        as_table = prompt.type(query)
+        wrong = prompt.type(".mode nope\r")
+
+        assert "output mode: csv" in said
+        assert "n,person\n1,Keir Starmer\n" in as_csv
+        assert "| n | person |" in as_markdown and "| 1 | Keir Starmer |" in as_markdown
+        assert re.search(r"^ +n = 1\nperson = Keir Starmer$", as_lines, re.MULTILINE)
+        assert json.loads(as_json[as_json.index("["):as_json.rindex("]") + 1]) == [{"n": 1, "person": "Keir Starmer"}]
+        assert "+---" in as_table and "| Keir Starmer |" in as_table
+        assert "unknown mode nope: choose one of duckbox, box, table, csv, line, markdown, json" in wrong
+
+    def test_timer_says_how_long_each_statement_took(self, prompt: Prompt) -> None:
+        """`.timer on` adds the DuckDB CLI's `Run Time (s): real ...` line under each answer; `.timer off` stops it."""
+        prompt.type(".timer on\r")
+        timed = prompt.type("select 42 as answer;\r")
+        prompt.type(".timer off\r")
+        untimed = prompt.type("select 42 as answer;\r")
+
+        assert re.search(r"42\n.*\n?Run Time \(s\): real \d+\.\d{3}", timed)
+        assert "Run Time" not in untimed
 
     def test_history_is_kept_in_a_file_and_recalled_with_the_up_arrow(self, warehouse: Path, prompt: Prompt) -> None:
         """A statement from an earlier session comes back with Up in the next one; the file is the analyst's."""

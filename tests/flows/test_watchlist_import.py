@@ -46,6 +46,16 @@ class TestImportRoles:
         assert not (seeds / "role_holders.csv").exists()
         assert "would change" in capsys.readouterr().out
 
+    def test_dry_run_with_add_people_says_would_add(self, seeds: Path, capsys: pytest.CaptureFixture[str]) -> None:
+        """A dry run with --add-people says who would be added, never that anyone was, and people.csv is unchanged."""
+        code = main(["watchlist", "import-roles", "--dry-run", "--add-people", str(SNAPSHOT)])
+
+        out = capsys.readouterr().out
+        assert code == 0
+        assert (seeds / "people.csv").read_text(encoding="utf-8") == PEOPLE
+        assert "people added" not in out and "periods added" not in out
+        assert "people would be added to people.csv" in out and "periods would be added" in out
+
     def test_add_people_extends_people_csv(self, seeds: Path) -> None:
         """--add-people adds untracked holders, and the folder still loads as a valid watchlist."""
         from flows.seeds import load_watchlist

@@ -29,7 +29,9 @@ def views(count: int, title: str = "Starmer answers critics", snippet: str = "Si
         made = Alert(
             alert_id=f"id-{number}", rule="spike-person-day", subject_kind="person", subject=subject,
             window_start=AS_OF - timedelta(days=1), window_end=AS_OF, value=10 + number, expected=3.25,
-            baseline=1.5, ratio=3.08, zscore=3.74, baseline_label="trailing 6 days", members=(subject,),
+            # each later alert a slightly smaller move, so the digest's order (biggest first) is the order made
+            baseline=1.5, ratio=round(3.08 - number / 1000, 3), zscore=3.74, baseline_label="trailing 6 days",
+            members=(subject,),
         )
         evidence = tuple(
             Evidence(title=f"{title} {number}-{index}", url=f"https://news.example/{number}/{index}", outlet="BBC",

@@ -211,7 +211,8 @@ class TestEvidenceOnce:
     def test_a_story_backs_only_the_first_alert_that_shows_it(self) -> None:
         """Two alerts over the same stories show different evidence: the second takes its next stories."""
         first = DigestEntry(alert("keir-starmer"), AlertContext(headlines=tuple(story(n) for n in (1, 2, 3, 4))))
-        second = DigestEntry(alert("elon-musk"), AlertContext(headlines=tuple(story(n) for n in (2, 3, 5, 6, 7))))
+        smaller = replace(alert("elon-musk"), ratio=2.0)  # the digest shows the bigger move first
+        second = DigestEntry(smaller, AlertContext(headlines=tuple(story(n) for n in (2, 3, 5, 6, 7))))
 
         views = alert_views([first, second], {})
 

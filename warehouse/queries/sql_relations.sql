@@ -1,5 +1,11 @@
 -- The tables and views an analyst can query, for `.tables` in `presswatch sql`; rows is DuckDB's stored count.
-with tables as (
+-- presswatch's own bookkeeping (internal below) is listed only with `.tables all` ($all).
+with internal(name) as (
+    values ('schema_migrations'), ('view_state'), ('snapshot_runs'), ('spool_merges'), ('occurrence_replacements'),
+        ('watchlist_entries')
+),
+
+tables as (
     select table_name as name, 'table' as kind, column_count as columns, estimated_size as rows
     from duckdb_tables()
     where database_name = current_database() and schema_name = 'main' and not internal and not temporary
@@ -17,4 +23,6 @@ final as (
     select * from views
 )
 
-select * from final order by kind, name
+select * from final
+where $all or name not in (select name from internal)
+order by kind, name

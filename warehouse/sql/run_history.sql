@@ -46,7 +46,7 @@ final as (
         r.run_id,
         r.started_at,
         r.finished_at,
-        epoch(r.finished_at) - epoch(r.started_at) as duration_s,
+        round(epoch(r.finished_at) - epoch(r.started_at), 2) as duration_s,  -- seconds; hundredths are plenty
         r.status,
         r.mode,
         r.as_of,
