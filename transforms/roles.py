@@ -184,7 +184,7 @@ def read_title(
     appositive = _APPOSITIVE.match(text, after)
     if appositive and country_of(appositive.group(1).strip()) is None:
         return None  # "the prime minister, Benjamin Netanyahu,": the name says who; it counts if tracked
-    if not title_case:
+    if not title_case and after == end_out:  # "the PM's Cabinet allies": after a possessive comes what is his
         following = _next_word(text, after)
         if following is not None and following[0].isupper() and is_name_word(following):
             return None  # "Prime Minister Theresa May": the name counts, not the title

@@ -96,6 +96,18 @@ class TestReadTitle:
         assert read("She told the prime minister Monday that", "prime minister") == ("the prime minister", "", None)
 
     @pytest.mark.parametrize(
+        ("text", "title", "expected"),
+        [
+            ("The PM's Cabinet allies said no.", "PM", "The PM"),
+            ("Aides in the Prime Minister's Downing Street team spoke.", "Prime Minister", "the Prime Minister"),
+            ("The PM's cabinet allies said no.", "PM", "The PM"),
+        ],
+    )
+    def test_a_capital_after_a_possessive_title_is_not_a_name(self, text: str, title: str, expected: str) -> None:
+        """What follows "the PM's" is something of the PM's ("Cabinet allies"), never the PM's own name."""
+        assert read(text, title) == (expected, "", None)
+
+    @pytest.mark.parametrize(
         ("text", "expected"),
         [("Former President Bush", "former"), ("ex-President Bush", "former"), ("the then President Bush", "then"),
          ("Deputy President Bush", None), ("met President Bush", "")],
