@@ -84,6 +84,14 @@ class TestReadTitle:
         assert read("Musk hits back as PM defends record", "PM", headline=True) == ("PM", "", None)
         assert read("PM must act on bonuses", "PM", headline=False) is None
 
+    def test_a_headline_and_joins_two_subjects(self) -> None:
+        """ "Musk and PM clash" names the PM; a long first line ending in a full stop is body copy, not a headline."""
+        body = "Rail fares rose again this week and PM officials said little about it at the briefing."
+
+        assert read("Musk and PM clash over posts", "PM", headline=True) == ("PM", "", None)
+        assert read(body, "PM", headline=True) is None
+        assert read("Mayors and deputy PM clash", "PM", headline=True) is None
+
     def test_title_case_lines_do_not_take_the_next_capital_for_a_name(self) -> None:
         """In a Title Case headline "Prime Minister Under Pressure" is still the title."""
         line = "Prime Minister Under Pressure Over Prices"
