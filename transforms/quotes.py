@@ -476,7 +476,7 @@ class _Article:
         sentence_like = _opens_sentence(quoted)
         running = segment.closer is None  # runs over paragraphs, or to its paragraph's end after a colon
         if not (sentence_like or running) and words < 4:
-            return None  # a fragment ("a gimmick"): no cue makes it a statement (the cheap test first)
+            return self._governed_fragment(index, segment)  # "a gimmick": a statement only if a cue names who
         headline = segment.paragraph == 0 and len(self.paragraphs) > 1
         trailer = self._trailer(index, segment)
         titled = self._looks_like_title(segment, quoted)
@@ -489,8 +489,10 @@ class _Article:
             return self._resolve(lead, segment)
         if joined == "colon" and (sentence_like or running) and words >= 2:
             return self._colon_speaker(segment)
-        if lead is not None and joined == "partial" and words >= MIN_PARTIAL_WORDS:
-            return self._resolve(lead, segment)
+        if lead is not None and joined == "partial":
+            speaker = self._resolve(lead, segment)
+            if words >= MIN_PARTIAL_WORDS or speaker.person_id is not None:
+                return speaker
         if headline:
             return self._headline_colon(segment) if (sentence_like or words >= 3) else None
         if not (sentence_like or running) or words < 3:
@@ -498,6 +500,17 @@ class _Article:
         if (joined == "empty" or self._opens_paragraph(segment)) and (running or self._ends_sentence(segment)):
             return self._continued(index, segment)
         return None
+
+    def _governed_fragment(self, index: int, segment: _Segment) -> _Speaker | None:
+        """A short fragment is a partial quote when a speech cue before it in its clause names a tracked speaker
+        (Mr Wren said the figures were "deeply worrying"); with no cue or no tracked speaker, a scare quote."""
+        if segment.paragraph == 0 or self._looks_like_title(segment, self.text[segment.start : segment.end]):
+            return None
+        lead, joined = self._lead_in(index, segment)
+        if lead is None or joined != "partial":
+            return None
+        speaker = self._resolve(lead, segment)
+        return speaker if speaker.person_id is not None else None
 
     def _ends_sentence(self, segment: _Segment) -> bool:
         """Whether the quote closes its sentence (‘The staff are heroes.’), unlike a phrase the sentence goes on
@@ -633,6 +646,8 @@ class _Article:
                 clause = self._clause(earlier[-1], sentence_start)
                 return _Clause(clause.start, clause.end, cue, clause.speaker_first)
             return self._sentence_subject(start, match.start(), cue)
+        if _word_before(text, match.start()) in ("and", "but"):
+            return self._sentence_subject(start, match.start(), cue)  # "Ms Marsh has defended her record and said:"
         span = self._speaker_span(start, match.start())
         return _Clause(span[0], span[1], cue, speaker_first=True) if span else _Clause(0, 0, cue, speaker_first=True)
 
@@ -1168,6 +1183,17 @@ def _passive(words_text: str) -> bool:
     """Whether a phrase ends in a form of "be": "Ms Vane was told: ‘...’" is said to her, not by her."""
     words = _WORD.findall(words_text)
     return bool(words) and words[-1].lower() in BE_FORMS
+
+
+def _word_before(text: str, position: int) -> str:
+    """The lower-cased word just before position, separated from it by spaces only; "" when there is none."""
+    end = position
+    while end > 0 and text[end - 1] in SPACES:
+        end -= 1
+    begin = end
+    while begin > 0 and text[begin - 1].isalpha():
+        begin -= 1
+    return text[begin:end].lower() if end < position else ""
 
 
 def _speaker_before(text: str, start: int, verb: int) -> tuple[int, int] | None:
