@@ -102,6 +102,8 @@ VERB_WORDS = frozenset(
     }
 )  # fmt: skip
 NAME_SUFFIXES = frozenset({"jr", "junior", "snr", "sr", "jnr"})  # "Donald Trump Jr" is someone else
+KEY_POINT_BULLETS = ("• ", "- ", "* ", "– ", "· ")
+KEY_POINTS_LABEL_WORDS = 4  # "Key points:", "What we know so far:"
 CAPTION_WORDS = 14  # a line this short without a full stop is a headline, crosshead or caption
 _SUFFIX_INITIALS = frozenset("JjSs")
 _NUMBER_AFTER = re.compile(r"[ \u00a0,]*\d")
@@ -219,6 +221,7 @@ class MentionDetector:
         day = published.date() if isinstance(published, datetime) else published
         article = _Article(text, day)
         headline_end = text.find("\n")
+        summary_end = _key_points_end(text, headline_end)
         relaxed_end = headline_end if headline_end > 0 and is_title_case(text[:headline_end]) else 0
         # The longest hit wins where hits start together ("President Obama" over "President").
         candidates = sorted(self._candidates(article, relaxed_end), key=_hit_order)
@@ -238,7 +241,7 @@ class MentionDetector:
         introduced = _introductions(chosen)
         mentions: list[Mention] = []
         for candidate in chosen:
-            in_headline = candidate.start < headline_end
+            in_headline = candidate.start < summary_end  # the headline and a key-points list under it
             person_id = _resolve(candidate, introduced, in_headline)
             if person_id is None:
                 continue
@@ -548,6 +551,25 @@ def is_title_case(line: str) -> bool:
     """Whether most longer words of a line are capitalised: "Musk Attacks Starmer Over Grooming Gangs"."""
     words = [word for word in line.split() if len(word) > 3 and word[0].isalpha()]
     return len(words) >= 3 and sum(word[0].isupper() for word in words) >= 0.8 * len(words)
+
+
+def _key_points_end(text: str, headline_end: int) -> int:
+    """Where the body starts after the headline and a bulleted key-points list right under it ("• Waiting lists
+    down under Streeting"), whose surnames, like the headline's, the body introduces later; headline_end if none."""
+    if headline_end < 0:
+        return headline_end
+    position = headline_end
+    end = headline_end
+    while position < len(text):
+        line_end = text.find("\n", position + 1)
+        line_end = len(text) if line_end < 0 else line_end
+        line = text[position:line_end].strip()
+        if line.startswith(KEY_POINT_BULLETS):
+            end = line_end
+        elif line and not (line.endswith(":") and len(line.split()) <= KEY_POINTS_LABEL_WORDS):
+            break
+        position = line_end
+    return end
 
 
 def _introductions(chosen: list[_Candidate]) -> dict[str, int]:

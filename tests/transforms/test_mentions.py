@@ -143,6 +143,15 @@ class TestSurnames:
 
         assert found(detector, text) == [("elon-musk", "Musk", "surname"), ("elon-musk", "Elon Musk", "full")]
 
+    def test_key_points_under_the_headline_are_read_like_it(self, detector: MentionDetector) -> None:
+        """A bulleted key-points list above the body abbreviates names the body introduces; a list further down,
+        after the body has begun, does not."""
+        above = "Posts row\n\nKey points:\n• Fresh posts from Musk\n• No 10 silent\n\nElon Musk posted again."
+        below = "Posts row\n\nIt went on.\n\n• Fresh posts from Musk\n\nElon Musk posted again."
+
+        assert found(detector, above) == [("elon-musk", "Musk", "surname"), ("elon-musk", "Elon Musk", "full")]
+        assert found(detector, below) == [("elon-musk", "Elon Musk", "full")]
+
     @pytest.mark.parametrize(
         "trap",
         ["Kimbal Musk also posted.", "It was a Tommy Cooper routine.", "Dave Phillips disagreed.",
