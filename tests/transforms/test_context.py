@@ -32,7 +32,9 @@ class TestCueScanner:
         [("In Wellington, Labour celebrated.", ["nz", "nz"]), ("Labour MPs met.", ["uk"]),
          ("Labour MPs in Westminster watched New Zealand.", ["uk", "uk", "nz"])],
     )  # fmt: skip
-    def test_a_word_countries_share_names_the_one_the_text_otherwise_names(self, text: str, expected: list[str]) -> None:
+    def test_a_word_countries_share_names_the_one_the_text_otherwise_names(
+        self, text: str, expected: list[str]
+    ) -> None:
         """New Zealand's "Labour" is its own when the text names only New Zealand; alone or beside both, British."""
         assert [cue.jurisdiction for cue in SCANNER.scan(text)] == expected
 
