@@ -504,7 +504,9 @@ class _Article:
     def _governed_fragment(self, index: int, segment: _Segment) -> _Speaker | None:
         """A short fragment is a partial quote when a speech cue before it in its clause names a tracked speaker
         (Mr Wren said the figures were "deeply worrying"); with no cue or no tracked speaker, a scare quote."""
-        if segment.paragraph == 0 or self._looks_like_title(segment, self.text[segment.start : segment.end]):
+        if segment.paragraph == 0 or not self.mentions_in(self.paragraphs[segment.paragraph][0], segment.opener):
+            return None  # nobody tracked named before it in its paragraph: no tracked speaker (cheap test first)
+        if self._looks_like_title(segment, self.text[segment.start : segment.end]):
             return None
         lead, joined = self._lead_in(index, segment)
         if lead is None or joined != "partial":
