@@ -133,6 +133,11 @@ _DECADE = re.compile(r"\d0s\b")
 _INDEFINITE = re.compile(r"\b(?:A|An|One)\s+[a-z]")
 _FOLD_DROP = re.compile(r"[^\w\s]|_")
 _CLAUSE_STOP = re.compile(r"[;:!?.]")
+# Reported hearsay between a speaker and the cue: "is alleged to have told", "reportedly wrote".
+_HEARSAY = re.compile(
+    r"[ \u00a0]+(?:(?:is|was|are|were)[ \u00a0]+(?:alleged|said|reported|understood|believed|thought)[ \u00a0]+to"
+    r"[ \u00a0]+have|allegedly|reportedly)[ \u00a0]+$"
+)
 _DOUBLE_CLOSING = re.compile("[”\"»]")
 _SINGLE_ANY = re.compile("[‘’']")
 
@@ -650,7 +655,9 @@ class _Article:
             return self._sentence_subject(start, match.start(), cue)
         if _word_before(text, match.start()) in ("and", "but"):
             return self._sentence_subject(start, match.start(), cue)  # "Ms Marsh has defended her record and said:"
-        span = self._speaker_span(start, match.start())
+        hearsay = _HEARSAY.search(text, max(start, match.start() - 40), match.start())
+        verb = hearsay.start() if hearsay else match.start()  # "Mr X is alleged to have told": Mr X is the speaker
+        span = self._speaker_span(start, verb)
         return _Clause(span[0], span[1], cue, speaker_first=True) if span else _Clause(0, 0, cue, speaker_first=True)
 
     def _after_quotes(self, start: int, position: int) -> int:

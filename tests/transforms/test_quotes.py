@@ -147,6 +147,8 @@ class TestSpeakers:
             ("Mrs Castellane visited a school in Bristol and told pupils: ‘We will act.’", "priya-castellane"),
             ("Mr Wren said the plan was late, adding that ‘we will act on it this spring’.", "tobias-wren"),
             ("Mr Pryce highlighted how the delays ‘have cost us billions’.", "gareth-pryce"),
+            ("Mr Wren is alleged to have told the Prime Minister: ‘We will act.’", "tobias-wren"),
+            ("Mr Ellery reportedly wrote to staff: ‘We will act.’", "conrad-ellery"),
         ],
     )
     def test_cue_names_a_tracked_speaker(self, body: str, speaker: str) -> None:
@@ -164,6 +166,7 @@ class TestSpeakers:
             "Sources close to Helena Marsh said: ‘We will act.’",
             "Helena Marsh was told by officials: ‘We will act.’",
             "Mr Wren met Ray Colley and the union leader said: ‘We will act.’",
+            "Helena Marsh is alleged to have been told by officials: ‘We will act.’",
             "‘We will act,’ Ms Marsh and Mr Wren said in a joint statement.",
             "Dr Sam Patel, who advises Ms Marsh, said: ‘We will act.’",
         ],
