@@ -971,6 +971,10 @@ class _Article:
                 if current == paragraph and self.sentence_bounds(position)[0] > start:
                     return None  # a sentence of this paragraph came first: it sets the scene, not the last one
                 continue
+            if current != paragraph:
+                subject = self._main_subject(current, gender)
+                if subject is not None:
+                    return subject  # "Ms Y urged Mr Z to apologise. / She told ...": who urged, not the last named
             names: list[str | None] = []
             person: str | None = None
             for kind, who in events:
@@ -1026,6 +1030,39 @@ class _Article:
                 events.append((segment.opener, "quote", self.speakers[index].person_id))
         events.sort(key=lambda item: item[0])
         return [(kind, person) for _, kind, person in events]
+
+    def _main_subject(self, paragraph: int, gender: str) -> str | None:
+        """The tracked person opening the paragraph's last sentence as its subject (after a title, or a leading
+        phrase and its comma), when the pronoun's gender fits them and no other person named there has it surely."""
+        text = self.text
+        start, end = self.sentences_of(paragraph)[-1] if self.sentences_of(paragraph) else self.paragraphs[paragraph]
+        begin = _skip_spaces(text, start)
+        comma = text.find(",", begin, end)
+        if comma >= 0 and not self.mentions_in(begin, comma):
+            begin = _skip_spaces(text, comma + 1)
+        found = self.mentions_in(begin, end)
+        if not found or any(not word[0].isupper() for word in _WORD.findall(text, begin, found[0].char_start)):
+            return None  # only a title may come first ("Home Secretary Nadia Farouk"); "An aide said Ms Marsh ..."
+        after = _WORD.match(text, _skip_spaces(text, found[0].char_end))
+        if after is None or not after.group().islower() or text[found[0].char_end] != " ":
+            return None  # "Ms Marsh's aide", "Ms Marsh, 52,": not plainly the subject of a verb
+        if after.group() in CONJUNCTIONS:
+            return None  # "Mr Wren and Mr Pryce visited": two subjects
+        person = found[0].person_id
+        if not self._gender_fits(person, gender):
+            return None
+        if self._gender_known(person, gender):
+            return person
+        others = {mention.person_id for mention in found[1:]} - {person}
+        return None if any(self._gender_known(other, gender) for other in others) else person
+
+    def _gender_known(self, person: str, gender: str) -> bool:
+        """Whether the article gives the person an honorific of this gender."""
+        honorifics = MALE_HONORIFICS if gender == "male" else FEMALE_HONORIFICS
+        return any(
+            mention.person_id == person and mention.matched_text.split(" ", 1)[0].rstrip(".").lower() in honorifics
+            for mention in self.mentions
+        )
 
     def _gender_fits(self, person: str, gender: str) -> bool:
         """False when the article gives the person an honorific of the other gender (Ms Vane ... "he said")."""
