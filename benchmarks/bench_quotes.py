@@ -35,7 +35,7 @@ from transforms.quotes import QuoteExtractor, parse_speech_cues  # noqa: E402
 from transforms.records import Mention  # noqa: E402
 from transforms.watchlist import WATCHLIST_FILES, Watchlist, parse_watchlist  # noqa: E402
 
-CORPUS = PROJECT_DIR.parent.parent / "shared" / "corpora" / "article-extraction-benchmark" / "ground-truth.json"
+CORPUS = PROJECT_DIR.parent / "shared" / "corpora" / "article-extraction-benchmark" / "ground-truth.json"
 GOAL = 0.3
 Article = tuple[str, date | None]
 

@@ -77,15 +77,19 @@ class CueScanner:
         if self._automaton.kind != ahocorasick.AHOCORASICK:
             return []
         hits: list[tuple[int, int, str]] = []
+        shared: dict[int, tuple[str, ...]] = {}  # start -> every jurisdiction a shared word names ("Labour")
         for end_index, (length, entries) in self._automaton.iter(fold(text)):
             end = end_index + 1
             start = end - length
             if not bounded(text, start, end):
                 continue
-            for jurisdiction_id, pattern in entries:
-                if case_matches(text, start, pattern):
-                    hits.append((start, end, str(jurisdiction_id)))
-                    break
+            named = tuple(str(j) for j, pattern in entries if case_matches(text, start, pattern))
+            if named:
+                hits.append((start, end, named[0]))
+                if len(named) > 1:
+                    shared[start] = named
+        if shared:
+            hits = _settle_shared(hits, shared)
         hits.sort(key=lambda hit: (hit[0], hit[0] - hit[1]))
         cues: list[Cue] = []
         last_end = -1
@@ -98,6 +102,19 @@ class CueScanner:
             )
             cues.append(Cue(start, jurisdiction_id, _office(title.group(1)) if title else None))
         return cues
+
+
+def _settle_shared(hits: list[tuple[int, int, str]], shared: dict[int, tuple[str, ...]]) -> list[tuple[int, int, str]]:
+    """A word several countries share ("Labour") names the one of them the text names otherwise, if just one;
+    else the first listed, as before (UK copy that says "Labour" and nothing else stays British)."""
+    plain = {jurisdiction for start, _, jurisdiction in hits if start not in shared}
+    settled = []
+    for start, end, jurisdiction in hits:
+        if start in shared:
+            named = [candidate for candidate in shared[start] if candidate in plain]
+            jurisdiction = named[0] if len(named) == 1 else jurisdiction
+        settled.append((start, end, jurisdiction))
+    return settled
 
 
 def _office(title: str) -> str:

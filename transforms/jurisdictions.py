@@ -154,7 +154,7 @@ sg | Singapore | Singapore | Singaporean | | prime minister;president
 id | Indonesia | Indonesia | Indonesian | Jakarta | president
 ph | Philippines | Philippines;the Philippines | Filipino;Philippine | Manila | president
 au | Australia | Australia | Australian;Australians | Canberra;Sydney;Melbourne | prime minister
-nz | New Zealand | New Zealand | | Wellington | prime minister
+nz | New Zealand | New Zealand | Kiwi | Wellington;Auckland;Labour | prime minister
 ca | Canada | Canada | Canadian;Canadians | Ottawa;Toronto;Ontario;Quebec;Alberta;British Columbia | prime minister
 mx | Mexico | Mexico | Mexican | Mexico City | president
 br | Brazil | Brazil | Brazilian | Brasília;Brasilia | president

@@ -102,6 +102,9 @@ VERB_WORDS = frozenset(
     }
 )  # fmt: skip
 NAME_SUFFIXES = frozenset({"jr", "junior", "snr", "sr", "jnr"})  # "Donald Trump Jr" is someone else
+_OPENING_WORDS = frozenset({"the", "a", "an", "this", "that", "these", "those", "after", "before", "in", "at", "on"})
+KEY_POINT_BULLETS = ("• ", "- ", "* ", "– ", "· ")
+KEY_POINTS_LABEL_WORDS = 4  # "Key points:", "What we know so far:"
 CAPTION_WORDS = 14  # a line this short without a full stop is a headline, crosshead or caption
 _SUFFIX_INITIALS = frozenset("JjSs")
 _NUMBER_AFTER = re.compile(r"[ \u00a0,]*\d")
@@ -203,6 +206,7 @@ class MentionDetector:
             if form.owner_id not in owners:
                 owners.append(form.owner_id)
                 self.form_count += 1
+        self._surnames = frozenset(form.text for form in watchlist.name_forms() if form.kind == "surname")
         self._automaton = ahocorasick.Automaton()
         for key, variants in grouped.items():
             compiled = tuple(
@@ -219,6 +223,16 @@ class MentionDetector:
         if grouped:
             self._automaton.make_automaton()
 
+    def _surname_pair(self, text: str, start: int, end: int) -> bool:
+        """Two tracked surnames joined by a hyphen ("the Starmer-Trump talks") are two people, not one
+        double-barrelled name ("Cooper-Hughes", "Yaxley-Lennon" stay one name)."""
+        neighbour = _hyphen_neighbour(text, start, end)
+        if neighbour is None or neighbour not in self._surnames or text[start:end] not in self._surnames:
+            return False
+        compound = start - 1 - len(neighbour) if text[start - 1] == "-" else start
+        first = previous_word(text, compound)  # "Sarah Cooper-Musk": a first name makes it one person's name
+        return first is None or not is_titled(first) or first.lower() in _OPENING_WORDS
+
     def detect(self, text: str, published: datetime | date | None) -> list[Mention]:
         """Every mention in text, in order; roles resolve to their holder on the publication date."""
         if not text or self._automaton.kind != ahocorasick.AHOCORASICK:
@@ -226,6 +240,7 @@ class MentionDetector:
         day = published.date() if isinstance(published, datetime) else published
         article = _Article(text, day)
         headline_end = text.find("\n")
+        summary_end = _key_points_end(text, headline_end)
         relaxed_end = headline_end if headline_end > 0 and is_title_case(text[:headline_end]) else 0
         # The longest hit wins where hits start together ("President Obama" over "President").
         candidates = sorted(self._candidates(article, relaxed_end), key=_hit_order)
@@ -245,7 +260,7 @@ class MentionDetector:
         introduced = _introductions(chosen)
         mentions: list[Mention] = []
         for candidate in chosen:
-            in_headline = candidate.start < headline_end
+            in_headline = candidate.start < summary_end  # the headline and a key-points list under it
             person_id = _resolve(candidate, introduced, in_headline)
             if person_id is None:
                 continue
@@ -274,7 +289,7 @@ class MentionDetector:
         for end_index, (length, variants) in self._automaton.iter(article.folded):
             end = end_index + 1
             start = end - length
-            if not bounded(text, start, end):
+            if not bounded(text, start, end) and not self._surname_pair(text, start, end):
                 continue
             for variant in variants:
                 if not case_matches(text, start, variant.pattern):
@@ -555,6 +570,50 @@ def is_title_case(line: str) -> bool:
     """Whether most longer words of a line are capitalised: "Musk Attacks Starmer Over Grooming Gangs"."""
     words = [word for word in line.split() if len(word) > 3 and word[0].isalpha()]
     return len(words) >= 3 and sum(word[0].isupper() for word in words) >= 0.8 * len(words)
+
+
+def _hyphen_neighbour(text: str, start: int, end: int) -> str | None:
+    """The one word hyphen-joined to text[start:end] ("Starmer-Trump"), or None (no hyphen, or a longer chain)."""
+    before = start > 1 and text[start - 1] == "-"
+    after = end + 1 < len(text) and text[end] == "-"
+    if before == after:
+        return None
+    if before:
+        if end < len(text) and (text[end].isalnum() or text[end] in "'’"):
+            return None
+        begin = start - 1
+        while begin > 0 and text[begin - 1].isalpha():
+            begin -= 1
+        if begin > 0 and (text[begin - 1].isalnum() or text[begin - 1] in "-'’"):
+            return None
+        return text[begin : start - 1]
+    if start > 0 and (text[start - 1].isalnum() or text[start - 1] in "'’"):
+        return None
+    stop = end + 1
+    while stop < len(text) and text[stop].isalpha():
+        stop += 1
+    if stop < len(text) and (text[stop].isalnum() or text[stop] == "-"):
+        return None
+    return text[end + 1 : stop]
+
+
+def _key_points_end(text: str, headline_end: int) -> int:
+    """Where the body starts after the headline and a bulleted key-points list right under it ("• Waiting lists
+    down under Streeting"), whose surnames, like the headline's, the body introduces later; headline_end if none."""
+    if headline_end < 0:
+        return headline_end
+    position = headline_end
+    end = headline_end
+    while position < len(text):
+        line_end = text.find("\n", position + 1)
+        line_end = len(text) if line_end < 0 else line_end
+        line = text[position:line_end].strip()
+        if line.startswith(KEY_POINT_BULLETS):
+            end = line_end
+        elif line and not (line.endswith(":") and len(line.split()) <= KEY_POINTS_LABEL_WORDS):
+            break
+        position = line_end
+    return end
 
 
 def _introductions(chosen: list[_Candidate]) -> dict[str, int]:

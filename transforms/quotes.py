@@ -133,6 +133,11 @@ _DECADE = re.compile(r"\d0s\b")
 _INDEFINITE = re.compile(r"\b(?:A|An|One)\s+[a-z]")
 _FOLD_DROP = re.compile(r"[^\w\s]|_")
 _CLAUSE_STOP = re.compile(r"[;:!?.]")
+# Reported hearsay between a speaker and the cue: "is alleged to have told", "reportedly wrote".
+_HEARSAY = re.compile(
+    r"[ \u00a0]+(?:(?:is|was|are|were)[ \u00a0]+(?:alleged|said|reported|understood|believed|thought)[ \u00a0]+to"
+    r"[ \u00a0]+have|allegedly|reportedly)[ \u00a0]+$"
+)
 _DOUBLE_CLOSING = re.compile("[”\"»]")
 _SINGLE_ANY = re.compile("[‘’']")
 
@@ -476,7 +481,7 @@ class _Article:
         sentence_like = _opens_sentence(quoted)
         running = segment.closer is None  # runs over paragraphs, or to its paragraph's end after a colon
         if not (sentence_like or running) and words < 4:
-            return None  # a fragment ("a gimmick"): no cue makes it a statement (the cheap test first)
+            return self._governed_fragment(index, segment)  # "a gimmick": a statement only if a cue names who
         headline = segment.paragraph == 0 and len(self.paragraphs) > 1
         trailer = self._trailer(index, segment)
         titled = self._looks_like_title(segment, quoted)
@@ -489,8 +494,10 @@ class _Article:
             return self._resolve(lead, segment)
         if joined == "colon" and (sentence_like or running) and words >= 2:
             return self._colon_speaker(segment)
-        if lead is not None and joined == "partial" and words >= MIN_PARTIAL_WORDS:
-            return self._resolve(lead, segment)
+        if lead is not None and joined == "partial":
+            speaker = self._resolve(lead, segment)
+            if words >= MIN_PARTIAL_WORDS or speaker.person_id is not None:
+                return speaker
         if headline:
             return self._headline_colon(segment) if (sentence_like or words >= 3) else None
         if not (sentence_like or running) or words < 3:
@@ -498,6 +505,19 @@ class _Article:
         if (joined == "empty" or self._opens_paragraph(segment)) and (running or self._ends_sentence(segment)):
             return self._continued(index, segment)
         return None
+
+    def _governed_fragment(self, index: int, segment: _Segment) -> _Speaker | None:
+        """A short fragment is a partial quote when a speech cue before it in its clause names a tracked speaker
+        (Mr Wren said the figures were "deeply worrying"); with no cue or no tracked speaker, a scare quote."""
+        if segment.paragraph == 0 or not self.mentions_in(self.paragraphs[segment.paragraph][0], segment.opener):
+            return None  # nobody tracked named before it in its paragraph: no tracked speaker (cheap test first)
+        if self._looks_like_title(segment, self.text[segment.start : segment.end]):
+            return None
+        lead, joined = self._lead_in(index, segment)
+        if lead is None or joined != "partial":
+            return None
+        speaker = self._resolve(lead, segment)
+        return speaker if speaker.person_id is not None else None
 
     def _ends_sentence(self, segment: _Segment) -> bool:
         """Whether the quote closes its sentence (‘The staff are heroes.’), unlike a phrase the sentence goes on
@@ -633,7 +653,11 @@ class _Article:
                 clause = self._clause(earlier[-1], sentence_start)
                 return _Clause(clause.start, clause.end, cue, clause.speaker_first)
             return self._sentence_subject(start, match.start(), cue)
-        span = self._speaker_span(start, match.start())
+        if _word_before(text, match.start()) in ("and", "but"):
+            return self._sentence_subject(start, match.start(), cue)  # "Ms Marsh has defended her record and said:"
+        hearsay = _HEARSAY.search(text, max(start, match.start() - 40), match.start())
+        verb = hearsay.start() if hearsay else match.start()  # "Mr X is alleged to have told": Mr X is the speaker
+        span = self._speaker_span(start, verb)
         return _Clause(span[0], span[1], cue, speaker_first=True) if span else _Clause(0, 0, cue, speaker_first=True)
 
     def _after_quotes(self, start: int, position: int) -> int:
@@ -947,6 +971,10 @@ class _Article:
                 if current == paragraph and self.sentence_bounds(position)[0] > start:
                     return None  # a sentence of this paragraph came first: it sets the scene, not the last one
                 continue
+            if current != paragraph:
+                subject = self._main_subject(current, gender)
+                if subject is not None:
+                    return subject  # "Ms Y urged Mr Z to apologise. / She told ...": who urged, not the last named
             names: list[str | None] = []
             person: str | None = None
             for kind, who in events:
@@ -1002,6 +1030,39 @@ class _Article:
                 events.append((segment.opener, "quote", self.speakers[index].person_id))
         events.sort(key=lambda item: item[0])
         return [(kind, person) for _, kind, person in events]
+
+    def _main_subject(self, paragraph: int, gender: str) -> str | None:
+        """The tracked person opening the paragraph's last sentence as its subject (after a title, or a leading
+        phrase and its comma), when the pronoun's gender fits them and no other person named there has it surely."""
+        text = self.text
+        start, end = self.sentences_of(paragraph)[-1] if self.sentences_of(paragraph) else self.paragraphs[paragraph]
+        begin = _skip_spaces(text, start)
+        comma = text.find(",", begin, end)
+        if comma >= 0 and not self.mentions_in(begin, comma):
+            begin = _skip_spaces(text, comma + 1)
+        found = self.mentions_in(begin, end)
+        if not found or any(not word[0].isupper() for word in _WORD.findall(text, begin, found[0].char_start)):
+            return None  # only a title may come first ("Home Secretary Nadia Farouk"); "An aide said Ms Marsh ..."
+        after = _WORD.match(text, _skip_spaces(text, found[0].char_end))
+        if after is None or not after.group().islower() or text[found[0].char_end] != " ":
+            return None  # "Ms Marsh's aide", "Ms Marsh, 52,": not plainly the subject of a verb
+        if after.group() in CONJUNCTIONS:
+            return None  # "Mr Wren and Mr Pryce visited": two subjects
+        person = found[0].person_id
+        if not self._gender_fits(person, gender):
+            return None
+        if self._gender_known(person, gender):
+            return person
+        others = {mention.person_id for mention in found[1:]} - {person}
+        return None if any(self._gender_known(other, gender) for other in others) else person
+
+    def _gender_known(self, person: str, gender: str) -> bool:
+        """Whether the article gives the person an honorific of this gender."""
+        honorifics = MALE_HONORIFICS if gender == "male" else FEMALE_HONORIFICS
+        return any(
+            mention.person_id == person and mention.matched_text.split(" ", 1)[0].rstrip(".").lower() in honorifics
+            for mention in self.mentions
+        )
 
     def _gender_fits(self, person: str, gender: str) -> bool:
         """False when the article gives the person an honorific of the other gender (Ms Vane ... "he said")."""
@@ -1168,6 +1229,17 @@ def _passive(words_text: str) -> bool:
     """Whether a phrase ends in a form of "be": "Ms Vane was told: ‘...’" is said to her, not by her."""
     words = _WORD.findall(words_text)
     return bool(words) and words[-1].lower() in BE_FORMS
+
+
+def _word_before(text: str, position: int) -> str:
+    """The lower-cased word just before position, separated from it by spaces only; "" when there is none."""
+    end = position
+    while end > 0 and text[end - 1] in SPACES:
+        end -= 1
+    begin = end
+    while begin > 0 and text[begin - 1].isalpha():
+        begin -= 1
+    return text[begin:end].lower() if end < position else ""
 
 
 def _speaker_before(text: str, start: int, verb: int) -> tuple[int, int] | None:

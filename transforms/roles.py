@@ -41,6 +41,7 @@ ADJECTIVES = frozenset(
     }
 )  # fmt: skip
 GENERIC_FOLLOWERS = frozenset({"day", "time", "era", "moment", "period", "age", "future", "past"})  # "of the day"
+HEADLINE_WORDS = 14  # as transforms.mentions.CAPTION_WORDS: longer lines are body copy, whatever their place
 MAX_MODIFIERS = 2  # "the embattled Tory prime minister": adjectives allowed before a title
 _TOKEN = re.compile(r"[\w.'’-]+$")
 _DOTTED = re.compile(r"(?:[A-Za-z]\.)+")
@@ -139,8 +140,8 @@ def read_title(
             definite = True
             span_start = word_start
             break
-        if lower == "as" and headline:
-            break  # "Musk hits back as PM defends record": in a headline "as" joins two clauses
+        if headline and (lower == "as" or (lower == "and" and _headline_shaped(text, start))):
+            break  # "Musk hits back as PM defends record", "Musk and PM clash": in a headline these join
         if lower in FORMER_WORDS or lower.startswith("ex-"):
             qualifier = qualifier or "former"
         elif lower in ("then", "then-"):
@@ -184,7 +185,7 @@ def read_title(
     appositive = _APPOSITIVE.match(text, after)
     if appositive and country_of(appositive.group(1).strip()) is None:
         return None  # "the prime minister, Benjamin Netanyahu,": the name says who; it counts if tracked
-    if not title_case:
+    if not title_case and after == end_out:  # "the PM's Cabinet allies": after a possessive comes what is his
         following = _next_word(text, after)
         if following is not None and following[0].isupper() and is_name_word(following):
             return None  # "Prime Minister Theresa May": the name counts, not the title
@@ -211,6 +212,12 @@ def qualifier_before(text: str, start: int) -> str | None:
             continue
         break
     return ""
+
+
+def _headline_shaped(text: str, position: int) -> bool:
+    """Whether position's line is short and ends without a full stop: a first line may be body copy."""
+    line = text[text.rfind("\n", 0, position) + 1 : (text.find("\n", position) + 1 or len(text) + 1) - 1].rstrip()
+    return len(line.split()) <= HEADLINE_WORDS and not line.endswith((".", "!", "?", ":", ";"))
 
 
 def _hyphen_prefix(text: str, hyphen: int) -> str:

@@ -28,6 +28,17 @@ class TestCueScanner:
         assert [cue.jurisdiction for cue in SCANNER.scan(text)] == ["uk", "ca"]
 
     @pytest.mark.parametrize(
+        ("text", "expected"),
+        [("In Wellington, Labour celebrated.", ["nz", "nz"]), ("Labour MPs met.", ["uk"]),
+         ("Labour MPs in Westminster watched New Zealand.", ["uk", "uk", "nz"])],
+    )  # fmt: skip
+    def test_a_word_countries_share_names_the_one_the_text_otherwise_names(
+        self, text: str, expected: list[str]
+    ) -> None:
+        """New Zealand's "Labour" is its own when the text names only New Zealand; alone or beside both, British."""
+        assert [cue.jurisdiction for cue in SCANNER.scan(text)] == expected
+
+    @pytest.mark.parametrize(
         ("text", "qualifies"),
         [("the Israeli prime minister", PM), ("Israel's PM", PM), ("the prime minister of Israel", PM),
          ("the Israeli president", "president"), ("the Israeli leader", ANY_OFFICE), ("Israeli troops", None)],

@@ -144,6 +144,23 @@ class TestSurnames:
 
         assert found(detector, text) == [("elon-musk", "Musk", "surname"), ("elon-musk", "Elon Musk", "full")]
 
+    def test_two_tracked_surnames_joined_by_a_hyphen_are_both_people(self, detector: MentionDetector) -> None:
+        """ "the Starmer-Musk row" names two tracked people; a double-barrelled name does not, even of two."""
+        text = "Row\n\nKeir Starmer and Elon Musk met. The Starmer-Musk row cooled. Sarah Cooper-Musk came."
+
+        pair = [("keir-starmer", "Starmer", "surname"), ("elon-musk", "Musk", "surname")]
+
+        assert found(detector, text)[2:] == pair
+
+    def test_key_points_under_the_headline_are_read_like_it(self, detector: MentionDetector) -> None:
+        """A bulleted key-points list above the body abbreviates names the body introduces; a list further down,
+        after the body has begun, does not."""
+        above = "Posts row\n\nKey points:\n• Fresh posts from Musk\n• No 10 silent\n\nElon Musk posted again."
+        below = "Posts row\n\nIt went on.\n\n• Fresh posts from Musk\n\nElon Musk posted again."
+
+        assert found(detector, above) == [("elon-musk", "Musk", "surname"), ("elon-musk", "Elon Musk", "full")]
+        assert found(detector, below) == [("elon-musk", "Elon Musk", "full")]
+
     @pytest.mark.parametrize(
         "trap",
         ["Kimbal Musk also posted.", "It was a Tommy Cooper routine.", "Dave Phillips disagreed.",

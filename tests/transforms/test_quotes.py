@@ -107,6 +107,24 @@ class TestWhatIsAQuote:
 
         assert spoken(body) == [("nadia-farouk", "a political stitch-up from start to finish")]
 
+    @pytest.mark.parametrize(
+        ("body", "expected"),
+        [
+            ("Mr Wren said the figures were ‘deeply worrying’.", [("tobias-wren", "deeply worrying")]),
+            ("Mrs Castellane admitted her failure to pass ‘the rent bill’.", [("priya-castellane", "the rent bill")]),
+            ("Ms Farouk told MPs the vote would offer a ‘clear choice’.", [("nadia-farouk", "clear choice")]),
+            ("Union leader Ray Colley said the offer was ‘an insult’.", []),
+            ("Critics of the so-called ‘mansion tax’ met Mr Wren.", []),
+            ("Mr Pryce's officials described the strike as ‘regrettable’.", []),
+        ],
+    )
+    def test_a_short_fragment_a_cue_gives_to_a_tracked_speaker_is_their_quote(
+        self, body: str, expected: list[tuple[str, str]]
+    ) -> None:
+        """Whatever its length, a fragment after a speech cue naming a tracked speaker is theirs; a fragment no
+        cue governs, or one an untracked or someone else's speaker governs, stays a scare quote."""
+        assert spoken("Tobias Wren spoke.\n\n" + body) == expected
+
     def test_reported_speech_without_marks_is_not_a_quote(self) -> None:
         """Words reported without quotation marks are never turned into a quote."""
         assert spoken("Helena Marsh said the rail strike would end before Christmas.") == []
@@ -124,6 +142,13 @@ class TestSpeakers:
             ("‘We will act,’ according to Ms Marsh.", "helena-marsh"),
             ("Mr Ellery wrote on X: ‘We will act.’", "conrad-ellery"),
             ("‘We will act,’ Mr Wren shot back.", "tobias-wren"),
+            ("‘We will act,’ the health secretary said.", "gareth-pryce"),
+            ("Ms Marsh has defended her record on the railways and said: ‘We will act.’", "helena-marsh"),
+            ("Mrs Castellane visited a school in Bristol and told pupils: ‘We will act.’", "priya-castellane"),
+            ("Mr Wren said the plan was late, adding that ‘we will act on it this spring’.", "tobias-wren"),
+            ("Mr Pryce highlighted how the delays ‘have cost us billions’.", "gareth-pryce"),
+            ("Mr Wren is alleged to have told the Prime Minister: ‘We will act.’", "tobias-wren"),
+            ("Mr Ellery reportedly wrote to staff: ‘We will act.’", "conrad-ellery"),
         ],
     )
     def test_cue_names_a_tracked_speaker(self, body: str, speaker: str) -> None:
@@ -140,6 +165,8 @@ class TestSpeakers:
             "‘We will act,’ said a friend of Ms Marsh.",
             "Sources close to Helena Marsh said: ‘We will act.’",
             "Helena Marsh was told by officials: ‘We will act.’",
+            "Mr Wren met Ray Colley and the union leader said: ‘We will act.’",
+            "Helena Marsh is alleged to have been told by officials: ‘We will act.’",
             "‘We will act,’ Ms Marsh and Mr Wren said in a joint statement.",
             "Dr Sam Patel, who advises Ms Marsh, said: ‘We will act.’",
         ],
@@ -155,6 +182,21 @@ class TestSpeakers:
         body = "Ms Marsh visited the depot on Monday. ‘The staff here are heroes,’ she said."
 
         assert spoken("Helena Marsh toured Harrowby.\n\n" + body) == [("helena-marsh", "The staff here are heroes,")]
+
+    @pytest.mark.parametrize(
+        ("body", "speaker"),
+        [
+            ("Nadia Farouk urged Mr Wren to apologise and backed the PM.\n\nShe told Radio 4: ‘We will act.’",
+             "nadia-farouk"),
+            ("Mr Pryce said Ms Farouk and Mrs Castellane were briefed.\n\nHe told LBC: ‘We will act.’", "gareth-pryce"),
+            ("An aide said Ms Marsh was furious with Mrs Castellane.\n\nShe told Radio 4: ‘We will act.’", None),
+            ("Tobias Wren and Gareth Pryce visited the ward.\n\nHe said: ‘We will act.’", None),
+        ],
+    )  # fmt: skip
+    def test_a_pronoun_opening_a_paragraph_is_the_previous_ones_subject(self, body: str, speaker: str | None) -> None:
+        """After a paragraph naming several people, "she" is whoever its main clause is about (the one urging),
+        when the gender fits; an untracked subject ("An aide said ...") or two subjects leave it unknown."""
+        assert [person for person, _ in spoken(body)] == [speaker]
 
     @pytest.mark.parametrize(
         "body",

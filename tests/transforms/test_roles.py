@@ -84,6 +84,14 @@ class TestReadTitle:
         assert read("Musk hits back as PM defends record", "PM", headline=True) == ("PM", "", None)
         assert read("PM must act on bonuses", "PM", headline=False) is None
 
+    def test_a_headline_and_joins_two_subjects(self) -> None:
+        """ "Musk and PM clash" names the PM; a long first line ending in a full stop is body copy, not a headline."""
+        body = "Rail fares rose again this week and PM officials said little about it at the briefing."
+
+        assert read("Musk and PM clash over posts", "PM", headline=True) == ("PM", "", None)
+        assert read(body, "PM", headline=True) is None
+        assert read("Mayors and deputy PM clash", "PM", headline=True) is None
+
     def test_title_case_lines_do_not_take_the_next_capital_for_a_name(self) -> None:
         """In a Title Case headline "Prime Minister Under Pressure" is still the title."""
         line = "Prime Minister Under Pressure Over Prices"
@@ -94,6 +102,18 @@ class TestReadTitle:
     def test_a_day_or_country_after_the_title_is_not_a_name(self) -> None:
         """ "told the prime minister Monday" keeps the title; only a word that may start a name ends it."""
         assert read("She told the prime minister Monday that", "prime minister") == ("the prime minister", "", None)
+
+    @pytest.mark.parametrize(
+        ("text", "title", "expected"),
+        [
+            ("The PM's Cabinet allies said no.", "PM", "The PM"),
+            ("Aides in the Prime Minister's Downing Street team spoke.", "Prime Minister", "the Prime Minister"),
+            ("The PM's cabinet allies said no.", "PM", "The PM"),
+        ],
+    )
+    def test_a_capital_after_a_possessive_title_is_not_a_name(self, text: str, title: str, expected: str) -> None:
+        """What follows "the PM's" is something of the PM's ("Cabinet allies"), never the PM's own name."""
+        assert read(text, title) == (expected, "", None)
 
     @pytest.mark.parametrize(
         ("text", "expected"),
