@@ -46,6 +46,11 @@ MAX_COLON_CLAUSE_WORDS = 10
 MAX_UNLISTED_CUE_WORDS = 5
 
 PRONOUNS = {"he": "male", "she": "female"}
+# Words of a sentence that introduces someone's words without a cue verb: "Writing in the Herald, Mr Wren set out
+# his view." The quote after it is theirs; a sentence without one ("Mr Wren visited a ward.") may lead to anyone's.
+LEAD_IN_WORDS = frozenset(
+    {"view", "views", "case", "vision", "argument", "position", "thoughts", "writing", "article", "column", "op-ed"}
+)
 MALE_HONORIFICS = frozenset({"mr", "sir", "lord", "baron"})
 FEMALE_HONORIFICS = frozenset({"ms", "mrs", "miss", "dame", "lady", "baroness"})
 PREPOSITIONS = frozenset(
@@ -270,6 +275,7 @@ class _Article:
         self.segments = self._segments()
         self.segment_starts = [segment.opener for segment in self.segments]
         self._paragraph_sentences: dict[int, list[tuple[int, int]]] = {}
+        self._chain: dict[tuple[int, str], str | None] = {}  # a pronoun paragraph's referent, read once
         self._counted_to = 0  # sentences before paragraph _counted_to: _counted
         self._counted = 0
         self.speakers: dict[int, _Speaker] = {}  # segment index -> speaker
@@ -831,8 +837,13 @@ class _Article:
                     attribution = "continued" if speaker.person_id else "none"
                     return _Speaker(speaker.person_id, speaker.speaker, speaker.cue, attribution)
         reported = self._reported_before(segment.opener) if self.mentions else None
+        if reported is None and self.mentions and segment.paragraph > 0 and self._opens_paragraph(segment):
+            reported = self._reported_closing(segment.paragraph - 1)  # "He said the party had changed. / "...""
         if reported is not None:
             return replace(reported, attribution="continued" if reported.person_id else "none")
+        lead = self._lead_sentence(segment) if self.mentions else None
+        if lead is not None:
+            return lead
         paragraph_start = self.paragraphs[segment.paragraph][0]
         if segment.paragraph > 0 and self._opens_paragraph(segment):
             before_start, before_end = self.paragraphs[segment.paragraph - 1]
@@ -846,6 +857,41 @@ class _Article:
                 if not found:
                     return self._colon_subject(clause_start, colon)
         return _UNKNOWN
+
+    def _reported_closing(self, paragraph: int) -> _Speaker | None:
+        """The speaker of the reported speech closing a paragraph that quotes nobody, or None."""
+        spans = self.sentences_of(paragraph)
+        if not spans or self._quotes_in(paragraph):
+            return None
+        return self._reported_in(spans[-1][0], spans[-1][1])
+
+    def _lead_sentence(self, segment: _Segment) -> _Speaker | None:
+        """A tracked person opening the sentence just before the quote (the previous paragraph's last, when the
+        quote opens its own) with a lead-in and no cue: "Writing in the Herald, Mr Wren set out his view. "...""."""
+        if self._opens_paragraph(segment):
+            if segment.paragraph == 0 or self._quotes_in(segment.paragraph - 1):
+                return None
+            spans = self.sentences_of(segment.paragraph - 1)
+            if not spans:
+                return None
+            start, end = spans[-1]
+        else:
+            sentence_start, _ = self.sentence_bounds(segment.opener)
+            paragraph_start = self.paragraphs[segment.paragraph][0]
+            if sentence_start <= paragraph_start or _ANY_MARK.search(self.text, paragraph_start, sentence_start):
+                return None
+            start, end = self.sentence_bounds(sentence_start - 1)
+        words = {word.lower() for word in _WORD.findall(self.text, start, end)}
+        if not words & LEAD_IN_WORDS:
+            return None
+        speaker = self._colon_subject(start, end)
+        return speaker if speaker.person_id is not None else None
+
+    def _quotes_in(self, paragraph: int) -> bool:
+        """Whether the paragraph holds a quotation mark opening a quote."""
+        start, end = self.paragraphs[paragraph]
+        index = bisect_left(self.segment_starts, start)
+        return index < len(self.segments) and self.segments[index].opener < end
 
     def _named_outside_quotes(self, start: int, end: int) -> bool:
         """Whether anyone is named outside quotes in text[start:end] besides the speaker phrase of a cue right
@@ -954,8 +1000,8 @@ class _Article:
         """The tracked person "he"/"she" before position refers to: the speaker of the last quote before it, or
         the one tracked person named since that quote with nobody else named; this paragraph first, the previous
         one when this paragraph names nobody and quotes nothing before the pronoun's quote."""
-        if not self._tracked_nearby(paragraph, position):
-            return None  # nobody tracked is named or quoted in reach: nothing for "she" to refer to
+        if not self._tracked_nearby(paragraph, position) and not self._opens_with(paragraph - 1, gender):
+            return None  # nobody tracked is named or quoted in reach, nor an earlier "she": nothing to refer to
         for current in (paragraph, paragraph - 1):
             if current < 0:
                 return None
@@ -970,10 +1016,12 @@ class _Article:
             if not events:
                 if current == paragraph and self.sentence_bounds(position)[0] > start:
                     return None  # a sentence of this paragraph came first: it sets the scene, not the last one
+                if current != paragraph:
+                    return self._chained(current, gender)  # "He said ... / He added: ...": the same "he"
                 continue
             if current != paragraph:
-                subject = self._main_subject(current, gender)
-                if subject is not None:
+                subject, decided = self._main_subject(current, gender)
+                if decided:
                     return subject  # "Ms Y urged Mr Z to apologise. / She told ...": who urged, not the last named
             names: list[str | None] = []
             person: str | None = None
@@ -1009,6 +1057,10 @@ class _Article:
         if sentence_start <= paragraph_start:
             return None
         previous_start = max(self.sentence_bounds(sentence_start - 1)[0], paragraph_start)
+        return self._reported_in(previous_start, sentence_start)
+
+    def _reported_in(self, previous_start: int, sentence_start: int) -> _Speaker | None:
+        """The speaker of the reported speech in the sentence text[previous_start:sentence_start], or None."""
         for match in self._cues(previous_start, sentence_start):
             if self._in_trailing_cue(match.start()) or match.group() in self.x._participles:
                 continue
@@ -1031,9 +1083,31 @@ class _Article:
         events.sort(key=lambda item: item[0])
         return [(kind, person) for _, kind, person in events]
 
-    def _main_subject(self, paragraph: int, gender: str) -> str | None:
+    def _opens_with(self, paragraph: int, gender: str) -> bool:
+        """Whether the paragraph opens with "He"/"She" of this gender."""
+        if paragraph < 0:
+            return False
+        first = _WORD.match(self.text, _skip_spaces(self.text, self.paragraphs[paragraph][0]))
+        return first is not None and first.group() in ("He", "She") and PRONOUNS[first.group().lower()] == gender
+
+    def _chained(self, paragraph: int, gender: str) -> str | None:
+        """The referent of the pronoun of this gender opening a paragraph that names nobody ("He said the lists
+        had fallen." before "He added: ..."): a chain of pronoun paragraphs keeps its first referent."""
+        if not self._opens_with(paragraph, gender):
+            return None
+        start = _skip_spaces(self.text, self.paragraphs[paragraph][0])
+        if self._names(start, self.paragraphs[paragraph][1]):
+            return None  # "She said ..., and Joan Avery agreed.": someone else came in since
+        key = (paragraph, gender)
+        if key not in self._chain:
+            self._chain[key] = None  # a guard while resolving: the chain only ever looks back
+            self._chain[key] = self._pronoun_referent(start, gender, paragraph)
+        return self._chain[key]
+
+    def _main_subject(self, paragraph: int, gender: str) -> tuple[str | None, bool]:
         """The tracked person opening the paragraph's last sentence as its subject (after a title, or a leading
-        phrase and its comma), when the pronoun's gender fits them and no other person named there has it surely."""
+        phrase and its comma), when the pronoun's gender fits them and no other person named there has it surely;
+        and whether that settles it (two subjects joined by "and" settle it as unknown)."""
         text = self.text
         start, end = self.sentences_of(paragraph)[-1] if self.sentences_of(paragraph) else self.paragraphs[paragraph]
         begin = _skip_spaces(text, start)
@@ -1042,19 +1116,20 @@ class _Article:
             begin = _skip_spaces(text, comma + 1)
         found = self.mentions_in(begin, end)
         if not found or any(not word[0].isupper() for word in _WORD.findall(text, begin, found[0].char_start)):
-            return None  # only a title may come first ("Home Secretary Nadia Farouk"); "An aide said Ms Marsh ..."
+            return None, False  # only a title may come first ("Home Secretary Nadia Farouk"); "An aide said ..."
         after = _WORD.match(text, _skip_spaces(text, found[0].char_end))
         if after is None or not after.group().islower() or text[found[0].char_end] != " ":
-            return None  # "Ms Marsh's aide", "Ms Marsh, 52,": not plainly the subject of a verb
+            return None, False  # "Ms Marsh's aide", "Ms Marsh, 52,": not plainly the subject of a verb
         if after.group() in CONJUNCTIONS:
-            return None  # "Mr Wren and Mr Pryce visited": two subjects
+            return None, True  # "Mr Wren and Ray Colley exchanged insults": two subjects
         person = found[0].person_id
         if not self._gender_fits(person, gender):
-            return None
+            return None, False
         if self._gender_known(person, gender):
-            return person
+            return person, True
         others = {mention.person_id for mention in found[1:]} - {person}
-        return None if any(self._gender_known(other, gender) for other in others) else person
+        surely = any(self._gender_known(other, gender) for other in others)
+        return (None, False) if surely else (person, True)
 
     def _gender_known(self, person: str, gender: str) -> bool:
         """Whether the article gives the person an honorific of this gender."""
@@ -1119,6 +1194,7 @@ VERBISH = frozenset(
         "has", "had", "have", "is", "was", "were", "will", "would", "can", "could", "did", "does", "said", "says",
         "told", "tells", "added", "wrote", "posted", "argued", "insisted", "warned", "claimed", "also", "later",
         "then", "who", "may", "might", "must", "should", "admitted", "denied", "replied", "responded", "asked",
+        "agreed", "disagreed",
     }
 )  # fmt: skip
 # Capitalised words that are not people: a subject or a pair of them says nothing about who "he" is.

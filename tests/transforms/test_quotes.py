@@ -199,6 +199,63 @@ class TestSpeakers:
         assert [person for person, _ in spoken(body)] == [speaker]
 
     @pytest.mark.parametrize(
+        ("body", "speakers"),
+        [
+            ("Nadia Farouk backed the plan.\n\nShe said it was costed.\n\nShe added: ‘We will act.’\n\n"
+             "‘Nobody will be left out,’ she said.", ["nadia-farouk", "nadia-farouk"]),
+            ("Nadia Farouk urged Mr Wren to apologise.\n\nShe said he was wrong.\n\n‘We will act,’ she said.",
+             ["nadia-farouk"]),
+            ("Mrs Castellane backed the plan.\n\nShe said it was costed.\n\nA councillor, Joan Avery, said it was "
+             "not.\n\nShe added: ‘We will act.’", [None]),
+            ("Mrs Castellane backed the plan.\n\nShe said it was costed, and Joan Avery agreed.\n\n"
+             "She added: ‘We will act.’", [None]),
+            ("Mr Wren backed the plan.\n\nHe said it was costed.\n\nShe added: ‘We will act.’", [None]),
+            ("Mr Wren backed the plan.\n\nHe said it was costed.\n\nDr Holt disagreed. ‘It is not,’ he said.", [None]),
+        ],
+    )  # fmt: skip
+    def test_a_chain_of_pronoun_paragraphs_keeps_the_first_ones_referent(
+        self, body: str, speakers: list[str | None]
+    ) -> None:
+        """"She said ... / She added: ‘...’" keeps the person the first "she" was; someone else named in between,
+        or the other gender, leaves it unknown."""
+        assert [person for person, _ in spoken(body)] == speakers
+
+    def test_an_unmarked_quote_paragraph_continues_the_reported_speech_before_it(self) -> None:
+        """A quote paragraph of its own after a paragraph of someone's reported speech is theirs; after the
+        reported speech of someone untracked, unknown."""
+        ours = "Tobias Wren spoke in Leeds.\n\nHe said the party had changed.\n\n‘There is no doubt we listened.’"
+        theirs = "Mr Wren met the unions.\n\nRay Colley said the offer was poor.\n\n‘We will not be bought off.’"
+
+        assert spoken(ours) == [("tobias-wren", "There is no doubt we listened.")]
+        assert spoken(theirs) == [(None, "We will not be bought off.")]
+
+    @pytest.mark.parametrize(
+        ("body", "speaker"),
+        [
+            ("Writing in the Herald, Mr Wren set out his view. ‘As our programme shows, rail must pay.’",
+             "tobias-wren"),
+            ("In a column for the Courier, Ms Farouk made the case for reform.\n\n‘The laws are too old.’",
+             "nadia-farouk"),
+            ("Writing in the Herald, a former adviser to Mr Wren set out her view. ‘He never had a plan.’", None),
+            ("Writing in the Herald, Mr Wren's former adviser set out her view. ‘He never had a plan.’", None),
+            ("Mr Wren visited a depot in Crewe.\n\n‘The trains are always late.’", None),
+        ],
+    )  # fmt: skip
+    def test_a_lead_in_without_a_cue_names_the_speaker(self, body: str, speaker: str | None) -> None:
+        """A sentence whose tracked subject sets out a view or writes an article gives them the quote after it;
+        an adviser's view, or a sentence that introduces no words, does not."""
+        assert [person for person, _ in spoken(body)] == [speaker]
+
+    def test_a_run_on_quote_after_a_pronoun_opening_keeps_its_speaker(self) -> None:
+        """Every paragraph of a quote running on after "He told them:" is his; a closing mark ends the run."""
+        body = (
+            "Gareth Pryce spoke in Leeds.\n\nHe said winter would be hard.\n\nHe told them: ‘We have more beds.\n\n"
+            "‘We have more staff.’\n\nA nurse said staff were tired.\n\n‘We cannot go on.’"
+        )
+
+        assert [person for person, _ in spoken(body)] == ["gareth-pryce", "gareth-pryce", None]
+
+    @pytest.mark.parametrize(
         "body",
         [
             "Ms Marsh’s spokeswoman defended her. ‘She has done nothing wrong,’ she said.",
