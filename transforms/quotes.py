@@ -12,8 +12,10 @@ Rules rather than a model, written for newsroom copy in general:
 - The speaker is the noun phrase the cue names. It is a tracked person only when that phrase is a mention the
   detector found (its public output), possibly after a title ("Health Secretary Wes Streeting"), and never the
   object of a preposition or a possessive ("a spokesman for the Prime Minister", "the PM's spokesman"). "He" and
-  "she" refer back only to the one tracked person named before them in the paragraph, with nobody else named since;
-  a quote without a cue continues the speaker of the quote just before it. Anything else is kept, speaker unknown.
+  "she" refer back only to one tracked person with nobody else named since (the paragraph's, the previous one's
+  subject, or the first of a chain of pronoun paragraphs); a quote without a cue continues the quote or reported
+  speech just before it, or follows a lead-in ("Writing in the Herald, Mr X set out his view."). Anything else is
+  kept, speaker unknown.
 """
 
 from __future__ import annotations
