@@ -1021,6 +1021,8 @@ class _Article:
                 if current != paragraph:
                     return self._chained(current, gender)  # "He said ... / He added: ...": the same "he"
                 continue
+            if current != paragraph and self._opens_with(current, gender):
+                return self._chained(current, gender)  # "He said Mr Wren was right. / He added:" is not Mr Wren
             if current != paragraph:
                 subject, decided = self._main_subject(current, gender)
                 if decided:
@@ -1098,8 +1100,11 @@ class _Article:
         if not self._opens_with(paragraph, gender):
             return None
         start = _skip_spaces(self.text, self.paragraphs[paragraph][0])
-        if self._names(start, self.paragraphs[paragraph][1]):
-            return None  # "She said ..., and Joan Avery agreed.": someone else came in since
+        # "She said ..., and Joan Avery agreed.": someone else who may be "she" came in since ("She said Mr Wren
+        # had lied." leaves her the only "she")
+        names = self._names(start, self.paragraphs[paragraph][1])
+        if any(who is None or self._gender_fits(who, gender) for _, who in names):
+            return None
         key = (paragraph, gender)
         if key not in self._chain:
             self._chain[key] = None  # a guard while resolving: the chain only ever looks back

@@ -210,6 +210,8 @@ class TestSpeakers:
             ("Mrs Castellane backed the plan.\n\nShe said it was costed, and Joan Avery agreed.\n\n"
              "She added: ‘We will act.’", [None]),
             ("Mr Wren backed the plan.\n\nHe said it was costed.\n\nShe added: ‘We will act.’", [None]),
+            ("Ms Farouk backed the plan.\n\nShe said Mr Wren had lied.\n\nShe added: ‘We will act.’", ["nadia-farouk"]),
+            ("Mr Pryce backed the plan.\n\nHe said Mr Wren had been right.\n\nHe added: ‘We will act.’", [None]),
             ("Mr Wren backed the plan.\n\nHe said it was costed.\n\nDr Holt disagreed. ‘It is not,’ he said.", [None]),
         ],
     )  # fmt: skip
