@@ -349,7 +349,7 @@ class TestFetchPages:
 
             assert other.requests == []
         assert [page.result.outcome for page in pages] == ["ok", "refused-unsafe"]
-        assert f"names only http://127.0.0.1:{server.port}" in (pages[1].result.error or "")
+        assert f"only http://127.0.0.1:{server.port} (the feeds file) may be reached" in (pages[1].result.error or "")
 
     def test_works_inside_a_running_event_loop(self) -> None:
         """Called from code that already runs an event loop, fetching still completes."""
