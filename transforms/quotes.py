@@ -282,6 +282,7 @@ class _Article:
         self._counted = 0
         self.speakers: dict[int, _Speaker] = {}  # segment index -> speaker
         self.accepted: list[int] = []
+        self._segment_words: dict[tuple[int, int], list[str]] = {}
 
     # --- quotation marks ------------------------------------------------------------------------------------
 
@@ -485,7 +486,7 @@ class _Article:
         if segment.continues:
             return self.speakers.get(index - 1)
         quoted = self.text[segment.start : segment.end]
-        words = len(_WORD.findall(quoted))
+        words = len(self._words_of(segment))
         sentence_like = _opens_sentence(quoted)
         running = segment.closer is None  # runs over paragraphs, or to its paragraph's end after a colon
         if not (sentence_like or running) and words < 4:
@@ -1163,7 +1164,7 @@ class _Article:
         book", "the slogan" (when short or Title Case), or Title Case words without sentence punctuation
         (‘Get It Done’, “Adolescence”)."""
         text = self.text
-        words = _WORD.findall(quoted)
+        words = self._words_of(segment)
         title_case = _title_case(words, quoted)
         paragraph_start = self.paragraphs[segment.paragraph][0]
         before = list(_WORD.finditer(text, max(paragraph_start, segment.opener - 40), segment.opener))
@@ -1178,6 +1179,14 @@ class _Article:
         if text[max(0, segment.opener - 1) : segment.opener] == "#":
             return True
         return title_case
+
+    def _words_of(self, segment: _Segment) -> list[str]:
+        """The quoted words of a segment, found once: judging a segment asks for them more than once."""
+        key = (segment.start, segment.end)
+        words = self._segment_words.get(key)
+        if words is None:
+            words = self._segment_words[key] = _WORD.findall(self.text, segment.start, segment.end)
+        return words
 
     def _opens_paragraph(self, segment: _Segment) -> bool:
         paragraph_start = self.paragraphs[segment.paragraph][0]
