@@ -431,10 +431,25 @@ class _Article:
         if paragraph < self._counted_to:
             self._counted_to, self._counted = 0, 0
         if paragraph > self._counted_to:
-            start = self.paragraphs[self._counted_to][0]
-            self._counted += count_sentences(self.text[start : self.paragraphs[paragraph][0]])
+            self._counted += self._sentences_between(self._counted_to, paragraph)
             self._counted_to = paragraph
         return self._counted + self._local_index(paragraph, position)
+
+    def _sentences_between(self, first: int, last: int) -> int:
+        """How many sentences paragraphs first to last - 1 hold: those already split are not split again, the
+        others are counted a run at a time (split_sentences works line by line, so the sums agree)."""
+        total = 0
+        run_start = first
+        for paragraph in range(first, last + 1):
+            spans = self._paragraph_sentences.get(paragraph) if paragraph < last else None
+            if spans is None and paragraph < last:
+                continue
+            if paragraph > run_start:
+                total += count_sentences(self.text[self.paragraphs[run_start][0] : self.paragraphs[paragraph][0]])
+            if spans is not None:
+                total += len(spans)
+            run_start = paragraph + 1
+        return total
 
     def _local_index(self, paragraph: int, position: int) -> int:
         return max(bisect_right(self.sentences_of(paragraph), (position, len(self.text))) - 1, 0)

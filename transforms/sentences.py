@@ -64,8 +64,8 @@ def _is_abbreviation(text: str, dot: int) -> bool:
         return False
     if len(token) == 1 and token.isupper():
         return _NEXT_INITIAL.match(text, dot + 1) is not None or _is_initial(text, begin)
-    if _DOTTED_ACRONYM.fullmatch(token + "."):
-        return True  # "U.S." or "e.g."
+    if ("." in token or len(token) == 1) and _DOTTED_ACRONYM.fullmatch(token + "."):
+        return True  # "U.S." or "e.g." (a longer token without a dot cannot be one)
     return token.lower() in ABBREVIATIONS
 
 
