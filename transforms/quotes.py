@@ -27,7 +27,7 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from itertools import pairwise
+from itertools import islice, pairwise
 
 from transforms.records import Mention, Quote
 from transforms.sentences import count_sentences, split_sentences
@@ -100,6 +100,8 @@ TITLE_NOUNS = frozenset(
     }
 )  # fmt: skip
 TITLE_SHORT_WORDS = 5
+# More words than any test on a quote's words looks at: Title Case is 8 words at most, the counts stop at 6.
+WORDS_ENOUGH = 9
 # Singular nouns for people: one named after the tracked person blocks "he"/"she" from reaching back past them.
 PERSON_NOUNS = frozenset(
     {
@@ -1196,11 +1198,13 @@ class _Article:
         return title_case
 
     def _words_of(self, segment: _Segment) -> list[str]:
-        """The quoted words of a segment, found once: judging a segment asks for them more than once."""
+        """The first WORDS_ENOUGH quoted words of a segment, found once: every test on them (word counts, Title
+        Case) decides the same for WORDS_ENOUGH words as for more, so a long quote is not read to its end."""
         key = (segment.start, segment.end)
         words = self._segment_words.get(key)
         if words is None:
-            words = self._segment_words[key] = _WORD.findall(self.text, segment.start, segment.end)
+            found = islice(_WORD.finditer(self.text, segment.start, segment.end), WORDS_ENOUGH)
+            words = self._segment_words[key] = [word.group() for word in found]
         return words
 
     def _opens_paragraph(self, segment: _Segment) -> bool:
