@@ -293,7 +293,8 @@ class _Article:
         segments: list[_Segment] = []
         pending: _Segment | None = None  # an open quote at the end of the previous paragraph
         for index, (start, end) in enumerate(self.paragraphs):
-            found = self._scan(start, end, index) if _ANY_MARK.search(self.text, start, end) else []
+            # Only an opening mark can start a segment: a paragraph with apostrophes (’) alone is not scanned.
+            found = self._scan(start, end, index) if _QUOTE_MARK.search(self.text, start, end) else []
             if pending is not None:
                 if found and found[0].opener == start and _same_family(self.text[pending.opener], self.text[start]):
                     found[0].continues = True
