@@ -22,6 +22,7 @@ from flows.adapters.lock import run_lock
 from flows.alerting import run_alert_stage
 from flows.config import DetectionSettings, Settings
 from flows.detection import Detectors, detect_text
+from flows.failures import describe
 from transforms import run_rows
 from transforms.mentions import MentionDetector
 from transforms.quotes import QuoteExtractor
@@ -151,7 +152,7 @@ def publish(db: Path, run_id: str) -> str:
     try:
         return publish_snapshot(db, database.snapshot_path(db), run_id=run_id).notice()
     except Exception as error:  # the re-derived rows are stored; the next run's publish catches the snapshot up
-        return f"snapshot not published ({type(error).__name__}: {error}); the next run brings it up to date"
+        return f"snapshot not published ({describe(error)}); the next run brings it up to date"
 
 
 def suppress_historical_alerts(db: Path, context: run_rows.RunContext, rules_file: Path, names: dict[str, str]) -> int:

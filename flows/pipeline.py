@@ -21,6 +21,7 @@ from flows import quoting, seeds, stages
 from flows.adapters.delivery import send_notice
 from flows.adapters.lock import RunInProgress, run_lock
 from flows.config import DEMO_DIR, Settings
+from flows.failures import describe
 from transforms import budget, clocks, run_rows
 from transforms.alerts import Alert
 from transforms.feed_state import FeedFetch
@@ -402,13 +403,6 @@ def record_failure(settings: Settings, db: Path, context: run_rows.RunContext, e
     stages.end_run(db, context, "failed", error=describe(error))
     notify_failure(settings.alerts.urls, context, error)
     error.add_note(RECORDED_NOTE)
-
-
-def describe(error: BaseException) -> str:
-    """`Type: first line of the message`, for the runs table and the failure notice."""
-    text = str(error).strip()
-    first = text.splitlines()[0] if text else ""
-    return f"{type(error).__name__}: {first}" if first else type(error).__name__
 
 
 def notify_failure(alert_urls: Sequence[str], context: run_rows.RunContext, error: BaseException) -> None:

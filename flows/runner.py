@@ -17,6 +17,7 @@ from pathlib import Path
 from flows import pipeline
 from flows.adapters.demo import DemoNewsroom
 from flows.config import Settings
+from flows.failures import describe
 from flows.orchestration.environment import answers, apply_before_import, configured_api_url, prefect_settings
 from flows.orchestration.server import running_local_server
 
@@ -54,7 +55,7 @@ def run_once(
         except Exception as error:
             if pipeline.RECORDED_NOTE in getattr(error, "__notes__", ()):
                 raise  # the run itself failed, and its record and notice are already done
-            reason = pipeline.describe(error)
+            reason = describe(error)
             notice(f"Prefect at {api_url} failed before the run started ({reason}); running without it")
     run_settings = pipeline.settings_for_run(settings, demo=demo is not None, connect_to=connect_to)
     context = pipeline.new_context(mode, as_of)

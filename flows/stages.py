@@ -29,6 +29,7 @@ from flows.alerting import AlertStageResult, run_alert_stage
 from flows.backfill import WatchlistChange, rederive_watchlist_changes
 from flows.config import Settings
 from flows.detection import Detectors, detect_text
+from flows.failures import describe
 from transforms import budget, revisions
 from transforms.feed_state import FeedFetch, FeedSource, FeedState, sitemaps_from_json
 from transforms.identity import article_id_for
@@ -447,7 +448,7 @@ def watchlist_stage(
             db, context, watchlist, settings.seeds_dir, names, limits=settings.detection
         )
     except Exception as error:
-        return WatchlistChange(error=f"watchlist changes not checked: {type(error).__name__}: {error}".splitlines()[0])
+        return WatchlistChange(error=f"watchlist changes not checked: {describe(error)}")
 
 
 def alert_stage(db: Path, context: RunContext, settings: Settings, names: dict[str, str]) -> AlertStageResult:
