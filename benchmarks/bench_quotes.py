@@ -1,4 +1,4 @@
-"""Benchmark: the quote stage's cost as a ratio of the mention stage's, on the same texts (goal: 0.3x or less).
+"""Benchmark: the quote stage's cost as a ratio of the mention stage's, on the same texts (goal: under 1.0x, issue #27).
 
 Both stages run as the detect stage runs them: the mention detector over each article's text, then the quote
 extractor over the same text with those mentions (it reuses them, so the mention detector never runs twice).
@@ -36,7 +36,7 @@ from transforms.records import Mention  # noqa: E402
 from transforms.watchlist import WATCHLIST_FILES, Watchlist, parse_watchlist  # noqa: E402
 
 CORPUS = PROJECT_DIR.parent / "shared" / "corpora" / "article-extraction-benchmark" / "ground-truth.json"
-GOAL = 0.3
+GOAL = 1.0  # issue #27: the quote stage should cost less than the mention stage
 Article = tuple[str, date | None]
 
 
@@ -102,7 +102,7 @@ def measure(name: str, articles: list[Article], watchlist: Watchlist, copies: in
     megabytes = sum(len(text.encode("utf-8")) for text, _ in texts) / 1e6
     ratio = quote_s / mention_s
     return (name, f"{len(texts):,}", f"{megabytes:.1f}", f"{quotes:,}", f"{mention_s:.3f}", f"{quote_s:.3f}",
-            f"{ratio:.2f}x", "yes" if ratio <= GOAL else "NO")  # fmt: skip
+            f"{ratio:.2f}x", "yes" if ratio < GOAL else "NO")  # fmt: skip
 
 
 def main() -> None:
@@ -121,7 +121,7 @@ def main() -> None:
         measure("quote-dense (eval passages)", quote_dense(), watchlist_from(EVAL_SEEDS), arguments.copies * 5,
                 arguments.passes)
     )  # fmt: skip
-    headers = ("corpus", "articles", "MB", "quotes", "mentions CPU s", "quotes CPU s", "quotes/mentions", f"<= {GOAL}x")
+    headers = ("corpus", "articles", "MB", "quotes", "mentions CPU s", "quotes CPU s", "quotes/mentions", f"< {GOAL}x")
     widths = [max(len(header), *(len(row[index]) for row in rows)) for index, header in enumerate(headers)]
     print("  ".join(header.ljust(width) for header, width in zip(headers, widths, strict=True)))
     for row in rows:
