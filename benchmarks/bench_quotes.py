@@ -1,7 +1,8 @@
 """Benchmark: the quote stage's cost as a ratio of the mention stage's, on the same texts (goal: under 1.0x, issue #27).
 
 Both stages run as the detect stage runs them: the mention detector over each article's text, then the quote
-extractor over the same text with those mentions (it reuses them, so the mention detector never runs twice).
+extractor over the same text with those mentions and the sentence split the detector made (when it made one: an
+article naming nobody tracked is not split by the detector, and the quote stage pays for its own sentences).
 Three corpora, each timed best of several passes (CPU seconds, the two stages interleaved):
 - the demo newsroom: its 46 pages extracted as a run extracts them, with the shipped watchlist (the case presswatch
   is built for: UK political copy naming tracked people in most paragraphs);
@@ -33,6 +34,7 @@ from tests.eval.quotes.gold import load_passages  # noqa: E402
 from transforms.mentions import MentionDetector  # noqa: E402
 from transforms.quotes import QuoteExtractor, parse_speech_cues  # noqa: E402
 from transforms.records import Mention  # noqa: E402
+from transforms.sentences import SentenceSplit  # noqa: E402
 from transforms.watchlist import WATCHLIST_FILES, Watchlist, parse_watchlist  # noqa: E402
 
 CORPUS = PROJECT_DIR.parent / "shared" / "corpora" / "article-extraction-benchmark" / "ground-truth.json"
@@ -87,15 +89,20 @@ def measure(name: str, articles: list[Article], watchlist: Watchlist, copies: in
     detector = MentionDetector(watchlist)
     extractor = QuoteExtractor(parse_speech_cues((PROJECT_DIR / "seeds" / "speech_cues.csv").read_text("utf-8")))
     texts = articles * copies
-    mentions: list[list[Mention]] = [detector.detect(text, published) for text, published in texts]
+    splits = [SentenceSplit(text) for text, _ in texts]
+    mentions: list[list[Mention]] = [
+        detector.detect(text, day, split) for (text, day), split in zip(texts, splits, strict=True)
+    ]
+    # What detection hands the quote stage: the sentence split if it made one (else the quote stage pays for its own)
+    handed = [split.spans() if split.done else None for split in splits]
 
     def detect() -> None:
         for text, published in texts:
-            detector.detect(text, published)
+            detector.detect(text, published, SentenceSplit(text))
 
     def extract() -> None:
-        for (text, _), found in zip(texts, mentions, strict=True):
-            extractor.extract(text, found)
+        for (text, _), found, spans in zip(texts, mentions, handed, strict=True):
+            extractor.extract(text, found, SentenceSplit(text, spans))
 
     mention_s, quote_s = best_of(passes, detect, extract)
     quotes = sum(len(extractor.extract(text, found)) for (text, _), found in zip(texts, mentions, strict=True))

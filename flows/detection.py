@@ -15,6 +15,7 @@ from transforms import bounds
 from transforms.mentions import MentionDetector
 from transforms.quotes import QuoteExtractor, SpeechCues
 from transforms.records import Mention, Quote, TopicMention
+from transforms.sentences import SentenceSplit
 from transforms.topics import TopicDetector
 
 
@@ -49,6 +50,7 @@ def detect_text(text: str, published_at: datetime, detectors: Detectors, extract
     article only, said in the note (stored in articles.error), never the batch; a backfill re-derives it later."""
     limits = detectors.limits
     read = bounds.detection_text(text, limits.max_chars)
+    split = SentenceSplit(read)  # split once, by the first step that needs it, and read by the others
     failures: list[str] = []
     found: list[Mention] = []
     mentions: list[Mention] = []
@@ -57,18 +59,18 @@ def detect_text(text: str, published_at: datetime, detectors: Detectors, extract
     people_over: dict[str, int] = {}
     topics_over: dict[str, int] = {}
     try:
-        found = list(detectors.mentions.detect(read, published_at))
+        found = list(detectors.mentions.detect(read, published_at, split))
         mentions, people_over = bounds.first_occurrences(found, person_of, limits.max_occurrences)
     except Exception as error:
         failures.append(failure_note("mentions", error))
     try:
         topic_mentions, topics_over = bounds.first_occurrences(
-            detectors.topics.detect(read), lambda topic: topic.topic_id, limits.max_occurrences
+            detectors.topics.detect(read, split), lambda topic: topic.topic_id, limits.max_occurrences
         )
     except Exception as error:
         failures.append(failure_note("topics", error))
     try:
-        quotes = list(extractor.extract(read, found))
+        quotes = list(extractor.extract(read, found, split))
     except Exception as error:
         failures.append(failure_note("quotes", error))
     note = detection_note(len(text), len(read), {**topics_over, **people_over}, limits)

@@ -31,7 +31,7 @@ from transforms.matching import (
 )
 from transforms.records import Mention
 from transforms.roles import TitleReading, qualifier_before, read_title, sentence_initial
-from transforms.sentences import snippet, split_sentences
+from transforms.sentences import SentenceSplit, snippet
 from transforms.watchlist import NameForm, Role, Watchlist
 
 __all__ = [
@@ -233,8 +233,13 @@ class MentionDetector:
         first = previous_word(text, compound)  # "Sarah Cooper-Musk": a first name makes it one person's name
         return first is None or not is_titled(first) or first.lower() in _OPENING_WORDS
 
-    def detect(self, text: str, published: datetime | date | None) -> list[Mention]:
-        """Every mention in text, in order; roles resolve to their holder on the publication date."""
+    def detect(
+        self, text: str, published: datetime | date | None, split: SentenceSplit | None = None
+    ) -> list[Mention]:
+        """Every mention in text, in order; roles resolve to their holder on the publication date. A split
+        shared with the later stages (split) is split here when a mention needs its sentence, and kept."""
+        if split is not None:
+            split.check(text)
         if not text or self._automaton.kind != ahocorasick.AHOCORASICK:
             return []
         day = published.date() if isinstance(published, datetime) else published
@@ -252,8 +257,9 @@ class MentionDetector:
                 last_end = candidate.end
         if not chosen:
             return []
-        sentences = split_sentences(text)
-        starts = [start for start, _ in sentences]
+        split = split if split is not None else SentenceSplit(text)
+        sentences = split.spans()
+        starts = split.starts()
         for candidate in chosen:
             if candidate.reading is not None:
                 self._resolve_title(candidate, article, chosen, sentences, starts)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from itertools import islice, pairwise
 
 from transforms.records import Mention, Quote
-from transforms.sentences import count_sentences, split_sentences
+from transforms.sentences import SentenceSplit, count_sentences, split_sentences
 from transforms.watchlist import SeedError
 
 CUE_KINDS = ("verb", "participle", "phrase", "platform")
@@ -257,19 +257,26 @@ class QuoteExtractor:
         )
         self._cue_words = frozenset(word for cue in verbs for word in cue.split())
 
-    def extract(self, text: str, mentions: Sequence[Mention]) -> list[Quote]:
-        """Every quote in the text, in order, with its speaker resolved through the given mentions."""
+    def extract(self, text: str, mentions: Sequence[Mention], split: SentenceSplit | None = None) -> list[Quote]:
+        """Every quote in the text, in order, with its speaker resolved through the given mentions. The sentence
+        split the mention detector made of this text (split) is read instead of splitting again."""
+        if split is not None:
+            split.check(text)
         if not text or _QUOTE_MARK.search(text) is None:
             return []
-        return _Article(self, text, mentions).quotes()
+        # Split already: read it. Not yet: splitting only the quotes' paragraphs and counting the rest costs less.
+        return _Article(self, text, mentions, split if split is not None and split.done else None).quotes()
 
 
 class _Article:
     """One extraction: the article's paragraphs, quote segments and mentions, walked once in order."""
 
-    def __init__(self, extractor: QuoteExtractor, text: str, mentions: Sequence[Mention]) -> None:
+    def __init__(
+        self, extractor: QuoteExtractor, text: str, mentions: Sequence[Mention], split: SentenceSplit | None
+    ) -> None:
         self.x = extractor
         self.text = text
+        self.split = split  # the whole text's sentences when the detector split it, else None
         starts = [mention.char_start for mention in mentions]
         ordered = all(low <= high for low, high in pairwise(starts))
         self.mentions = list(mentions) if ordered else sorted(mentions, key=lambda mention: mention.char_start)
@@ -407,7 +414,11 @@ class _Article:
         spans = self._paragraph_sentences.get(paragraph)
         if spans is None:
             start, end = self.paragraphs[paragraph]
-            spans = [(low + start, high + start) for low, high in split_sentences(self.text[start:end])]
+            if self.split is not None:
+                starts = self.split.starts()
+                spans = self.split.spans()[bisect_left(starts, start) : bisect_left(starts, end)]
+            else:
+                spans = [(low + start, high + start) for low, high in split_sentences(self.text[start:end])]
             self._paragraph_sentences[paragraph] = spans
         return spans
 
@@ -424,6 +435,9 @@ class _Article:
         Quotes come in order, so the sentences before each one are counted on from the last count, or from the
         nearest mention before it (the detector gives its index); only the quote's own paragraph is split."""
         paragraph = self.paragraph_of(position)
+        if self.split is not None:  # a position before its paragraph's first sentence counts in that sentence
+            starts = self.split.starts()
+            return max(bisect_right(starts, position) - 1, bisect_left(starts, self.paragraphs[paragraph][0]))
         anchor = bisect_right(self.mention_starts, position) - 1
         if anchor >= 0:
             mention = self.mentions[anchor]

@@ -54,6 +54,37 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
+class SentenceSplit:
+    """One text's sentence spans, split at most once and shared by every stage that reads the text (mentions,
+    topics, quotes), so an article is not split again by each. The spans are made when first asked for; spans
+    already made for this text (a hand-over) may be given."""
+
+    def __init__(self, text: str, spans: list[tuple[int, int]] | None = None) -> None:
+        self.text = text
+        self._spans = spans
+        self._starts: list[int] | None = None
+
+    @property
+    def done(self) -> bool:
+        """Whether the text has been split (reading the spans now costs nothing)."""
+        return self._spans is not None
+
+    def spans(self) -> list[tuple[int, int]]:
+        if self._spans is None:
+            self._spans = split_sentences(self.text)
+        return self._spans
+
+    def starts(self) -> list[int]:
+        if self._starts is None:
+            self._starts = [start for start, _ in self.spans()]
+        return self._starts
+
+    def check(self, text: str) -> None:
+        """Refuse a split made for another text: its offsets would point at the wrong words."""
+        if text is not self.text and text != self.text:
+            raise ValueError("a sentence split made for another text was handed over")
+
+
 def _is_abbreviation(text: str, dot: int) -> bool:
     """Whether the full stop at index dot closes an abbreviation or an initial rather than a sentence."""
     begin = dot

@@ -23,7 +23,7 @@ from transforms.mentions import (
     next_word,
 )
 from transforms.records import TopicMention
-from transforms.sentences import snippet, split_sentences
+from transforms.sentences import SentenceSplit, snippet
 from transforms.watchlist import NameForm, Watchlist
 
 _FOCUS = re.compile(r"\[([^\[\]]+)\]")
@@ -64,12 +64,13 @@ class TopicDetector:
         if grouped:
             self._automaton.make_automaton()
 
-    def detect(self, text: str) -> list[TopicMention]:
-        """Every topic mention in text, in order; of overlapping hits only the longest phrase counts."""
+    def detect(self, text: str, split: SentenceSplit | None = None) -> list[TopicMention]:
+        """Every topic mention in text, in order; of overlapping hits only the longest phrase counts. The text
+        is split into sentences only when a hit needs one (split: shared with the other stages)."""
+        if split is not None:
+            split.check(text)
         if not text or self._automaton.kind != ahocorasick.AHOCORASICK:
             return []
-        sentences = split_sentences(text)
-        starts = [start for start, _ in sentences]
         hits: list[tuple[int, int, int, int, str]] = []  # phrase start, end, focus start, end, topic
         folded = fold(text)  # once: co-terms are searched in it in place, sentence by sentence
         for end_index, (length, terms) in self._automaton.iter(folded):
@@ -89,6 +90,10 @@ class TopicDetector:
                 kept[(topic_id, focus_start, focus_end)] = None
                 last_end = end
         mentions: list[TopicMention] = []
+        if not kept:
+            return mentions
+        split = split if split is not None else SentenceSplit(text)
+        sentences, starts = split.spans(), split.starts()
         for topic_id, start, end in sorted(kept, key=lambda key: (key[1], key[0])):
             index = bisect_right(starts, start) - 1
             sentence_start, sentence_end = sentences[index]

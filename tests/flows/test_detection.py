@@ -11,6 +11,7 @@ from flows.detection import Detectors, detect_text
 from transforms.mentions import MentionDetector
 from transforms.quotes import QuoteExtractor
 from transforms.records import Mention
+from transforms.sentences import SentenceSplit
 from transforms.topics import TopicDetector
 
 SEEDS = Path(__file__).resolve().parents[2] / "seeds"
@@ -21,10 +22,10 @@ TEXT = 'Keir Starmer set out the NHS plan on Monday. "We will cut waiting lists,
 class FailsOnMarker(MentionDetector):
     """The real detector, failing on texts carrying a marker: a stand-in for a bug no test has found yet."""
 
-    def detect(self, text: str, published_at: datetime) -> list[Mention]:
+    def detect(self, text: str, published_at: datetime, split: SentenceSplit | None = None) -> list[Mention]:
         if "MARKER" in text:
             raise RuntimeError("matcher state broken\nsecond line not shown")
-        return super().detect(text, published_at)
+        return super().detect(text, published_at, split)
 
 
 def build(mentions: type[MentionDetector] = MentionDetector) -> tuple[Detectors, QuoteExtractor]:

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from transforms.mentions import MentionDetector
 from transforms.quotes import CueFileError, QuoteExtractor, parse_speech_cues, quote_key
 from transforms.records import Quote
-from transforms.sentences import split_sentences
+from transforms.sentences import SentenceSplit, split_sentences
 from transforms.watchlist import WATCHLIST_FILES, parse_watchlist
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
@@ -312,6 +312,21 @@ class TestSentenceIndex:
                     expected = max(i for i, start in enumerate(starts) if start <= quote.char_start)
                     assert quote.sentence_index == expected, (passage.passage_id, quote.quote_text)
 
+
+    def test_quotes_read_with_the_detectors_split_are_the_same(self) -> None:
+        """Handed the sentence split the mention detector made (or one it never needed), the extractor finds the
+        same quotes, speakers and sentence indexes as reading the text alone."""
+        from tests.eval.quotes.gold import load_passages
+
+        for passage in load_passages():
+            alone = EXTRACTOR.extract(passage.text, DETECTOR.detect(passage.text, passage.published))
+            split = SentenceSplit(passage.text)
+            mentions = DETECTOR.detect(passage.text, passage.published, split)
+            assert split.done or not mentions, passage.passage_id  # the detector split it to number them
+            assert EXTRACTOR.extract(passage.text, mentions, split) == alone, passage.passage_id
+            assert EXTRACTOR.extract(passage.text, [], SentenceSplit(passage.text)) == EXTRACTOR.extract(
+                passage.text, []
+            )
 
 class TestQuoteKey:
     def test_the_same_words_fold_to_one_key(self) -> None:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.sentences import MAX_SENTENCE_CHARS, count_sentences, split_sentences
+from transforms.sentences import MAX_SENTENCE_CHARS, SentenceSplit, count_sentences, split_sentences
 
 
 def sentences(text: str) -> list[str]:
@@ -103,3 +103,21 @@ class TestLongSentences:
     def test_count_matches_the_split_for_long_sentences(self, text: str) -> None:
         """count_sentences counts the pieces split_sentences makes (quotes count sentences this way)."""
         assert count_sentences(text) == len(split_sentences(text))
+
+
+class TestSentenceSplit:
+    def test_one_article_is_split_once_for_every_stage_that_reads_it(self) -> None:
+        """The shared split gives split_sentences' spans, splitting only when first asked and never again."""
+        text = "Musk hits back at Starmer\n\nMr. Musk met Dr. Jay. Then they left.\nA new line"
+        split = SentenceSplit(text)
+
+        assert not split.done
+        spans = split.spans()
+        assert split.done and spans == split_sentences(text)
+        assert split.spans() is spans
+        assert split.starts() == [start for start, _ in spans]
+
+    def test_a_split_handed_over_for_other_text_is_refused(self) -> None:
+        """A split belongs to the text it was made for: reading another text with it is a clear error."""
+        with pytest.raises(ValueError, match="another text"):
+            SentenceSplit("One. Two.").check("One. Three.")

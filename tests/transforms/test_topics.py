@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from transforms.sentences import MAX_SNIPPET_CHARS
+from transforms.sentences import MAX_SNIPPET_CHARS, SentenceSplit
 from transforms.topics import TopicDetector
 from transforms.watchlist import WATCHLIST_FILES, parse_watchlist
 
@@ -26,6 +26,21 @@ def found(detector: TopicDetector, text: str) -> list[tuple[str, str]]:
 
 
 class TestTopicDetector:
+    @pytest.mark.parametrize(
+        "text",
+        ["Headline\n\nNHS waiting lists grew. Mr. Musk spoke.\nA grooming gang was jailed.",
+         "Headline\n\nNothing here is a topic. Nor here."],
+    )  # fmt: skip
+    def test_a_shared_split_gives_the_same_hits_and_is_split_only_for_a_hit(
+        self, detector: TopicDetector, text: str
+    ) -> None:
+        """Topics read with the split the other stages share are the same; text without a topic is not split."""
+        split = SentenceSplit(text)
+        hits = detector.detect(text, split)
+
+        assert hits == detector.detect(text)
+        assert split.done == bool(hits)
+
     @pytest.mark.parametrize(
         ("text", "expected"),
         [("A grooming gang was jailed.", [("grooming-gangs", "grooming gang")]),
