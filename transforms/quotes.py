@@ -30,7 +30,7 @@ from dataclasses import dataclass, replace
 from itertools import islice, pairwise
 
 from transforms.records import Mention, Quote
-from transforms.sentences import SentenceSplit, count_sentences, split_sentences
+from transforms.sentences import SentenceSplit
 from transforms.watchlist import SeedError
 
 CUE_KINDS = ("verb", "participle", "phrase", "platform")
@@ -264,19 +264,16 @@ class QuoteExtractor:
             split.check(text)
         if not text or _QUOTE_MARK.search(text) is None:
             return []
-        # Split already: read it. Not yet: splitting only the quotes' paragraphs and counting the rest costs less.
-        return _Article(self, text, mentions, split if split is not None and split.done else None).quotes()
+        return _Article(self, text, mentions, split if split is not None else SentenceSplit(text)).quotes()
 
 
 class _Article:
     """One extraction: the article's paragraphs, quote segments and mentions, walked once in order."""
 
-    def __init__(
-        self, extractor: QuoteExtractor, text: str, mentions: Sequence[Mention], split: SentenceSplit | None
-    ) -> None:
+    def __init__(self, extractor: QuoteExtractor, text: str, mentions: Sequence[Mention], split: SentenceSplit) -> None:
         self.x = extractor
         self.text = text
-        self.split = split  # the whole text's sentences when the detector split it, else None
+        self.split = split  # the whole text's sentences, as the mention detector numbers them
         starts = [mention.char_start for mention in mentions]
         ordered = all(low <= high for low, high in pairwise(starts))
         self.mentions = list(mentions) if ordered else sorted(mentions, key=lambda mention: mention.char_start)
@@ -287,8 +284,6 @@ class _Article:
         self.segment_starts = [segment.opener for segment in self.segments]
         self._paragraph_sentences: dict[int, list[tuple[int, int]]] = {}
         self._chain: dict[tuple[int, str], str | None] = {}  # a pronoun paragraph's referent, read once
-        self._counted_to = 0  # sentences before paragraph _counted_to: _counted
-        self._counted = 0
         self.speakers: dict[int, _Speaker] = {}  # segment index -> speaker
         self.accepted: list[int] = []
         self._segment_words: dict[tuple[int, int], list[str]] = {}
@@ -409,16 +404,12 @@ class _Article:
     # --- sentences and mentions -----------------------------------------------------------------------------
 
     def sentences_of(self, paragraph: int) -> list[tuple[int, int]]:
-        """The sentence spans of one paragraph (split_sentences works line by line, so a paragraph alone splits
-        as it does inside the whole text)."""
+        """The sentence spans of one paragraph (the split works line by line: a paragraph's sentences are its own)."""
         spans = self._paragraph_sentences.get(paragraph)
         if spans is None:
             start, end = self.paragraphs[paragraph]
-            if self.split is not None:
-                starts = self.split.starts()
-                spans = self.split.spans()[bisect_left(starts, start) : bisect_left(starts, end)]
-            else:
-                spans = [(low + start, high + start) for low, high in split_sentences(self.text[start:end])]
+            starts = self.split.starts()
+            spans = self.split.spans()[bisect_left(starts, start) : bisect_left(starts, end)]
             self._paragraph_sentences[paragraph] = spans
         return spans
 
@@ -430,46 +421,11 @@ class _Article:
         return spans[index] if index >= 0 else self.paragraphs[paragraph]
 
     def sentence_index(self, position: int) -> int:
-        """The index of the sentence holding position among the article's sentences, as mentions count them.
-
-        Quotes come in order, so the sentences before each one are counted on from the last count, or from the
-        nearest mention before it (the detector gives its index); only the quote's own paragraph is split."""
-        paragraph = self.paragraph_of(position)
-        if self.split is not None:  # a position before its paragraph's first sentence counts in that sentence
-            starts = self.split.starts()
-            return max(bisect_right(starts, position) - 1, bisect_left(starts, self.paragraphs[paragraph][0]))
-        anchor = bisect_right(self.mention_starts, position) - 1
-        if anchor >= 0:
-            mention = self.mentions[anchor]
-            first = self.paragraph_of(mention.char_start)
-            if first >= self._counted_to or paragraph < self._counted_to:
-                self._counted_to = first
-                self._counted = mention.sentence_index - self._local_index(first, mention.char_start)
-        if paragraph < self._counted_to:
-            self._counted_to, self._counted = 0, 0
-        if paragraph > self._counted_to:
-            self._counted += self._sentences_between(self._counted_to, paragraph)
-            self._counted_to = paragraph
-        return self._counted + self._local_index(paragraph, position)
-
-    def _sentences_between(self, first: int, last: int) -> int:
-        """How many sentences paragraphs first to last - 1 hold: those already split are not split again, the
-        others are counted a run at a time (split_sentences works line by line, so the sums agree)."""
-        total = 0
-        run_start = first
-        for paragraph in range(first, last + 1):
-            spans = self._paragraph_sentences.get(paragraph) if paragraph < last else None
-            if spans is None and paragraph < last:
-                continue
-            if paragraph > run_start:
-                total += count_sentences(self.text[self.paragraphs[run_start][0] : self.paragraphs[paragraph][0]])
-            if spans is not None:
-                total += len(spans)
-            run_start = paragraph + 1
-        return total
-
-    def _local_index(self, paragraph: int, position: int) -> int:
-        return max(bisect_right(self.sentences_of(paragraph), (position, len(self.text))) - 1, 0)
+        """The index of the sentence holding position among the article's sentences, as mentions count them (a
+        position before its paragraph's first sentence counts in that sentence)."""
+        starts = self.split.starts()
+        first = bisect_left(starts, self.paragraphs[self.paragraph_of(position)][0])
+        return max(bisect_right(starts, position) - 1, first)
 
     def paragraph_of(self, position: int) -> int:
         return max(bisect_right(self.paragraph_starts, position) - 1, 0)

@@ -20,6 +20,8 @@ ABBREVIATIONS = frozenset(
     }
 )  # fmt: skip
 
+_LONGEST_ABBREVIATION = max(map(len, ABBREVIATIONS))
+
 # Real news sentences run to about 2,000 characters at most (p99 360 in the extraction benchmark's 181 articles).
 MAX_SENTENCE_CHARS = 2_000
 # A snippet longer than this is a window around the match (p99 of real sentences is 360: they stay whole).
@@ -33,9 +35,6 @@ ELLIPSIS = "…"
 _BOUNDARY = re.compile(
     r"""([.!?…](?<![.!?…][.!?…])[.!?…]*+)(["'”’)\]]*+)[ \t\u00a0]+(?=["'“‘(\[]*[A-Z0-9\u00c0-\u00de])"""
 )
-_LINE = re.compile(r"[^\n]+")
-# The boundaries _BOUNDARY finds with a lone full stop and no closing mark: the only ones an abbreviation cancels.
-_PLAIN_STOP = re.compile(r"""\.(?<![.!?…]\.)[ \t\u00a0]+(?=["'“‘(\[]*[A-Z0-9\u00c0-\u00de])""")
 _NEXT_INITIAL = re.compile(r"[ \t\u00a0]+[A-Z]\.")
 _DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]?$")
 
@@ -43,14 +42,32 @@ _DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]?$")
 def split_sentences(text: str) -> list[tuple[int, int]]:
     """Return (start, end) spans of the sentences of text, trimmed of surrounding whitespace, in order."""
     spans: list[tuple[int, int]] = []
-    for line in _LINE.finditer(text):
-        start = line.start()
-        for boundary in _BOUNDARY.finditer(text, line.start(), line.end()):
-            if boundary.group(1) == "." and not boundary.group(2) and _is_abbreviation(text, boundary.start()):
-                continue
-            _append_trimmed(text, start, boundary.end(2), spans)
-            start = boundary.end()
-        _append_trimmed(text, start, line.end(), spans)
+    start = 0
+    line_end = text.find("\n")
+    # One scan of the whole text: no boundary spans a line break (no part of the pattern matches one), so these
+    # are the boundaries found line by line; the line breaks passed on the way end sentences too.
+    for boundary in _BOUNDARY.finditer(text):
+        position = boundary.start()
+        while 0 <= line_end < position:
+            if line_end - start <= MAX_SENTENCE_CHARS and _trimmed(text, start, line_end):
+                spans.append((start, line_end))
+            elif line_end > start:  # a blank line adds nothing
+                _append_trimmed(text, start, line_end, spans)
+            start = line_end + 1
+            line_end = text.find("\n", start)
+        if boundary.group(1) == "." and not boundary.group(2) and _is_abbreviation(text, position):
+            continue
+        end = boundary.end(2)
+        if end - start <= MAX_SENTENCE_CHARS and not text[start].isspace():
+            spans.append((start, end))  # a mark ends it, so only its start may need trimming: most sentences
+        else:
+            _append_trimmed(text, start, end, spans)
+        start = boundary.end()
+    while line_end >= 0:
+        _append_trimmed(text, start, line_end, spans)
+        start = line_end + 1
+        line_end = text.find("\n", start)
+    _append_trimmed(text, start, len(text), spans)
     return spans
 
 
@@ -87,6 +104,8 @@ class SentenceSplit:
 
 def _is_abbreviation(text: str, dot: int) -> bool:
     """Whether the full stop at index dot closes an abbreviation or an initial rather than a sentence."""
+    if text[max(dot - _LONGEST_ABBREVIATION - 1, 0) : dot].isalpha() and dot > _LONGEST_ABBREVIATION:
+        return False  # a word longer than any abbreviation, ending in two letters (no "U.S." either): most stops
     begin = dot
     while begin > 0 and (text[begin - 1].isalpha() or text[begin - 1] == "."):
         begin -= 1
@@ -114,6 +133,11 @@ def _is_initial(text: str, letter: int) -> bool:
     return not letters or letters[0].isupper()
 
 
+def _trimmed(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] holds something and needs no trimming (the common case, checked without a loop)."""
+    return end > start and not text[start].isspace() and not text[end - 1].isspace()
+
+
 def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
     """Append the span with surrounding whitespace removed, skipping spans that are only whitespace; a span
     longer than MAX_SENTENCE_CHARS goes in as its bounded pieces."""
@@ -139,40 +163,6 @@ def _cut_point(text: str, start: int, limit: int) -> int:
     limit (a word is never split), or at limit itself when the piece holds no space."""
     space = max(text.rfind(" ", start + 1, limit + 1), text.rfind("\u00a0", start + 1, limit + 1))
     return space if space > start else limit
-
-
-def count_sentences(text: str) -> int:
-    """How many sentences split_sentences finds in text, without keeping their spans (only those of a line at a
-    time, which MAX_SENTENCE_CHARS keeps small when a line is long)."""
-    count = 0
-    for line in _LINE.finditer(text):
-        if line.group().isspace():
-            continue
-        if line.end() - line.start() <= MAX_SENTENCE_CHARS:
-            # No piece of a short line is cut, and every piece holds its stop or the next sentence's opening:
-            # one sentence per kept boundary, plus the last.
-            count += 1 + len(_BOUNDARY.findall(text, line.start(), line.end()))
-            for stop in _PLAIN_STOP.finditer(text, line.start(), line.end()):
-                count -= _is_abbreviation(text, stop.start())
-            continue
-        start = line.start()
-        for boundary in _BOUNDARY.finditer(text, line.start(), line.end()):
-            if boundary.group(1) == "." and not boundary.group(2) and _is_abbreviation(text, boundary.start()):
-                continue
-            count += _pieces(text, start, boundary.end(2))
-            start = boundary.end()
-        count += _pieces(text, start, line.end())
-    return count
-
-
-def _pieces(text: str, start: int, end: int) -> int:
-    """How many spans _append_trimmed would add for text[start:end]; a span too short to be cut is one span
-    when anything but whitespace is in it (the common case, counted without building spans)."""
-    if end - start <= MAX_SENTENCE_CHARS:
-        return 0 if start >= end or text[start:end].isspace() else 1
-    spans: list[tuple[int, int]] = []
-    _append_trimmed(text, start, end, spans)
-    return len(spans)
 
 
 def snippet(text: str, sentence: tuple[int, int], start: int, end: int) -> str:

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from transforms.sentences import MAX_SENTENCE_CHARS, SentenceSplit, count_sentences, split_sentences
+from transforms.sentences import MAX_SENTENCE_CHARS, SentenceSplit, split_sentences
 
 
 def sentences(text: str) -> list[str]:
@@ -49,7 +49,20 @@ class TestSplitSentences:
         assert all(not text[start].isspace() and not text[end - 1].isspace() for start, end in spans)
 
 
-class TestCountSentences:
+PIECES = "ab. ?!\n“”'\"MrDJX\t"
+
+
+def line_by_line(text: str) -> list[tuple[int, int]]:
+    """The spans of each line split alone, placed in the whole text: what a paragraph's own sentences are."""
+    spans: list[tuple[int, int]] = []
+    offset = 0
+    for line in text.split("\n"):
+        spans += [(offset + start, offset + end) for start, end in split_sentences(line)]
+        offset += len(line) + 1
+    return spans
+
+
+class TestLineByLine:
     @pytest.mark.parametrize(
         "text",
         [
@@ -59,14 +72,14 @@ class TestCountSentences:
             "Posts on X. The row grew… Then it stopped.\n\n\n",
         ],
     )
-    def test_count_matches_the_split(self, text: str) -> None:
-        """count_sentences gives the number of spans split_sentences finds, without building them."""
-        assert count_sentences(text) == len(split_sentences(text))
+    def test_each_line_splits_as_it_does_inside_the_text(self, text: str) -> None:
+        """A paragraph's sentences are its own: quotes read them per paragraph from the whole text's split."""
+        assert split_sentences(text) == line_by_line(text)
 
-    @given(st.text(alphabet=st.sampled_from(list("ab. ?!\n“”'\"MrDJX\t")), max_size=80))
-    def test_count_matches_the_split_for_any_text(self, text: str) -> None:
-        """For any mix of stops, abbreviations, initials, quotes and line breaks the count equals the split."""
-        assert count_sentences(text) == len(split_sentences(text))
+    @given(st.lists(st.sampled_from([*PIECES, "Government. ", "U.S. ", "approx. "]), max_size=40).map("".join))
+    def test_each_line_splits_as_it_does_inside_the_text_for_any_text(self, text: str) -> None:
+        """For any mix of stops, abbreviations, initials, quotes and line breaks, line by line gives the same."""
+        assert split_sentences(text) == line_by_line(text)
 
 
 class TestLongSentences:
@@ -100,9 +113,9 @@ class TestLongSentences:
         assert sentences(sentence) == [sentence]
 
     @pytest.mark.parametrize("text", ["Keir Starmer " * 9_230, "a" * 5_001, "Short. " + "word " * 2_000 + "\nEnd."])
-    def test_count_matches_the_split_for_long_sentences(self, text: str) -> None:
-        """count_sentences counts the pieces split_sentences makes (quotes count sentences this way)."""
-        assert count_sentences(text) == len(split_sentences(text))
+    def test_long_lines_split_alone_as_inside_the_text(self, text: str) -> None:
+        """The bounded pieces of a long line are the same whether the line is split alone or in the text."""
+        assert split_sentences(text) == line_by_line(text)
 
 
 class TestSentenceSplit:
