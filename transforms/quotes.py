@@ -102,6 +102,7 @@ TITLE_NOUNS = frozenset(
 TITLE_SHORT_WORDS = 5
 # More words than any test on a quote's words looks at: Title Case is 8 words at most, the counts stop at 6.
 WORDS_ENOUGH = 9
+WORDS_WINDOW = 160  # characters that usually hold more than WORDS_ENOUGH words (read further when they do not)
 # Singular nouns for people: one named after the tracked person blocks "he"/"she" from reaching back past them.
 PERSON_NOUNS = frozenset(
     {
@@ -141,6 +142,7 @@ _WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
 _DECADE = re.compile(r"\d0s\b")
 _INDEFINITE = re.compile(r"\b(?:A|An|One)\s+[a-z]")
 _FOLD_DROP = re.compile(r"[^\w\s]|_")
+_ALNUM = re.compile(r"[^\W_]")  # exactly the characters str.isalnum accepts
 _CLAUSE_STOP = re.compile(r"[;:!?.]")
 # Reported hearsay between a speaker and the cue: "is alleged to have told", "reportedly wrote".
 _HEARSAY = re.compile(
@@ -329,7 +331,7 @@ class _Article:
                 break
             closer = self._closer(opener, end)
             content_start, content_end = _trim(text, opener + 1, closer if closer is not None else end)
-            if content_end > content_start and any(char.isalnum() for char in text[content_start:content_end]):
+            if content_end > content_start and _ALNUM.search(text, content_start, content_end):
                 found.append(_Segment(opener, closer, content_start, content_end, paragraph))
             if closer is None:
                 break
@@ -481,8 +483,10 @@ class _Article:
             return self._governed_fragment(index, segment)  # "a gimmick": a statement only if a cue names who
         headline = segment.paragraph == 0 and len(self.paragraphs) > 1
         trailer = self._trailer(index, segment)
+        if trailer is not None and words >= 4:
+            return self._resolve(trailer, segment)  # a title this long with a cue after it is still speech
         titled = self._looks_like_title(segment, quoted)
-        if trailer is not None and not (titled and words < 4):
+        if trailer is not None and not titled:
             return self._resolve(trailer, segment)
         if titled:
             return None
@@ -1174,8 +1178,14 @@ class _Article:
         key = (segment.start, segment.end)
         words = self._segment_words.get(key)
         if words is None:
-            found = islice(_WORD.finditer(self.text, segment.start, segment.end), WORDS_ENOUGH)
-            words = self._segment_words[key] = [word.group() for word in found]
+            window = min(segment.end, segment.start + WORDS_WINDOW)
+            words = _WORD.findall(self.text, segment.start, window)
+            if len(words) > WORDS_ENOUGH:
+                words = words[:WORDS_ENOUGH]  # a word after them: the window cut none of them short
+            elif window < segment.end:
+                found = islice(_WORD.finditer(self.text, segment.start, segment.end), WORDS_ENOUGH)
+                words = [word.group() for word in found]
+            self._segment_words[key] = words
         return words
 
     def _opens_paragraph(self, segment: _Segment) -> bool:
@@ -1258,9 +1268,15 @@ def _skip_spaces(text: str, position: int) -> int:
     return position
 
 
+OPENING_CHARS = 40  # how much of a quote _opens_sentence reads first (a long quote is not copied to find it)
+OPENING_PUNCTUATION = "([“\"‘' "
+
+
 def _opens_sentence(quoted: str) -> bool:
     """Whether the quoted words read as a sentence of their own: a capital or digit first, or an ellipsis."""
-    stripped = quoted.lstrip("([“\"‘' ")
+    stripped = quoted[:OPENING_CHARS].lstrip(OPENING_PUNCTUATION)
+    if len(stripped) < 3 or not _ALNUM.search(stripped):
+        stripped = quoted.lstrip(OPENING_PUNCTUATION)  # the opening is all punctuation: read on
     if stripped.startswith(("…", "...", "..")):
         return True
     first = next((char for char in stripped if char.isalnum()), "")
