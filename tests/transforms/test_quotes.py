@@ -149,6 +149,8 @@ class TestSpeakers:
             ("Mr Pryce highlighted how the delays ‘have cost us billions’.", "gareth-pryce"),
             ("Mr Wren is alleged to have told the Prime Minister: ‘We will act.’", "tobias-wren"),
             ("Mr Ellery reportedly wrote to staff: ‘We will act.’", "conrad-ellery"),
+            ("‘We will act,’ Mr Wren recounted at a cabinet meeting on Tuesday.", "tobias-wren"),
+            ("“We will act,” Ms Marsh recounts in her memoir, published this week.", "helena-marsh"),
         ],
     )
     def test_cue_names_a_tracked_speaker(self, body: str, speaker: str) -> None:
@@ -169,6 +171,7 @@ class TestSpeakers:
             "Helena Marsh is alleged to have been told by officials: ‘We will act.’",
             "‘We will act,’ Ms Marsh and Mr Wren said in a joint statement.",
             "Dr Sam Patel, who advises Ms Marsh, said: ‘We will act.’",
+            "‘We will act,’ one volunteer recounted at the depot, as Ms Marsh listened.",
         ],
     )
     def test_someone_speaking_about_or_for_a_tracked_person_is_not_them(self, body: str) -> None:
