@@ -255,9 +255,15 @@ class QuoteExtractor:
     def __init__(self, cues: SpeechCues) -> None:
         self.cues = cues
         verbs = sorted({*cues.verbs, *cues.phrases, *cues.participles}, key=len, reverse=True)
-        alternatives = "|".join(re.escape(cue).replace(r"\ ", r"\s+") for cue in verbs)
-        # Lower case as listed; "According to" may open a sentence.
-        self._cue = re.compile(rf"(?<![\w’'-])(?:{alternatives}|According\s+to)(?![\w’'-])")
+        # Lower case as listed; "According to" may open a sentence. Cues are grouped by their first letter, which
+        # opens each branch, so the search skips in C to where a cue can start (longest first within a letter).
+        groups: dict[str, list[str]] = {}
+        for cue in [*verbs, "According to"]:
+            groups.setdefault(cue[0], []).append(re.escape(cue[1:]).replace(r"\ ", r"\s+"))
+        branches = "|".join(
+            f"{re.escape(first)}(?<![\\w’'-]{re.escape(first)})(?:{'|'.join(rests)})" for first, rests in groups.items()
+        )
+        self._cue = re.compile(f"(?:{branches})(?![\\w’'-])")
         self._phrases = frozenset(cues.phrases)
         self._participles = frozenset(cues.participles)
         platforms = sorted(cues.platforms, key=len, reverse=True)
