@@ -49,8 +49,10 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     for boundary in _BOUNDARY.finditer(text):
         position = boundary.start()
         while 0 <= line_end < position:
-            if line_end - start <= MAX_SENTENCE_CHARS and _trimmed(text, start, line_end):
-                spans.append((start, line_end))
+            if 0 < line_end - start <= MAX_SENTENCE_CHARS and not (
+                text[start].isspace() or text[line_end - 1].isspace()
+            ):
+                spans.append((start, line_end))  # a line with nothing to trim: most paragraphs
             elif line_end > start:  # a blank line adds nothing
                 _append_trimmed(text, start, line_end, spans)
             start = line_end + 1
@@ -106,9 +108,13 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     """Whether the full stop at index dot closes an abbreviation or an initial rather than a sentence."""
     if text[max(dot - _LONGEST_ABBREVIATION - 1, 0) : dot].isalpha() and dot > _LONGEST_ABBREVIATION:
         return False  # a word longer than any abbreviation, ending in two letters (no "U.S." either): most stops
-    begin = dot
-    while begin > 0 and (text[begin - 1].isalpha() or text[begin - 1] == "."):
-        begin -= 1
+    space = text.rfind(" ", max(dot - _LONGEST_ABBREVIATION - 2, 0), dot)
+    if space >= 0 and text[space + 1 : dot].isalpha():
+        begin = space + 1  # a word after a space: the usual case, found without a loop
+    else:
+        begin = dot
+        while begin > 0 and (text[begin - 1].isalpha() or text[begin - 1] == "."):
+            begin -= 1
     token = text[begin:dot]
     if not token:
         return False
@@ -131,11 +137,6 @@ def _is_initial(text: str, letter: int) -> bool:
         return True
     letters = [char for char in words[-1] if char.isalpha()]
     return not letters or letters[0].isupper()
-
-
-def _trimmed(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] holds something and needs no trimming (the common case, checked without a loop)."""
-    return end > start and not text[start].isspace() and not text[end - 1].isspace()
 
 
 def _append_trimmed(text: str, start: int, end: int, spans: list[tuple[int, int]]) -> None:
