@@ -233,9 +233,7 @@ class MentionDetector:
         first = previous_word(text, compound)  # "Sarah Cooper-Musk": a first name makes it one person's name
         return first is None or not is_titled(first) or first.lower() in _OPENING_WORDS
 
-    def detect(
-        self, text: str, published: datetime | date | None, split: SentenceSplit | None = None
-    ) -> list[Mention]:
+    def detect(self, text: str, published: datetime | date | None, split: SentenceSplit | None = None) -> list[Mention]:
         """Every mention in text, in order; roles resolve to their holder on the publication date. A split
         shared with the later stages (split) is split here when a mention needs its sentence, and kept."""
         if split is not None:
