@@ -12,7 +12,7 @@ baseline as (
     select
         subject,
         window_number(hour_of(cast($as_of as timestamptz)), $window_hours, hour_start) as "window",
-        sum(stories) as stories
+        cast(sum(stories) as bigint) as stories
     from subject_hours
     where subject_kind = $subject_kind
       and hour_start < hour_of(cast($as_of as timestamptz))

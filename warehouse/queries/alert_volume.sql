@@ -6,12 +6,13 @@ with current_window as (
     from base_articles
     where published_at <= cast($as_of as timestamptz)
       and published_at >= cast($as_of as timestamptz) - to_seconds($window_hours * 3600)
+    having count(*) > 0
 ),
 
 baseline as (
     select
         window_number(hour_of(cast($as_of as timestamptz)), $window_hours, hour_start) as "window",
-        sum(stories) as stories
+        cast(sum(stories) as bigint) as stories
     from subject_hours
     where subject_kind = 'all'
       and hour_start < hour_of(cast($as_of as timestamptz))
