@@ -2,8 +2,8 @@
 -- articles whose occurrences it replaces or adds, story null) as stored before the load and as loaded, and the
 -- earliest time any copy of them has: their subject_hours rows are counted again reading from that time.
 with stored as (
-    select coalesce(a.story_id, a.article_id) as story_id
-    from articles as a
+    select a.story_id
+    from base_articles as a
     semi join hour_articles using (article_id)
 ),
 
@@ -15,8 +15,8 @@ touched as (
 
 copies as (
     select a.published_at
-    from articles as a
-    where coalesce(a.story_id, a.article_id) in (select story_id from touched)
+    from base_articles as a
+    where a.story_id in (select story_id from touched)
     union all
     select published_at from hour_articles where story_id is not null
 ),
