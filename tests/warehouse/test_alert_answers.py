@@ -46,7 +46,8 @@ def coverage() -> dict[str, list[dict[str, object]]]:
             for copy in range(rng.choice((1, 1, 2, 3))):
                 article_id = f"a{number}-{copy}"
                 published = start + timedelta(hours=hour, minutes=minute + 5 * copy)
-                rows["articles"].append(article(article_id, published, source_id=f"outlet-{copy}", story_id=f"a{number}"))
+                outlet = f"outlet-{copy}"
+                rows["articles"].append(article(article_id, published, source_id=outlet, story_id=f"a{number}"))
                 rows["mentions"] += [mention(article_id, person, 10 * index) for index, person in enumerate(people)]
                 rows["topic_mentions"] += [topic_mention(article_id, topic, 5) for topic in topics]
     return rows
@@ -112,8 +113,8 @@ class TestSameAnswersAsCountingFromArticles:
                 continue
             windows = windows_needed(rule.spike_rule())
             every = {"as_of": clock, "window_hours": rule.window_hours, "windows": windows, "max_window": max(windows)}
-            before += find_spikes(reference(warehouse, "alert_counts_live", {**every, "subject_kind": rule.subject_kind}),
-                                  reference(warehouse, "alert_volume_live", every), as_of=clock,
+            counts = reference(warehouse, "alert_counts_live", {**every, "subject_kind": rule.subject_kind})
+            before += find_spikes(counts, reference(warehouse, "alert_volume_live", every), as_of=clock,
                                   rule=rule.spike_rule(), subject_kind=rule.subject_kind, history_start=history_start)
 
         now = evaluate_rules(warehouse, rules, clock)
