@@ -7,9 +7,10 @@
 -- the alert stage counts) or the end of the UTC hour or day holding it (calendar true: the report's hours and days).
 -- Only articles up to `until` count. The judged windows are counted from the articles; the baseline windows are
 -- whole hours of subject_hours (each story in the hour of its first copy naming the subject), counted back from the
--- last whole hour at or before each judged window's end (hour_of). read_from, when given, is spike_reach(until, since, calendar) worked out
--- beforehand: as a constant, DuckDB skips the row groups before it in every table it reads; left null, it is worked
--- out here from the rules, which is as right but makes DuckDB read every article. subject_kinds: see spans.
+-- last whole hour at or before each judged window's end (hour_of). read_from, when given, is
+-- spike_reach(until, since, calendar) worked out beforehand (the oldest moment of the judged windows): as a constant,
+-- DuckDB skips the row groups before it in every table it reads; left null, it is worked out here from the rules,
+-- which is as right but makes DuckDB read every article. subject_kinds: see spans.
 -- Baseline: the same slot in up to max(seasonal_min_samples, 12) earlier seasons (seasonal_period windows apart)
 -- when at least seasonal_min_samples of them start after the first stored article, else the trailing
 -- baseline_windows that do; a judgement needs seasonal_min_samples (or min(min_history_windows, baseline_windows))
