@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from flows.alerting import decide, read_rules
 from transforms.alerts import SpikeRule, find_spikes
 from warehouse import database
+from warehouse.loads import RunTables, load_run
 
 AS_OF = datetime(2025, 4, 1, 12, tzinfo=UTC)
 DAYS = 90
@@ -62,13 +63,10 @@ def build(db: Path) -> int:
     feed_state = [{"source_id": f"feed-{number}", "consecutive_failures": 4 if number == 0 else 0,
                    "failing_since": AS_OF - timedelta(hours=4) if number == 0 else None, "updated_at": AS_OF}
                   for number in range(FEEDS)]
-    # Occurrences carry their article's published_at, as the load path stamps them (migration 0008).
+    # Through the load path, which stamps occurrences with their article's time and keeps subject_hours.
+    frames = {"articles": articles, "mentions": mentions, "topic_mentions": topics, "feed_state": feed_state}
     with database.opened(db) as con:
-        for table, rows in (("articles", articles), ("mentions", mentions), ("topic_mentions", topics),
-                            ("feed_state", feed_state)):
-            con.register("incoming", pl.DataFrame(rows).to_arrow())
-            con.execute(f"insert into {table} by name select * from incoming")
-            con.unregister("incoming")
+        load_run(con, RunTables.from_frames({table: pl.DataFrame(rows) for table, rows in frames.items()}))
         con.execute("checkpoint")
     return len(mentions)
 

@@ -114,6 +114,12 @@ def rule_rows(rules: Sequence[AlertRule], stored_at: datetime) -> pl.DataFrame:
 # --- spikes -----------------------------------------------------------------------------------------------
 
 
+def baseline_anchor(as_of: datetime) -> datetime:
+    """The last whole hour at or before the clock: baseline windows are whole hours counted back from it (the
+    current window is counted from the clock itself)."""
+    return as_of - timedelta(seconds=as_of.timestamp() % 3600)
+
+
 def observed_windows(as_of: datetime, history_start: datetime | None, window_hours: int) -> int:
     """How many windows back (from 0) the warehouse has any coverage for."""
     if history_start is None or history_start > as_of:
@@ -156,7 +162,7 @@ def find_spikes(
     news day from firing for everyone; the z-score uses a Poisson spread around the expected count.
     """
     observed = (
-        observed_windows(as_of, history_start, rule.window_hours)
+        observed_windows(baseline_anchor(as_of), history_start, rule.window_hours)
         if history_start is not None
         else rule.baseline_windows + 1 + max(rule.seasonal_period * 12, 0)
     )

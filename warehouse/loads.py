@@ -18,7 +18,7 @@ import duckdb
 import polars as pl
 
 from transforms.run_rows import TIMESTAMP
-from warehouse import database, spool
+from warehouse import database, spool, subject_hours
 from warehouse.database import read_sql
 from warehouse.retention import RetentionOutcome, apply_retention
 from warehouse.snapshot import OCCURRENCE_TABLES, primary_keys, publish
@@ -120,6 +120,11 @@ class LoadOutcome:
 def upsert_tables(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str, int]:
     """Upsert every table inside the caller's transaction; return the rows handed over per table."""
     counts: dict[str, int] = {}
+    # The stories this load touches are counted in subject_hours again once it has written (subject_hours.py).
+    occurrences = [tables.mentions, tables.topic_mentions]
+    recount = subject_hours.begin(
+        con, subject_hours.touched_articles(tables.articles, occurrences, tables.replaced_article_ids)
+    )
     stored = stored_articles(con, tables)
     replace_occurrences(con, tables, stored.filter(pl.col("replaced")).drop("replaced"))
     published = publication_times(con, tables, stored)
@@ -162,6 +167,7 @@ def upsert_tables(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str
             con.execute(f"insert or replace into {table} by name select * from {view_name}")
         con.unregister(view_name)
         counts[table] = frame.height
+    subject_hours.finish(con, recount)
     return counts
 
 

@@ -260,6 +260,8 @@ def copy_changes(con: duckdb.DuckDBPyConnection) -> int:
         for table in tables:
             if table in RUN_TABLES or table in OCCURRENCE_TABLES:
                 copy_runs(con, table, replaced=not replaced.is_empty(), resynced=bool(resynced), pending=bool(pending))
+            elif table == "subject_hours":  # versioned rows: only the hours a load changed (snapshot_subject_hours)
+                con.execute(read_sql("snapshot_subject_hours"))
             else:
                 copy_differences(con, table, keys.get(table, []))
         if pending:

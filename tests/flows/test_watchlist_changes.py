@@ -95,6 +95,21 @@ class TestAddedPerson:
         assert seen.splitlines() == ["person_id,mentions", "angela-rayner,1"]
         assert "Watchlist:" not in third
 
+    def test_the_re_derivation_puts_their_story_in_the_baseline_hours(self, team: dict[str, str]) -> None:
+        """The run that re-derives the history for an added person counts their story in subject_hours, the hours the
+        spike baselines read, and an analyst's `presswatch sql` sees the same count as from the mentions."""
+        presswatch(team, "run", "--as-of", CLOCK)
+        add_rayner(team)
+
+        presswatch(team, "run", "--as-of", CLOCK)
+        hours = presswatch(team, "sql", "--csv", "select subject, sum(stories) as stories from subject_hours "
+                                                 "where subject = 'angela-rayner' group by 1")
+        recount = presswatch(team, "sql", "--csv", "select person_id as subject, count(distinct story_id) as stories "
+                                                   "from base_mentions where person_id = 'angela-rayner' group by 1")
+
+        assert hours.splitlines() == ["subject,stories", "angela-rayner,1"]
+        assert hours == recount
+
     def test_a_changed_person_is_re_derived_too(self, team: dict[str, str]) -> None:
         """An alias added to a person already tracked is a changed entry: its history is derived again."""
         presswatch(team, "run", "--as-of", CLOCK)

@@ -10,10 +10,12 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 from report_warehouse import RULES_FILE, store_shipped_rules
 from warehouse_rows import article, feed_state, fetch, mention, run, run_tables, topic_mention
@@ -28,7 +30,9 @@ END = datetime(2025, 1, 27, 21, tzinfo=UTC)
 PEOPLE = ("keir-starmer", "elon-musk", "jess-phillips", "kemi-badenoch")
 TOPICS = ("nhs", "grooming-gangs")
 # Clocks the rules are judged at: the latest run, an hour and a few hours before, days before, and the starts of a
-# UTC day and of an hour (where the report's calendar windows and the alert stage's windows coincide).
+# UTC day and of an hour (where the report's calendar windows and the alert stage's windows coincide); then clocks
+# inside an hour and either side of its boundary, where the current window (from the clock) and the baseline's
+# whole hours (from the last whole hour before it) part.
 CLOCKS = (
     END,
     END - timedelta(hours=1),
@@ -36,6 +40,10 @@ CLOCKS = (
     END - timedelta(days=3),
     datetime(2025, 1, 27, tzinfo=UTC),
     datetime(2025, 1, 27, 14, tzinfo=UTC),
+    END - timedelta(minutes=25),
+    datetime(2025, 1, 27, 14, 59, 59, tzinfo=UTC),
+    datetime(2025, 1, 27, 15, 0, 1, tzinfo=UTC),
+    datetime(2025, 1, 26, 23, 30, tzinfo=UTC),
 )
 
 
@@ -73,10 +81,37 @@ def coverage() -> RunTables:
     return run_tables(articles=articles, mentions=mentions, topic_mentions=topic_mentions)
 
 
-@pytest.fixture(scope="module")
-def warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
+def revisions(loaded: RunTables) -> list[RunTables]:
+    """History changed after it was loaded: every ninth article re-extracted into the story of the article before it
+    (re-clustered) naming Elon Musk instead, then a backfill that finds Jess Phillips in every seventh article."""
+    articles = loaded.articles
+    moved = articles.filter(pl.int_range(pl.len()) % 9 == 4).with_columns(
+        story_id=pl.concat_str(pl.lit("a"), pl.col("article_id").str.slice(1).cast(pl.Int64) - 1)
+    )
+    moved_ids = tuple(moved["article_id"].to_list())
+    revision = run_tables(mentions=[mention(article_id, "elon-musk", 0) for article_id in moved_ids])
+    revision = replace(revision, articles=moved, replaced_article_ids=moved_ids)
+    found = articles.filter(pl.int_range(pl.len()) % 7 == 2)["article_id"].to_list()
+    kept = loaded.mentions.filter(pl.col("article_id").is_in(found) & ~pl.col("article_id").is_in(moved_ids))
+    backfill = run_tables(mentions=[mention(article_id, "jess-phillips", 40) for article_id in found])
+    backfill = replace(
+        backfill, mentions=pl.concat([kept, backfill.mentions], how="diagonal_relaxed"),
+        topic_mentions=loaded.topic_mentions.filter(pl.col("article_id").is_in(found)),
+        replaced_article_ids=tuple(found),
+    )
+    return [revision, backfill]
+
+
+@pytest.fixture(scope="module", params=["loaded", "revised"])
+def warehouse(
+    tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The coverage as loaded, and the same after a revision that re-clusters and a backfill that re-derives."""
     with database.opened(tmp_path_factory.mktemp("one-rule") / "w.duckdb") as con:
-        load_run(con, coverage())
+        loaded = coverage()
+        load_run(con, loaded)
+        for changed in revisions(loaded) if request.param == "revised" else []:
+            load_run(con, changed)
         store_shipped_rules(con)
         yield con
 
@@ -87,6 +122,17 @@ def set_clock(con: duckdb.DuckDBPyConnection, clock: datetime) -> None:
     load_run(con, run_tables(runs=[run("clock", clock)]))
 
 
+STORED_HOURS = "select subject_kind, subject, hour_start, stories from subject_hours where stories > 0 order by all"
+RECOUNTED_HOURS = """
+with firsts as (
+    select subject_kind, subject, story_id, min(published_at) as first_at from base_subject_mentions group by all
+    union all
+    select 'all', 'all', story_id, min(published_at) from base_articles group by all
+)
+select subject_kind, subject, hour_of(first_at) as hour_start, count(*) as stories from firsts group by all order by all
+"""
+
+
 def alert_spikes(con: duckdb.DuckDBPyConnection, clock: datetime) -> dict[tuple[str, str], tuple[float, float]]:
     """What the alert stage would fire (before cool-down): rule and subject, with stories and expected count."""
     alerts = evaluate_rules(con, [rule for rule in read_rules(RULES_FILE) if rule.kind == "spike"], clock)
@@ -94,7 +140,7 @@ def alert_spikes(con: duckdb.DuckDBPyConnection, clock: datetime) -> dict[tuple[
 
 
 class TestSpikeRule:
-    @pytest.mark.parametrize("clock", CLOCKS, ids=lambda clock: clock.strftime("%d-%Hh"))
+    @pytest.mark.parametrize("clock", CLOCKS, ids=lambda clock: clock.strftime("%d-%H%M%S"))
     def test_spikes_view_names_what_the_alert_stage_fires(
         self, warehouse: duckdb.DuckDBPyConnection, clock: datetime
     ) -> None:
@@ -113,6 +159,13 @@ class TestSpikeRule:
         assert viewed.keys() == fired.keys()
         assert [viewed[key][0] for key in fired] == [fired[key][0] for key in fired]
         assert [viewed[key][1] for key in fired] == pytest.approx([fired[key][1] for key in fired], abs=0.006)
+
+    def test_the_stored_hours_are_the_stories_first_copies(self, warehouse: duckdb.DuckDBPyConnection) -> None:
+        """The baselines above read subject_hours: after the revision and the backfill it still holds the count of
+        each story in the hour of its first copy naming the subject, as the stored rows give it."""
+        stored = warehouse.execute(STORED_HOURS).fetchall()
+
+        assert stored == warehouse.execute(RECOUNTED_HOURS).fetchall()
 
     def test_the_comparison_sees_spikes_of_both_widths(self, warehouse: duckdb.DuckDBPyConnection) -> None:
         """The data holds day and hour spikes, so agreement above is not agreement on nothing."""

@@ -10,8 +10,18 @@ with window_quotes as (
       and len(string_split(quote_key, ' ')) >= 4
 ),
 
+earlier as (
+    -- the window's words that some article carried before the window: not first run there. Keys and times only,
+    -- and only of rows bearing the window's words, so the history costs a scan of two columns, no join of it
+    select distinct q.quote_key
+    from quotes as q
+    semi join (select distinct quote_key from window_quotes) as w on w.quote_key = q.quote_key
+    semi join base_articles as a on a.article_id = q.article_id and a.published_at = q.published_at
+    where q.published_at <= cast($window_start as timestamptz)
+),
+
 carried as (
-    -- every article that carried those words up to the clock, history included: keys and times only
+    -- every article that carried the other words up to the clock: all of them inside the window
     select
         q.quote_key,
         q.person_id,
@@ -21,15 +31,15 @@ carried as (
         a.published_at
     from quotes as q
     semi join (select distinct quote_key from window_quotes) as w on w.quote_key = q.quote_key
+    anti join earlier as e on e.quote_key = q.quote_key
     inner join base_articles as a on a.article_id = q.article_id and a.published_at = q.published_at
-    where q.published_at <= cast($as_of as timestamptz)
+    where q.published_at > cast($window_start as timestamptz)
+      and q.published_at <= cast($as_of as timestamptz)
 ),
 
 fresh as (
-    select quote_key
+    select distinct quote_key
     from carried
-    group by quote_key
-    having min(published_at) > cast($window_start as timestamptz)
 ),
 
 speakers as (

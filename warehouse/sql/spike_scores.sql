@@ -5,9 +5,12 @@
 -- Windows are the rule's width (window_hours) counted back from an anchor: window 0 holds [anchor - width, anchor],
 -- window n the n-th width before it, [start, end). The anchor is `until` itself (calendar false: a run's clock, as
 -- the alert stage counts) or the end of the UTC hour or day holding it (calendar true: the report's hours and days).
--- Only articles up to `until` count. read_from, when given, is spike_reach(until, since, calendar) worked out
--- beforehand: as a constant, DuckDB skips the row groups before it in every table it reads; left null, it is worked
--- out here from the rules, which is as right but makes DuckDB read every article. subject_kinds: see spans.
+-- Only articles up to `until` count. The judged windows are counted from the articles; the baseline windows are
+-- whole hours of subject_hours (each story in the hour of its first copy naming the subject), counted back from the
+-- last whole hour at or before each judged window's end (hour_of). read_from, when given, is
+-- spike_reach(until, since, calendar) worked out beforehand (the oldest moment of the judged windows): as a constant,
+-- DuckDB skips the row groups before it in every table it reads; left null, it is worked out here from the rules,
+-- which is as right but makes DuckDB read every article. subject_kinds: see spans.
 -- Baseline: the same slot in up to max(seasonal_min_samples, 12) earlier seasons (seasonal_period windows apart)
 -- when at least seasonal_min_samples of them start after the first stored article, else the trailing
 -- baseline_windows that do; a judgement needs seasonal_min_samples (or min(min_history_windows, baseline_windows))
@@ -41,21 +44,25 @@ with rules as (
 ),
 
 spans as (
-    -- How many windows are judged (0 back to the one holding `since`), and the oldest moment any of them reads.
+    -- How many windows are judged (0 back to the one holding `since`), the oldest moment any baseline of them reads
+    -- (in subject_hours), and the oldest article any of them counts.
     select
         *,
         greatest(cast(ceil((epoch(anchor) - epoch(since)) / width_s) as bigint), 1) as judged_windows,
         anchor - to_seconds(
             (greatest(cast(ceil((epoch(anchor) - epoch(since)) / width_s) as bigint), 1) + reach) * width_s
-        ) as reach_start
+        ) as reach_start,
+        -- The oldest moment the judged windows hold (their baselines are read from subject_hours, not articles).
+        anchor - to_seconds(greatest(cast(ceil((epoch(anchor) - epoch(since)) / width_s) as bigint), 1) * width_s)
+            as judged_start
     from rules
 )
 
 select * from spans;
 
 create or replace macro spike_reach(until, since, calendar) as (
-    -- The oldest moment spike_scores(until, since, calendar) reads, from the stored rules.
-    select min(reach_start) from spike_spans(until, since, calendar)
+    -- The oldest article spike_scores(until, since, calendar) reads, from the stored rules.
+    select min(judged_start) from spike_spans(until, since, calendar)
 );
 
 create or replace macro spike_scores(until, since, calendar, read_from := null, subject_kinds := null) as table
@@ -77,16 +84,18 @@ judged as (
 ),
 
 observed as (
-    -- How many windows back from each judged one's end the warehouse covers (transforms.alerts.observed_windows).
+    -- How many windows back from each judged one's baseline anchor (the last whole hour at or before its end) the
+    -- warehouse covers (transforms.alerts.observed_windows at transforms.alerts.baseline_anchor).
     select
         judged.*,
         judged.anchor - to_seconds(judged.window_index * judged.width_s) as window_end,
         case
             when history.first_published_at is null
-                or history.first_published_at > judged.anchor - to_seconds(judged.window_index * judged.width_s)
+                or history.first_published_at > hour_of(judged.anchor - to_seconds(judged.window_index * judged.width_s))
                 then 0
             else ceil(
-                (epoch(judged.anchor) - judged.window_index * judged.width_s - epoch(history.first_published_at))
+                (epoch(hour_of(judged.anchor - to_seconds(judged.window_index * judged.width_s)))
+                    - epoch(history.first_published_at))
                 / judged.width_s
             )
         end as observed_windows
@@ -140,24 +149,22 @@ baseline_slots as (
 ),
 
 needed as (
-    -- The windows anything judged reads, its own and its baseline's: only these are counted.
+    -- The windows judged: only these are counted from the articles (their baselines are read from subject_hours).
     select distinct window_hours, subject_kind, window_index from chosen
-    union
-    select distinct window_hours, subject_kind, baseline_index from baseline_slots
 ),
 
 grids as (
     -- Rules of one width share their windows, so stories are placed once per width (and per subject kind).
     select window_hours, subject_kind, any_value(width_s) as width_s, any_value(anchor) as anchor,
-        min(reach_start) as reach_start
+        min(reach_start) as reach_start,
+        min(judged_start) as judged_start
     from spans
     group by window_hours, subject_kind
 ),
 
 placed_articles as (
-    -- Every article in a window something judged reads, with that window, once per width. Articles are placed by
-    -- their own time before any mention is joined, so only those windows' mentions meet their articles: an
-    -- hour-of-week baseline joins its hours of mentions, not every mention of the weeks between them.
+    -- Every article in a judged window, with that window, once per width. Articles are placed by their own time
+    -- before any mention is joined, so only those windows' mentions meet their articles.
     select placed.*
     from (
         select
@@ -167,11 +174,11 @@ placed_articles as (
             a.published_at,
             a.story_id
         from base_articles as a
-        inner join (select distinct window_hours, width_s, anchor, reach_start from grids) as grids
-            on a.published_at > grids.reach_start
+        inner join (select distinct window_hours, width_s, anchor, judged_start from grids) as grids
+            on a.published_at >= grids.judged_start
         where a.published_at <= until
-          and a.published_at > coalesce(read_from, '-infinity'::timestamptz)
-          and a.published_at > (select min(reach_start) from grids)
+          and a.published_at >= coalesce(read_from, '-infinity'::timestamptz)
+          and a.published_at >= (select min(judged_start) from grids)
     ) as placed
     semi join (select distinct window_hours, window_index from needed) as wanted using (window_hours, window_index)
 ),
@@ -185,7 +192,9 @@ volume as (
 subject_rows as (
     -- The judged kinds' mentions in the span read, by their copy of their article's published_at; those without
     -- the copy are matched on the article alone (windowed_subject_mentions.sql).
-    select * from subject_occurrences(subject_kinds, coalesce(read_from, '-infinity'::timestamptz), until)
+    select * from subject_occurrences(
+        subject_kinds, coalesce(read_from, '-infinity'::timestamptz) - interval 1 second, until
+    )
 ),
 
 unstamped_rows as (
@@ -208,35 +217,70 @@ subject_windows as (
         inner join grids
             on grids.window_hours = matched.window_hours
             and grids.subject_kind = matched.subject_kind
-            and matched.published_at > grids.reach_start
+            and matched.published_at >= grids.judged_start
     ) as placed
     semi join needed using (window_hours, subject_kind, window_index)
     group by all
 ),
 
+hour_grids as (
+    -- Baseline windows count back from the last whole hour at or before the grid's anchor (a calendar anchor is one).
+    select distinct window_hours, hour_of(anchor) as hour_anchor, reach_start
+    from grids
+),
+
+baseline_hours as (
+    -- subject_hours' rows in the span the baselines read, placed in their window of each width; subject_kind 'all'
+    -- is every story, the volume. The bounds on hour_start let DuckDB skip the row groups outside them.
+    select
+        hour_grids.window_hours,
+        h.subject_kind,
+        h.subject,
+        window_number(hour_grids.hour_anchor, hour_grids.window_hours, h.hour_start) as baseline_index,
+        h.stories
+    from subject_hours as h
+    inner join hour_grids
+        on h.hour_start >= hour_grids.reach_start - interval 1 hour and h.hour_start < hour_grids.hour_anchor
+    where h.hour_start < until
+      and h.stories > 0
+      and (h.subject_kind = 'all' or subject_kinds is null or list_contains(subject_kinds, h.subject_kind))
+),
+
+baseline_counts as (
+    select window_hours, subject_kind, subject, baseline_index, sum(stories) as stories
+    from baseline_hours
+    group by all
+),
+
 baseline_volume as (
-    select slots.rule_id, slots.window_index, sum(volume.stories) as stories
+    select slots.rule_id, slots.window_index, sum(counts.stories) as stories
     from baseline_slots as slots
-    inner join volume on volume.window_hours = slots.window_hours and volume.window_index = slots.baseline_index
+    inner join baseline_counts as counts
+        on counts.window_hours = slots.window_hours
+        and counts.subject_kind = 'all'
+        and counts.baseline_index = slots.baseline_index
     group by all
 ),
 
 baseline_subjects as (
     select slots.rule_id, slots.window_index, counts.subject, sum(counts.stories) as stories
     from baseline_slots as slots
-    inner join subject_windows as counts
+    inner join baseline_counts as counts
         on counts.window_hours = slots.window_hours
         and counts.subject_kind = slots.subject_kind
-        and counts.window_index = slots.baseline_index
+        and counts.baseline_index = slots.baseline_index
     group by all
 ),
 
 subjects as (
-    -- Every subject of the rule's kind named in any window the rule reads.
+    -- Every subject of the rule's kind named in any window the rule reads: judged, or in its baseline.
     select distinct spans.rule_id, counts.subject
     from spans
     inner join subject_windows as counts
         on counts.window_hours = spans.window_hours and counts.subject_kind = spans.subject_kind
+    union
+    select distinct rule_id, subject
+    from baseline_subjects
 ),
 
 scored as (

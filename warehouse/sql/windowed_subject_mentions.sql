@@ -4,6 +4,11 @@
 create or replace macro window_number(clock, window_hours, moment) as
 cast(greatest(ceil((epoch(clock) - epoch(moment)) / (window_hours * 3600)) - 1, 0) as bigint);
 
+-- hour_of(moment): the start of the whole UTC hour holding the moment (a moment on the hour starts its hour). It is
+-- subject_hours' hour, and a clock's hour_of is where the spike rules' baseline windows are counted back from.
+create or replace macro hour_of(moment) as
+to_timestamp(floor(epoch(moment) / 3600) * 3600);
+
 -- subject_occurrences(kinds, after, until): people's and topics' mentions as subjects (kinds: a list of 'person' and
 -- 'topic', null for both) published in (after, until], by the copy of their article's published_at set at load: the
 -- bounds let DuckDB skip the row groups outside them. unstamped_subject_occurrences(kinds): the rows without that
