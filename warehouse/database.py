@@ -324,6 +324,17 @@ def first_line(error: BaseException) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
+# The load and the publish copy what a run wrote; DuckDB's default (80 % of the machine) let them cache all of it,
+# so a run's peak memory grew with its new articles (bench_memory.py). Past this bound DuckDB spills to <db>.tmp.
+WRITER_MEMORY_MB = 64
+
+
+def bound_writer_memory(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """Cap what DuckDB holds while loading or publishing a run, so a run's memory follows its batch."""
+    con.execute("set memory_limit = $1", [f"{WRITER_MEMORY_MB}MB"])
+    return con
+
+
 @contextmanager
 def opened(path: Path, *, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection closed on exit, so the file's lock is held only as long as the work needs."""

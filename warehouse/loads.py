@@ -377,7 +377,7 @@ def load_or_spool(
         if attempt:
             time.sleep(backoff_s * 2 ** (attempt - 1))
         try:
-            con = database.connect(db, notice=notices.append)
+            con = database.bound_writer_memory(database.connect(db, notice=notices.append))
         except database.WarehouseLocked as error:
             last_error = str(error)
             continue

@@ -112,7 +112,7 @@ def publish_snapshot(db: Path, snapshot: Path, *, run_id: str | None = None) -> 
     Raises WarehouseLocked when another process holds `db`.
     """
     with database.opened(db) as con:
-        return publish(con, snapshot, run_id=run_id)
+        return publish(database.bound_writer_memory(con), snapshot, run_id=run_id)
 
 
 def publish(con: duckdb.DuckDBPyConnection, snapshot: Path, *, run_id: str | None = None) -> Publication:
