@@ -158,6 +158,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("config", help="print the effective settings (secrets masked)")
     add_watchlist_commands(commands)
+    add_cluster_commands(commands)
     add_demo_commands(commands)
 
     check = commands.add_parser(
@@ -220,6 +221,21 @@ def add_watchlist_commands(commands: argparse._SubParsersAction[CommandParser]) 
     importing.add_argument("file", type=Path, help="the query result (JSON), e.g. seeds/wikidata/*.json")
     importing.add_argument("--add-people", action="store_true", help="add untracked holders to people.csv")
     importing.add_argument("--dry-run", action="store_true", help="say what would change without writing")
+
+
+def add_cluster_commands(commands: argparse._SubParsersAction[CommandParser]) -> None:
+    """`presswatch worker` and `presswatch cluster demo`: the sharded runs on a Prefect work pool (docs/cluster.md)."""
+    worker = commands.add_parser(
+        "worker",
+        help="run a Prefect process worker of presswatch's sharded runs",
+        description="Serve a Prefect work pool (created with its queues when missing) on this machine: it takes "
+        "shard runs from the pool's `shards` queue; with --db, this machine holds the warehouse and also takes "
+        "the hourly parent run (plan and finalise) from the `warehouse` queue. Talks to the Prefect API in "
+        "PREFECT_API_URL or your Prefect profile. Ctrl-C stops it.",
+    )
+    worker.add_argument("--pool", required=True, help="the Prefect work pool to serve")
+    worker.add_argument("--db", type=Path, help="the warehouse file this machine holds (serves the warehouse queue)")
+    worker.add_argument("--name", help="the worker's name in Prefect and in shard_runs (default: host-pid)")
 
 
 def add_demo_commands(commands: argparse._SubParsersAction[CommandParser]) -> None:
@@ -394,6 +410,33 @@ def command_serve(arguments: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK if code == 0 else EXIT_FAILED
 
 
+def command_worker(arguments: argparse.Namespace, settings: Settings) -> int:
+    from flows.orchestration.environment import answers, apply_before_import, configured_api_url, prefect_settings
+
+    api_url = configured_api_url()
+    if not api_url:
+        print("presswatch worker: no Prefect API: set PREFECT_API_URL to the server the pool lives on", file=sys.stderr)
+        return EXIT_FAILED
+    if not answers(api_url, timeout_s=10.0):
+        print(f"presswatch worker: the Prefect API at {api_url} does not answer", file=sys.stderr)
+        return EXIT_FAILED
+    apply_before_import(prefect_settings(api_url))
+    from flows.orchestration.pool import PoolError
+    from flows.orchestration.worker import default_name, run_worker
+
+    name = arguments.name or default_name()
+    db = arguments.db.resolve() if arguments.db else None
+    try:
+        run_worker(arguments.pool, name=name, db=db)
+    except PoolError as error:
+        print(f"presswatch worker: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print(f"presswatch worker {name}: stopped.", file=sys.stderr)
+        return EXIT_OK
+    return EXIT_OK
+
+
 def command_sql(arguments: argparse.Namespace, settings: Settings) -> int:
     from flows.interface.sql_query import (
         run_sql,  # not flows.interface.console: the SQL prompt must start without Prefect
@@ -491,6 +534,7 @@ COMMANDS = {
     "check": command_check,
     "feeds": command_feeds,
     "demo": command_demo,
+    "worker": command_worker,
 }
 
 

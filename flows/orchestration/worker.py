@@ -1,0 +1,52 @@
+"""`presswatch worker --pool NAME`: a Prefect process worker for this project's flows, on any machine.
+
+It serves the pool's `shards` queue; started with `--db FILE` (the machine holding the warehouse) it also serves
+`warehouse`, where the hourly parent flow plans and finalises. Each flow run it takes is a process of its own that
+imports the flows from this checkout and dies with the worker (a killed worker's shard is retried elsewhere).
+Prefect's settings are applied by the CLI before this module is imported (environment.py).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+from pathlib import Path
+
+from prefect.workers.process import ProcessWorker
+
+from flows.orchestration.pool import QUEUES, SHARDS_QUEUE, ensure_pool
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+WORKER_NAME_VARIABLE = "PRESSWATCH_WORKER_NAME"  # the flow runs' own record of where they ran (shard_runs.worker)
+
+
+def default_name() -> str:
+    return f"{socket.gethostname()}-{os.getpid()}"
+
+
+def flow_run_environment(name: str, db: Path | None) -> dict[str, str]:
+    """What each flow-run process inherits: this checkout on its path, the worker's name, the warehouse it owns."""
+    values = {
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")])),
+        WORKER_NAME_VARIABLE: name,
+    }
+    if db is not None:
+        values["PRESSWATCH_DB"] = str(db)
+    return values
+
+
+def run_worker(pool: str, *, name: str, db: Path | None, announce: bool = True) -> None:
+    """Serve the pool until interrupted (KeyboardInterrupt reaches the caller)."""
+    ensure_pool(pool)
+    queues = list(QUEUES) if db is not None else [SHARDS_QUEUE]
+    os.environ.update(flow_run_environment(name, db))  # the process worker hands its environment to each run
+    if announce:
+        serving = ", ".join(queues)
+        print(f"presswatch worker {name}: serving pool {pool!r} (queues {serving}); Ctrl-C stops it", flush=True)
+    asyncio.run(_serve(pool, queues, name))
+
+
+async def _serve(pool: str, queues: list[str], name: str) -> None:
+    async with ProcessWorker(work_pool_name=pool, work_queues=queues, name=name) as worker:
+        await worker.start(printer=lambda *args, **kwargs: None)  # Prefect's chatter goes to its API, not here
