@@ -80,18 +80,25 @@ def worker_environment(api_url: str, extra: Mapping[str, str] | None = None) -> 
 
 @contextlib.contextmanager
 def workers(
-    api_url: str, pool: str, count: int, *, db: Path, logs: Path, extra: Mapping[str, str] | None = None
+    api_url: str,
+    pool: str,
+    names: Sequence[str],
+    *,
+    db: Path,
+    logs: Path,
+    extra: Mapping[str, str] | None = None,
+    warehouse_only: bool = False,
 ) -> Iterator[list[Child]]:
-    """`count` process workers of `pool`; the first holds the warehouse (`--db`), the others take shards only."""
+    """A process worker of `pool` per name; the first holds the warehouse (`--db`, and shards too unless
+    `warehouse_only`), the others take shards only."""
     logs.mkdir(parents=True, exist_ok=True)
     environment = worker_environment(api_url, extra)
     started: list[Child] = []
     try:
-        for number in range(1, count + 1):
-            name = f"worker-{number}"
+        for number, name in enumerate(names, start=1):
             command = [sys.executable, "-m", "flows.interface.cli", "worker", "--pool", pool, "--name", name]
             if number == 1:
-                command += ["--db", str(db)]
+                command += ["--db", str(db), *(["--queue", "warehouse"] if warehouse_only else [])]
             started.append(start_child(name, command, environment, logs / f"{name}.log"))
         yield started
     finally:

@@ -77,6 +77,7 @@ def sharded_run(
     demo: bool = False,
     connect_to: list[list[str]] | None = None,
     as_of: datetime | None = None,
+    deadline_s: float | None = None,
 ) -> dict[str, Any]:
     """Plan, run every shard on the pool (retrying crashed ones), and finalise what finished by the deadline."""
     if current_deployment.id:
@@ -87,8 +88,10 @@ def sharded_run(
     db = Path(db_file) if db_file else settings.db
     settings = with_report_dir_for(settings, db)
     staging = Staging.from_settings(settings)
-    plan = plan_run(settings, feeds, db, shards, staging)
-    deadline_s = settings.runs.deadline_s or 3600.0
+    mode = "demo" if demo else "live"
+    plan = plan_run(settings, feeds, db, shards, staging, mode=mode, as_of=as_of, flow_run_id=str(current_flow_run.id))
+    # The run's deadline (serve derives it from the schedule, PRESSWATCH_RUN_DEADLINE_S); a parameter overrides it.
+    deadline_s = deadline_s or settings.runs.deadline_s or 3600.0
     plan_json = plan.to_json()
 
     def parameters_of(shard: int) -> dict[str, Any]:

@@ -36,10 +36,12 @@ def flow_run_environment(name: str, db: Path | None) -> dict[str, str]:
     return values
 
 
-def run_worker(pool: str, *, name: str, db: Path | None, announce: bool = True) -> None:
+def run_worker(
+    pool: str, *, name: str, db: Path | None, queues: list[str] | None = None, announce: bool = True
+) -> None:
     """Serve the pool until interrupted (KeyboardInterrupt reaches the caller)."""
     ensure_pool(pool)
-    queues = list(QUEUES) if db is not None else [SHARDS_QUEUE]
+    queues = queues or (list(QUEUES) if db is not None else [SHARDS_QUEUE])
     os.environ.update(flow_run_environment(name, db))  # the process worker hands its environment to each run
     if announce:
         serving = ", ".join(queues)
