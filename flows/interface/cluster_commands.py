@@ -108,6 +108,7 @@ def cluster_demo(settings: Settings, *, workers_count: int, shards: int, db: Pat
     from flows.adapters.demo import serve_newsroom
 
     logs = settings.log_dir / "cluster-demo"
+    began = time.monotonic()
     with ExitStack() as stack:
         scratch = stack.enter_context(scratch_folder())
         say(f"starting a Prefect server, an S3 endpoint and {workers_count} workers (logs in {logs}) ...")
@@ -133,13 +134,16 @@ def cluster_demo(settings: Settings, *, workers_count: int, shards: int, db: Pat
             workers(server.api_url, DEMO_POOL, names, db=db, logs=logs, extra={**QUICK_WORKERS, **staging})
         )
         say(f"running the demo newsroom in {shards} shards on work pool {DEMO_POOL!r} ...")
+        run_began = time.monotonic()
         outcome = run_and_wait(name, timeout_s=DEMO_RUN_TIMEOUT_S)
+        run_s = time.monotonic() - run_began
         say("stopping the workers, the S3 endpoint and the Prefect server ...")
     if not outcome.completed:
         say(f"the sharded run ended {outcome.state}: {outcome.message or 'no message'} (logs in {logs})")
         return 1
     for line in summary_lines(db):
         print(line)
+    print(f"Timings: cluster start-up {run_began - began:.1f} s, sharded run {run_s:.1f} s (plan, shards, finalise)")
     return 0
 
 
