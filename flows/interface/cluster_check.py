@@ -22,7 +22,9 @@ def cluster_configured(settings: Settings) -> bool:
     return bool(configured_api_url() or settings.staging.uri)
 
 
-def check_cluster(settings: Settings, out: Callable[[str], None] = print, environ: Mapping[str, str] | None = None) -> int:
+def check_cluster(
+    settings: Settings, out: Callable[[str], None] = print, environ: Mapping[str, str] | None = None
+) -> int:
     """One line per production setting; 1 when any is wrong (what to change is on its line)."""
     environ = os.environ if environ is None else environ
     problems = 0
@@ -39,8 +41,8 @@ def check_cluster(settings: Settings, out: Callable[[str], None] = print, enviro
     problems += not ok
     if urlsplit(settings.staging.uri).scheme == "s3":
         found = credentials_of(settings, environ)
-        out(f"Staging credentials: {found}" if found else "Staging credentials: none found (set "
-            "PRESSWATCH_STAGING_KEY_ID and PRESSWATCH_STAGING_SECRET_KEY, or AWS_ACCESS_KEY_ID / AWS_PROFILE)")  # fmt: skip
+        hint = "none found (set PRESSWATCH_STAGING_KEY_ID and PRESSWATCH_STAGING_SECRET_KEY, or AWS_PROFILE)"
+        out(f"Staging credentials: {found or hint}")
         problems += not found
     out(f"{problems} problem(s) in the cluster settings." if problems else "OK: cluster settings.")
     return 1 if problems else 0
@@ -56,14 +58,14 @@ def database_of(api_url: str, environ: Mapping[str, str]) -> str:
         if url:
             kind = "PostgreSQL" if url.startswith("postgresql") else "SQLite: use PostgreSQL for a cluster"
             return f"database {kind} ({name})"
-    return "database not set here (SQLite unless the server's PREFECT_API_DATABASE_CONNECTION_URL names PostgreSQL)"
+    return "database not known here (SQLite unless the server's PREFECT_API_DATABASE_CONNECTION_URL is PostgreSQL)"
 
 
 def staging_line(settings: Settings, environ: Mapping[str, str]) -> tuple[str, bool]:
     uri = settings.staging.uri
     if not uri:
         where = settings.data_dir / "staging"
-        return f"Staging: {where} beside the warehouse (one machine only; set PRESSWATCH_STAGING_URI for a cluster)", True
+        return f"Staging: {where} beside the warehouse (one machine; a cluster needs PRESSWATCH_STAGING_URI)", True
     try:
         write_probe(settings)
     except Exception as error:  # any store's refusal is one line here: the user fixes the URI or the credentials

@@ -7,6 +7,7 @@ writer), so both stay on the one machine that has the file.
 
 from __future__ import annotations
 
+import contextlib
 from datetime import UTC, datetime, timedelta
 
 from prefect.client.orchestration import get_client
@@ -33,12 +34,8 @@ def ensure_pool(pool: str) -> None:
             existing = client.read_work_pool(pool)
         except ObjectNotFound:
             template = ProcessWorker.get_default_base_job_template()
-            try:
-                client.create_work_pool(
-                    WorkPoolCreate(name=pool, type=ProcessWorker.type, base_job_template=template),
-                )
-            except ObjectAlreadyExists:  # another worker created it a moment ago
-                pass
+            with contextlib.suppress(ObjectAlreadyExists):  # another worker created it a moment ago
+                client.create_work_pool(WorkPoolCreate(name=pool, type=ProcessWorker.type, base_job_template=template))
         else:
             if existing.type != ProcessWorker.type:
                 raise PoolError(f"work pool {pool!r} exists with type {existing.type!r}; presswatch needs 'process'")
@@ -46,10 +43,8 @@ def ensure_pool(pool: str) -> None:
             try:
                 client.read_work_queue_by_name(queue, work_pool_name=pool)
             except ObjectNotFound:
-                try:
+                with contextlib.suppress(ObjectAlreadyExists):
                     client.create_work_queue(name=queue, work_pool_name=pool)
-                except ObjectAlreadyExists:
-                    pass
 
 
 def worker_is_gone(worker: Worker | None, now: datetime | None = None) -> bool:

@@ -56,9 +56,8 @@ def shard_flow(
     logging.getLogger("presswatch").setLevel(logging.INFO)
     settings = run_settings(demo, connect_to)
     worker = os.environ.get(WORKER_NAME_VARIABLE) or socket.gethostname()
-    outcome = run_shard(
-        settings, Path(feeds_file), Staging.from_settings(settings), ShardPlan.from_json(plan), shard, worker, deadline_s
-    )
+    staging = Staging.from_settings(settings)
+    outcome = run_shard(settings, Path(feeds_file), staging, ShardPlan.from_json(plan), shard, worker, deadline_s)
     return outcome_fields(outcome)
 
 
