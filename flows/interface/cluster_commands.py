@@ -25,6 +25,7 @@ from flows.orchestration.server import ServerError, free_port, local_server
 
 DEMO_POOL = "presswatch-demo"
 DEMO_RUN_TIMEOUT_S = 900.0
+WORKERS_START_S = 240.0  # a worker's start-up beside CPU-bound work on 2 cores
 WATCH_S = 1.0
 
 
@@ -105,9 +106,10 @@ def cluster_demo(settings: Settings, *, workers_count: int, shards: int, db: Pat
     def say(line: str) -> None:
         print(f"presswatch cluster demo: {line}", flush=True)
 
-    from flows.adapters.demo import serve_newsroom
+    from flows.adapters.demo import serve_newsroom, write_spread_feeds_file
 
-    logs = settings.log_dir / "cluster-demo"
+    logs = db.parent / "logs" / "cluster-demo"
+    logs.mkdir(parents=True, exist_ok=True)
     began = time.monotonic()
     with ExitStack() as stack:
         scratch = stack.enter_context(scratch_folder())
@@ -116,23 +118,32 @@ def cluster_demo(settings: Settings, *, workers_count: int, shards: int, db: Pat
         endpoint = stack.enter_context(s3_endpoint(logs))
         staging = demo_environment(endpoint.url, endpoint.bucket)
         newsroom = stack.enter_context(serve_newsroom(DEMO_DIR, db.parent))
+        # Each outlet's feed on its own loopback address, so the outlets spread over shards (a host is one shard's).
+        feeds = scratch / "spread-feeds.csv"
+        connect_to = write_spread_feeds_file(DEMO_DIR, newsroom.base_url, feeds)
         apply_before_import({**prefect_settings(server.api_url), **QUICK_WORKERS})
         os.environ.update(staging)
         from flows.orchestration.deployments import register
         from flows.orchestration.runs import run_and_wait
 
         parameters: dict[str, Any] = {
-            "feeds_file": str(newsroom.feeds_file),
+            "feeds_file": str(feeds),
             "db_file": str(db),
             "demo": True,
-            "connect_to": [list(pair) for pair in newsroom.connect_to],
+            "connect_to": [list(pair) for pair in connect_to],
             "as_of": newsroom.as_of.isoformat(),
         }
         name = register(DEMO_POOL, shards=shards, cron=None, parameters=parameters)
         names = [f"worker-{number}" for number in range(1, workers_count + 1)]
-        stack.enter_context(
+        started = stack.enter_context(
             workers(server.api_url, DEMO_POOL, names, db=db, logs=logs, extra={**QUICK_WORKERS, **staging})
         )
+        from flows.orchestration.pool import wait_for_workers
+
+        if not wait_for_workers(DEMO_POOL, names, WORKERS_START_S, lambda: not dead_children(started)):
+            failed = dead_children(started)
+            where = f"see {failed[0].log}" if failed else f"logs in {logs}"
+            raise ClusterError(f"the workers did not all start within {WORKERS_START_S:.0f} s ({where})")
         say(f"running the demo newsroom in {shards} shards on work pool {DEMO_POOL!r} ...")
         run_began = time.monotonic()
         outcome = run_and_wait(name, timeout_s=DEMO_RUN_TIMEOUT_S)

@@ -115,6 +115,7 @@ class Endpoint:
 @contextlib.contextmanager
 def s3_endpoint(logs: Path, bucket: str = "presswatch-staging") -> Iterator[Endpoint]:
     """moto's S3-compatible server on 127.0.0.1 (in memory, gone when stopped), with the staging bucket made."""
+    logs.mkdir(parents=True, exist_ok=True)
     port = free_port()
     url = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)]

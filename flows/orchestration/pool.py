@@ -8,6 +8,8 @@ writer), so both stay on the one machine that has the file.
 from __future__ import annotations
 
 import contextlib
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from prefect.client.orchestration import get_client
@@ -59,3 +61,13 @@ def worker_is_gone(worker: Worker | None, now: datetime | None = None) -> bool:
 def workers_by_name(pool: str) -> dict[str, Worker]:
     with get_client(sync_client=True) as client:
         return {worker.name: worker for worker in client.read_workers_for_work_pool(pool)}
+
+
+def wait_for_workers(pool: str, names: list[str], timeout_s: float, alive: Callable[[], bool]) -> bool:
+    """Whether every named worker has said it is alive within `timeout_s` (False as soon as `alive()` is not)."""
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and alive():
+        if set(names) <= set(workers_by_name(pool)):
+            return True
+        time.sleep(0.5)
+    return False

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from prefect.workers.process import ProcessWorker
 
-from flows.orchestration.pool import QUEUES, SHARDS_QUEUE, ensure_pool
+from flows.orchestration.pool import QUEUES, SHARDS_QUEUE, WAREHOUSE_QUEUE, ensure_pool
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 WORKER_NAME_VARIABLE = "PRESSWATCH_WORKER_NAME"  # the flow runs' own record of where they ran (shard_runs.worker)
@@ -46,9 +46,18 @@ def run_worker(
     if announce:
         serving = ", ".join(queues)
         print(f"presswatch worker {name}: serving pool {pool!r} (queues {serving}); Ctrl-C stops it", flush=True)
-    asyncio.run(_serve(pool, queues, name))
+    asyncio.run(_serve(pool, queues, name, run_limit(queues)))
 
 
-async def _serve(pool: str, queues: list[str], name: str) -> None:
-    async with ProcessWorker(work_pool_name=pool, work_queues=queues, name=name) as worker:
+def run_limit(queues: list[str]) -> int | None:
+    """One shard at a time per machine (a shard uses the machine's whole extraction pool), beside the parent on
+    the warehouse machine; a warehouse-only worker takes every parent run it is offered, so the schedule's
+    one-at-a-time rule (not a full worker) decides what happens to a run due while one is going."""
+    if SHARDS_QUEUE not in queues:
+        return None
+    return 2 if WAREHOUSE_QUEUE in queues else 1
+
+
+async def _serve(pool: str, queues: list[str], name: str, limit: int | None) -> None:
+    async with ProcessWorker(work_pool_name=pool, work_queues=queues, name=name, limit=limit) as worker:
         await worker.start(printer=lambda *args, **kwargs: None)  # Prefect's chatter goes to its API, not here
