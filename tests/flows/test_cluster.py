@@ -7,6 +7,7 @@ past the run's deadline is recorded missing, the run partial, and the next run t
 
 from __future__ import annotations
 
+import contextvars
 import os
 import signal
 import threading
@@ -113,7 +114,11 @@ def test_a_shard_whose_worker_is_killed_completes_on_the_other_worker(cluster: C
     feeds = write_feeds_file(cluster.work / "killed-feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
     db = cluster.work / "killed.duckdb"
     ended: list[Any] = []
-    parent = threading.Thread(target=lambda: ended.append(run_parent(cluster, db, feeds, deadline_s=500)))
+    # The thread runs in a copy of this context: Prefect's settings (the API to use) live in context variables.
+    context = contextvars.copy_context()
+    parent = threading.Thread(
+        target=context.run, args=(lambda: ended.append(run_parent(cluster, db, feeds, deadline_s=500)),)
+    )
     try:
         parent.start()
         wait_for(lambda: newsroom.requests_to(SLOW_PATH), timeout_s=300, what="the shard fetching its slow page")
