@@ -7,7 +7,6 @@ stopped here, on success, failure and Ctrl-C alike (contexts unwound in reverse 
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
 import socket
 import sys
@@ -122,7 +121,6 @@ def cluster_demo(settings: Settings, *, workers_count: int, shards: int, db: Pat
         feeds = scratch / "spread-feeds.csv"
         connect_to = write_spread_feeds_file(DEMO_DIR, newsroom.base_url, feeds)
         apply_before_import({**prefect_settings(server.api_url), **QUICK_WORKERS})
-        os.environ.update(staging)
         from flows.orchestration.deployments import register
         from flows.orchestration.runs import run_and_wait
 
