@@ -451,6 +451,8 @@ def command_serve(arguments: argparse.Namespace, settings: Settings) -> int:
 def command_worker(arguments: argparse.Namespace, settings: Settings) -> int:
     from flows.orchestration.environment import answers, apply_before_import, configured_api_url, prefect_settings
 
+    if arguments.queue and "warehouse" in arguments.queue and arguments.db is None:
+        arguments.usage_of.error("--queue warehouse needs --db: the warehouse queue plans and finalises that file")
     api_url = configured_api_url()
     if not api_url:
         print("presswatch worker: no Prefect API: set PREFECT_API_URL to the server the pool lives on", file=sys.stderr)
@@ -464,8 +466,6 @@ def command_worker(arguments: argparse.Namespace, settings: Settings) -> int:
 
     name = arguments.name or default_name()
     db = arguments.db.resolve() if arguments.db else None
-    if arguments.queue and "warehouse" in arguments.queue and db is None:
-        arguments.usage_of.error("--queue warehouse needs --db: the warehouse queue plans and finalises that file")
     try:
         run_worker(arguments.pool, name=name, db=db, queues=arguments.queue)
     except PoolError as error:
