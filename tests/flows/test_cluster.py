@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextvars
 import os
+import shutil
 import signal
 import threading
 from collections.abc import Iterator
@@ -102,6 +103,12 @@ def rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
         return con.execute(sql).fetchall()
 
 
+def fresh_staging(cluster: Cluster) -> None:
+    """Each test has a warehouse of its own, and a staging location belongs to one warehouse (its finaliser loads
+    every completed batch there that it has not loaded yet): the previous test's batches go."""
+    shutil.rmtree(cluster.work / "staging", ignore_errors=True)
+
+
 def slow_newsroom(delay_s: float) -> LoopbackServer:
     newsroom = start_newsroom()
     title, _, paragraphs = ARTICLES[SLOW_PATH]
@@ -110,6 +117,7 @@ def slow_newsroom(delay_s: float) -> LoopbackServer:
 
 
 def test_a_shard_whose_worker_is_killed_completes_on_the_other_worker(cluster: Cluster) -> None:
+    fresh_staging(cluster)
     newsroom = slow_newsroom(delay_s=20)
     feeds = write_feeds_file(cluster.work / "killed-feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
     db = cluster.work / "killed.duckdb"
@@ -135,6 +143,7 @@ def test_a_shard_whose_worker_is_killed_completes_on_the_other_worker(cluster: C
 
 
 def test_a_shard_past_the_deadline_is_missing_and_its_host_goes_next_run(cluster: Cluster) -> None:
+    fresh_staging(cluster)
     newsroom = slow_newsroom(delay_s=120)
     feeds = write_feeds_file(cluster.work / "late-feeds.csv", [("gazette", newsroom.url("/feed.xml"))])
     db = cluster.work / "late.duckdb"
