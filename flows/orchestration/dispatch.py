@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 from uuid import UUID
 
 from prefect.client.orchestration import get_client
@@ -87,14 +87,14 @@ def run_shards(
 
 
 def start_attempt(deployment: str, parameters_of: Callable[[int], dict[str, Any]], shard: ShardAttempts) -> None:
-    run = run_deployment(
+    run = cast(FlowRun, run_deployment(  # outside an event loop it returns the flow run itself
         deployment,
         parameters=parameters_of(shard.shard),
         timeout=0,  # return once created: the waiting is done here, for every shard at once
         work_queue_name=SHARDS_QUEUE,
         flow_run_name=f"shard-{shard.shard}-try-{len(shard.runs) + 1}",
         as_subflow=True,
-    )
+    ))
     shard.runs.append(run.id)
 
 

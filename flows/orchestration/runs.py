@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from prefect.client.orchestration import get_client
+from prefect.client.schemas.objects import FlowRun
 from prefect.deployments import run_deployment
 from prefect.states import Cancelling
 
@@ -21,7 +22,10 @@ class ParentEnd:
 
 def run_and_wait(name: str, timeout_s: float, parameters: dict[str, Any] | None = None) -> ParentEnd:
     """Run the parent deployment once; one that has not ended within `timeout_s` is cancelled."""
-    run = run_deployment(name, parameters=parameters, timeout=timeout_s, poll_interval=POLL_S, as_subflow=False)
+    # Called outside an event loop, run_deployment returns the flow run itself.
+    run = cast(
+        FlowRun, run_deployment(name, parameters=parameters, timeout=timeout_s, poll_interval=POLL_S, as_subflow=False)
+    )
     state = run.state
     if state is None or not state.is_final():
         with get_client(sync_client=True) as client:
