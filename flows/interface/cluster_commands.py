@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import signal
 import socket
 import sys
 import tempfile
@@ -15,6 +16,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from flows.config import DEMO_DIR, Settings
@@ -26,6 +28,11 @@ DEMO_POOL = "presswatch-demo"
 DEMO_RUN_TIMEOUT_S = 900.0
 WORKERS_START_S = 240.0  # a worker's start-up beside CPU-bound work on 2 cores
 WATCH_S = 1.0
+
+
+def interrupt(signum: int, frame: FrameType | None) -> None:
+    """SIGTERM (systemd, kill) stops the command as Ctrl-C does: every child it started is stopped in order."""
+    raise KeyboardInterrupt(signal.Signals(signum).name)
 
 
 class CommandError(RuntimeError):
@@ -64,7 +71,9 @@ def serve_pool(
         say(f"start a worker on each other machine: presswatch worker --pool {pool}")
         names = [f"{socket.gethostname()}-warehouse"]
         extra = {"PRESSWATCH_RUN_DEADLINE_S": f"{deadline_s:g}"}
-        started = stack.enter_context(workers(api_url, pool, names, db=db, logs=settings.log_dir, extra=extra))
+        logs = db.parent / "logs"
+        started = stack.enter_context(workers(api_url, pool, names, db=db, logs=logs, extra=extra))
+        say(f"this machine's worker {names[0]} serves the warehouse queue; each run's line is in {started[0].log}")
         try:
             while not dead_children(started):
                 time.sleep(WATCH_S)
@@ -182,9 +191,12 @@ EXPECTED = (CommandError, ClusterError, ServerError)
 
 def report(command: str, run: Callable[[], int]) -> int:
     """Run a cluster command; a part that did not start is one line, not a traceback."""
+    previous = signal.signal(signal.SIGTERM, interrupt)
     try:
         return run()
     except EXPECTED as error:
         print(f"presswatch {command}: {describe_failure(error)}", file=sys.stderr)
         return 1
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 

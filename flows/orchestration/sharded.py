@@ -106,6 +106,8 @@ def sharded_run(
     result = run_shards(SHARD_DEPLOYMENT, parameters_of, plan.shards, pool=pool, wait_s=deadline_s)
     summary = finalise(settings, feeds, db, staging, plan, missing=result.missing)
     line = pipeline.served_run_line(summary)
+    if result.missing:  # the run's record says partial: so does its line
+        line = line.replace(" completed:", f" partial (shard(s) {', '.join(map(str, result.missing))} missing):", 1)
     print(f"presswatch cluster: {line} ({current_flow_run.name})", flush=True)
     return {
         "run_id": plan.run_id,
