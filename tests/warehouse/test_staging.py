@@ -38,7 +38,8 @@ class TestIdempotentBatches:
         area.write_batch("articles", rows(1, "retried"), run_id="run-1", shard=0, batch=1)
 
         staged = area.read("articles", {"staged_run": "run-1"})
-        assert staged.group_by("shard", "batch").len().sort("shard", "batch").rows() == [(0, 0, 2), (0, 1, 1), (1, 0, 2)]
+        counts = staged.group_by("shard", "batch").len().sort("shard", "batch").rows()
+        assert counts == [(0, 0, 2), (0, 1, 1), (1, 0, 2)]
 
 
 def race(tmp_path: Path, uri: str, options: dict[str, str]) -> StagingArea:
