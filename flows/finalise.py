@@ -73,6 +73,7 @@ def finalise_locked(
     shard_rows = shard_runs_frame(plan, this_run, missing)
     completed = statuses.filter(pl.col("status") == "completed") if not statuses.is_empty() else statuses
     pending = pending_batches(db, completed)
+    shard_rows = pl.concat([shard_rows, late_shards(completed, pending, plan.run_id)])
     started = time.perf_counter()
     rows = read_pending(area, pending)
     counts = load_staged(settings, db, context, rows, pending, shard_rows, totals_of(this_run))
@@ -112,6 +113,15 @@ SHARD_RUNS_SCHEMA: dict[str, Any] = {
     "entries_seen": pl.Int32, "articles_new": pl.Int32, "articles_staged": pl.Int32, "batches": pl.Int32,
     "error": pl.String,
 }  # fmt: skip
+
+
+def late_shards(completed: pl.DataFrame, pending: pl.DataFrame, run_id: str) -> pl.DataFrame:
+    """shard_runs rows of earlier runs' shards that completed after their run was finalised (loaded now)."""
+    if completed.is_empty() or pending.is_empty():
+        return pl.DataFrame(schema=SHARD_RUNS_SCHEMA)
+    late = completed.filter(pl.col("run_id") != run_id).join(pending.select("run_id", "shard").unique(),
+                                                             on=["run_id", "shard"], how="semi")  # fmt: skip
+    return late.select([pl.col(name).cast(dtype) for name, dtype in SHARD_RUNS_SCHEMA.items()])
 
 
 def pending_batches(db: Path, completed: pl.DataFrame) -> pl.DataFrame:
@@ -172,35 +182,25 @@ def load_staged(
     shard_rows: pl.DataFrame,
     totals: run_rows.RunTotals,
 ) -> dict[str, int]:
-    """The pending rows in chunks of the batch size, in publication order: each chunk's stories are assigned
-    against the warehouse (earlier chunks loaded) and each other, then loaded through the run load's upsert. The
-    batches are marked loaded with the last chunk: a finaliser killed midway loads them all again (upserts)."""
-    articles = rows["articles"]
-    if not articles.is_empty():
-        articles = articles.sort("published_at", "article_id")
-    size = max(settings.runs.batch_size, 1)
-    chunks = [articles.slice(start, size) for start in range(0, articles.height, size)] or [articles]
-    counts: dict[str, int] = {}
-    since = context.started_at - stages.STORY_LOOKBACK
-    for index, chunk in enumerate(chunks):
-        first, last = index == 0, index == len(chunks) - 1
-        chunk = with_stories(chunk, db, since)
-        frames: dict[str, pl.DataFrame] = {"articles": clean(chunk)}
-        ids = chunk.select("article_id") if not chunk.is_empty() else pl.DataFrame(schema={"article_id": pl.String})
-        for name in OCCURRENCES:
-            frame = rows[name]
-            frames[name] = clean(frame.join(ids, on="article_id", how="semi")) if not frame.is_empty() else frame
-        if first:
-            frames.update({name: clean(rows[name]) for name in FEED_TABLES})
-            frames["runs"] = run_rows.runs_frame(context, totals, "loading")
-        replaced = rows["replaced_articles"]
-        replaced_ids = tuple(replaced["article_id"].to_list()) if first and not replaced.is_empty() else ()
-        tables = RunTables.from_frames(frames, replaced_article_ids=replaced_ids)
-        loaded = pending.with_columns(rows_loaded=pl.lit(0, dtype=pl.Int32), loaded_at=pl.lit(datetime.now(UTC)))
-        markers = {"shard_runs": shard_rows, "staged_loads": loaded} if last else {}
-        for table, count in load_chunk(settings, db, tables, markers, context.started_at).items():
-            counts[table] = counts.get(table, 0) + count
-    return counts
+    """Stories over every pending article at once (against the stored window and each other, so a copy staged by
+    another shard joins its original's story), then one load through the run load's upsert, with the batches
+    marked loaded and the shard_runs rows in the same transaction."""
+    frames = {name: clean(rows[name]) for name in (*FEED_TABLES, *OCCURRENCES)}
+    frames["articles"] = clean(with_stories(rows["articles"], db, context.started_at - stages.STORY_LOOKBACK))
+    frames["runs"] = run_rows.runs_frame(context, totals, "loading")
+    replaced = rows["replaced_articles"]
+    replaced_ids = tuple(replaced["article_id"].to_list()) if not replaced.is_empty() else ()
+    tables = RunTables.from_frames(frames, replaced_article_ids=replaced_ids)
+    batch_rows = pl.concat(
+        [frame.group_by("staged_run", "shard", "batch").len() for frame in rows.values() if "batch" in frame.columns]
+        or [pl.DataFrame(schema={"staged_run": pl.String, "shard": pl.Int32, "batch": pl.Int32, "len": pl.UInt32})]
+    ).group_by("staged_run", "shard", "batch").agg(pl.col("len").sum().cast(pl.Int32).alias("rows_loaded"))
+    loaded = (
+        pending.join(batch_rows.rename({"staged_run": "run_id"}), on=["run_id", "shard", "batch"], how="left")
+        .with_columns(pl.col("rows_loaded").fill_null(0), loaded_at=pl.lit(datetime.now(UTC)))
+    )  # fmt: skip
+    markers = {"shard_runs": shard_rows, "staged_loads": loaded}
+    return load_with_markers(settings, db, tables, markers, context.started_at)
 
 
 def with_stories(articles: pl.DataFrame, db: Path, since: datetime) -> pl.DataFrame:
@@ -226,10 +226,10 @@ def clean(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.drop([name for name in STAGING_COLUMNS if name in frame.columns])
 
 
-def load_chunk(
+def load_with_markers(
     settings: Settings, db: Path, tables: RunTables, markers: dict[str, pl.DataFrame], started_at: datetime
 ) -> dict[str, int]:
-    """One chunk through the run load's upsert (warehouse/loads.py), with the staged_loads and shard_runs rows in
+    """The tables through the run load's upsert (warehouse/loads.py), with the staged_loads and shard_runs rows in
     the same transaction; waits out an analyst's lock a while, then fails in one line (the rows stay staged)."""
     con = database.waiting_out_locks(lambda: database.connect(db), LOCK_WAITS_S)
     try:
