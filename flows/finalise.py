@@ -16,20 +16,24 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from flows import pipeline, seeds, stages
 from flows.adapters.lock import RunInProgress, run_lock
 from flows.config import Settings
-from flows.shards import ROW_TABLES, STATUS_TABLE, ShardPlan, Staging
+from flows.failures import describe
+from flows.shards import INPUT_TABLES, ROW_TABLES, STATUS_TABLE, ShardPlan, Staging
 from transforms import run_rows
 from transforms.records import StoryPrint
 from transforms.stories import StoryInput
 from warehouse import database
 from warehouse.loads import RunTables, merge_pending_spools, upsert_tables
 from warehouse.retention import apply_retention
+
+if TYPE_CHECKING:
+    from warehouse.staging import StagingArea
 
 LOGGER = logging.getLogger("presswatch.finalise")
 LOCK_WAITS_S = (0.5, 1.0, 2.0, 4.0, 8.0)  # an analyst's session on the file; beyond these the rows stay staged
@@ -70,7 +74,10 @@ def finalise_locked(
     watchlist = seeds.load_watchlist(settings.seeds_dir, settings.watchlist_additions)
     statuses = area.read(STATUS_TABLE)
     this_run = statuses.filter(pl.col("run_id") == plan.run_id) if not statuses.is_empty() else statuses
-    shard_rows = shard_runs_frame(plan, this_run, missing)
+    with database.opened(db, read_only=True) as con:
+        recorded = database.query_frame(con, "shard_runs_completed", {"run_id": plan.run_id})["shard"].to_list()
+    # A shard loaded by an earlier finalise of this run has no staged status any more (forget_loaded).
+    shard_rows = shard_runs_frame(plan, this_run, missing).filter(~pl.col("shard").is_in(recorded))
     completed = statuses.filter(pl.col("status") == "completed") if not statuses.is_empty() else statuses
     pending = pending_batches(db, completed)
     shard_rows = pl.concat([shard_rows, late_shards(completed, pending, plan.run_id)])
@@ -78,6 +85,7 @@ def finalise_locked(
     rows = read_pending(area, pending)
     counts = load_staged(settings, db, context, rows, pending, shard_rows, totals_of(this_run))
     summary.stage_seconds["load"] = round(time.perf_counter() - started, 3)
+    forget_loaded(area, pending, plan.run_id)
     summarise(summary, this_run, rows, counts)
     lost = shard_rows.filter(pl.col("status") != "completed")["shard"].to_list()
     if lost:
@@ -140,13 +148,13 @@ def pending_batches(db: Path, completed: pl.DataFrame) -> pl.DataFrame:
     return staged.join(loaded, on=["run_id", "shard", "batch"], how="anti").sort("run_id", "shard", "batch")
 
 
-def read_pending(area: object, pending: pl.DataFrame) -> dict[str, pl.DataFrame]:
+def read_pending(area: StagingArea, pending: pl.DataFrame) -> dict[str, pl.DataFrame]:
     """Every staged table's rows of the pending batches, one frame per table (staging columns kept for now)."""
     frames: dict[str, pl.DataFrame] = {}
     for name in ROW_TABLES:
         parts = []
         for run_id in pending["run_id"].unique().sort().to_list():
-            staged = area.read(name, {"staged_run": run_id})  # type: ignore[attr-defined]
+            staged = area.read(name, {"staged_run": run_id})
             if not staged.is_empty():
                 keys = pending.rename({"run_id": "staged_run"})
                 parts.append(staged.join(keys, on=["staged_run", "shard", "batch"], how="semi"))
@@ -250,6 +258,23 @@ def load_with_markers(
     finally:
         con.close()
     return counts
+
+
+def forget_loaded(area: StagingArea, pending: pl.DataFrame, run_id: str) -> None:
+    """Once loaded (and marked so in the warehouse), a shard's staged rows and status go, and the run's inputs:
+    staging holds only what is still to load. A failure here costs disk, never rows: it is logged, and the rows
+    of a loaded batch are never read again (staged_loads)."""
+    from warehouse.staging import run_predicate, shards_predicate
+
+    loaded = pending.select("run_id", "shard").unique().group_by("run_id").agg(pl.col("shard").sort())
+    try:
+        for row in loaded.iter_rows(named=True):
+            for name in (*ROW_TABLES, STATUS_TABLE):
+                area.forget(name, shards_predicate(row["run_id"], row["shard"]))
+        for name in INPUT_TABLES:
+            area.forget(name, run_predicate(run_id))
+    except Exception as error:
+        LOGGER.warning("staged rows already loaded were not removed: %s", describe(error))
 
 
 def mark_missed(db: Path, run_id: str, shards: Sequence[int]) -> None:

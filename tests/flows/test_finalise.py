@@ -13,7 +13,7 @@ from flows.adapters.demo import serve_newsroom, write_spread_feeds_file
 from flows.config import DEMO_DIR, Settings
 from flows.finalise import finalise
 from flows.pipeline import RunSummary, settings_for_run
-from flows.shards import ShardPlan, Staging, plan_run, run_shard
+from flows.shards import INPUT_TABLES, ROW_TABLES, STATUS_TABLE, ShardPlan, Staging, plan_run, run_shard
 
 pytestmark = pytest.mark.slow
 
@@ -29,6 +29,7 @@ class Scenario:
     counts_after_first: dict[str, int]
     counts_after_second: dict[str, int]
     counts_after_again: dict[str, int]
+    staging: Staging
 
 
 def counts(db: Path) -> dict[str, int]:
@@ -59,7 +60,7 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Scenario]:
         finalise(settings, feeds, db, staging, second)
         after_second = counts(db)
         finalise(settings, feeds, db, staging, second)
-        yield Scenario(db, first, second, partial, after_first, after_second, counts(db))
+        yield Scenario(db, first, second, partial, after_first, after_second, counts(db), staging)
 
 
 def rows(db: Path, sql: str, *parameters: object) -> list[tuple[object, ...]]:
@@ -101,3 +102,18 @@ class TestRetriedShard:
 class TestFinaliseAgain:
     def test_a_second_finalise_of_the_same_run_changes_nothing(self, scenario: Scenario) -> None:
         assert scenario.counts_after_again == scenario.counts_after_second
+        assert rows(scenario.db, "select status from runs where run_id = ?", scenario.second.run_id) == [
+            ("completed",)
+        ]
+        assert rows(scenario.db, "select distinct status from shard_runs where run_id = ?", scenario.second.run_id) == [
+            ("completed",)
+        ]
+
+
+class TestStagingAfterwards:
+    def test_loaded_rows_leave_the_staging(self, scenario: Scenario) -> None:
+        """Staging holds only what is still to load: every batch was loaded, so no row, input or status is left."""
+        area = scenario.staging.area()
+
+        left = {name: area.read(name).height for name in (*ROW_TABLES, *INPUT_TABLES, STATUS_TABLE)}
+        assert set(left.values()) == {0}
