@@ -16,20 +16,24 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import polars as pl
 
 from flows import pipeline, seeds, stages
 from flows.adapters.lock import RunInProgress, run_lock
 from flows.config import Settings
-from flows.shards import ROW_TABLES, STATUS_TABLE, ShardPlan, Staging
+from flows.failures import describe
+from flows.shards import INPUT_TABLES, ROW_TABLES, STATUS_TABLE, ShardPlan, Staging
 from transforms import run_rows
 from transforms.records import StoryPrint
 from transforms.stories import StoryInput
 from warehouse import database
 from warehouse.loads import RunTables, merge_pending_spools, upsert_tables
 from warehouse.retention import apply_retention
+
+if TYPE_CHECKING:
+    from warehouse.staging import StagingArea
 
 LOGGER = logging.getLogger("presswatch.finalise")
 LOCK_WAITS_S = (0.5, 1.0, 2.0, 4.0, 8.0)  # an analyst's session on the file; beyond these the rows stay staged
@@ -70,13 +74,18 @@ def finalise_locked(
     watchlist = seeds.load_watchlist(settings.seeds_dir, settings.watchlist_additions)
     statuses = area.read(STATUS_TABLE)
     this_run = statuses.filter(pl.col("run_id") == plan.run_id) if not statuses.is_empty() else statuses
-    shard_rows = shard_runs_frame(plan, this_run, missing)
+    with database.opened(db, read_only=True) as con:
+        recorded = database.query_frame(con, "shard_runs_completed", {"run_id": plan.run_id})["shard"].to_list()
+    # A shard loaded by an earlier finalise of this run has no staged status any more (forget_loaded).
+    shard_rows = shard_runs_frame(plan, this_run, missing).filter(~pl.col("shard").is_in(recorded))
     completed = statuses.filter(pl.col("status") == "completed") if not statuses.is_empty() else statuses
     pending = pending_batches(db, completed)
+    shard_rows = pl.concat([shard_rows, late_shards(completed, pending, plan.run_id)])
     started = time.perf_counter()
     rows = read_pending(area, pending)
     counts = load_staged(settings, db, context, rows, pending, shard_rows, totals_of(this_run))
     summary.stage_seconds["load"] = round(time.perf_counter() - started, 3)
+    forget_loaded(area, pending, plan.run_id)
     summarise(summary, this_run, rows, counts)
     lost = shard_rows.filter(pl.col("status") != "completed")["shard"].to_list()
     if lost:
@@ -114,6 +123,15 @@ SHARD_RUNS_SCHEMA: dict[str, Any] = {
 }  # fmt: skip
 
 
+def late_shards(completed: pl.DataFrame, pending: pl.DataFrame, run_id: str) -> pl.DataFrame:
+    """shard_runs rows of earlier runs' shards that completed after their run was finalised (loaded now)."""
+    if completed.is_empty() or pending.is_empty():
+        return pl.DataFrame(schema=SHARD_RUNS_SCHEMA)
+    late = completed.filter(pl.col("run_id") != run_id).join(pending.select("run_id", "shard").unique(),
+                                                             on=["run_id", "shard"], how="semi")  # fmt: skip
+    return late.select([pl.col(name).cast(dtype) for name, dtype in SHARD_RUNS_SCHEMA.items()])
+
+
 def pending_batches(db: Path, completed: pl.DataFrame) -> pl.DataFrame:
     """(run_id, shard, batch) of every completed shard's batches the warehouse has not loaded, oldest run first."""
     schema = {"run_id": pl.String, "shard": pl.Int32, "batch": pl.Int32}
@@ -130,13 +148,13 @@ def pending_batches(db: Path, completed: pl.DataFrame) -> pl.DataFrame:
     return staged.join(loaded, on=["run_id", "shard", "batch"], how="anti").sort("run_id", "shard", "batch")
 
 
-def read_pending(area: object, pending: pl.DataFrame) -> dict[str, pl.DataFrame]:
+def read_pending(area: StagingArea, pending: pl.DataFrame) -> dict[str, pl.DataFrame]:
     """Every staged table's rows of the pending batches, one frame per table (staging columns kept for now)."""
     frames: dict[str, pl.DataFrame] = {}
     for name in ROW_TABLES:
         parts = []
         for run_id in pending["run_id"].unique().sort().to_list():
-            staged = area.read(name, {"staged_run": run_id})  # type: ignore[attr-defined]
+            staged = area.read(name, {"staged_run": run_id})
             if not staged.is_empty():
                 keys = pending.rename({"run_id": "staged_run"})
                 parts.append(staged.join(keys, on=["staged_run", "shard", "batch"], how="semi"))
@@ -172,35 +190,25 @@ def load_staged(
     shard_rows: pl.DataFrame,
     totals: run_rows.RunTotals,
 ) -> dict[str, int]:
-    """The pending rows in chunks of the batch size, in publication order: each chunk's stories are assigned
-    against the warehouse (earlier chunks loaded) and each other, then loaded through the run load's upsert. The
-    batches are marked loaded with the last chunk: a finaliser killed midway loads them all again (upserts)."""
-    articles = rows["articles"]
-    if not articles.is_empty():
-        articles = articles.sort("published_at", "article_id")
-    size = max(settings.runs.batch_size, 1)
-    chunks = [articles.slice(start, size) for start in range(0, articles.height, size)] or [articles]
-    counts: dict[str, int] = {}
-    since = context.started_at - stages.STORY_LOOKBACK
-    for index, chunk in enumerate(chunks):
-        first, last = index == 0, index == len(chunks) - 1
-        chunk = with_stories(chunk, db, since)
-        frames: dict[str, pl.DataFrame] = {"articles": clean(chunk)}
-        ids = chunk.select("article_id") if not chunk.is_empty() else pl.DataFrame(schema={"article_id": pl.String})
-        for name in OCCURRENCES:
-            frame = rows[name]
-            frames[name] = clean(frame.join(ids, on="article_id", how="semi")) if not frame.is_empty() else frame
-        if first:
-            frames.update({name: clean(rows[name]) for name in FEED_TABLES})
-            frames["runs"] = run_rows.runs_frame(context, totals, "loading")
-        replaced = rows["replaced_articles"]
-        replaced_ids = tuple(replaced["article_id"].to_list()) if first and not replaced.is_empty() else ()
-        tables = RunTables.from_frames(frames, replaced_article_ids=replaced_ids)
-        loaded = pending.with_columns(rows_loaded=pl.lit(0, dtype=pl.Int32), loaded_at=pl.lit(datetime.now(UTC)))
-        markers = {"shard_runs": shard_rows, "staged_loads": loaded} if last else {}
-        for table, count in load_chunk(settings, db, tables, markers, context.started_at).items():
-            counts[table] = counts.get(table, 0) + count
-    return counts
+    """Stories over every pending article at once (against the stored window and each other, so a copy staged by
+    another shard joins its original's story), then one load through the run load's upsert, with the batches
+    marked loaded and the shard_runs rows in the same transaction."""
+    frames = {name: clean(rows[name]) for name in (*FEED_TABLES, *OCCURRENCES)}
+    frames["articles"] = clean(with_stories(rows["articles"], db, context.started_at - stages.STORY_LOOKBACK))
+    frames["runs"] = run_rows.runs_frame(context, totals, "loading")
+    replaced = rows["replaced_articles"]
+    replaced_ids = tuple(replaced["article_id"].to_list()) if not replaced.is_empty() else ()
+    tables = RunTables.from_frames(frames, replaced_article_ids=replaced_ids)
+    batch_rows = pl.concat(
+        [frame.group_by("staged_run", "shard", "batch").len() for frame in rows.values() if "batch" in frame.columns]
+        or [pl.DataFrame(schema={"staged_run": pl.String, "shard": pl.Int32, "batch": pl.Int32, "len": pl.UInt32})]
+    ).group_by("staged_run", "shard", "batch").agg(pl.col("len").sum().cast(pl.Int32).alias("rows_loaded"))
+    loaded = (
+        pending.join(batch_rows.rename({"staged_run": "run_id"}), on=["run_id", "shard", "batch"], how="left")
+        .with_columns(pl.col("rows_loaded").fill_null(0), loaded_at=pl.lit(datetime.now(UTC)))
+    )  # fmt: skip
+    markers = {"shard_runs": shard_rows, "staged_loads": loaded}
+    return load_with_markers(settings, db, tables, markers, context.started_at)
 
 
 def with_stories(articles: pl.DataFrame, db: Path, since: datetime) -> pl.DataFrame:
@@ -226,10 +234,10 @@ def clean(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.drop([name for name in STAGING_COLUMNS if name in frame.columns])
 
 
-def load_chunk(
+def load_with_markers(
     settings: Settings, db: Path, tables: RunTables, markers: dict[str, pl.DataFrame], started_at: datetime
 ) -> dict[str, int]:
-    """One chunk through the run load's upsert (warehouse/loads.py), with the staged_loads and shard_runs rows in
+    """The tables through the run load's upsert (warehouse/loads.py), with the staged_loads and shard_runs rows in
     the same transaction; waits out an analyst's lock a while, then fails in one line (the rows stay staged)."""
     con = database.waiting_out_locks(lambda: database.connect(db), LOCK_WAITS_S)
     try:
@@ -250,6 +258,23 @@ def load_chunk(
     finally:
         con.close()
     return counts
+
+
+def forget_loaded(area: StagingArea, pending: pl.DataFrame, run_id: str) -> None:
+    """Once loaded (and marked so in the warehouse), a shard's staged rows and status go, and the run's inputs:
+    staging holds only what is still to load. A failure here costs disk, never rows: it is logged, and the rows
+    of a loaded batch are never read again (staged_loads)."""
+    from warehouse.staging import run_predicate, shards_predicate
+
+    loaded = pending.select("run_id", "shard").unique().group_by("run_id").agg(pl.col("shard").sort())
+    try:
+        for row in loaded.iter_rows(named=True):
+            for name in (*ROW_TABLES, STATUS_TABLE):
+                area.forget(name, shards_predicate(row["run_id"], row["shard"]))
+        for name in INPUT_TABLES:
+            area.forget(name, run_predicate(run_id))
+    except Exception as error:
+        LOGGER.warning("staged rows already loaded were not removed: %s", describe(error))
 
 
 def mark_missed(db: Path, run_id: str, shards: Sequence[int]) -> None:

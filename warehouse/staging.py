@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import random
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,6 +25,8 @@ from deltalake.exceptions import CommitFailedError, DeltaError, TableNotFoundErr
 KEY_COLUMNS = ("staged_run", "shard", "batch")
 COMMIT_ATTEMPTS = 12  # a lost commit race is retried; twelve losses in a row mean something else is wrong
 RACE_WAIT_S = 0.05
+# Files of loaded batches are removed this long after their delete: a reader of an older version has that long.
+VACUUM_AFTER_H = 1
 
 
 class StagingError(RuntimeError):
@@ -95,6 +97,13 @@ class StagingArea:
             storage_options=self.options(),
         )
 
+    def forget(self, name: str, predicate: str, keep_hours: int = VACUUM_AFTER_H) -> None:
+        """Delete the rows matching `predicate` and the files no version newer than `keep_hours` needs."""
+        self.replace(name, pl.DataFrame(), predicate)
+        table = self.table(name)
+        if table is not None:
+            table.vacuum(retention_hours=keep_hours, dry_run=False, enforce_retention_duration=False)
+
     def read(self, name: str, where: Mapping[str, object] | None = None) -> pl.DataFrame:
         """The staged rows whose columns equal `where`'s values (shard partitions pruned), empty when none."""
         table = self.table(name)
@@ -139,6 +148,10 @@ def batch_predicate(run_id: str, shard: int, batch: int) -> str:
 
 def shard_predicate(run_id: str, shard: int) -> str:
     return f"staged_run = {literal(run_id)} AND shard = {int(shard)}"
+
+
+def shards_predicate(run_id: str, shards: Sequence[int]) -> str:
+    return f"staged_run = {literal(run_id)} AND shard IN ({', '.join(str(int(shard)) for shard in shards)})"
 
 
 def run_predicate(run_id: str) -> str:
