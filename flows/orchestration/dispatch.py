@@ -24,7 +24,7 @@ from prefect.states import Cancelling, Crashed
 from flows.orchestration.pool import SHARDS_QUEUE, worker_is_gone, workers_by_name
 
 LOGGER = logging.getLogger("presswatch.cluster")
-POLL_S = 2.0
+POLL_S = 1.0  # a few small API reads a second: nothing beside a shard's minutes, 1 s off each run's end
 MAX_ATTEMPTS = 3  # a shard whose code fails three times is a bug to fix, not bad luck to retry
 WORKER_LABEL = "prefect.worker.name"
 ENDED = {StateType.COMPLETED, StateType.FAILED, StateType.CRASHED, StateType.CANCELLED}

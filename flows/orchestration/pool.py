@@ -16,11 +16,11 @@ from prefect.client.orchestration import get_client
 from prefect.client.schemas.actions import WorkPoolCreate
 from prefect.client.schemas.objects import Worker
 from prefect.exceptions import ObjectAlreadyExists, ObjectNotFound
-from prefect.workers.process import ProcessWorker
 
 SHARDS_QUEUE = "shards"
 WAREHOUSE_QUEUE = "warehouse"
 QUEUES = (WAREHOUSE_QUEUE, SHARDS_QUEUE)
+WORKER_NAME_VARIABLE = "PRESSWATCH_WORKER_NAME"  # the flow runs' own record of where they ran (shard_runs.worker)
 # A worker that missed this many heartbeats is gone (Prefect's own server marks it offline after 3).
 MISSED_HEARTBEATS = 3
 
@@ -31,6 +31,9 @@ class PoolError(RuntimeError):
 
 def ensure_pool(pool: str) -> None:
     """Create the process work pool and its queues when missing; an existing pool of another type is refused."""
+    # Imported here: every flow-run process imports this module (the dispatcher), and none of them needs the worker.
+    from prefect.workers.process import ProcessWorker
+
     with get_client(sync_client=True) as client:
         try:
             existing = client.read_work_pool(pool)

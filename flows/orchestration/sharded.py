@@ -24,8 +24,8 @@ from flows.adapters.lifetime import die_with_parent
 from flows.config import Settings, settings_from_environment, with_report_dir_for
 from flows.finalise import finalise
 from flows.orchestration.dispatch import run_shards
+from flows.orchestration.pool import WORKER_NAME_VARIABLE
 from flows.orchestration.secrets import with_secret_alert_urls
-from flows.orchestration.worker import WORKER_NAME_VARIABLE
 from flows.shards import ShardPlan, Staging, plan_run, run_shard
 
 LOGGER = logging.getLogger("presswatch.cluster")

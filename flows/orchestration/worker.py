@@ -15,10 +15,9 @@ from pathlib import Path
 
 from prefect.workers.process import ProcessWorker
 
-from flows.orchestration.pool import QUEUES, SHARDS_QUEUE, WAREHOUSE_QUEUE, ensure_pool
+from flows.orchestration.pool import QUEUES, SHARDS_QUEUE, WAREHOUSE_QUEUE, WORKER_NAME_VARIABLE, ensure_pool
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
-WORKER_NAME_VARIABLE = "PRESSWATCH_WORKER_NAME"  # the flow runs' own record of where they ran (shard_runs.worker)
 
 
 def default_name() -> str:
