@@ -109,6 +109,9 @@ def shard_runs_frame(plan: ShardPlan, statuses: pl.DataFrame, missing: Sequence[
     rows = []
     for shard in range(plan.shards):
         staged = by_shard.get(shard)
+        if staged is None and not plan.hosts_by_shard.get(shard):  # more shards than hosts: nothing to miss
+            rows.append({"run_id": plan.run_id, "shard": shard, "status": "completed", "feeds": 0, "batches": 0})
+            continue
         if staged is None or (shard in missing and staged["status"] != "completed"):
             rows.append({"run_id": plan.run_id, "shard": shard, "status": "missing"})
             continue
