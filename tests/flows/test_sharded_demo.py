@@ -18,6 +18,8 @@ pytestmark = pytest.mark.slow
 
 # What a user compares: every row of these tables, on the columns a run does not stamp with its own id or clock.
 COMPARED = ("articles", "mentions", "topic_mentions", "quotes", "alerts")
+# Three shards for four outlets: two outlets listing the same article URL land on different shards.
+SHARDS = 3
 STAMPED = {"run_id", "details", "status", "channel", "attempts", "last_error", "story_signature"}
 
 
@@ -32,7 +34,7 @@ def stable_rows(db: Path, table: str) -> list[tuple[object, ...]]:
 def warehouses(
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Iterator[tuple[Path, Path, list[ShardPlan], list[RunSummary]]]:
-    """`run --demo` into one file; two sharded runs (2 shards, plans through JSON) into another."""
+    """`run --demo` into one file; two sharded runs (3 shards, plans through JSON) into another."""
     work = tmp_path_factory.mktemp("sharded")
     one, sharded = work / "one.duckdb", work / "sharded.duckdb"
     base = Settings(report_dir=work / "reports", db=sharded)
@@ -47,7 +49,7 @@ def warehouses(
         plans, summaries = [], []
         for _ in range(2):
             plan = ShardPlan.from_json(
-                plan_run(spread, feeds, sharded, 2, staging, mode="demo", as_of=newsroom.as_of).to_json()
+                plan_run(spread, feeds, sharded, SHARDS, staging, mode="demo", as_of=newsroom.as_of).to_json()
             )
             for shard in range(plan.shards):
                 run_shard(spread, feeds, staging, plan, shard, f"worker-{shard}", 0)
@@ -66,16 +68,30 @@ def test_sharded_run_equals_one_machine(
     assert stable_rows(sharded, table) == stable_rows(one, table)
 
 
-def test_demo_spreads_over_both_shards(warehouses: tuple[Path, Path, list[ShardPlan], list[RunSummary]]) -> None:
+def test_demo_spreads_over_every_shard(warehouses: tuple[Path, Path, list[ShardPlan], list[RunSummary]]) -> None:
     _, sharded, plans, _ = warehouses
 
-    assert all(len(hosts) == 2 for hosts in plans[0].hosts_by_shard.values())
+    assert all(plans[0].hosts_by_shard.values()) and sum(map(len, plans[0].hosts_by_shard.values())) == 4
     with duckdb.connect(str(sharded), read_only=True) as con:
         staged = con.execute(
             "select shard, status, articles_staged from shard_runs where run_id = ? order by shard", [plans[0].run_id]
         ).fetchall()
-    assert [row[1] for row in staged] == ["completed", "completed"]
+    assert [row[1] for row in staged] == ["completed"] * SHARDS
     assert all(row[2] > 0 for row in staged)
+
+
+def test_the_runs_record_counts_as_one_machine(
+    warehouses: tuple[Path, Path, list[ShardPlan], list[RunSummary]],
+) -> None:
+    one, sharded, _, summaries = warehouses
+    sql = (
+        "select feeds_total, entries_seen, articles_new, articles_failed, mentions_new, topic_mentions_new "
+        "from runs order by started_at limit 1"
+    )
+
+    with duckdb.connect(str(one), read_only=True) as first, duckdb.connect(str(sharded), read_only=True) as second:
+        assert second.execute(sql).fetchall() == first.execute(sql).fetchall()
+    assert summaries[0].articles_new == 54
 
 
 def test_second_sharded_run_changes_nothing(warehouses: tuple[Path, Path, list[ShardPlan], list[RunSummary]]) -> None:

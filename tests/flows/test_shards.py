@@ -65,3 +65,23 @@ def test_a_failing_shard_is_recorded_failed_and_the_run_partial(tmp_path: Path) 
         run = con.execute("select status from runs").fetchall()
     assert shard[0][:2] == ("failed", "worker-a") and "missing.csv" in shard[0][2]
     assert run == [("partial",)]
+
+
+def test_shards_without_hosts_need_no_worker(tmp_path: Path) -> None:
+    """Three shards for one host: the two empty shards are never run, yet the run completes."""
+    db = tmp_path / "w.duckdb"
+    feeds = tmp_path / "feeds.csv"
+    feeds.write_text("source_id,name,feed_url\nlocal,Local,http://127.0.0.1:9/feed.xml\n", encoding="utf-8")
+    settings = Settings(db=db, report_dir=tmp_path / "reports").with_values(**{"runs.task_retries": 0})
+    staging = Staging.from_settings(settings)
+    plan = plan_run(settings, feeds, db, 3, staging)
+    busy = [shard for shard, hosts in plan.hosts_by_shard.items() if hosts]
+
+    run_shard(settings, feeds, staging, plan, busy[0], "worker-a", 0)
+    summary = finalise(settings, feeds, db, staging, plan)
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        statuses = con.execute("select status from shard_runs order by shard").fetchall()
+        run = con.execute("select status from runs").fetchall()
+    assert busy == [0] and statuses == [("completed",)] * 3 and run == [("completed",)]
+    assert summary.feeds == {"local": "connect-error"}
