@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 from uuid import UUID
@@ -62,14 +62,14 @@ class DispatchResult:
 def run_shards(
     deployment: str,
     parameters_of: Callable[[int], dict[str, Any]],
-    shards: int,
+    shards: Sequence[int],
     *,
     pool: str,
     wait_s: float,
     notice: Callable[[str], None] = LOGGER.info,
 ) -> DispatchResult:
-    """Start every shard's flow run now; wait at most `wait_s`, retrying shards whose run ended without completing."""
-    attempts = {shard: ShardAttempts(shard) for shard in range(shards)}
+    """Start these shards' flow runs now; wait at most `wait_s`, retrying shards whose run ended without completing."""
+    attempts = {shard: ShardAttempts(shard) for shard in shards}
     for shard in attempts.values():
         start_attempt(deployment, parameters_of, shard)
     give_up_at = time.monotonic() + wait_s
