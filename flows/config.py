@@ -122,6 +122,18 @@ class AlertSettings:
 
 
 @dataclass(frozen=True)
+class StagingSettings:
+    """Where the shards of a sharded run stage their rows (docs/cluster.md): a folder, or s3://bucket/prefix on S3
+    or an S3-compatible store (MinIO, ...) at `endpoint_url`. Empty `uri`: the folder `staging` beside the warehouse."""
+
+    uri: str = ""
+    endpoint_url: str = ""  # an S3-compatible endpoint; empty for AWS S3 itself
+    region: str = "us-east-1"
+    key_id: str = ""  # the access key id; empty: the machine's own AWS credentials chain
+    secret_key: str = ""  # secret: never printed or logged
+
+
+@dataclass(frozen=True)
 class Settings:
     """Effective configuration; `presswatch config` prints it with secrets masked and where each value came from."""
 
@@ -139,6 +151,7 @@ class Settings:
     runs: RunSettings = field(default_factory=RunSettings)
     alerts: AlertSettings = field(default_factory=AlertSettings)
     sql: SqlSettings = field(default_factory=SqlSettings)
+    staging: StagingSettings = field(default_factory=StagingSettings)
 
     @property
     def data_dir(self) -> Path:
@@ -206,6 +219,11 @@ VARIABLES = (
     Variable("PRESSWATCH_SQL_SPILL_MB", "sql.spill_mb"),
     Variable("PRESSWATCH_MAX_NEW_PER_FEED", "runs.max_new_per_feed"),
     Variable("PRESSWATCH_RUN_DEADLINE_S", "runs.deadline_s"),
+    Variable("PRESSWATCH_STAGING_URI", "staging.uri"),
+    Variable("PRESSWATCH_STAGING_ENDPOINT", "staging.endpoint_url"),
+    Variable("PRESSWATCH_STAGING_REGION", "staging.region"),
+    Variable("PRESSWATCH_STAGING_KEY_ID", "staging.key_id"),
+    Variable("PRESSWATCH_STAGING_SECRET_KEY", "staging.secret_key", secret=True),
 )
 
 
@@ -276,7 +294,7 @@ def describe_settings(
         value = get_path(settings, variable.path.split("."))
         shown = " ".join(value) if isinstance(value, tuple) else str(value)
         if variable.secret and value:
-            shown = f"<{len(value)} URL(s), hidden>"
+            shown = f"<{len(value)} URL(s), hidden>" if isinstance(value, tuple) else "<hidden>"
         source = "environment" if (environ.get(variable.name) or "").strip() else "default"
         rows.append((variable.name, shown, source))
     return rows

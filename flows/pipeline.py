@@ -28,6 +28,7 @@ from transforms.feed_state import FeedFetch
 from transforms.mentions import MentionDetector
 from transforms.revisions import NewEntry
 from transforms.topics import TopicDetector
+from transforms.watchlist import Watchlist
 from warehouse import database
 from warehouse.loads import LoadOutcome
 
@@ -224,6 +225,20 @@ def execute_run(
         # The warehouse stayed locked: this run's rows wait in the spool and the next run merges them, then alerts.
         LOGGER.warning("warehouse locked: %s", summary.load_message)
         return summary
+    return finish_run(settings, db, context, summary, runner, watchlist)
+
+
+def finish_run(
+    settings: Settings,
+    db: Path,
+    context: run_rows.RunContext,
+    summary: RunSummary,
+    runner: StageRunner,
+    watchlist: Watchlist,
+    status: str = "completed",
+) -> RunSummary:
+    """What every run does once its rows are loaded, one machine or sharded (flows/finalise.py): watchlist changes,
+    alerts, report, the run's record closed as `status`, then the analysts' snapshot."""
     names = run_rows.display_names(watchlist)
     summary.names = names
     # Before the alerts and the report, so an added person's history is there for both.
@@ -242,7 +257,7 @@ def execute_run(
     except Exception as error:  # a report problem never turns a loaded and alerted run into a failure
         summary.report_error = f"{type(error).__name__}: {error}".splitlines()[0]
         LOGGER.warning("report not written: %s", summary.report_error)
-    stages.end_run(db, context, "completed", alerts_fired=len(summary.alerts), seconds=stage_columns(summary))
+    stages.end_run(db, context, status, alerts_fired=len(summary.alerts), seconds=stage_columns(summary))
     try:
         publication = timed(summary, "publish", runner, "publish", stages.publish_stage, db, context)
         summary.publish_notice = publication.notice()

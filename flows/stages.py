@@ -31,7 +31,7 @@ from flows.config import Settings
 from flows.detection import Detectors, detect_text
 from flows.failures import describe
 from transforms import budget, revisions
-from transforms.feed_state import FeedFetch, FeedSource, FeedState, sitemaps_from_json
+from transforms.feed_state import FeedEntry, FeedFetch, FeedSource, FeedState, sitemaps_from_json
 from transforms.identity import article_id_for
 from transforms.quotes import QuoteExtractor
 from transforms.records import ExtractedPage
@@ -101,6 +101,11 @@ def read_feed_states(db: Path) -> dict[str, FeedState]:
     """Each feed's validators and failure record from earlier runs."""
     with reading(db) as con:
         frame = database.query_frame(con, "feed_states")
+    return feed_states_from_frame(frame)
+
+
+def feed_states_from_frame(frame: pl.DataFrame) -> dict[str, FeedState]:
+    """Feed states from the feed_state table's rows (read here, or staged for a shard: flows/shards.py)."""
     states = {}
     for row in frame.iter_rows(named=True):
         states[row["source_id"]] = FeedState(
@@ -134,6 +139,11 @@ def read_deferrals(db: Path, sources: Sequence[FeedSource]) -> dict[str, budget.
             frame = database.query_frame(con, "deferred_articles")
         except duckdb.CatalogException:  # a snapshot published before migration 0017, read while the file is locked
             return {}
+    return deferrals_from_frame(frame, monitored)
+
+
+def deferrals_from_frame(frame: pl.DataFrame, monitored: set[str]) -> dict[str, budget.Deferral]:
+    """The deferred_articles rows of the monitored feeds, by URL."""
     deferrals = (budget.deferral_from_row(row) for row in frame.iter_rows(named=True))
     return {item.item.entry.url: item for item in deferrals if item.item.source_id in monitored}
 
@@ -143,18 +153,31 @@ def pick_new_entries(
 ) -> list[NewEntry]:
     """The entries this run may fetch (transforms/revisions.py), given what the warehouse holds of their URLs: the
     feeds' entries, and those earlier runs deferred (a feed that lists one again gives its current headline)."""
-    held = [(item.item.source_id, [item.item.entry]) for item in (earlier or {}).values()]
-    first_by_url = revisions.first_entry_per_url([*((fetch.source_id, fetch.entries) for fetch in fetches), *held])
+    first_by_url = candidate_entries(fetches, earlier)
     if not first_by_url:
         return []
     with reading(db) as con:
         con.register("candidate_urls", pl.DataFrame({"url": list(first_by_url)}).to_arrow())
         known = database.query_frame(con, "known_articles")
+    return pick_from_known(first_by_url, known)
+
+
+def candidate_entries(
+    fetches: Sequence[FeedFetch], earlier: Mapping[str, budget.Deferral] | None
+) -> dict[str, tuple[str, FeedEntry]]:
+    """The first sighting of every URL among the feeds' entries and the earlier deferrals."""
+    held = [(item.item.source_id, [item.item.entry]) for item in (earlier or {}).values()]
+    return revisions.first_entry_per_url([*((fetch.source_id, fetch.entries) for fetch in fetches), *held])
+
+
+def pick_from_known(first_by_url: Mapping[str, tuple[str, FeedEntry]], known: pl.DataFrame) -> list[NewEntry]:
+    """The entries to fetch, given the stored articles among their URLs (the known_articles query's rows)."""
     stored = {
         row["url"]: revisions.StoredArticle(
             row["article_id"], row["feed_title"], int(row["revision_count"]), row["first_seen_at"]
         )
         for row in known.iter_rows(named=True)
+        if row["url"] in first_by_url
     }
     return revisions.pick_new_entries(first_by_url, stored)
 
@@ -288,16 +311,21 @@ def attach_stories(articles: Sequence[ArticleRecord], db: Path, since: datetime)
         StoryInput(article.article_id, article.title, article.text, article.published_at, article.source_id, made)
         for article, made in zip(articles, prints, strict=True)
     ]
+    story_ids = story_ids_for(inputs, db, since)
+    return [
+        replace(article, story_id=story_ids.get(article.article_id, article.article_id), story_signature=made.signature)
+        for article, made in zip(articles, prints, strict=True)
+    ]
+
+
+def story_ids_for(inputs: Sequence[StoryInput], db: Path, since: datetime) -> dict[str, str]:
+    """Each input article's story against the stored window since `since` and each other (absent: its own)."""
     with reading(db) as con:
         window, rows = read_recent_stories(con, since)
         matcher = StoryMatcher(inputs, window)
         checked = [rows[article_id] for article_id in matcher.stored_to_check()]
         texts = read_story_texts(con, checked) if checked else {}
-    story_ids = matcher.assign(texts)
-    return [
-        replace(article, story_id=story_ids.get(article.article_id, article.article_id), story_signature=made.signature)
-        for article, made in zip(articles, prints, strict=True)
-    ]
+    return matcher.assign(texts)
 
 
 def detect_all(articles: Sequence[ArticleRecord], detectors: Detectors) -> list[ArticleRecord]:

@@ -49,6 +49,10 @@ ENVIRONMENT_READERS = {
     "flows/orchestration/supervisor.py": "hands the whole environment to the Runner process",
     "flows/orchestration/server.py": "hands the environment, without PREFECT_ variables, to the Prefect server",
     "flows/adapters/extraction.py": "hands the whole environment to the extraction workers",
+    "flows/orchestration/cluster.py": "hands the environment to the cluster's workers and S3 endpoint",
+    "flows/orchestration/worker.py": "hands the environment (and its name, its warehouse) to each flow run",
+    "flows/orchestration/sharded.py": "a shard's flow run learns which worker took it (the worker's variable)",
+    "flows/interface/cluster_check.py": "reports the credentials and Prefect database variables this machine has",
 }
 
 

@@ -93,6 +93,20 @@ def write_feeds_file(demo_dir: Path, base_url: str, target: Path) -> None:
         handle.write(seed_csv(rows))
 
 
+def write_spread_feeds_file(demo_dir: Path, base_url: str, target: Path) -> tuple[tuple[str, str], ...]:
+    """The demo's feeds.csv with each outlet's feed on its own loopback address (127.0.0.1, .2, ... at the usual
+    port), so a sharded run spreads the outlets over shards; article URLs keep the usual address, so ids and
+    counts are `run --demo`'s. Returns the connect_to pairs sending every address to the server at `base_url`."""
+    rows = list(csv.reader((demo_dir / "feeds.csv").read_text(encoding="utf-8").splitlines()))
+    token = NEWSROOM_TOKEN.decode()
+    origins = [f"http://127.0.0.{index + 1}:{DEMO_PORT}" for index in range(len(rows) - 1)]
+    pairs = zip(rows[1:], origins, strict=True)
+    spread = [rows[0], *([cell.replace(token, origin) for cell in row] for row, origin in pairs)]
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(seed_csv(spread))
+    return tuple((origin, base_url) for origin in origins if origin != base_url)
+
+
 def bind(handler: partial[NewsroomHandler], port: int) -> ThreadingHTTPServer:
     """The demo's usual port, or any free one when it is taken (the URLs stay the same either way)."""
     try:

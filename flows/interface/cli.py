@@ -117,6 +117,12 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--timezone", default="Europe/London", help="IANA timezone of the schedule")
     serve.add_argument("--feeds", type=Path, help="feeds CSV (default seeds/feeds.csv)")
     serve.add_argument("--db", type=Path, help="warehouse file (default data/presswatch.duckdb)")
+    serve.add_argument(
+        "--pool",
+        help="serve the sharded schedule on this Prefect work pool instead (docs/cluster.md): this machine holds the "
+        "warehouse and plans and finalises; shards run on every machine's `presswatch worker --pool NAME`",
+    )
+    serve.add_argument("--shards", type=int, default=4, help="with --pool: shards per run (default 4)")
 
     sql = commands.add_parser(
         "sql",
@@ -158,6 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("config", help="print the effective settings (secrets masked)")
     add_watchlist_commands(commands)
+    add_cluster_commands(commands)
     add_demo_commands(commands)
 
     check = commands.add_parser(
@@ -220,6 +227,44 @@ def add_watchlist_commands(commands: argparse._SubParsersAction[CommandParser]) 
     importing.add_argument("file", type=Path, help="the query result (JSON), e.g. seeds/wikidata/*.json")
     importing.add_argument("--add-people", action="store_true", help="add untracked holders to people.csv")
     importing.add_argument("--dry-run", action="store_true", help="say what would change without writing")
+
+
+def add_cluster_commands(commands: argparse._SubParsersAction[CommandParser]) -> None:
+    """`presswatch worker` and `presswatch cluster demo`: the sharded runs on a Prefect work pool (docs/cluster.md)."""
+    worker = commands.add_parser(
+        "worker",
+        help="run a Prefect process worker of presswatch's sharded runs",
+        description="Serve a Prefect work pool (created with its queues when missing) on this machine: it takes "
+        "shard runs from the pool's `shards` queue; with --db, this machine holds the warehouse and also takes "
+        "the hourly parent run (plan and finalise) from the `warehouse` queue. Talks to the Prefect API in "
+        "PREFECT_API_URL or your Prefect profile. Ctrl-C stops it.",
+    )
+    worker.add_argument("--pool", required=True, help="the Prefect work pool to serve")
+    worker.add_argument("--db", type=Path, help="the warehouse file this machine holds (serves the warehouse queue)")
+    worker.add_argument("--name", help="the worker's name in Prefect and in shard_runs (default: host-pid)")
+    worker.add_argument(
+        "--queue",
+        action="append",
+        choices=("shards", "warehouse"),
+        help="serve only this queue (repeatable; default: shards, and warehouse with --db)",
+    )
+
+    cluster = commands.add_parser(
+        "cluster",
+        help="try the sharded runs on this machine",
+        description="A whole cluster on one machine, for trying the sharded path: see docs/cluster.md.",
+    )
+    actions = cluster.add_subparsers(dest="cluster_command", metavar="ACTION", required=True)
+    demo = actions.add_parser(
+        "demo",
+        help="run the demo newsroom through a cluster on this machine, then stop it",
+        description="Start a Prefect server, N process workers and an S3-compatible endpoint on 127.0.0.1, run the "
+        "demo newsroom through the sharded path (plan, one shard per worker, finalise), print what each shard did, "
+        "and stop everything it started. Its warehouse ends as `presswatch run --demo`'s would.",
+    )
+    demo.add_argument("--workers", type=int, default=2, help="process workers to start (default 2)")
+    demo.add_argument("--shards", type=int, help="shards in the run (default: one per worker)")
+    demo.add_argument("--db", type=Path, help="warehouse file (default data/presswatch.duckdb)")
 
 
 def add_demo_commands(commands: argparse._SubParsersAction[CommandParser]) -> None:
@@ -366,6 +411,15 @@ def command_serve(arguments: argparse.Namespace, settings: Settings) -> int:
         print(f"presswatch serve: {error}", file=sys.stderr)
         return EXIT_FAILED
     deadline_s = scheduled_deadline_s(settings.runs.deadline_s, gap_s)
+    if arguments.pool:
+        from flows.interface.cluster_commands import report, serve_pool
+
+        if arguments.shards < 1:
+            arguments.usage_of.error("--shards must be 1 or more")
+        return report("serve", lambda: serve_pool(
+            settings, pool=arguments.pool, shards=arguments.shards, cron=arguments.cron,
+            timezone=arguments.timezone, feeds=feeds, db=db, deadline_s=deadline_s,
+        ))  # fmt: skip
     configured = configured_api_url()
     if configured and not answers(configured, timeout_s=10.0):
         print(
@@ -392,6 +446,45 @@ def command_serve(arguments: argparse.Namespace, settings: Settings) -> int:
         )  # fmt: skip
     print("presswatch serve: stopped.")
     return EXIT_OK if code == 0 else EXIT_FAILED
+
+
+def command_worker(arguments: argparse.Namespace, settings: Settings) -> int:
+    from flows.orchestration.environment import answers, apply_before_import, configured_api_url, prefect_settings
+
+    if arguments.queue and "warehouse" in arguments.queue and arguments.db is None:
+        arguments.usage_of.error("--queue warehouse needs --db: the warehouse queue plans and finalises that file")
+    api_url = configured_api_url()
+    if not api_url:
+        print("presswatch worker: no Prefect API: set PREFECT_API_URL to the server the pool lives on", file=sys.stderr)
+        return EXIT_FAILED
+    if not answers(api_url, timeout_s=10.0):
+        print(f"presswatch worker: the Prefect API at {api_url} does not answer", file=sys.stderr)
+        return EXIT_FAILED
+    apply_before_import(prefect_settings(api_url))
+    from flows.orchestration.pool import PoolError
+    from flows.orchestration.worker import default_name, run_worker
+
+    name = arguments.name or default_name()
+    db = arguments.db.resolve() if arguments.db else None
+    try:
+        run_worker(arguments.pool, name=name, db=db, queues=arguments.queue)
+    except PoolError as error:
+        print(f"presswatch worker: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print(f"presswatch worker {name}: stopped.", file=sys.stderr)
+        return EXIT_OK
+    return EXIT_OK
+
+
+def command_cluster(arguments: argparse.Namespace, settings: Settings) -> int:
+    from flows.interface.cluster_commands import cluster_demo, report
+
+    if arguments.workers < 1 or (arguments.shards is not None and arguments.shards < 1):
+        arguments.usage_of.error("--workers and --shards must be 1 or more")
+    db = (arguments.db or settings.db).resolve()
+    shards = arguments.shards or arguments.workers
+    return report("cluster demo", lambda: cluster_demo(settings, workers_count=arguments.workers, shards=shards, db=db))
 
 
 def command_sql(arguments: argparse.Namespace, settings: Settings) -> int:
@@ -463,6 +556,10 @@ def command_check(arguments: argparse.Namespace, settings: Settings) -> int:
     code = print_check(check_seeds(arguments.seeds or settings.seeds_dir, feeds))
     if arguments.online and code == 0:
         code = check_online(feeds, settings)
+    from flows.interface.cluster_check import check_cluster, cluster_configured
+
+    if cluster_configured(settings):  # a cluster's production settings, only when one is configured
+        code = max(code, check_cluster(settings))
     return code
 
 
@@ -491,6 +588,8 @@ COMMANDS = {
     "check": command_check,
     "feeds": command_feeds,
     "demo": command_demo,
+    "worker": command_worker,
+    "cluster": command_cluster,
 }
 
 

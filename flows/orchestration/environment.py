@@ -14,8 +14,6 @@ import tomllib
 from collections.abc import Mapping, MutableMapping
 from pathlib import Path
 
-import httpx
-
 # Prefect's own console chatter (engine tracebacks, the telemetry notice, server logs) stays out of a newcomer's
 # terminal: our summary says what happened, and the Prefect API still receives every log for its UI. Analytics
 # are off unless the user turns them on (DO_NOT_TRACK=0 or PREFECT_SERVER_ANALYTICS_ENABLED=true wins).
@@ -54,6 +52,8 @@ def configured_api_url(environ: Mapping[str, str] | None = None) -> str | None:
 
 def answers(api_url: str, timeout_s: float = HEALTH_TIMEOUT_S) -> bool:
     """Whether a Prefect API answers its health check promptly (a busy or absent server is not waited for)."""
+    import httpx  # here: `presswatch check` reads the configured API without paying for the HTTP client
+
     try:
         return httpx.get(f"{api_url}/health", timeout=timeout_s).status_code == 200
     except httpx.HTTPError:

@@ -94,8 +94,13 @@ def local_server(
     port: int = DEFAULT_PORT,
     startup_timeout_s: float = STARTUP_TIMEOUT_S,
     notice: Callable[[str], None] = print,
+    database_url: str | None = None,
+    settings: dict[str, str] | None = None,
 ) -> Iterator[LocalServer]:
-    """Start the local Prefect server for the life of the block, and stop it (and only it) afterwards."""
+    """Start the local Prefect server for the life of the block, and stop it (and only it) afterwards.
+
+    `database_url` puts its state in PostgreSQL (postgresql+asyncpg://...) instead of SQLite in its home; `settings`
+    are further PREFECT_ settings of the server process (the cluster demo's quicker worker liveness)."""
     home = server_home(data_dir)
     home.mkdir(parents=True, exist_ok=True)
     chosen = port if port_is_free(port) else free_port()
@@ -103,7 +108,9 @@ def local_server(
         notice(f"port {port} is in use by another program; the local Prefect server takes port {chosen}")
     api_url = f"http://127.0.0.1:{chosen}/api"
     environment = {name: value for name, value in os.environ.items() if not name.startswith("PREFECT_")}
-    environment.update(SERVER_ENVIRONMENT, PREFECT_HOME=str(home))
+    environment.update(SERVER_ENVIRONMENT, PREFECT_HOME=str(home), **(settings or {}))
+    if database_url:
+        environment["PREFECT_API_DATABASE_CONNECTION_URL"] = database_url
     with (home / "server.log").open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "prefect", "server", "start", "--host", "127.0.0.1", "--port", str(chosen)],
