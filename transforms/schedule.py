@@ -38,3 +38,15 @@ def scheduled_deadline_s(configured_s: float, gap_s: float) -> float:
     schedule's shortest gap."""
     bound = round(DEADLINE_SHARE * gap_s, 1)
     return bound if configured_s <= 0 else min(configured_s, bound)
+
+
+SHARD_FLOOR_S = 1.0  # a shard that starts late still fetches a moment and stages its feeds' state
+
+
+def shard_fetch_seconds(share_s: float, *, stop_by: float | None, now: float) -> float:
+    """How long a shard may start page fetches: its share of the run's deadline less the time it spent queued and
+    starting up (`stop_by` is when the parent's share ends, on the parent's clock). A clock that disagrees with the
+    parent's can shorten it to SHARD_FLOOR_S, never lengthen it beyond the share; 0 (no deadline) stays 0."""
+    if share_s <= 0 or stop_by is None:
+        return share_s
+    return min(share_s, max(SHARD_FLOOR_S, round(stop_by - now, 1)))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,7 @@ from flows.orchestration.dispatch import run_shards
 from flows.orchestration.pool import WORKER_NAME_VARIABLE
 from flows.orchestration.secrets import with_secret_alert_urls
 from flows.shards import ShardPlan, Staging, plan_run, run_shard
+from transforms.schedule import shard_fetch_seconds
 
 LOGGER = logging.getLogger("presswatch.cluster")
 SHARD_FLOW = "presswatch-shard"
@@ -50,6 +52,7 @@ def shard_flow(
     deadline_s: float,
     demo: bool = False,
     connect_to: list[list[str]] | None = None,
+    stop_by: float | None = None,
 ) -> dict[str, Any]:
     """One shard's hosts, fetched and detected, their rows staged; no warehouse access."""
     die_with_parent()  # a killed worker takes its shard down with it; the parent retries the shard elsewhere
@@ -57,7 +60,9 @@ def shard_flow(
     settings = run_settings(demo, connect_to)
     worker = os.environ.get(WORKER_NAME_VARIABLE) or socket.gethostname()
     staging = Staging.from_settings(settings)
-    outcome = run_shard(settings, Path(feeds_file), staging, ShardPlan.from_json(plan), shard, worker, deadline_s)
+    # The time this shard waited in the queue and took to start comes off its fetching (transforms/schedule.py).
+    fetch_s = shard_fetch_seconds(deadline_s, stop_by=stop_by, now=time.time())
+    outcome = run_shard(settings, Path(feeds_file), staging, ShardPlan.from_json(plan), shard, worker, fetch_s)
     return outcome_fields(outcome)
 
 
@@ -92,6 +97,8 @@ def sharded_run(
     # The run's deadline (serve derives it from the schedule, PRESSWATCH_RUN_DEADLINE_S); a parameter overrides it.
     deadline_s = deadline_s or settings.runs.deadline_s or 3600.0
     plan_json = plan.to_json()
+    # Shards stop starting page fetches by then, on this clock, however long they waited for a worker.
+    stop_by = time.time() + deadline_s * SHARD_SHARE
 
     def parameters_of(shard: int) -> dict[str, Any]:
         return {
@@ -101,6 +108,7 @@ def sharded_run(
             "deadline_s": deadline_s * SHARD_SHARE,
             "demo": demo,
             "connect_to": connect_to,
+            "stop_by": stop_by,
         }
 
     # A shard the plan gave no host has nothing to fetch: no flow run for it (the finaliser records it completed).

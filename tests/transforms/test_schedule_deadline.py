@@ -6,7 +6,13 @@ from datetime import UTC, datetime
 
 import pytest
 
-from transforms.schedule import ScheduleError, scheduled_deadline_s, shortest_gap_s
+from transforms.schedule import (
+    SHARD_FLOOR_S,
+    ScheduleError,
+    scheduled_deadline_s,
+    shard_fetch_seconds,
+    shortest_gap_s,
+)
 
 START = datetime(2026, 12, 7, 18, 0, tzinfo=UTC)
 
@@ -46,3 +52,27 @@ class TestScheduledDeadline:
     ) -> None:
         """A run stops taking new pages before the next run is due."""
         assert scheduled_deadline_s(configured_s, gap_s) == deadline_s
+
+
+class TestShardFetchSeconds:
+    """A shard's fetch deadline counts from when its parent started waiting, not from when the shard's process got
+    going: the time a shard spends queued and starting up comes off it, so it can stage before the parent stops
+    waiting. A clock that disagrees with the parent's can shorten it to the floor, never lengthen it."""
+
+    def test_the_time_spent_queued_comes_off(self) -> None:
+        assert shard_fetch_seconds(36.0, stop_by=1_000.0, now=985.0) == 15.0
+
+    def test_a_shard_started_at_once_gets_the_whole_share(self) -> None:
+        assert shard_fetch_seconds(36.0, stop_by=1_036.0, now=1_000.0) == 36.0
+
+    def test_a_clock_behind_the_parents_never_lengthens_it(self) -> None:
+        assert shard_fetch_seconds(36.0, stop_by=1_036.0, now=400.0) == 36.0
+
+    @pytest.mark.parametrize("now", [1_036.0, 1_100.0, 10**9])
+    def test_past_the_parents_deadline_it_still_fetches_for_a_moment(self, now: float) -> None:
+        # 0 would mean "no deadline" to the run budget: a late shard fetches for the floor and stages what it has.
+        assert shard_fetch_seconds(36.0, stop_by=1_036.0, now=now) == SHARD_FLOOR_S
+
+    def test_without_a_parent_deadline_the_share_stands(self) -> None:
+        assert shard_fetch_seconds(36.0, stop_by=None, now=5.0) == 36.0
+        assert shard_fetch_seconds(0.0, stop_by=None, now=5.0) == 0.0
