@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import polars as pl
 
@@ -64,7 +65,9 @@ def build(db: Path) -> int:
                    "failing_since": AS_OF - timedelta(hours=4) if number == 0 else None, "updated_at": AS_OF}
                   for number in range(FEEDS)]
     # Through the load path, which stamps occurrences with their article's time and keeps subject_hours.
-    frames = {"articles": articles, "mentions": mentions, "topic_mentions": topics, "feed_state": feed_state}
+    frames: dict[str, list[Any]] = {
+        "articles": articles, "mentions": mentions, "topic_mentions": topics, "feed_state": feed_state,
+    }
     with database.opened(db) as con:
         load_run(con, RunTables.from_frames({table: pl.DataFrame(rows) for table, rows in frames.items()}))
         con.execute("checkpoint")
