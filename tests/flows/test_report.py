@@ -208,6 +208,24 @@ class TestWriteReport:
         assert "http-4xx (HTTP 404)" in default_page
 
 
+class TestRunHistory:
+    def test_a_run_that_left_articles_for_later_says_how_many(self, tmp_path: Path) -> None:
+        """A run that deferred articles (over a feed's cap or past its deadline) says so in its row, in words."""
+        db = build_report_warehouse(tmp_path / "warehouse.duckdb")
+        with database.opened(db) as con:
+            con.execute("update runs set articles_deferred = 30 where run_id = 'run-1'")
+        page = write_report(db, ReportOptions(out=tmp_path / "report.html")).read_text(encoding="utf-8")
+
+        (run,) = [row for row in parsed(page).rows if "new articles" in row]
+        assert run["new articles"].endswith("(30 left for later runs)")
+
+    def test_a_run_that_left_nothing_says_nothing_of_it(self, default_page: str) -> None:
+        """A run with no deferrals shows its new articles as a bare number, as before."""
+        (run,) = [row for row in parsed(default_page).rows if "new articles" in row]
+        assert run["new articles"].isdigit()
+        assert "for later" not in default_page
+
+
 class TestPeopleFilter:
     def test_only_selected_people_are_charted(self, warehouse: Path, tmp_path: Path) -> None:
         """--people limits trends and evidence to the chosen people."""
