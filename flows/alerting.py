@@ -275,9 +275,11 @@ def run_alert_stage(
 
 
 def preview_alerts(db: Path, *, as_of: datetime, rules_file: Path, names: Mapping[str, str]) -> str:
-    """What would fire now, and what the cool-down holds back, without sending or recording anything."""
+    """What would fire now, and what the cool-down holds back, without sending or recording anything. Names are the
+    ones the runs loaded into the warehouse (a demo run's fictional figures too); `names` fills what it lacks."""
     rules = read_rules(rules_file)
     with database.opened(db) as con:
+        names = {**names, **dict(database.query_frame(con, "subject_names").iter_rows())}
         decision = decide(con, rules, as_of)
         contexts = alert_contexts(con, decision.fired)
         entries = [DigestEntry(alert, contexts[alert.alert_id]) for alert in decision.fired]
@@ -285,6 +287,6 @@ def preview_alerts(db: Path, *, as_of: datetime, rules_file: Path, names: Mappin
     text = plain_digest(entries, names, as_of, statistics=True)
     text = text or f"Nothing would fire as of {as_of:%Y-%m-%d %H:%M} UTC."
     if decision.suppressed:
-        held = ", ".join(f"{alert.subject} ({alert.rule})" for alert in decision.suppressed)
+        held = ", ".join(f"{names.get(alert.subject, alert.subject)} ({alert.rule})" for alert in decision.suppressed)
         text += f"\n\nHeld back by cool-down: {held}"
     return text

@@ -69,6 +69,7 @@ class RunSummary:
     articles_deferred: int = 0  # entries left for later runs, by reason in `deferred_reasons`
     deferred_reasons: dict[str, int] = field(default_factory=dict)  # cap, deadline -> entries
     deferred_taken: int = 0  # entries earlier runs deferred that this run fetched
+    deferred_dropped: dict[str, int] = field(default_factory=dict)  # removed feed -> its deferrals dropped
     per_feed_cap: int = 0
     deadline_s: float = 0.0
     mentions_by_person: dict[str, int] = field(default_factory=dict)
@@ -181,6 +182,10 @@ def execute_run(
 
     fetches = timed(summary, "feeds", runner, "feeds", stages.run_feed_fetches, sources, states, settings, now)
     earlier = timed(summary, "warehouse", stages.read_deferrals, db, sources)
+    removed = timed(summary, "warehouse", stages.read_removed_feed_deferrals, db, sources)
+    summary.deferred_dropped = {source_id: len(urls) for source_id, urls in removed.items()}
+    if removed:
+        LOGGER.warning("%s", dropped_note(summary))
     picked = stages.pick_new_entries(fetches, db, earlier)
     plan = budget.plan_work(picked, earlier, cap=settings.runs.max_new_per_feed)
     feed_summary(summary, fetches)
@@ -192,8 +197,10 @@ def execute_run(
     )
     fresh = [item for item in picked if item.entry.url not in earlier]
     feed_rows: dict[str, Any] | None = run_rows.feed_frames(context, watchlist, sources, fetches, fresh)
-    # Earlier deferrals no run needs to fetch any more: stored meanwhile, with the headline the feed gives.
+    # Earlier deferrals no run needs to fetch any more: stored meanwhile, with the headline the feed gives; and a
+    # removed feed's, which no run would take up (put back, the feed's unstored entries are new again).
     settled = sorted(set(earlier) - {item.entry.url for item in picked})
+    settled += [url for urls in removed.values() for url in urls]
     unrecorded = [budget.deferrals_frame(plan.over_cap, budget.CAP_REASON, earlier, run_id=context.run_id, now=now,
                                          settled=settled)]  # fmt: skip
     missed = 0
@@ -286,7 +293,7 @@ def budget_summary(summary: RunSummary, settings: Settings, plan: budget.WorkPla
 def deferred_note(summary: RunSummary) -> str:
     """One line on the run's bounded work, for the console summary and the Prefect artifact; empty when the run
     neither deferred anything nor took anything up."""
-    if not summary.articles_deferred and not summary.deferred_taken:
+    if not summary.articles_deferred and not summary.deferred_taken and not summary.deferred_dropped:
         return ""
     cap = summary.deferred_reasons.get(budget.CAP_REASON, 0)
     late = summary.deferred_reasons.get(budget.DEADLINE_REASON, 0)
@@ -297,7 +304,15 @@ def deferred_note(summary: RunSummary) -> str:
     said = "; ".join(filter(None, reasons))
     line = f"Deferred: {summary.articles_deferred} articles for later runs ({said})" if said else "Deferred: none left"
     taken = f"; {summary.deferred_taken} deferred by earlier runs taken up" if summary.deferred_taken else ""
-    return line + taken
+    dropped = f"; {dropped_note(summary)}" if summary.deferred_dropped else ""
+    return line + taken + dropped
+
+
+def dropped_note(summary: RunSummary) -> str:
+    """What the run dropped of feeds removed from the feeds file: how many entries, and which feeds."""
+    feeds = ", ".join(sorted(summary.deferred_dropped))
+    count = sum(summary.deferred_dropped.values())
+    return f"{count} dropped that were waiting for feeds no longer in the feeds file ({feeds})"
 
 
 def record_load(summary: RunSummary, outcome: LoadOutcome) -> None:

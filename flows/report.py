@@ -397,10 +397,11 @@ def overview_numbers(overview: pl.DataFrame) -> tuple[tuple[str, str], ...]:
 
 
 def spike_lines(spikes: pl.DataFrame) -> tuple[str, ...]:
-    """One line per subject spiking at the latest run: what, over which window, how far above usual."""
+    """One line per subject spiking at the latest run: what, over which window, how far above usual (the ratio and
+    the z-score, the two figures the rule holds against its thresholds)."""
     return tuple(
         f"{row['name']} ({row['subject_kind']}): {row['stories']} stories in the {row['grain']} to "
-        f"{utc(row['window_end'])}, expected {row['expected_stories']:.1f} ({row['ratio']:.1f}×)"
+        f"{utc(row['window_end'])}, expected {row['expected_stories']:.1f} ({row['ratio']:.1f}×, z {row['zscore']:.1f})"
         for row in spikes.iter_rows(named=True)
     )
 

@@ -131,8 +131,8 @@ def run_feed_fetches(
 
 
 def read_deferrals(db: Path, sources: Sequence[FeedSource]) -> dict[str, budget.Deferral]:
-    """The entries earlier runs deferred, by URL, for the feeds this run monitors (a feed removed from the feeds
-    file keeps its rows, untouched, until it comes back)."""
+    """The entries earlier runs deferred, by URL, for the feeds this run monitors (a removed feed's rows: see
+    read_removed_feed_deferrals)."""
     monitored = {source.source_id for source in sources}
     with reading(db) as con:
         try:
@@ -146,6 +146,21 @@ def deferrals_from_frame(frame: pl.DataFrame, monitored: set[str]) -> dict[str, 
     """The deferred_articles rows of the monitored feeds, by URL."""
     deferrals = (budget.deferral_from_row(row) for row in frame.iter_rows(named=True))
     return {item.item.entry.url: item for item in deferrals if item.item.source_id in monitored}
+
+
+def read_removed_feed_deferrals(db: Path, sources: Sequence[FeedSource]) -> dict[str, list[str]]:
+    """The URLs earlier runs deferred for feeds no longer in the feeds file, by feed: no run would take them up."""
+    with reading(db) as con:
+        try:
+            frame = database.query_frame(
+                con, "deferred_removed_feeds", {"monitored": [source.source_id for source in sources]}
+            )
+        except duckdb.CatalogException:  # a snapshot published before migration 0017, read while the file is locked
+            return {}
+    removed: dict[str, list[str]] = {}
+    for source_id, url in frame.iter_rows():
+        removed.setdefault(source_id, []).append(url)
+    return removed
 
 
 def pick_new_entries(

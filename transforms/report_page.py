@@ -179,7 +179,7 @@ def runs_table(runs: pl.DataFrame, limit: int = 10) -> str:
             escape(row["mode"]),
             escape(f"{row['duration_s']:.1f} s" if row["duration_s"] is not None else ""),
             feeds_cell(row),
-            escape(row["articles_new"]),
+            new_articles_cell(row),
             escape(row["articles_failed"]),
             escape(row["mentions_new"]),
             escape(row["alerts_fired"]),
@@ -200,6 +200,13 @@ def runs_table(runs: pl.DataFrame, limit: int = 10) -> str:
         "error",
     ]
     return table(headers, rows, "runs")
+
+
+def new_articles_cell(run: dict[str, Any]) -> str:
+    """A run's new articles, and what it left for later runs (over a feed's cap or past its deadline) when any."""
+    deferred = int(run.get("articles_deferred") or 0)
+    later = f" ({deferred:,} left for later runs)" if deferred else ""
+    return escape(run["articles_new"]) + escape(later)
 
 
 def feeds_cell(run: dict[str, Any]) -> str:

@@ -179,6 +179,14 @@ class TestDemoSurge:
         assert "  Figures: 10 stories against " in text and "z=" in text
         assert alert_rows(demo_db) == []
 
+    def test_preview_names_what_the_cool_down_holds_back(self, demo_db: Path) -> None:
+        """After a run fired, the preview's cool-down line names the person as the digest does, not by id."""
+        run(demo_db, [], send=False)
+
+        text = preview_alerts(demo_db, as_of=AS_OF, rules_file=RULES_FILE, names=NAMES)
+
+        assert "Held back by cool-down: Keir Starmer (spike-person-day)" in text
+
 
 class TestDeliveryFailures:
     def test_server_error_then_success_delivers_once(self, demo_db: Path) -> None:

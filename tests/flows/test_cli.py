@@ -5,14 +5,18 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import polars as pl
 import pytest
 from newsroom import start_newsroom, write_feeds_file
+from report_warehouse import build_report_warehouse, report_tables
 from webhook_receiver import Answer, WebhookReceiver
 
 from warehouse.database import opened
+from warehouse.loads import RunTables
 
 PROJECT_DIR = Path(__file__).resolve().parents[2]
 
@@ -160,6 +164,34 @@ class TestAlertsTest:
         assert result.returncode == 1, result.stdout + result.stderr
         assert lines[0] == "json://***: sent"
         assert lines[1].startswith("form://***: FAILED ") and "sent" not in lines[1]
+
+
+def with_demo_figure_surging(tables: RunTables) -> RunTables:
+    """The report warehouse's surge, but of a demo figure (seeds/demo/people.csv), whom the team's seeds do not
+    name: the warehouse's people table, loaded by the run, is the only place that does."""
+    demo_id, demo_name = "rosalind-penhallow", "Rosalind Penhallow"
+    return replace(
+        tables,
+        people=tables.people.with_columns(
+            pl.col("name").replace({"Keir Starmer": demo_name}), pl.col("person_id").replace({"keir-starmer": demo_id})
+        ),
+        mentions=tables.mentions.with_columns(pl.col("person_id").replace({"keir-starmer": demo_id})),
+    )
+
+
+class TestAlertsPreview:
+    def test_a_demo_figure_is_named_as_the_run_names_it(self, tmp_path: Path) -> None:
+        """`alerts preview` on a warehouse whose surging person only the run's own people file names (the demo's
+        fictional figures) shows the name the warehouse holds, not the id."""
+        team_people = (PROJECT_DIR / "seeds" / "people.csv").read_text(encoding="utf-8")
+        assert "rosalind-penhallow" not in team_people
+        db = build_report_warehouse(tmp_path / "w.duckdb", with_demo_figure_surging(report_tables()))
+
+        result = presswatch("alerts", "preview", "--db", str(db), env={"PREFECT_HOME": str(tmp_path / "prefect")})
+
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert "Rosalind Penhallow: 6 stories" in result.stdout
+        assert "rosalind-penhallow" not in result.stdout
 
 
 class TestReportFollowsTheWarehouse:

@@ -28,6 +28,7 @@ from report_warehouse import HOSTILE_SNIPPET, HOSTILE_TITLE, HOSTILE_URL, OLD_TI
 from flows.report import ReportError, ReportOptions, bundle_file_name, write_chart_png, write_report
 from transforms.charts import PICKED_BY_DEFAULT
 from transforms.feed_state import is_feed_failure
+from warehouse import database
 from warehouse.loads import RunTables
 
 SECTIONS = (
@@ -189,10 +190,40 @@ class TestWriteReport:
         assert spikes == {("Keir Starmer", "2025-01-06T00:00:00Z")}
         assert "Keir Starmer (person): 6 stories in the day" in default_page
 
+    def test_spike_box_shows_the_z_score_the_rule_compares(self, warehouse: Path, default_page: str) -> None:
+        """Each line of the spike box gives the z-score (the figure min_zscore is held against) beside the ratio,
+        read like the other numbers (one decimal), and it is the spikes view's own figure."""
+        with database.opened(warehouse, read_only=True) as con:
+            row = con.execute(
+                "select expected_stories, ratio, zscore from spikes where is_spike and subject = 'keir-starmer'"
+            ).fetchone()
+        assert row is not None
+        expected, ratio, zscore = row
+
+        assert f"expected {expected:.1f} ({ratio:.1f}×, z {zscore:.1f})" in default_page
+
     def test_feed_health_shows_failing_feed(self, default_page: str) -> None:
         """A feed whose latest fetch failed is shown as failing with its HTTP status."""
         assert '<span class="state state-failing">failing</span>' in default_page
         assert "http-4xx (HTTP 404)" in default_page
+
+
+class TestRunHistory:
+    def test_a_run_that_left_articles_for_later_says_how_many(self, tmp_path: Path) -> None:
+        """A run that deferred articles (over a feed's cap or past its deadline) says so in its row, in words."""
+        db = build_report_warehouse(tmp_path / "warehouse.duckdb")
+        with database.opened(db) as con:
+            con.execute("update runs set articles_deferred = 30 where run_id = 'run-1'")
+        page = write_report(db, ReportOptions(out=tmp_path / "report.html")).read_text(encoding="utf-8")
+
+        (run,) = [row for row in parsed(page).rows if "new articles" in row]
+        assert run["new articles"].endswith("(30 left for later runs)")
+
+    def test_a_run_that_left_nothing_says_nothing_of_it(self, default_page: str) -> None:
+        """A run with no deferrals shows its new articles as a bare number, as before."""
+        (run,) = [row for row in parsed(default_page).rows if "new articles" in row]
+        assert run["new articles"].isdigit()
+        assert "for later" not in default_page
 
 
 class TestPeopleFilter:

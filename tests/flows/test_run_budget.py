@@ -19,7 +19,7 @@ from newsroom import article_html, feed_xml, write_feeds_file
 from processes import PRESSWATCH, PROJECT_DIR
 
 from flows.config import ExtractionSettings, FetchSettings, RunSettings, Settings
-from flows.pipeline import RunSummary, monitor_run, new_context, plain_runner
+from flows.pipeline import RunSummary, deferred_note, monitor_run, new_context, plain_runner
 
 AS_OF = datetime(2025, 1, 7, 12, tzinfo=UTC)
 FIRST_ITEM_AT = datetime(2025, 1, 6, tzinfo=UTC)
@@ -163,6 +163,47 @@ class TestPerFeedCap:
         assert printed.returncode == 0, printed.stderr[-2000:]
         assert "Deferred: 100 articles for later runs (100 over the cap of 20 a feed)" in printed.stdout
         assert history.stdout.split() == ["articles_deferred", "100"]
+
+
+def without_feed(feeds: Path, source_id: str) -> Path:
+    """The feeds file rewritten without one feed's line, as a team removing a feed would leave it."""
+    lines = feeds.read_text(encoding="utf-8").splitlines(keepends=True)
+    feeds.write_text("".join(line for line in lines if not line.startswith(f"{source_id},")), encoding="utf-8")
+    return feeds
+
+
+class TestRemovedFeed:
+    def test_a_removed_feeds_deferrals_are_dropped_and_said(self, newsroom: Newsroom, tmp_path: Path) -> None:
+        """A feed removed from the feeds file between two runs: the second run drops the 100 entries it still owed
+        (no run would take them up, since only monitored feeds are fetched), says so, and defers nothing."""
+        db = tmp_path / "w.duckdb"
+        settings = quick(max_new_per_feed=CAP)
+        run(newsroom.feeds, db, settings)
+
+        second = run(without_feed(newsroom.feeds, "wire"), db, settings)
+
+        assert query(db, "select count(*) from deferred_articles") == [(0,)]
+        assert second.deferred_dropped == {"wire": BIG - CAP}
+        assert deferred_note(second) == (
+            f"Deferred: none left; {BIG - CAP} dropped that were waiting for feeds no longer in the feeds file (wire)"
+        )
+        assert query(db, "select articles_deferred from run_history order by started_at") == [(BIG - CAP,), (0,)]
+
+    def test_a_feed_that_comes_back_picks_up_what_it_still_lists(self, newsroom: Newsroom, tmp_path: Path) -> None:
+        """Put back, a feed's entries it still lists and no run stored are new again at its next publication
+        (newest first, within the cap): dropping loses only what the feed stopped listing meanwhile."""
+        db = tmp_path / "w.duckdb"
+        settings = quick(max_new_per_feed=CAP)
+        listed = newsroom.feeds.read_text(encoding="utf-8")
+        run(newsroom.feeds, db, settings)
+        run(without_feed(newsroom.feeds, "wire"), db, settings)
+        newsroom.feeds.write_text(listed, encoding="utf-8")
+        publish(newsroom.wire, "127.0.0.1", "wire", BIG + 1)  # one new story: the feed changed since run 1
+
+        back = run(newsroom.feeds, db, settings)
+
+        assert wire_numbers(db, back.run_id) == {BIG, *range(BIG - 2 * CAP + 1, BIG - CAP)}
+        assert back.articles_deferred == BIG - 2 * CAP + 1
 
 
 class TestRunDeadline:
