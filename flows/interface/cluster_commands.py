@@ -191,12 +191,15 @@ EXPECTED = (CommandError, ClusterError, ServerError)
 
 def report(command: str, run: Callable[[], int]) -> int:
     """Run a cluster command; a part that did not start is one line, not a traceback."""
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    # SIGINT too, explicitly: started as a script's background job (`... &`, nohup) it arrives ignored, and an
+    # operator's `kill -INT` would then leave the server and workers running.
+    previous = {number: signal.signal(number, interrupt) for number in (signal.SIGTERM, signal.SIGINT)}
     try:
         return run()
     except EXPECTED as error:
         print(f"presswatch {command}: {describe_failure(error)}", file=sys.stderr)
         return 1
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
