@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +24,7 @@ from flows.config import DEMO_DIR, Settings
 from flows.failures import describe
 from transforms import budget, clocks, run_rows
 from transforms.alerts import Alert
-from transforms.feed_state import FeedFetch
+from transforms.feed_state import FeedFetch, FeedSource
 from transforms.mentions import MentionDetector
 from transforms.revisions import NewEntry
 from transforms.topics import TopicDetector
@@ -187,22 +187,11 @@ def execute_run(
     if removed:
         LOGGER.warning("%s", dropped_note(summary))
     picked = stages.pick_new_entries(fetches, db, earlier)
-    plan = budget.plan_work(picked, earlier, cap=settings.runs.max_new_per_feed)
-    feed_summary(summary, fetches)
-    totals = run_rows.RunTotals(
-        feeds_total=len(sources),
-        feeds_failed=len(summary.failed_feeds),
-        entries_seen=summary.entries_seen,
-        articles_deferred=len(plan.over_cap),
-    )
-    fresh = [item for item in picked if item.entry.url not in earlier]
-    feed_rows: dict[str, Any] | None = run_rows.feed_frames(context, watchlist, sources, fetches, fresh)
-    # Earlier deferrals no run needs to fetch any more: stored meanwhile, with the headline the feed gives; and a
-    # removed feed's, which no run would take up (put back, the feed's unstored entries are new again).
-    settled = sorted(set(earlier) - {item.entry.url for item in picked})
-    settled += [url for urls in removed.values() for url in urls]
-    unrecorded = [budget.deferrals_frame(plan.over_cap, budget.CAP_REASON, earlier, run_id=context.run_id, now=now,
-                                         settled=settled)]  # fmt: skip
+    # A removed feed's deferrals are settled: no run would take them up (put back, its unstored entries are new).
+    step = feed_step(summary, context, watchlist, sources, fetches, picked, earlier, cap=settings.runs.max_new_per_feed,
+                     now=now, dropped=[url for urls in removed.values() for url in urls])  # fmt: skip
+    plan, totals, unrecorded = step.plan, step.totals, step.unrecorded
+    feed_rows: dict[str, Any] | None = step.feed_rows
     missed = 0
     with stages.extraction_pool(settings) as pool:
         for batch in batched(plan.taken, settings.runs.batch_size):
@@ -273,6 +262,48 @@ def finish_run(
     if summary.publish_notice:
         LOGGER.warning("%s", summary.publish_notice)
     return summary
+
+
+@dataclass(frozen=True)
+class FeedStep:
+    """What a run (or a shard) knows once its feeds are read: the work it takes on, its totals so far, its feed
+    rows and the deferrals to record."""
+
+    plan: budget.WorkPlan
+    totals: run_rows.RunTotals
+    feed_rows: dict[str, Any]
+    unrecorded: list[Any]
+
+
+def feed_step(
+    summary: RunSummary,
+    context: run_rows.RunContext,
+    watchlist: Watchlist,
+    sources: Sequence[FeedSource],
+    fetches: Sequence[FeedFetch],
+    picked: Sequence[NewEntry],
+    earlier: Mapping[str, budget.Deferral],
+    *,
+    cap: int,
+    now: datetime,
+    dropped: Sequence[str] = (),
+) -> FeedStep:
+    """The run budget's plan for the picked entries (transforms/budget.py), the totals and feed rows, and the
+    deferral rows: new ones over the cap, and earlier ones settled (stored meanwhile, or `dropped`)."""
+    plan = budget.plan_work(picked, earlier, cap=cap)
+    feed_summary(summary, fetches)
+    totals = run_rows.RunTotals(
+        feeds_total=len(sources),
+        feeds_failed=len(summary.failed_feeds),
+        entries_seen=summary.entries_seen,
+        articles_deferred=len(plan.over_cap),
+    )
+    fresh = [item for item in picked if item.entry.url not in earlier]
+    feed_rows = run_rows.feed_frames(context, watchlist, sources, fetches, fresh)
+    settled = [*sorted(set(earlier) - {item.entry.url for item in picked}), *dropped]
+    unrecorded = [budget.deferrals_frame(plan.over_cap, budget.CAP_REASON, earlier, run_id=context.run_id, now=now,
+                                         settled=settled)]  # fmt: skip
+    return FeedStep(plan, totals, feed_rows, unrecorded)
 
 
 def batched(entries: Sequence[NewEntry], size: int) -> list[Sequence[NewEntry]]:

@@ -337,19 +337,10 @@ def shard_body(
     )  # fmt: skip
     first_by_url = stages.candidate_entries(fetches, earlier)
     picked = stages.pick_from_known(first_by_url, known) if first_by_url else []
-    work = budget.plan_work(picked, earlier, cap=settings.runs.max_new_per_feed)
-    pipeline.feed_summary(summary, fetches)
-    totals = run_rows.RunTotals(
-        feeds_total=len(sources),
-        feeds_failed=len(summary.failed_feeds),
-        entries_seen=summary.entries_seen,
-        articles_deferred=len(work.over_cap),
-    )
-    fresh = [item for item in picked if item.entry.url not in earlier]
-    feed_rows: dict[str, pl.DataFrame] | None = run_rows.feed_frames(context, watchlist, sources, fetches, fresh)
-    settled = sorted(set(earlier) - {item.entry.url for item in picked})
-    unrecorded = [budget.deferrals_frame(work.over_cap, budget.CAP_REASON, earlier, run_id=context.run_id, now=now,
-                                         settled=settled)]  # fmt: skip
+    step = pipeline.feed_step(summary, context, watchlist, sources, fetches, picked, earlier,
+                              cap=settings.runs.max_new_per_feed, now=now)  # fmt: skip
+    work, totals, unrecorded = step.plan, step.totals, step.unrecorded
+    feed_rows: dict[str, pl.DataFrame] | None = step.feed_rows
     batches = staged = 0
     with stages.extraction_pool(settings) as pool:
         for index, batch in enumerate(pipeline.batched(work.taken, settings.runs.batch_size)):
