@@ -9,7 +9,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from processes import PRESSWATCH, PROJECT_DIR, alive, descendants, start, wait_for
+from processes import PRESSWATCH, PROJECT_DIR, alive, descendants, kill_leftovers, start, wait_for
 
 from warehouse.shard_summary import warehouse_counts
 
@@ -77,10 +77,7 @@ def test_ctrl_c_stops_everything_the_demo_started(tmp_path: Path) -> None:
         os.killpg(demo.pid, signal.SIGINT)  # what Ctrl-C at a terminal does
         wait_for(lambda: demo.poll() is not None and not alive(seen), timeout_s=STOP_S, what="every process")
     finally:
-        if demo.poll() is None:
-            os.killpg(demo.pid, signal.SIGKILL)
-        for pid in alive(seen):
-            os.kill(pid, signal.SIGKILL)
+        kill_leftovers(demo, seen)
     output = log.read_text(encoding="utf-8")
     assert "Traceback" not in output
     assert "presswatch: interrupted" in output

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import time
 from pathlib import Path
 
@@ -13,19 +12,15 @@ import httpx
 import pytest
 from loopback import Reply
 from newsroom import ARTICLES, add_article, start_newsroom, write_feeds_file
-from processes import alive, descendants, start, wait_for
+from processes import alive, descendants, kill_leftovers, start, wait_for
+
+from flows.orchestration.server import free_port
 
 pytestmark = pytest.mark.slow
 
 SERVER_START_S = 300.0  # a Prefect server's first start beside CPU-bound work on 2 cores
 SCHEDULE_S = 240.0  # the next minute's tick, the run's own start-up and its work
 STOP_S = 30.0  # the promise: Ctrl-C stops everything within this
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def completed_runs(api_url: str) -> list[dict[str, object]]:
@@ -71,10 +66,7 @@ class TestServe:
             wait_for(lambda: serve.poll() is not None and not alive(seen), timeout_s=STOP_S, what="every process")
             took = time.monotonic() - stopped_at
         finally:
-            if serve.poll() is None:
-                os.killpg(serve.pid, signal.SIGKILL)
-            for pid in alive(seen):
-                os.kill(pid, signal.SIGKILL)
+            kill_leftovers(serve, seen)
             newsroom.__exit__(None, None, None)
 
         with duckdb.connect(str(db), read_only=True) as con:

@@ -5,28 +5,22 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 from pathlib import Path
 
 import duckdb
 import pytest
 from newsroom import start_newsroom, write_feeds_file
-from processes import PRESSWATCH, PROJECT_DIR, alive, descendants, wait_for
+from processes import PRESSWATCH, PROJECT_DIR, alive, descendants, kill_leftovers, wait_for
 
 from flows.adapters.lifetime import die_with_parent
+from flows.orchestration.server import free_port
 
 pytestmark = pytest.mark.slow
 
 SERVER_START_S = 300.0  # a Prefect server's first start beside CPU-bound work on 2 cores
 SCHEDULE_S = 400.0  # the next minute's tick, the parent's and the shard's start-up and their work
 STOP_S = 60.0
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def as_a_background_job() -> None:
@@ -82,10 +76,7 @@ def test_the_sharded_schedule_loads_and_sigint_stops_every_process(tmp_path: Pat
         os.kill(serve.pid, signal.SIGINT)  # `kill -INT` from an operator's shell
         wait_for(lambda: serve.poll() is not None and not alive(seen), timeout_s=STOP_S, what="every process")
     finally:
-        if serve.poll() is None:
-            os.killpg(serve.pid, signal.SIGKILL)
-        for pid in alive(seen):
-            os.kill(pid, signal.SIGKILL)
+        kill_leftovers(serve, seen)
     output = log.read_text(encoding="utf-8")
     assert runs, output
     assert "Traceback" not in output

@@ -81,6 +81,14 @@ def alive(pids: set[int]) -> set[int]:
     return running
 
 
+def kill_leftovers(process: subprocess.Popen[bytes], seen: set[int]) -> None:
+    """What a test started and did not see stop: the process's group, and every process seen below it."""
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    for pid in alive(seen):
+        os.kill(pid, signal.SIGKILL)
+
+
 def wait_for(condition: Callable[[], object], *, timeout_s: float, interval_s: float = 0.5, what: str = "") -> object:
     """Poll until `condition()` is truthy; fail the test with `what` when it never is."""
     deadline = time.monotonic() + timeout_s
