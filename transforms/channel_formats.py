@@ -9,6 +9,7 @@ line, like the text digest.
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Sequence
 from datetime import datetime
@@ -324,7 +325,7 @@ EMAIL_STYLE = "font-family:Helvetica,Arial,sans-serif;font-size:15px;line-height
 
 def html_link(title: str, url: str) -> str:
     link = safe_link(url)
-    return f'<a href="{escape_for(link, "html", 2000)}">{title}</a>' if link else title
+    return f'<a href="{html.escape(link, quote=True)}">{title}</a>' if link else title
 
 
 def email_section(view: AlertView) -> str:
@@ -354,7 +355,7 @@ def evidence_item(item: Evidence) -> str:
 
 
 def email_document(title: str, sections: Sequence[str], report: str | None) -> str:
-    report_html = f'<p><a href="{escape_for(report, "html", 2000)}">Open the full report</a></p>' if report else ""
+    report_html = f'<p><a href="{html.escape(report, quote=True)}">Open the full report</a></p>' if report else ""
     return (
         f'<!doctype html><html><head><meta charset="utf-8"><title>{escape_for(title, "html")}</title></head>'
         f'<body><div style="{EMAIL_STYLE}"><h2 style="margin:0 0 8px">{escape_for(title, "html")}</h2>\n'

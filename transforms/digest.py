@@ -37,6 +37,9 @@ ZERO_WIDTH_SPACE = "\u200b"
 # Discord and Teams link a bare `https://...` or `www.` on their own: a zero-width space after the scheme's colon
 # (or after "www") leaves feed text readable but unlinked, so only the links we build are links.
 BARE_LINK = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*:)(?=//)|\b(www)(?=\.)")
+# Gmail, Outlook and Telegram link a bare domain name too ("evil-poll.com", "bbc.co.uk"): the same space before
+# each of its dots. "e.g." and "3.5" are left alone (a label of two letters or more must follow the dot).
+BARE_DOMAIN_DOT = re.compile(r"(?i)(?<=[a-z0-9-])(?=\.[a-z]{2,}\b)")
 
 
 @dataclass(frozen=True)
@@ -135,13 +138,19 @@ def escape_for(text: str, flavour: str, limit: int = TITLE_LIMIT) -> str:
     verbatim, so Slack links nothing itself); html is entity-escaped."""
     cleaned = clean_untrusted(text, limit)
     if flavour == "markdown":
-        unlinked = BARE_LINK.sub(lambda match: (match.group(1) or match.group(2)) + ZERO_WIDTH_SPACE, cleaned)
-        return MARKDOWN_SPECIAL.sub(r"\\\1", unlinked)
+        return MARKDOWN_SPECIAL.sub(r"\\\1", unlinked(cleaned))
     if flavour == "slack":
         return cleaned.replace("&", "&amp;").translate(SLACK_LOOKALIKES)
     if flavour == "html":
-        return html.escape(cleaned, quote=True)
+        return html.escape(unlinked(cleaned), quote=True)
     return cleaned
+
+
+def unlinked(text: str) -> str:
+    """Text no mail or chat client links on its own: a zero-width space after a scheme's colon or "www", and
+    before each dot of a bare domain name; it reads the same."""
+    text = BARE_LINK.sub(lambda match: (match.group(1) or match.group(2)) + ZERO_WIDTH_SPACE, text)
+    return BARE_DOMAIN_DOT.sub(ZERO_WIDTH_SPACE, text)
 
 
 def safe_link(url: str) -> str | None:

@@ -19,6 +19,8 @@ REPORT = "https://reports.example/presswatch.html"
 HOSTILE = "<!channel> @everyone <@U123> *bold* _it_ `code` [x](https://evil.example) & <script>alert(1)</script>"
 NAMES = {"keir-starmer": "Keir Starmer", "elon-musk": "Elon Musk"}
 BARE_LINKS = "Read https://evil.example/login and HTTP://evil.example/b or www.evil.example now"
+# Gmail, Outlook and Telegram also link a bare domain name, dotted country codes included.
+BARE_DOMAINS = "Vote at evil-poll.com or bbc.co.uk.evil.example/win today, e.g. 3.5 per cent in the U.S."
 
 
 def views(count: int, title: str = "Starmer answers critics", snippet: str = "Sir Keir said it was wrong.",
@@ -235,7 +237,7 @@ class TestDiscord:
 
         assert bare_links(description) == []
         assert "](https://news.example/0/0)" in description
-        assert "evil.example/login" in description
+        assert "evil.example/login" in description.replace("\u200b", "")  # reads the same
 
 
 class TestTeams:
@@ -275,6 +277,33 @@ class TestEmail:
         assert '<a href="https://news.example/0/0">' in body
         assert f'<a href="{REPORT}">Open the full report</a>' in body
         assert "<h3" in body and "about 3 times a usual day</h3>" in body
+
+
+    def test_feed_text_is_never_auto_linked(self) -> None:
+        """Gmail and Outlook link bare addresses and domain names in an email's text: feed text has them broken
+        (a zero-width space, so it reads the same), our own evidence and report links stay links."""
+        body = build("email", 1, title=BARE_LINKS + " " + BARE_DOMAINS, snippet=BARE_DOMAINS)[0].body
+        shown = re.sub(r'href="[^"]*"', "", body)
+
+        assert auto_linked(shown) == []
+        assert '<a href="https://news.example/0/0">' in body and f'<a href="{REPORT}">' in body
+        assert "bbc.co.uk.evil.example/win" in shown.replace("\u200b", "")
+        assert "e.g. 3.5 per cent in the U.S." in shown
+
+
+class TestTelegram:
+    def test_feed_text_is_never_auto_linked(self) -> None:
+        """Telegram (and the other markdown services) links a bare domain name too: broken in feed text."""
+        body = build("markdown", 1, title=BARE_DOMAINS, snippet=BARE_LINKS)[0].body
+
+        assert auto_linked(re.sub(r"\]\(https://[^)]*\)", "]", body)) == []  # all but our links
+        assert "](https://news.example/0/0)" in body
+        assert "evil-poll.com" in body.replace("\u200b", "")
+
+
+def auto_linked(text: str) -> list[str]:
+    """What a mail or chat client would link on its own: a scheme, a www. name or a bare domain name."""
+    return re.findall(r"(?i)\b[a-z][a-z0-9+.-]*://|\bwww\.|\b[a-z0-9-]+\.[a-z]{2,}\b", text)
 
 
 class TestJson:
