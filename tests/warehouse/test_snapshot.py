@@ -69,7 +69,9 @@ while not seen or not select.select([sys.stdin], [], [], 0)[0]:
         seen.add("locked" if "lock" in str(error).lower() else "error: " + str(error).splitlines()[0])
     if not ready and seen - {"locked"}:
         ready = print("ready", flush=True) or True
-    time.sleep(0.05)  # closed most of the time, as a one-off query is: the publish gets its turn
+    # closed most of the time, as a one-off query is, so the publish gets its turn within its attach waits even
+    # when a loaded machine makes each open slow (0.05 s here let it copy instead, now and then, under load 9)
+    time.sleep(0.2)
 print("|".join(sorted(seen)), flush=True)
 """
 
