@@ -134,6 +134,8 @@ OPENING_MARKS = "“\"‘'«"
 CLOSING_FOR = {"“": '”"', '"': '"”', "«": "»", "‘": "’'", "'": "'’"}
 SINGLE_MARKS = "‘'"
 SPACES = " \t\u00a0"
+SPACES_COMMA = SPACES + ","
+PARAGRAPH_OPENING = SPACES + "—–-•"  # what may come before a quote that opens its paragraph
 # Punctuation inside the quote's end that lets a cue follow in the same sentence: ‘...,’ she said.
 CONTINUING_PUNCTUATION = ",!?…—–-"
 
@@ -752,9 +754,9 @@ class _Article:
     def _speaker_of(self, clause: _Clause, anchor: int) -> _Speaker:
         text = self.text
         start, end = clause.start, clause.end
-        while start < end and text[start] in SPACES + ",":
+        while start < end and text[start] in SPACES_COMMA:
             start += 1
-        while end > start and text[end - 1] in SPACES + ",":
+        while end > start and text[end - 1] in SPACES_COMMA:
             end -= 1
         phrase = text[start:end]
         if not phrase or len(_WORD.findall(phrase)) > MAX_SPEAKER_WORDS:
@@ -954,7 +956,7 @@ class _Article:
             span = self._speaker_span(self._after_quotes(sentence_start, match.start()), match.start())
             if span is None:
                 continue
-            phrase = text[span[0] : span[1]].strip(SPACES + ",")
+            phrase = text[span[0] : span[1]].strip(SPACES_COMMA)
             first = _WORD.match(phrase)
             if first is None or phrase.lower() in PRONOUNS or len(_WORD.findall(phrase)) > MAX_SPEAKER_WORDS:
                 continue
@@ -1210,7 +1212,7 @@ class _Article:
 
     def _opens_paragraph(self, segment: _Segment) -> bool:
         paragraph_start = self.paragraphs[segment.paragraph][0]
-        return self.text[paragraph_start : segment.opener].strip(SPACES + "—–-•") == ""
+        return self.text[paragraph_start : segment.opener].strip(PARAGRAPH_OPENING) == ""
 
     def _follows_quote_in_sentence(self, index: int, segment: _Segment) -> bool:
         """Whether the quote opens a sentence right after an accepted quote of the same paragraph:
