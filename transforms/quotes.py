@@ -105,7 +105,7 @@ TITLE_NOUNS = frozenset(
 TITLE_SHORT_WORDS = 5
 # More words than any test on a quote's words looks at: Title Case is 8 words at most, the counts stop at 6.
 WORDS_ENOUGH = 9
-WORDS_WINDOW = 160  # characters that usually hold more than WORDS_ENOUGH words (read further when they do not)
+WORDS_WINDOW = 80  # characters that usually hold more than WORDS_ENOUGH words (read further when they do not)
 # Singular nouns for people: one named after the tracked person blocks "he"/"she" from reaching back past them.
 PERSON_NOUNS = frozenset(
     {
