@@ -142,13 +142,14 @@ CONTINUING_PUNCTUATION = ",!?…—–-"
 _QUOTE_MARK = re.compile("[\"'“‘«]")
 # A mark that opens a quote: a word follows it (no space), and a straight or single mark does not close a word
 # ("don't", a closing mark without its opener) nor open a decade ("the ’90s"); a straight ' opens a word or an
-# ellipsis. Each branch opens with its mark as a plain literal (not a class), so the search skips in C from mark to
-# mark: a third of the time of a test at every character.
-_OPENER = re.compile(
-    "“(?=[^ \t\u00a0])|«(?=[^ \t\u00a0])"
-    '|"(?<![^\\W_]")(?=[^ \t\u00a0])'
-    "|‘(?<![^\\W_]‘)(?!\\d0s\\b)(?=[^ \t\u00a0])"
-    "|'(?<![^\\W_]')(?!\\d0s\\b)(?=[^\\W_]|[….])"
+# ellipsis. One pattern per mark, opening with it as a literal: the engine skips to the next such mark in a tight
+# loop, where a class or a choice of marks costs a test per character (a quarter of the time); finds are merged.
+_OPENERS = (
+    ("“", re.compile("“(?=[^ \t\u00a0])")),
+    ("«", re.compile("«(?=[^ \t\u00a0])")),
+    ('"', re.compile('"(?<![^\\W_]")(?=[^ \t\u00a0])')),
+    ("‘", re.compile("‘(?<![^\\W_]‘)(?!\\d0s\\b)(?=[^ \t\u00a0])")),
+    ("'", re.compile("'(?<![^\\W_]')(?!\\d0s\\b)(?=[^\\W_]|[….])")),
 )
 _SPACES_RUN = re.compile("[ \t\u00a0]*")
 _ANY_MARK = re.compile("[\"'“”‘’«»]")
@@ -325,8 +326,11 @@ class _Article:
 
     def _segments(self) -> list[_Segment]:
         """Quote segments of every paragraph, open quotes linked to the next paragraph that continues them."""
-        # Every opening mark of the text in one search; only paragraphs holding one are scanned.
-        openers = [match.start() for match in _OPENER.finditer(self.text)]
+        # Every opening mark of the text, one search per kind of mark; only paragraphs holding one are scanned.
+        text = self.text
+        openers = sorted(
+            match.start() for mark, pattern in _OPENERS if mark in text for match in pattern.finditer(text)
+        )
         segments: list[_Segment] = []
         pending: _Segment | None = None  # an open quote at the end of the previous paragraph
         at = 0
