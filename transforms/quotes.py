@@ -161,8 +161,11 @@ _WORD = re.compile(r"[^\W_]++(?:['’\-][^\W_]++)*+")
 _DECADE = re.compile(r"\d0s\b")
 _INDEFINITE = re.compile(r"\b(?:A|An|One)\s+[a-z]")
 _FOLD_DROP = re.compile(r"[^\w\s]|_")
-# _FOLD_DROP for ASCII text: every character neither a letter, a digit nor a space becomes a space
-_ASCII_PUNCTUATION = {code: " " for code in range(128) if not (chr(code).isalnum() or chr(code).isspace())}
+# _FOLD_DROP by one translate for ASCII punctuation and newsroom marks (dashes, curly marks, ellipsis, guillemets;
+# a no-break space is a space): a quote holding nothing else needs no pattern and no Unicode normalisation.
+_PUNCTUATION = {code: " " for code in range(128) if not (chr(code).isalnum() or chr(code).isspace())} | {
+    ord(char): " " for char in "—–“”‘…«»\u00a0"
+}
 _ALNUM = re.compile(r"[^\W_]")  # exactly the characters str.isalnum accepts
 _CLAUSE_STOP = re.compile(r"[;:!?.]")
 # Reported hearsay between a speaker and the cue: "is alleged to have told", "reportedly wrote".
@@ -224,8 +227,9 @@ def parse_speech_cues(text: str, *, file: str = "speech_cues.csv") -> SpeechCues
 def quote_key(text: str) -> str:
     """The quote's words folded: lower case, no accents or punctuation, single spaces ("Don’t!" -> "dont")."""
     folded = text.casefold().replace("’", "").replace("'", "")
-    if folded.isascii():  # most quotes: the punctuation goes by one translate, not a pattern
-        return " ".join(folded.translate(_ASCII_PUNCTUATION).split())
+    folded = folded.translate(_PUNCTUATION)
+    if folded.isascii():  # most quotes
+        return " ".join(folded.split())
     folded = _FOLD_DROP.sub(" ", folded)
     if not folded.isascii():  # accents: "café" and "cafe" are one word
         folded = unicodedata.normalize("NFKD", folded)
