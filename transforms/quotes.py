@@ -139,7 +139,6 @@ PARAGRAPH_OPENING = SPACES + "—–-•"  # what may come before a quote that o
 # Punctuation inside the quote's end that lets a cue follow in the same sentence: ‘...,’ she said.
 CONTINUING_PUNCTUATION = ",!?…—–-"
 
-_QUOTE_MARK = re.compile("[\"'“‘«]")
 # A mark that opens a quote: a word follows it (no space), and a straight or single mark does not close a word
 # ("don't", a closing mark without its opener) nor open a decade ("the ’90s"); a straight ' opens a word or an
 # ellipsis. One pattern per mark, opening with it as a literal: the engine skips to the next such mark in a tight
@@ -301,7 +300,7 @@ class QuoteExtractor:
         split the mention detector made of this text (split) is read instead of splitting again."""
         if split is not None:
             split.check(text)
-        if not text or _QUOTE_MARK.search(text) is None:
+        if not any(mark in text for mark in OPENING_MARKS):  # five scans in C, faster than a class at every character
             return []
         return _Article(self, text, mentions, split if split is not None else SentenceSplit(text)).quotes()
 
