@@ -1188,8 +1188,11 @@ class _Article:
         text = self.text
         words = self._words_of(segment)
         title_case = _title_case(words, quoted)
-        paragraph_start = self.paragraphs[segment.paragraph][0]
-        before = list(_WORD.finditer(text, max(paragraph_start, segment.opener - 40), segment.opener))
+        window = max(self.paragraphs[segment.paragraph][0], segment.opener - 40)
+        # The words before are read only when a word comes right before the mark (most quotes open a paragraph or
+        # follow a colon): the test below needs that, and looking first is cheaper than reading them
+        after_word = _after_a_word(text, window, segment.opener)
+        before = list(_WORD.finditer(text, window, segment.opener)) if after_word else []
         if before and text[before[-1].end() : segment.opener].strip(SPACES) in ("", ","):
             last = before[-1].group().lower()
             if len(before) > 1 and last in TITLE_ARTICLES:
@@ -1289,6 +1292,18 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
+
+
+def _after_a_word(text: str, start: int, position: int) -> bool:
+    """Whether text[start:position] ends in a letter or digit, then only spaces and at most one comma."""
+    end = position
+    while end > start and text[end - 1] in SPACES:
+        end -= 1
+    if end > start and text[end - 1] == ",":
+        end -= 1
+        while end > start and text[end - 1] in SPACES:
+            end -= 1
+    return end > start and text[end - 1].isalnum()
 
 
 def _skip_spaces(text: str, position: int) -> int:
