@@ -26,8 +26,9 @@ import re
 import unicodedata
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from itertools import islice, pairwise
+from typing import NamedTuple
 
 from transforms.records import Mention, Quote
 from transforms.sentences import SentenceSplit
@@ -66,6 +67,8 @@ CONJUNCTIONS = frozenset({"and", "or", "but", "nor", "&"})
 # "known as ‘...’", "called it ‘...’": a trigger word, then one of these, then the mark.
 TITLE_ARTICLES = frozenset({"the", "a", "an", "it", "them", "him", "her", "as", "this", "its", "his", "their"})
 RELATIVES = frozenset({"who", "whom", "whose", "which", "that", "where", "when"})
+# A word after a quote that goes on with the sentence rather than naming a speaker: "‘a gimmick’ and said ...".
+NOT_SUBJECT_OPENERS = CONJUNCTIONS | PREPOSITIONS | RELATIVES
 # Words that may sit between a speaker and the cue verb ("Ms Vane later added", "he has since said").
 ADVERBS = frozenset(
     {
@@ -102,7 +105,7 @@ TITLE_NOUNS = frozenset(
 TITLE_SHORT_WORDS = 5
 # More words than any test on a quote's words looks at: Title Case is 8 words at most, the counts stop at 6.
 WORDS_ENOUGH = 9
-WORDS_WINDOW = 160  # characters that usually hold more than WORDS_ENOUGH words (read further when they do not)
+WORDS_WINDOW = 80  # characters that usually hold more than WORDS_ENOUGH words (read further when they do not)
 # Singular nouns for people: one named after the tracked person blocks "he"/"she" from reaching back past them.
 PERSON_NOUNS = frozenset(
     {
@@ -131,24 +134,37 @@ OPENING_MARKS = "“\"‘'«"
 CLOSING_FOR = {"“": '”"', '"': '"”', "«": "»", "‘": "’'", "'": "'’"}
 SINGLE_MARKS = "‘'"
 SPACES = " \t\u00a0"
+SPACES_COMMA = SPACES + ","
+PARAGRAPH_OPENING = SPACES + "—–-•"  # what may come before a quote that opens its paragraph
 # Punctuation inside the quote's end that lets a cue follow in the same sentence: ‘...,’ she said.
 CONTINUING_PUNCTUATION = ",!?…—–-"
 
-_QUOTE_MARK = re.compile("[\"'“‘«]")
 # A mark that opens a quote: a word follows it (no space), and a straight or single mark does not close a word
 # ("don't", a closing mark without its opener) nor open a decade ("the ’90s"); a straight ' opens a word or an
-# ellipsis. One search in C instead of a test per mark.
-_OPENER = re.compile(
-    "[“«](?=[^ \t\u00a0])"
-    "|(?<![^\\W_])(?:\"(?=[^ \t\u00a0])|‘(?!\\d0s\\b)(?=[^ \t\u00a0])|'(?!\\d0s\\b)(?=[^\\W_]|[….]))"
+# ellipsis. One pattern per mark, opening with it as a literal: the engine skips to the next such mark in a tight
+# loop, where a class or a choice of marks costs a test per character (a quarter of the time); finds are merged.
+_OPENERS = (
+    ("“", re.compile("“(?=[^ \t\u00a0])")),
+    ("«", re.compile("«(?=[^ \t\u00a0])")),
+    ('"', re.compile('"(?<![^\\W_]")(?=[^ \t\u00a0])')),
+    ("‘", re.compile("‘(?<![^\\W_]‘)(?!\\d0s\\b)(?=[^ \t\u00a0])")),
+    ("'", re.compile("'(?<![^\\W_]')(?!\\d0s\\b)(?=[^\\W_]|[….])")),
 )
+_SPACES_RUN = re.compile("[ \t\u00a0]*")
 _ANY_MARK = re.compile("[\"'“”‘’«»]")
 _LINE = re.compile(r"[^\n]*[^\s][^\n]*")  # a line with something on it
 _TOKEN = re.compile(r"[^\W_]+(?:['’.\-][^\W_]+)*['’]?|[^\w\s]")
-_WORD = re.compile(r"[^\W_]+(?:['’\-][^\W_]+)*")
+# Possessive (++, *+): nothing follows a word in the pattern, so giving back characters never finds another match;
+# the engine skips the bookkeeping for it (a quarter faster, and words are read around every quote).
+_WORD = re.compile(r"[^\W_]++(?:['’\-][^\W_]++)*+")
 _DECADE = re.compile(r"\d0s\b")
 _INDEFINITE = re.compile(r"\b(?:A|An|One)\s+[a-z]")
 _FOLD_DROP = re.compile(r"[^\w\s]|_")
+# _FOLD_DROP by one translate for ASCII punctuation and newsroom marks (dashes, curly marks, ellipsis, guillemets;
+# a no-break space is a space): a quote holding nothing else needs no pattern and no Unicode normalisation.
+_PUNCTUATION = {code: " " for code in range(128) if not (chr(code).isalnum() or chr(code).isspace())} | {
+    ord(char): " " for char in "—–“”‘…«»\u00a0"
+}
 _ALNUM = re.compile(r"[^\W_]")  # exactly the characters str.isalnum accepts
 _CLAUSE_STOP = re.compile(r"[;:!?.]")
 # Reported hearsay between a speaker and the cue: "is alleged to have told", "reportedly wrote".
@@ -209,10 +225,17 @@ def parse_speech_cues(text: str, *, file: str = "speech_cues.csv") -> SpeechCues
 
 def quote_key(text: str) -> str:
     """The quote's words folded: lower case, no accents or punctuation, single spaces ("Don’t!" -> "dont")."""
-    folded = _FOLD_DROP.sub(" ", text.casefold().replace("’", "").replace("'", ""))
+    folded = text.casefold().replace("’", "").replace("'", "")
+    folded = folded.translate(_PUNCTUATION)
+    if folded.isascii():  # most quotes
+        return " ".join(folded.split())
+    folded = _FOLD_DROP.sub(" ", folded)
     if not folded.isascii():  # accents: "café" and "cafe" are one word
-        decomposed = unicodedata.normalize("NFKD", folded)
-        folded = "".join(char for char in decomposed if not unicodedata.combining(char))
+        folded = unicodedata.normalize("NFKD", folded)
+        # The accents are dropped by one translate: each distinct character is tested once, not every character
+        accents = [ord(char) for char in set(folded) if unicodedata.combining(char)]
+        if accents:
+            folded = folded.translate(dict.fromkeys(accents))
     return " ".join(folded.split())
 
 
@@ -226,11 +249,12 @@ class _Segment:
     end: int
     paragraph: int
     continues: bool = False  # continues the previous paragraph's open quote
+    words: list[str] | None = None  # its first quoted words, read once (see _Article._words_of)
 
 
-@dataclass(frozen=True)
-class _Clause:
-    """The words naming a speaker next to a cue."""
+class _Clause(NamedTuple):
+    """The words naming a speaker next to a cue (a tuple: made for most quotes, and a frozen dataclass costs three
+    times as much to make)."""
 
     start: int
     end: int
@@ -238,8 +262,7 @@ class _Clause:
     speaker_first: bool  # "Ms Vane said" (True) or "said Ms Vane" (False)
 
 
-@dataclass(frozen=True)
-class _Speaker:
+class _Speaker(NamedTuple):
     person_id: str | None
     speaker: str | None
     cue: str | None
@@ -277,7 +300,7 @@ class QuoteExtractor:
         split the mention detector made of this text (split) is read instead of splitting again."""
         if split is not None:
             split.check(text)
-        if not text or _QUOTE_MARK.search(text) is None:
+        if not any(mark in text for mark in OPENING_MARKS):  # five scans in C, faster than a class at every character
             return []
         return _Article(self, text, mentions, split if split is not None else SentenceSplit(text)).quotes()
 
@@ -301,28 +324,40 @@ class _Article:
         self._chain: dict[tuple[int, str], str | None] = {}  # a pronoun paragraph's referent, read once
         self.speakers: dict[int, _Speaker] = {}  # segment index -> speaker
         self.accepted: list[int] = []
-        self._segment_words: dict[tuple[int, int], list[str]] = {}
 
     # --- quotation marks ------------------------------------------------------------------------------------
 
     def _segments(self) -> list[_Segment]:
         """Quote segments of every paragraph, open quotes linked to the next paragraph that continues them."""
+        # Every opening mark of the text, one search per kind of mark; only paragraphs holding one are scanned.
+        text = self.text
+        openers = sorted(
+            match.start() for mark, pattern in _OPENERS if mark in text for match in pattern.finditer(text)
+        )
         segments: list[_Segment] = []
         pending: _Segment | None = None  # an open quote at the end of the previous paragraph
-        for index, (start, end) in enumerate(self.paragraphs):
-            # Only an opening mark can start a segment: a paragraph with apostrophes (’) alone is not scanned.
-            found = self._scan(start, end, index) if _QUOTE_MARK.search(self.text, start, end) else []
+        at = 0
+        while at < len(openers):
+            index = max(bisect_right(self.paragraph_starts, openers[at]) - 1, 0)
+            start, end = self.paragraphs[index]
+            found = self._scan(openers, at, end, index)
+            at = bisect_left(openers, end, at)
             if pending is not None:
-                if found and found[0].opener == start and _same_family(self.text[pending.opener], self.text[start]):
+                if (
+                    pending.paragraph + 1 == index
+                    and found
+                    and found[0].opener == start
+                    and _same_family(self.text[pending.opener], self.text[start])
+                ):
                     found[0].continues = True
                 elif not self._open_quote_stands(pending):
-                    segments.remove(pending)
+                    segments.pop()  # the pending quote is the last one found
                 pending = None
             if found and found[-1].closer is None:
                 pending = found[-1]
             segments.extend(found)
         if pending is not None and not self._open_quote_stands(pending):
-            segments.remove(pending)
+            segments.pop()
         return segments
 
     def _open_quote_stands(self, segment: _Segment) -> bool:
@@ -334,26 +369,22 @@ class _Article:
         before = self.text[paragraph_start : segment.opener].rstrip(SPACES)
         return before == "" or before.endswith(":")
 
-    def _scan(self, start: int, end: int, paragraph: int) -> list[_Segment]:
+    def _scan(self, openers: list[int], at: int, end: int, paragraph: int) -> list[_Segment]:
+        """The segments of one paragraph (ending at end), from its first opening mark, openers[at]."""
         text = self.text
         found: list[_Segment] = []
-        position = start
-        while position < end:
-            opener = self._next_opener(position, end)
-            if opener < 0:
-                break
+        while at < len(openers) and openers[at] < end:
+            opener = openers[at]
+            if opener + 1 >= end:
+                break  # a mark ending its paragraph opens nothing (no word follows it)
             closer = self._closer(opener, end)
             content_start, content_end = _trim(text, opener + 1, closer if closer is not None else end)
             if content_end > content_start and _ALNUM.search(text, content_start, content_end):
                 found.append(_Segment(opener, closer, content_start, content_end, paragraph))
             if closer is None:
                 break
-            position = closer + 1
+            at = bisect_right(openers, closer, at)  # the next mark after this quote closes
         return found
-
-    def _next_opener(self, position: int, end: int) -> int:
-        found = _OPENER.search(self.text, position, end)
-        return found.start() if found is not None else -1
 
     def _closer(self, opener: int, end: int) -> int | None:
         """The closing mark of the quote opened at opener, or None when it stays open to the paragraph's end."""
@@ -430,6 +461,8 @@ class _Article:
         return max(bisect_right(self.paragraph_starts, position) - 1, 0)
 
     def mentions_in(self, start: int, end: int) -> list[Mention]:
+        if not self.mentions:
+            return []
         low = bisect_left(self.mention_starts, start)
         high = bisect_left(self.mention_starts, end)
         return [mention for mention in self.mentions[low:high] if mention.char_end <= end]
@@ -527,7 +560,7 @@ class _Article:
         after = _skip_spaces(text, segment.closer + 1)
         if text[segment.end - 1] not in ".!?…":
             # A sentence quoted whole carries its full stop inside; a long one may leave it outside (British style)
-            long_enough = len(_WORD.findall(text, segment.start, segment.end)) >= MIN_PARTIAL_WORDS
+            long_enough = len(self._words_of(segment)) >= MIN_PARTIAL_WORDS  # its first words tell
             return long_enough and after < paragraph_end and text[after] in ".!?"
         return after >= paragraph_end or text[after].isupper() or text[after] in OPENING_MARKS
 
@@ -573,7 +606,7 @@ class _Article:
             start = _skip_spaces(text, cue_end)
             return _Clause(start, _speaker_phrase_end(text, start, clause_end), cue, speaker_first=False)
         first = _WORD.match(text, _skip_spaces(text, position))
-        if first is not None and first.group().lower() in CONJUNCTIONS | PREPOSITIONS | RELATIVES:
+        if first is not None and first.group().lower() in NOT_SUBJECT_OPENERS:
             return None  # "‘a gimmick’ and said ..." goes on with the sentence; no cue is attached to the quote
         span = self._speaker_span(position, match.start())
         return _Clause(span[0], span[1], cue, speaker_first=True) if span is not None else _Clause(0, 0, cue, True)
@@ -614,7 +647,7 @@ class _Article:
         lead_end = segment.opener
         while lead_end > attach and text[lead_end - 1] in SPACES:
             lead_end -= 1
-        if not any(char.isalnum() for char in text[attach:lead_end]):
+        if _ALNUM.search(text, attach, lead_end) is None:
             return None, "empty"
         last = text[lead_end - 1]
         joined = "colon" if last == ":" else "comma" if last in ",—–" else "verb"
@@ -728,9 +761,9 @@ class _Article:
     def _speaker_of(self, clause: _Clause, anchor: int) -> _Speaker:
         text = self.text
         start, end = clause.start, clause.end
-        while start < end and text[start] in SPACES + ",":
+        while start < end and text[start] in SPACES_COMMA:
             start += 1
-        while end > start and text[end - 1] in SPACES + ",":
+        while end > start and text[end - 1] in SPACES_COMMA:
             end -= 1
         phrase = text[start:end]
         if not phrase or len(_WORD.findall(phrase)) > MAX_SPEAKER_WORDS:
@@ -832,7 +865,7 @@ class _Article:
         if reported is None and self.mentions and segment.paragraph > 0 and self._opens_paragraph(segment):
             reported = self._reported_closing(segment.paragraph - 1)  # "He said the party had changed. / "...""
         if reported is not None:
-            return replace(reported, attribution="continued" if reported.person_id else "none")
+            return reported._replace(attribution="continued" if reported.person_id else "none")
         lead = self._lead_sentence(segment) if self.mentions else None
         if lead is not None:
             return lead
@@ -930,7 +963,7 @@ class _Article:
             span = self._speaker_span(self._after_quotes(sentence_start, match.start()), match.start())
             if span is None:
                 continue
-            phrase = text[span[0] : span[1]].strip(SPACES + ",")
+            phrase = text[span[0] : span[1]].strip(SPACES_COMMA)
             first = _WORD.match(phrase)
             if first is None or phrase.lower() in PRONOUNS or len(_WORD.findall(phrase)) > MAX_SPEAKER_WORDS:
                 continue
@@ -1155,8 +1188,11 @@ class _Article:
         text = self.text
         words = self._words_of(segment)
         title_case = _title_case(words, quoted)
-        paragraph_start = self.paragraphs[segment.paragraph][0]
-        before = list(_WORD.finditer(text, max(paragraph_start, segment.opener - 40), segment.opener))
+        window = max(self.paragraphs[segment.paragraph][0], segment.opener - 40)
+        # The words before are read only when a word comes right before the mark (most quotes open a paragraph or
+        # follow a colon): the test below needs that, and looking first is cheaper than reading them
+        after_word = _after_a_word(text, window, segment.opener)
+        before = list(_WORD.finditer(text, window, segment.opener)) if after_word else []
         if before and text[before[-1].end() : segment.opener].strip(SPACES) in ("", ","):
             last = before[-1].group().lower()
             if len(before) > 1 and last in TITLE_ARTICLES:
@@ -1172,8 +1208,7 @@ class _Article:
     def _words_of(self, segment: _Segment) -> list[str]:
         """The first WORDS_ENOUGH quoted words of a segment, found once: every test on them (word counts, Title
         Case) decides the same for WORDS_ENOUGH words as for more, so a long quote is not read to its end."""
-        key = (segment.start, segment.end)
-        words = self._segment_words.get(key)
+        words = segment.words
         if words is None:
             window = min(segment.end, segment.start + WORDS_WINDOW)
             words = _WORD.findall(self.text, segment.start, window)
@@ -1182,12 +1217,12 @@ class _Article:
             elif window < segment.end:
                 found = islice(_WORD.finditer(self.text, segment.start, segment.end), WORDS_ENOUGH)
                 words = [word.group() for word in found]
-            self._segment_words[key] = words
+            segment.words = words
         return words
 
     def _opens_paragraph(self, segment: _Segment) -> bool:
         paragraph_start = self.paragraphs[segment.paragraph][0]
-        return self.text[paragraph_start : segment.opener].strip(SPACES + "—–-•") == ""
+        return self.text[paragraph_start : segment.opener].strip(PARAGRAPH_OPENING) == ""
 
     def _follows_quote_in_sentence(self, index: int, segment: _Segment) -> bool:
         """Whether the quote opens a sentence right after an accepted quote of the same paragraph:
@@ -1259,10 +1294,21 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
+def _after_a_word(text: str, start: int, position: int) -> bool:
+    """Whether text[start:position] ends in a letter or digit, then only spaces and at most one comma."""
+    end = position
+    while end > start and text[end - 1] in SPACES:
+        end -= 1
+    if end > start and text[end - 1] == ",":
+        end -= 1
+        while end > start and text[end - 1] in SPACES:
+            end -= 1
+    return end > start and text[end - 1].isalnum()
+
+
 def _skip_spaces(text: str, position: int) -> int:
-    while position < len(text) and text[position] in SPACES:
-        position += 1
-    return position
+    found = _SPACES_RUN.match(text, position)  # one match in C instead of a test per character
+    return found.end() if found is not None and position < len(text) else position
 
 
 OPENING_CHARS = 40  # how much of a quote _opens_sentence reads first (a long quote is not copied to find it)

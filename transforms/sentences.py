@@ -9,7 +9,9 @@ no work done per mention or quote inside one grows with the page.
 
 from __future__ import annotations
 
+import heapq
 import re
+from collections.abc import Iterator
 
 ABBREVIATIONS = frozenset(
     {
@@ -30,11 +32,14 @@ ELLIPSIS = "…"
 
 # Terminal punctuation, optional closing quotes/brackets, whitespace, then something that can open a sentence.
 # Matched from the start of a run, without backtracking into it: "." x 20,000 took 14 s, now milliseconds.
-# The run's first mark is matched before the look back (as "no mark before it"), so the engine jumps from mark to
-# mark: four times faster than looking back at every character, same matches.
-_BOUNDARY = re.compile(
-    r"""([.!?…](?<![.!?…][.!?…])[.!?…]*+)(["'”’)\]]*+)[ \t\u00a0]+(?=["'“‘(\[]*[A-Z0-9\u00c0-\u00de])"""
-)
+# The run's first mark is matched before the look back (as "no mark before it"). One pattern per mark, opening
+# with it as a literal: the engine skips to the next such mark in a tight loop, where a class of four marks costs
+# a test per character (a third less time; a run is found by the pattern of its first mark, so the same matches).
+_BOUNDARY_AFTER_MARK = r"""[.!?…]*+)(["'”’)\]]*+)[ \t\u00a0]+(?=["'“‘(\[]*[A-Z0-9\u00c0-\u00de])"""
+_MARKS = ".!?…"
+_BOUNDARIES = [
+    (mark, re.compile(f"({re.escape(mark)}(?<![.!?…]{re.escape(mark)}){_BOUNDARY_AFTER_MARK}")) for mark in _MARKS
+]
 _NEXT_INITIAL = re.compile(r"[ \t\u00a0]+[A-Z]\.")
 _DOTTED_ACRONYM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]?$")
 
@@ -46,7 +51,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     line_end = text.find("\n")
     # One scan of the whole text: no boundary spans a line break (no part of the pattern matches one), so these
     # are the boundaries found line by line; the line breaks passed on the way end sentences too.
-    for boundary in _BOUNDARY.finditer(text):
+    for boundary in _boundaries(text):
         position = boundary.start()
         while 0 <= line_end < position:
             if 0 < line_end - start <= MAX_SENTENCE_CHARS and not (
@@ -71,6 +76,16 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
         line_end = text.find("\n", start)
     _append_trimmed(text, start, len(text), spans)
     return spans
+
+
+def _boundaries(text: str) -> Iterator[re.Match[str]]:
+    """Every sentence boundary in text, in order: each mark's pattern searched alone, their matches merged."""
+    found = [pattern.finditer(text) for mark, pattern in _BOUNDARIES if mark in text]
+    return found[0] if len(found) == 1 else heapq.merge(*found, key=_start)
+
+
+def _start(match: re.Match[str]) -> int:
+    return match.start()
 
 
 class SentenceSplit:

@@ -48,6 +48,13 @@ class TestQuotationMarks:
         """Curly and straight, single and double marks and guillemets all delimit a quote."""
         assert spoken("Tobias Wren spoke on Monday.\n\n" + body) == [("tobias-wren", "We will act,")]
 
+    def test_a_mark_ending_its_paragraph_opens_nothing(self) -> None:
+        """A stray opening mark at a paragraph's end (no word after it) is no quote; the next paragraph's quote is
+        read whole and keeps its speaker."""
+        body = "Tobias Wren spoke on Monday, and he said “\n\n“We will act,” Mr Wren said."
+
+        assert spoken(body) == [("tobias-wren", "We will act,")]
+
     def test_apostrophes_inside_a_single_quote_do_not_close_it(self) -> None:
         """"Don’t", "Marsh’s" and a plural possessive ("the parents’ choice") are apostrophes, not closing marks."""
         body = "Gareth Pryce spoke.\n\n‘It’s the parents’ choice, not Ms Marsh’s or mine,’ Mr Pryce said."
@@ -339,6 +346,11 @@ class TestQuoteKey:
     def test_different_words_keep_different_keys(self) -> None:
         """Different words are different quotes."""
         assert quote_key("We will act.") != quote_key("We will not act.")
+
+    def test_plain_ascii_punctuation_and_underscores_fold_like_any_other(self) -> None:
+        """A quote in plain ASCII folds as one with curly marks or accents would: no punctuation, no underscore."""
+        assert quote_key("Back_to work -- now! (Really?) #1 `x` ~y~") == "back to work now really 1 x y"
+        assert quote_key("Back_to work — now! (Réally?)") == quote_key("back to work now really")
 
 
 class TestSpeechCues:
