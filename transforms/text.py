@@ -10,13 +10,12 @@ from __future__ import annotations
 import html as html_lib
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import trafilatura
-from lxml.html import HtmlElement
-
-from transforms.page_metadata import STORED_FIELDS, page_metadata
 from transforms.records import ExtractedPage
+
+if TYPE_CHECKING:
+    from lxml.html import HtmlElement
 
 MIN_BODY_WORDS = 50  # below this a page is a teaser, an error page or a video stub, not an article
 PAYWALL_MAX_WORDS = 250  # a paywall marker on a page with more text than this is only a subscribe link
@@ -131,6 +130,10 @@ def extract_page(
     if not html.strip():
         return _from_summary_only(feed_summary, feed_title, "empty page")
     try:
+        # Imported here: the run process stores text (article_text) but never parses a page, so it never pays
+        # trafilatura's import (0.5 s of CPU); the extraction workers import it before their first page.
+        import trafilatura
+
         tree = trafilatura.load_html(html)  # parsed once: metadata and both passes read it
         metadata = _metadata_of(tree, url)
         document = _run_trafilatura(tree, url, metadata, fast=True)
@@ -199,6 +202,8 @@ def parse_page_date(value: str | None) -> datetime | None:
 
 
 def _metadata_of(tree: HtmlElement | None, url: str) -> Any:
+    from transforms.page_metadata import page_metadata
+
     if tree is None:
         return None
     try:
@@ -210,6 +215,10 @@ def _metadata_of(tree: HtmlElement | None, url: str) -> Any:
 def _run_trafilatura(tree: HtmlElement | None, url: str, metadata: Any, *, fast: bool) -> Any:
     """trafilatura's text of the page with our metadata on it, or None when it finds too little (no metadata then
     either, as with trafilatura's own `with_metadata`). trafilatura works on its own copy of `tree`."""
+    import trafilatura
+
+    from transforms.page_metadata import STORED_FIELDS
+
     if tree is None or metadata is None:
         return None
     document = trafilatura.bare_extraction(
