@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any, ParamSpec, Protocol, TypeVar
 
 from flows import quoting, seeds, stages
-from flows.adapters.delivery import send_notice
 from flows.adapters.lock import RunInProgress, run_lock
 from flows.config import DEMO_DIR, Settings
 from flows.failures import describe
@@ -473,6 +472,8 @@ def notify_failure(alert_urls: Sequence[str], context: run_rows.RunContext, erro
         "Nothing from this run was loaded after the point of failure. The next scheduled run will try again; "
         "fix the cause if it repeats."
     )
+    from flows.adapters.delivery import send_notice  # apprise only for a run that has something to send
+
     try:
         results = send_notice(list(alert_urls), "presswatch: run failed", body)
     except Exception as second:  # the notice is best effort: the failure itself is what must surface

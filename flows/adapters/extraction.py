@@ -221,6 +221,9 @@ def serve() -> None:
 
 def _worker_main(receiver: Connection, sender: Connection, memory_limit_mb: int) -> None:
     """Worker loop: cap the address space, announce readiness, extract pages until told to stop."""
+    # trafilatura is imported by the first page (transforms.text): here, so its import is neither on a page's time
+    # limit nor in a page's memory budget, which is added to the size the worker has once it is loaded.
+    extract_page("<html><body><p>A first page.</p></body></html>", url="")
     _limit_memory(memory_limit_mb)
     print_text("a first print before any page")  # numpy's first calls are slow: not on a page's time limit
     sender.send(("ready", None))

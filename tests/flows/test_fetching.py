@@ -247,6 +247,17 @@ class TestFetchPages:
         assert [p.result.outcome for p in pages] == ["robots-disallowed", "ok", "robots-disallowed"]
         assert sorted(requested) == ["/public/a", "/robots.txt"]
 
+    def test_pages_of_one_host_share_its_connections(self) -> None:
+        """Up to the per-host concurrency, connections to a host stay open and carry its next pages."""
+        settings = FetchSettings(per_host_delay_s=0.0, per_host_concurrency=8, deadline_s=5)
+        with LoopbackServer(fallback=lambda request: Reply(body=b"<p>page</p>" * 2000)) as server:
+            urls = [server.url(f"/a/{number}") for number in range(120)]
+            pages = fetch_pages(urls, settings=settings, guard=named(server), respect_robots=lambda url: False)
+            connections = {request.client_port for request in server.requests}
+
+        assert {page.result.outcome for page in pages} == {"ok"}
+        assert len(connections) <= 8
+
     def test_robots_override_fetches_anyway(self) -> None:
         """A source with permission (respect_robots false) is fetched without reading robots.txt."""
         robots = Reply(body=b"User-agent: *\nDisallow: /\n", content_type="text/plain")

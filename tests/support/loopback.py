@@ -20,6 +20,7 @@ class Request:
     headers: Mapping[str, str]
     host: str  # the Host header, lower-cased
     received_at: float  # time.monotonic() on arrival
+    client_port: int = 0  # the client's end of the connection it came on: one port, one connection
 
     def header(self, name: str) -> str | None:
         """A request header by case-insensitive name."""
@@ -105,7 +106,8 @@ def _make_handler(owner: LoopbackServer) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             headers = {key: value for key, value in self.headers.items()}
-            request = Request("GET", self.path, headers, (self.headers.get("Host") or "").lower(), time.monotonic())
+            host = (self.headers.get("Host") or "").lower()
+            request = Request("GET", self.path, headers, host, time.monotonic(), self.client_address[1])
             reply = owner._answer(request)
             if reply.delay_s:
                 time.sleep(reply.delay_s)
