@@ -73,3 +73,16 @@ def test_command_does_not_import_prefect(arguments: list[str], warehouse: Path, 
 def test_alerts_preview_does_not_load_the_delivery_stack(warehouse: Path, tmp_path: Path) -> None:
     """Previewing alerts sends nothing, so it never imports apprise or httpx (a third of its start-up)."""
     assert imported_by("apprise,httpx", ["alerts", "preview"], warehouse, tmp_path) == ""
+
+
+@pytest.mark.parametrize("flows_module", ["flows.orchestration.sharded", "flows.orchestration.flow"])
+def test_flow_run_processes_do_not_load_what_they_do_not_use(flows_module: str) -> None:
+    """Every flow run is a fresh process importing its flow's module; none parses a page (extraction workers do)
+    and a shard sends nothing, so neither trafilatura nor apprise is loaded there (seconds per sharded run)."""
+    probe = f"import sys, {flows_module}; print(','.join(m for m in ('apprise', 'trafilatura') if m in sys.modules))"
+
+    finished = subprocess.run(
+        [sys.executable, "-c", probe], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=300, check=True
+    )
+
+    assert finished.stdout.strip() == ""

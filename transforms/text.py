@@ -12,8 +12,6 @@ import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import trafilatura
-
 from transforms.records import ExtractedPage
 
 MIN_BODY_WORDS = 50  # below this a page is a teaser, an error page or a video stub, not an article
@@ -200,6 +198,10 @@ def parse_page_date(value: str | None) -> datetime | None:
 
 
 def _run_trafilatura(html: str, url: str, *, fast: bool) -> Any:
+    # Imported here: only extraction workers parse pages (flows/adapters/extraction.py imports it as each starts),
+    # and the processes that merely import this module (a sharded run's parent and shards) need not load it.
+    import trafilatura
+
     return trafilatura.bare_extraction(
         html,
         url=url or None,

@@ -222,6 +222,8 @@ def serve() -> None:
 def _worker_main(receiver: Connection, sender: Connection, memory_limit_mb: int) -> None:
     """Worker loop: cap the address space, announce readiness, extract pages until told to stop."""
     _limit_memory(memory_limit_mb)
+    import trafilatura  # noqa: F401  # its import (transforms/text.py loads it on use) is not on a page's time limit
+
     print_text("a first print before any page")  # numpy's first calls are slow: not on a page's time limit
     sender.send(("ready", None))
     while True:
