@@ -286,7 +286,7 @@ def load_with_markers(
             counts = upsert_tables(con, tables)
             for table, frame in markers.items():
                 con.register(f"incoming_{table}", frame.to_arrow())
-                con.execute(f"insert or replace into {table} by name select * from incoming_{table}")
+                con.execute(database.read_sql(f"{table}_save"))
                 con.unregister(f"incoming_{table}")
             con.execute("commit")
         except BaseException:
