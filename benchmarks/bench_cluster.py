@@ -70,6 +70,9 @@ def main() -> None:
             walls.append(wall)
             startups.append(startup)
             runs.append(run)
+        # Each round too: on a shared machine one round moves by more than a change does.
+        print(f"  round {len(runs)}: one-machine {baseline[-1]:.1f} s, sharded run {run:.1f} s, "
+              f"fixed cost {run - baseline[-1]:.1f} s, start-up {startup:.1f} s", flush=True)  # fmt: skip
     one = statistics.median(baseline)
     sharded = statistics.median(runs)
     overhead = sharded - one

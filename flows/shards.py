@@ -58,11 +58,11 @@ class Staging:
     storage_options: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Staging:
-        """PRESSWATCH_STAGING_URI (default: `staging` beside the warehouse) and, for s3://, the endpoint,
-        region and keys; commits on S3 use conditional puts, so no lock service is needed."""
+    def from_settings(cls, settings: Settings, uri: str | None = None) -> Staging:
+        """`uri`, else PRESSWATCH_STAGING_URI (default: `staging` beside the warehouse) and, for s3://, the
+        endpoint, region and keys; commits on S3 use conditional puts, so no lock service is needed."""
         staged = settings.staging
-        uri = staged.uri or str((settings.data_dir / "staging").resolve())
+        uri = uri or staged.uri or str((settings.data_dir / "staging").resolve())
         options: dict[str, str] = {}
         if uri.startswith("s3://"):
             options = {"AWS_REGION": staged.region, "conditional_put": "etag"}
@@ -94,6 +94,7 @@ class ShardPlan:
     mode: str = "live"
     first_hosts: list[str] = field(default_factory=list)  # hosts whose shard went missing last run: first
     flow_run_id: str | None = None
+    staging_uri: str | None = None  # where the parent reads what shards stage (shard_staging)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)
@@ -136,6 +137,12 @@ class ShardOutcome:
     articles_staged: int
     seconds: float
     error: str = ""
+
+
+def shard_staging(settings: Settings, plan: ShardPlan) -> Staging:
+    """Where a shard stages: where its plan says (the parent's location, which the finaliser reads), reached with
+    this machine's endpoint and keys; a machine's own default (beside its PRESSWATCH_DB) would lose the rows."""
+    return Staging.from_settings(settings, uri=plan.staging_uri)
 
 
 def plan_run(
@@ -203,6 +210,7 @@ def plan_run(
         mode=mode,
         first_hosts=sorted(missed),
         flow_run_id=flow_run_id,
+        staging_uri=staging.uri,
     )
     stage_inputs(staging.area(), plan, sources, feed_states, deferrals, known)
     return plan

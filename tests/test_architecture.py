@@ -4,6 +4,7 @@ docs promise about commands, settings and paths is checked in test_documentation
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -137,3 +138,29 @@ class TestRooms:
         }
 
         assert {path: modules for path, modules in offenders.items() if modules} == {}
+
+
+DATA_CHANGING_SQL = re.compile(r"(?i)^\s*(insert\s+(or\s+\w+\s+)?into|delete\s+from|merge\s+into|update\s+\S+\s+set)\s")
+
+
+def sql_written_in(path: Path) -> list[str]:
+    """The string literals (f-strings too) of a module that begin as a data-changing SQL statement."""
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.JoinedStr) and node.values and isinstance(node.values[0], ast.Constant):
+            text = str(node.values[0].value)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            text = node.value
+        else:
+            continue
+        if DATA_CHANGING_SQL.match(text):
+            found.append(text.strip().splitlines()[0])
+    return found
+
+
+class TestSqlLivesInWarehouse:
+    def test_the_runtime_writes_no_sql_of_its_own(self) -> None:
+        """flows/ changes the warehouse only through SQL files under warehouse/ (read_sql) or its load functions."""
+        written = {relative(path): sql_written_in(path) for path in python_files("flows")}
+
+        assert {path: statements for path, statements in written.items() if statements} == {}

@@ -88,3 +88,16 @@ def test_a_run_loads_neither_apprise_without_channels_nor_trafilatura(warehouse:
         feeds.write_text(f"source_id,name,feed_url\ngazette,Gazette,{server.url('/feed.xml')}\n", encoding="utf-8")
 
         assert imported_by("apprise,trafilatura", ["run", "--feeds", str(feeds)], warehouse, tmp_path) == ""
+
+
+@pytest.mark.parametrize("flows_module", ["flows.orchestration.sharded", "flows.orchestration.flow"])
+def test_flow_run_processes_do_not_load_what_they_do_not_use(flows_module: str) -> None:
+    """Every flow run is a fresh process importing its flow's module; none parses a page (extraction workers do)
+    and a shard sends nothing, so neither trafilatura nor apprise is loaded there (seconds per sharded run)."""
+    probe = f"import sys, {flows_module}; print(','.join(m for m in ('apprise', 'trafilatura') if m in sys.modules))"
+
+    finished = subprocess.run(
+        [sys.executable, "-c", probe], cwd=PROJECT_DIR, capture_output=True, text=True, timeout=300, check=True
+    )
+
+    assert finished.stdout.strip() == ""

@@ -63,12 +63,12 @@ class StagingArea:
         self.replace(name, keyed, batch_predicate(run_id, shard, batch))
         return frame.height
 
-    def replace(self, name: str, frame: pl.DataFrame, predicate: str) -> None:
-        """Replace the rows matching `predicate` by `frame` (which must match it), retrying lost commit races."""
+    def replace(self, name: str, frame: pl.DataFrame, predicate: str) -> DeltaTable | None:
+        """Replace the rows matching `predicate` by `frame` (which must match it), retrying lost commit races; the
+        table as it now is comes back when it was open anyway (None: never staged, or just created)."""
         for attempt in range(COMMIT_ATTEMPTS):
             try:
-                self._replace_once(name, frame, predicate)
-                return
+                return self._replace_once(name, frame, predicate)
             except CommitFailedError as error:
                 last: Exception = error
             except DeltaError as error:  # two first writers creating the same table: the loser sees it exist
@@ -80,27 +80,27 @@ class StagingArea:
             f"staging table {name}: {COMMIT_ATTEMPTS} commits lost to other writers ({first_line(last)})"
         )
 
-    def _replace_once(self, name: str, frame: pl.DataFrame, predicate: str) -> None:
+    def _replace_once(self, name: str, frame: pl.DataFrame, predicate: str) -> DeltaTable | None:
         existing = self.table(name)
         if frame.is_empty():
             if existing is not None:
-                existing.delete(predicate)
-            return
+                existing.delete(predicate)  # delta-rs moves `existing` to the version it committed
+            return existing
         data = conform(frame, existing)
         if existing is None:
             write_deltalake(
                 self.table_uri(name), data, mode="append", partition_by=["shard"], storage_options=self.options()
             )
-            return
+            return None
         write_deltalake(
             existing, data, mode="overwrite", predicate=predicate, partition_by=["shard"], schema_mode="merge",
             storage_options=self.options(),
         )
+        return existing
 
     def forget(self, name: str, predicate: str, keep_hours: int = VACUUM_AFTER_H) -> None:
         """Delete the rows matching `predicate` and the files no version newer than `keep_hours` needs."""
-        self.replace(name, pl.DataFrame(), predicate)
-        table = self.table(name)
+        table = self.replace(name, pl.DataFrame(), predicate)  # the table the delete left: not read again
         if table is not None:
             table.vacuum(retention_hours=keep_hours, dry_run=False, enforce_retention_duration=False)
 

@@ -21,14 +21,17 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from functools import cache
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote, urlsplit
 
-import apprise
 import httpx
 
 from transforms.channel_formats import SENDER_NAME, json_payload, notice_payload
 from transforms.retry_after import parse_retry_after
+
+if TYPE_CHECKING:
+    import apprise
 
 LOGGER = logging.getLogger("presswatch.delivery")
 WEBHOOK_SCHEMES = frozenset({"json", "jsons"})
@@ -39,11 +42,18 @@ MARKDOWN_SCHEMES = frozenset({
 DEFAULT_BODY_LIMIT = 30_000
 SLACK_HOOK_MODES = {"hook": "https://hooks.slack.com/services", "gov-hook": "https://hooks.slack-gov.com/services"}
 DISCORD_WEBHOOKS = "https://discord.com/api/webhooks"
-# apprise names itself in user agents, bot names, e-mail senders and icons; these name us instead.
-PRESSWATCH_ASSET = apprise.AppriseAsset(
-    app_id=SENDER_NAME, app_desc="presswatch media monitoring", app_url="", image_url_mask="", image_url_logo=""
-)
 RETRYABLE_STATUSES = frozenset({408, 425, 429, 500, 502, 503, 504})
+
+
+@cache
+def presswatch_asset() -> apprise.AppriseAsset:
+    """apprise names itself in user agents, bot names, e-mail senders and icons; this names us instead. Imported
+    here, when a channel is used: a shard's process never sends and need not pay for apprise's plugins."""
+    import apprise
+
+    return apprise.AppriseAsset(
+        app_id=SENDER_NAME, app_desc="presswatch media monitoring", app_url="", image_url_mask="", image_url_logo=""
+    )
 
 
 @dataclass(frozen=True)
@@ -162,8 +172,10 @@ def channel_for(url: str) -> Channel:
     if scheme in WEBHOOK_SCHEMES:
         return Channel(url=url, key=channel_key(url), masked=mask_url(url), format="json", transport="webhook",
                        body_limit=DEFAULT_BODY_LIMIT - 40, target=json_target(url))
+    import apprise
+
     with secrets_scrubbed([url]):
-        plugin = apprise.Apprise.instantiate(url, asset=PRESSWATCH_ASSET)
+        plugin = apprise.Apprise.instantiate(url, asset=presswatch_asset())
     native = native_channel(url, plugin)
     if native is not None:
         return native
@@ -307,7 +319,9 @@ def send_apprise(
     channel: Channel, title: str, body: str, policy: RetryPolicy, sleep: Callable[[float], None]
 ) -> SendOutcome:
     """Send through apprise, which hides status codes: every failure is retried with backoff."""
-    notifier = apprise.Apprise(asset=PRESSWATCH_ASSET)
+    import apprise
+
+    notifier = apprise.Apprise(asset=presswatch_asset())
     if not notifier.add(channel.url):
         return SendOutcome(False, 0, "apprise does not recognise this URL", retry_later=False)
     body_format = {"markdown": apprise.NotifyFormat.MARKDOWN, "html": apprise.NotifyFormat.HTML}.get(

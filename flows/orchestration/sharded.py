@@ -27,7 +27,7 @@ from flows.finalise import finalise
 from flows.orchestration.dispatch import run_shards
 from flows.orchestration.pool import WORKER_NAME_VARIABLE
 from flows.orchestration.secrets import with_secret_alert_urls
-from flows.shards import ShardPlan, Staging, plan_run, run_shard
+from flows.shards import ShardPlan, Staging, plan_run, run_shard, shard_staging
 from transforms.schedule import shard_fetch_seconds
 
 LOGGER = logging.getLogger("presswatch.cluster")
@@ -59,10 +59,10 @@ def shard_flow(
     logging.getLogger("presswatch").setLevel(logging.INFO)
     settings = run_settings(demo, connect_to)
     worker = os.environ.get(WORKER_NAME_VARIABLE) or socket.gethostname()
-    staging = Staging.from_settings(settings)
+    planned = ShardPlan.from_json(plan)
     # The time this shard waited in the queue and took to start comes off its fetching (transforms/schedule.py).
     fetch_s = shard_fetch_seconds(deadline_s, stop_by=stop_by, now=time.time())
-    outcome = run_shard(settings, Path(feeds_file), staging, ShardPlan.from_json(plan), shard, worker, fetch_s)
+    outcome = run_shard(settings, Path(feeds_file), shard_staging(settings, planned), planned, shard, worker, fetch_s)
     return outcome_fields(outcome)
 
 

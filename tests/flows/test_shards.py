@@ -11,7 +11,7 @@ from s3_endpoint import KEY_ID, SECRET, s3_bucket
 
 from flows.config import Settings, StagingSettings, describe_settings
 from flows.finalise import finalise
-from flows.shards import ShardPlan, Staging, plan_run, run_shard
+from flows.shards import ShardPlan, Staging, plan_run, run_shard, shard_staging
 
 
 def test_a_plan_survives_json() -> None:
@@ -85,3 +85,23 @@ def test_shards_without_hosts_need_no_worker(tmp_path: Path) -> None:
         run = con.execute("select status from runs").fetchall()
     assert busy == [0] and statuses == [("completed",)] * 3 and run == [("completed",)]
     assert summary.feeds == {"local": "connect-error"}
+
+
+def test_a_shard_stages_where_its_plan_says_whatever_its_machine_defaults_to(tmp_path: Path) -> None:
+    """A worker machine with no staging setting of its own (its default folder sits beside its own PRESSWATCH_DB)
+    stages where the parent planned, so the finaliser finds the shard: completed, not missing."""
+    db = tmp_path / "warehouse-machine" / "w.duckdb"
+    feeds = tmp_path / "feeds.csv"
+    feeds.write_text("source_id,name,feed_url\nlocal,Local,http://127.0.0.1:9/feed.xml\n", encoding="utf-8")
+    settings = Settings(db=db, report_dir=tmp_path / "reports").with_values(**{"runs.task_retries": 0})
+    staging = Staging.from_settings(settings)
+    plan = plan_run(settings, feeds, db, 1, staging)
+    worker_machine = Settings(db=tmp_path / "worker-machine" / "w.duckdb").with_values(**{"runs.task_retries": 0})
+
+    run_shard(worker_machine, feeds, shard_staging(worker_machine, plan), plan, 0, "worker-b", 0)
+    finalise(settings, feeds, db, staging, plan)
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        shard = con.execute("select status, worker from shard_runs").fetchall()
+        run = con.execute("select status from runs").fetchall()
+    assert shard == [("completed", "worker-b")] and run == [("completed",)]
