@@ -278,7 +278,8 @@ def load_with_markers(
 ) -> dict[str, int]:
     """The tables through the run load's upsert (warehouse/loads.py), with the staged_loads and shard_runs rows in
     the same transaction; waits out an analyst's lock a while, then fails in one line (the rows stay staged)."""
-    con = database.waiting_out_locks(lambda: database.connect(db), LOCK_WAITS_S)
+    # The same 64 MB bound as the one-machine load: a big hour of staged rows spills beside the warehouse.
+    con = database.waiting_out_locks(lambda: database.bound_writer_memory(database.connect(db)), LOCK_WAITS_S)
     try:
         merge_pending_spools(con, stages.spool_dir_for(db))
         con.execute("begin transaction")
