@@ -149,6 +149,8 @@ def upsert_tables(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str
             frame = frame.drop("published_at", strict=False).join(
                 published, on="article_id", how="left", maintain_order="left"
             )
+        if table == "mentions":
+            frame = with_shared_sentences(frame)
         view_name = f"incoming_{table}"
         # On failure the registration is left for the connection's end: an aborted transaction refuses it.
         con.register(view_name, frame.to_arrow())
@@ -169,6 +171,16 @@ def upsert_tables(con: duckdb.DuckDBPyConnection, tables: RunTables) -> dict[str
         counts[table] = frame.height
     subject_hours.finish(con, recount)
     return counts
+
+
+def with_shared_sentences(mentions: pl.DataFrame) -> pl.DataFrame:
+    """Mentions with shares_sentence (migration 0022): is another tracked person named in the same sentence of the
+    article? The load writes an article's mentions whole, so the rows it holds are all the sentence has."""
+    if not {"article_id", "person_id", "sentence_index"} <= set(mentions.columns):
+        return mentions
+    others = pl.col("person_id").n_unique().over("article_id", "sentence_index") > 1
+    shared = pl.when(pl.col("sentence_index").is_null()).then(False).otherwise(others)
+    return mentions.with_columns(shared.alias("shares_sentence"))
 
 
 def save_deferrals(con: duckdb.DuckDBPyConnection, tables: RunTables) -> int:

@@ -216,7 +216,7 @@ class TestOneShot:
         described = presswatch("sql", "--db", str(warehouse), "\\d latest_evidence")
 
         assert tables.returncode == 0 and described.returncode == 0
-        assert re.search(r"^mentions\s+table\s+10\s+12$", tables.stdout, re.MULTILINE)  # with published_at (0008)
+        assert re.search(r"^mentions\s+table\s+11\s+12$", tables.stdout, re.MULTILINE)  # published_at, shares_sentence
         assert re.search(r"^spikes\s+view\s+19\b", tables.stdout, re.MULTILINE)  # with its rule and thresholds
         assert re.search(r"^snippet\s+VARCHAR\b", described.stdout, re.MULTILINE)
 

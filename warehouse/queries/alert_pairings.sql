@@ -1,59 +1,59 @@
 -- Pairs of tracked people named in the same sentence: distinct stories in the window and in the lookback before.
--- The window's sentences are paired first; the lookback is then read only for the people in those pairs and joined
--- only on those pairs, so the 14 days before cost their mentions of a few people, not a self-join of every sentence.
-with window_sentences as (
-    select article_id, sentence_index, person_id, story_id
-    from base_mentions
-    where published_at <= cast($as_of as timestamptz)
-      and published_at > cast($window_start as timestamptz)
+-- Only mentions that may share their sentence are read (shares_sentence, set at load, migration 0022), so the window
+-- and the 14 days before cost the sentences that pair people, not every mention. A row inserted by hand has no mark:
+-- its sentence's other rows are read too. Each side meets its article as base_mentions matches them: on its copy of
+-- the article's time, or without one.
+with unmarked as (
+    select distinct article_id, sentence_index
+    from mentions
+    where shares_sentence is null
 ),
 
-current_pairs as (
+sentences as (
+    select article_id, sentence_index, person_id, published_at
+    from mentions
+    where shares_sentence
+      and published_at <= cast($as_of as timestamptz)
+      and published_at > cast($lookback_start as timestamptz)
+    union all
+    select article_id, sentence_index, person_id, published_at
+    from mentions
+    where shares_sentence and published_at is null
+    union all
+    -- every row of a sentence holding an unmarked one, whatever its own mark (a marked row is counted above)
+    select m.article_id, m.sentence_index, m.person_id, m.published_at
+    from mentions as m
+    semi join unmarked using (article_id, sentence_index)
+    where m.shares_sentence is not true
+),
+
+pairs as (
     select
         left_side.person_id as person_a,
         right_side.person_id as person_b,
-        count(distinct left_side.story_id) as current
-    from window_sentences as left_side
-    inner join window_sentences as right_side
+        a.story_id,
+        a.published_at > cast($window_start as timestamptz) as in_window
+    from sentences as left_side
+    inner join sentences as right_side
         on right_side.article_id = left_side.article_id
         and right_side.sentence_index = left_side.sentence_index
         and right_side.person_id > left_side.person_id
-    group by all
-),
-
-paired_people as (
-    select person_a as person_id from current_pairs
-    union
-    select person_b from current_pairs
-),
-
-earlier_sentences as (
-    select m.article_id, m.sentence_index, m.person_id, m.story_id
-    from base_mentions as m
-    semi join paired_people using (person_id)
-    where m.published_at <= cast($window_start as timestamptz)
-      and m.published_at > cast($lookback_start as timestamptz)
-),
-
-earlier_pairs as (
-    select
-        left_side.person_id as person_a,
-        right_side.person_id as person_b,
-        count(distinct left_side.story_id) as earlier
-    from earlier_sentences as left_side
-    inner join earlier_sentences as right_side
-        on right_side.article_id = left_side.article_id
-        and right_side.sentence_index = left_side.sentence_index
-        and right_side.person_id > left_side.person_id
-    semi join current_pairs
-        on current_pairs.person_a = left_side.person_id and current_pairs.person_b = right_side.person_id
-    group by all
+    inner join base_articles as a
+        on a.article_id = left_side.article_id
+        and (left_side.published_at is null or left_side.published_at = a.published_at)
+        and (right_side.published_at is null or right_side.published_at = a.published_at)
+    where a.published_at <= cast($as_of as timestamptz)
+      and a.published_at > cast($lookback_start as timestamptz)
 ),
 
 final as (
-    select c.person_a, c.person_b, c.current, coalesce(e.earlier, 0) as earlier
-    from current_pairs as c
-    left join earlier_pairs as e using (person_a, person_b)
+    select
+        person_a,
+        person_b,
+        count(distinct story_id) filter (where in_window) as current,
+        count(distinct story_id) filter (where not in_window) as earlier
+    from pairs
+    group by all
 )
 
-select * from final order by person_a, person_b
+select * from final where current > 0 order by person_a, person_b
