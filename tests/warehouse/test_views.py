@@ -342,6 +342,21 @@ class TestSeries:
 
         assert row == expected
 
+    def test_infinite_bounds_typed_as_plain_strings_give_the_datas_own_range(
+        self, newsroom: duckdb.DuckDBPyConnection
+    ) -> None:
+        """`'-infinity'` and `'infinity'`, as docs/warehouse.md says to write them, and a plain date string, bind
+        (they were ambiguous to DuckDB 2.0's time zone function) and read the same as typed bounds."""
+        typed = newsroom.execute(
+            "select * from subject_series('topic', 'day', timestamptz '-infinity', timestamptz 'infinity') order by all"
+        ).fetchall()
+        plain = newsroom.execute(
+            "select * from subject_series('topic', 'day', '-infinity', 'infinity') order by all").fetchall()
+        dated = newsroom.execute(
+            "select * from subject_series('topic', 'day', '2025-01-01', '2025-12-31') order by all").fetchall()
+
+        assert typed and plain == typed == dated
+
 
 # Written once, in the staging layer (base_articles, is_selected): a copy elsewhere is how they drifted apart.
 STAGED_RULES = {

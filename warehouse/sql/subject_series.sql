@@ -12,7 +12,8 @@ create or replace macro data_end() as greatest(
 -- `since` to the one holding `until` (counting articles up to `until`), a quiet hour or day being a row of zeros;
 -- never before the first article or after the data's end ('-infinity' and 'infinity' give the data's own range).
 -- Subjects are everyone tracked plus anyone named in the range (say, a person since taken off the watchlist).
--- Given as constants, the bounds reach the table scans and DuckDB skips the row groups outside them.
+-- The bounds are cast, so '-infinity' or '2025-01-06' typed as plain strings bind (DuckDB 2.0 found them
+-- ambiguous). Given as constants, the bounds reach the table scans and DuckDB skips the row groups outside them.
 create or replace macro subject_series(kind, grain, since, until) as table
 with by_article as (
     -- One row per subject and article. Hours and days are counted in seconds from the epoch (a UTC midnight): the
@@ -26,8 +27,8 @@ with by_article as (
         count(*) as mentions
     from base_subject_mentions
     where subject_kind = kind
-      and published_at >= date_trunc(grain, since at time zone 'UTC') at time zone 'UTC'
-      and published_at <= until
+      and published_at >= date_trunc(grain, since::timestamptz at time zone 'UTC') at time zone 'UTC'
+      and published_at <= until::timestamptz
     group by all
 ),
 
@@ -39,8 +40,8 @@ counted as (
 
 bounds as (
     select
-        date_trunc(grain, greatest(since, data_start()) at time zone 'UTC') at time zone 'UTC' as first_bucket,
-        date_trunc(grain, least(until, data_end()) at time zone 'UTC') at time zone 'UTC' as last_bucket
+        date_trunc(grain, greatest(since::timestamptz, data_start()) at time zone 'UTC') at time zone 'UTC' as first_bucket,
+        date_trunc(grain, least(until::timestamptz, data_end()) at time zone 'UTC') at time zone 'UTC' as last_bucket
     where data_start() is not null
 ),
 
