@@ -26,6 +26,7 @@ from flows import pipeline, seeds, stages
 from flows.adapters.lock import RunInProgress, run_lock
 from flows.config import Settings
 from flows.failures import describe
+from flows.settling import settle_stored
 from flows.shards import INPUT_TABLES, ROW_TABLES, STATUS_TABLE, ShardPlan, Staging
 from transforms import run_rows
 from transforms.records import StoryPrint
@@ -87,14 +88,18 @@ def finalise_locked(
     rows = read_pending(area, pending)
     order = [source.source_id for source in seeds.parse_feeds_file(feeds_path)]
     rows, copies = one_copy_per_article(rows, order)
+    rows, settled = settle_stored(rows, db)
     totals = totals_of(this_run)
-    totals.articles_new -= copies
+    totals.articles_new -= copies + settled.known + settled.revised
+    totals.articles_failed -= settled.failed_known
     totals.mentions_new, totals.topic_mentions_new = rows["mentions"].height, rows["topic_mentions"].height
     counts = load_staged(settings, db, context, rows, pending, shard_rows, totals)
     summary.stage_seconds["load"] = round(time.perf_counter() - started, 3)
     with forgetting_loaded(area, pending, plan.run_id):
         summarise(summary, this_run, rows, counts)
-        summary.articles_new -= copies
+        summary.articles_new -= copies + settled.known + settled.revised
+        summary.articles_revised += settled.revised
+        summary.articles_failed -= settled.failed_known
         lost = shard_rows.filter(pl.col("status") != "completed")["shard"].to_list()
         if lost:
             mark_missed(db, plan.run_id, lost)
