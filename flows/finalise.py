@@ -26,7 +26,7 @@ from flows import pipeline, seeds, stages
 from flows.adapters.lock import RunInProgress, run_lock
 from flows.config import Settings
 from flows.failures import describe
-from flows.settling import settle_stored
+from flows.settling import fewer_entries_new, settle_stored
 from flows.shards import INPUT_TABLES, ROW_TABLES, STATUS_TABLE, ShardPlan, Staging
 from transforms import run_rows
 from transforms.records import StoryPrint
@@ -183,7 +183,7 @@ def read_pending(area: StagingArea, pending: pl.DataFrame) -> dict[str, pl.DataF
 def one_copy_per_article(rows: dict[str, pl.DataFrame], order: Sequence[str]) -> tuple[dict[str, pl.DataFrame], int]:
     """An article URL two feeds list is fetched by each feed's shard when the feeds sit on different hosts; keep
     the copy of the feed listed first in the feeds file (as one machine does, transforms/revisions.py) with its own
-    occurrences. Returns the rows and how many copies went."""
+    occurrences; the other feeds' entries_new no longer count it. Returns the rows and how many copies went."""
     articles = rows["articles"]
     if articles.is_empty():
         return rows, 0
@@ -196,7 +196,9 @@ def one_copy_per_article(rows: dict[str, pl.DataFrame], order: Sequence[str]) ->
     if not copies:
         return rows, 0
     chosen = kept.select("article_id", "staged_run", "shard", "batch")
-    result = {**rows, "articles": kept.drop("feed_rank")}
+    dropped = articles.join(chosen, on=["article_id", "staged_run", "shard", "batch"], how="anti")
+    counted = dropped.filter(pl.col("revision_count") == 0).select("run_id", "source_id")
+    result = {**rows, "articles": kept.drop("feed_rank"), "feed_fetches": fewer_entries_new(rows["feed_fetches"], counted)}
     for name in OCCURRENCES:
         frame = rows[name]
         if not frame.is_empty():

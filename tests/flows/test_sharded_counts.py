@@ -86,3 +86,13 @@ def test_the_second_run_counts_no_new_article(warehouses: Warehouses) -> None:
     assert query(warehouses.sharded, sql) == query(warehouses.one, sql)
     with duckdb.connect(str(warehouses.one), read_only=True) as con:
         assert con.execute(f"{sql} offset 1").fetchall()[0][0] == 0
+
+
+def test_each_feed_counts_the_new_entries_one_machine_counts(warehouses: Warehouses) -> None:
+    """An article URL two outlets list, fetched by both their shards, is new for the outlet listed first only."""
+    sql = (
+        "select dense_rank() over (order by run_id) as run, source_id, outcome, entries_total, entries_new "
+        "from feed_fetches"
+    )
+
+    assert query(warehouses.sharded, sql) == query(warehouses.one, sql)
