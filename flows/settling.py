@@ -107,6 +107,8 @@ def fewer_entries_new(fetches: pl.DataFrame, counted: pl.DataFrame) -> pl.DataFr
     tally = counted.group_by("run_id", "source_id").agg(pl.len().alias("counted_twice"))
     return (
         fetches.join(tally, on=["run_id", "source_id"], how="left")
-        .with_columns((pl.col("entries_new") - pl.col("counted_twice").fill_null(0)).cast(fetches.schema["entries_new"]))
+        .with_columns(
+            (pl.col("entries_new") - pl.col("counted_twice").fill_null(0)).cast(fetches.schema["entries_new"])
+        )
         .drop("counted_twice")
     )
