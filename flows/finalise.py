@@ -26,6 +26,7 @@ from flows import pipeline, seeds, stages
 from flows.adapters.lock import RunInProgress, run_lock
 from flows.config import Settings
 from flows.failures import describe
+from flows.settling import fewer_entries_new, settle_stored
 from flows.shards import INPUT_TABLES, ROW_TABLES, STATUS_TABLE, ShardPlan, Staging
 from transforms import run_rows
 from transforms.records import StoryPrint
@@ -77,9 +78,15 @@ def finalise_locked(
     statuses = area.read(STATUS_TABLE)
     this_run = statuses.filter(pl.col("run_id") == plan.run_id) if not statuses.is_empty() else statuses
     with database.opened(db, read_only=True) as con:
-        recorded = database.query_frame(con, "shard_runs_completed", {"run_id": plan.run_id})["shard"].to_list()
-    # A shard loaded by an earlier finalise of this run has no staged status any more (forget_loaded).
-    shard_rows = shard_runs_frame(plan, this_run, missing).filter(~pl.col("shard").is_in(recorded))
+        recorded = database.query_frame(con, "shard_runs_recorded", {"run_id": plan.run_id})
+    # A shard loaded, or recorded failed, by an earlier finalise of this run has no staged status any more
+    # (forget_loaded): its record stays, unless a failed one has completed since.
+    done = recorded.filter(pl.col("status") == "completed")["shard"].to_list()
+    failed = recorded.filter(pl.col("status") == "failed")["shard"].to_list()
+    shard_rows = shard_runs_frame(plan, this_run, missing).filter(
+        ~pl.col("shard").is_in(done) & ~(pl.col("shard").is_in(failed) & (pl.col("status") != "completed"))
+    )
+    failing = this_run.filter(pl.col("status") == "failed")["shard"].to_list() if not this_run.is_empty() else []
     completed = statuses.filter(pl.col("status") == "completed") if not statuses.is_empty() else statuses
     pending = pending_batches(db, completed)
     shard_rows = pl.concat([shard_rows, late_shards(completed, pending, plan.run_id)])
@@ -87,14 +94,18 @@ def finalise_locked(
     rows = read_pending(area, pending)
     order = [source.source_id for source in seeds.parse_feeds_file(feeds_path)]
     rows, copies = one_copy_per_article(rows, order)
+    rows, settled = settle_stored(rows, db)
     totals = totals_of(this_run)
-    totals.articles_new -= copies
+    totals.articles_new -= copies + settled.known + settled.revised
+    totals.articles_failed -= settled.failed_known
     totals.mentions_new, totals.topic_mentions_new = rows["mentions"].height, rows["topic_mentions"].height
     counts = load_staged(settings, db, context, rows, pending, shard_rows, totals)
     summary.stage_seconds["load"] = round(time.perf_counter() - started, 3)
-    with forgetting_loaded(area, pending, plan.run_id):
+    with forgetting_loaded(area, pending, plan.run_id, failing):
         summarise(summary, this_run, rows, counts)
-        summary.articles_new -= copies
+        summary.articles_new -= copies + settled.known + settled.revised
+        summary.articles_revised += settled.revised
+        summary.articles_failed -= settled.failed_known
         lost = shard_rows.filter(pl.col("status") != "completed")["shard"].to_list()
         if lost:
             mark_missed(db, plan.run_id, lost)
@@ -178,7 +189,7 @@ def read_pending(area: StagingArea, pending: pl.DataFrame) -> dict[str, pl.DataF
 def one_copy_per_article(rows: dict[str, pl.DataFrame], order: Sequence[str]) -> tuple[dict[str, pl.DataFrame], int]:
     """An article URL two feeds list is fetched by each feed's shard when the feeds sit on different hosts; keep
     the copy of the feed listed first in the feeds file (as one machine does, transforms/revisions.py) with its own
-    occurrences. Returns the rows and how many copies went."""
+    occurrences; the other feeds' entries_new no longer count it. Returns the rows and how many copies went."""
     articles = rows["articles"]
     if articles.is_empty():
         return rows, 0
@@ -191,7 +202,10 @@ def one_copy_per_article(rows: dict[str, pl.DataFrame], order: Sequence[str]) ->
     if not copies:
         return rows, 0
     chosen = kept.select("article_id", "staged_run", "shard", "batch")
-    result = {**rows, "articles": kept.drop("feed_rank")}
+    dropped = articles.join(chosen, on=["article_id", "staged_run", "shard", "batch"], how="anti")
+    counted = dropped.filter(pl.col("revision_count") == 0).select("run_id", "source_id")
+    fetches = fewer_entries_new(rows["feed_fetches"], counted)
+    result = {**rows, "articles": kept.drop("feed_rank"), "feed_fetches": fetches}
     for name in OCCURRENCES:
         frame = rows[name]
         if not frame.is_empty():
@@ -301,10 +315,12 @@ def load_with_markers(
 
 
 @contextmanager
-def forgetting_loaded(area: StagingArea, pending: pl.DataFrame, run_id: str) -> Iterator[None]:
+def forgetting_loaded(area: StagingArea, pending: pl.DataFrame, run_id: str, failed: Sequence[int]) -> Iterator[None]:
     """forget_loaded in a thread beside the rest of the run (alerts, report, snapshot): it waits on the staging's
     store, they on the warehouse and the CPU, so the run ends seconds sooner; done before the block is left."""
-    cleaner = threading.Thread(target=forget_loaded, args=(area, pending, run_id), name="forget-loaded", daemon=True)
+    cleaner = threading.Thread(
+        target=forget_loaded, args=(area, pending, run_id, failed), name="forget-loaded", daemon=True
+    )
     cleaner.start()
     try:
         yield
@@ -312,9 +328,10 @@ def forgetting_loaded(area: StagingArea, pending: pl.DataFrame, run_id: str) -> 
         cleaner.join()
 
 
-def forget_loaded(area: StagingArea, pending: pl.DataFrame, run_id: str) -> None:
+def forget_loaded(area: StagingArea, pending: pl.DataFrame, run_id: str, failed: Sequence[int] = ()) -> None:
     """Once loaded (and marked so in the warehouse), a shard's staged rows and status go, and the run's inputs:
-    staging holds only what is still to load. A failure here costs disk, never rows: it is logged, and the rows
+    staging holds only what is still to load; so do the `failed` status rows of the run's shards, once recorded
+    (a retry's own status is never matched). A failure here costs disk, never rows: it is logged, and the rows
     of a loaded batch are never read again (staged_loads)."""
     from warehouse.staging import run_predicate, shards_predicate
 
@@ -325,6 +342,8 @@ def forget_loaded(area: StagingArea, pending: pl.DataFrame, run_id: str) -> None
                 area.forget(name, shards_predicate(row["run_id"], row["shard"]))
         for name in INPUT_TABLES:
             area.forget(name, run_predicate(run_id))
+        if failed:
+            area.forget(STATUS_TABLE, f"{shards_predicate(run_id, failed)} AND status = 'failed'")
     except Exception as error:
         LOGGER.warning("staged rows already loaded were not removed: %s", describe(error))
 

@@ -57,7 +57,7 @@ def pick_new_entries(
         known = stored.get(url)
         if known is None:
             picked.append(NewEntry(source_id=source_id, entry=entry))
-        elif entry.title and known.feed_title and entry.title.strip() != known.feed_title.strip():
+        elif headline_changed(entry.title, known):
             picked.append(
                 NewEntry(
                     source_id=source_id,
@@ -68,3 +68,9 @@ def pick_new_entries(
                 )
             )
     return picked
+
+
+def headline_changed(feed_title: str | None, known: StoredArticle) -> bool:
+    """Whether a feed's headline for a stored article differs from the stored one (a revision); without either
+    headline there is nothing to compare, so the article is known as stored."""
+    return bool(feed_title and known.feed_title and feed_title.strip() != known.feed_title.strip())

@@ -11,7 +11,7 @@ from s3_endpoint import KEY_ID, SECRET, s3_bucket
 
 from flows.config import Settings, StagingSettings, describe_settings
 from flows.finalise import finalise
-from flows.shards import ShardPlan, Staging, plan_run, run_shard, shard_staging
+from flows.shards import STATUS_TABLE, ShardPlan, Staging, plan_run, run_shard, shard_staging
 
 
 def test_a_plan_survives_json() -> None:
@@ -65,6 +65,27 @@ def test_a_failing_shard_is_recorded_failed_and_the_run_partial(tmp_path: Path) 
         run = con.execute("select status from runs").fetchall()
     assert shard[0][:2] == ("failed", "worker-a") and "missing.csv" in shard[0][2]
     assert run == [("partial",)]
+
+
+def test_a_failed_shards_status_leaves_the_staging_once_recorded(tmp_path: Path) -> None:
+    """Once the finaliser has recorded the failed shard, its status row is gone from staging: a later finalise
+    reads nothing of it, and the shard stays recorded `failed`."""
+    db = tmp_path / "w.duckdb"
+    feeds = tmp_path / "feeds.csv"
+    feeds.write_text("source_id,name,feed_url\nlocal,Local,http://127.0.0.1:9/feed.xml\n", encoding="utf-8")
+    settings = Settings(db=db, report_dir=tmp_path / "reports")
+    staging = Staging.from_settings(settings)
+    plan = plan_run(settings, feeds, db, 1, staging)
+    with pytest.raises(Exception, match=r"missing\.csv"):
+        run_shard(settings, tmp_path / "missing.csv", staging, plan, 0, "worker-a", 0)
+
+    finalise(settings, feeds, db, staging, plan)
+    left = staging.area().read(STATUS_TABLE).height
+    finalise(settings, feeds, db, staging, plan)
+
+    assert left == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select status, worker from shard_runs").fetchall() == [("failed", "worker-a")]
 
 
 def test_shards_without_hosts_need_no_worker(tmp_path: Path) -> None:
