@@ -8,6 +8,10 @@ History: one warehouse per size, built oldest day first through the load path (`
 of 24 hourly runs per load): `--per-day` articles with text (paragraphs of the demo newsroom's pages), mentions,
 topic mentions and a quote each, a story signature, a fetch of each of 40 feeds per hour, the runs and a few
 alerts; then its snapshot is published (a full copy, as a first publish makes it). Every size ends at the same hour.
+Where a paragraph names two tracked people in one sentence (as detection finds them in its demo page), the article
+names them together too, so history pairs people as the new hour's pages do and a long history does not see every
+pair of the new hour as new (else only the 90-day warehouse, the one covering the new-pairing rule's look-back,
+would fire alerts for them: different work). The run's alerts are printed for each size.
 The week is there because the report and the alerts show a period (7 days, a day's window): on an empty warehouse
 that period is empty too, so 90 days against 7 is what isolates the history's own cost for them.
 
@@ -28,8 +32,10 @@ Ratios are the longest history / each shorter one, and full copy / sync. Prints 
 from __future__ import annotations
 
 import argparse
+import bisect
 import hashlib
 import html
+import itertools
 import json
 import os
 import re
@@ -53,6 +59,8 @@ from flows import seeds, stages  # noqa: E402
 from flows.quoting import quotes_frame  # noqa: E402
 from transforms import run_rows  # noqa: E402
 from transforms.identity import article_id_for, quote_id_for  # noqa: E402
+from transforms.mentions import MentionDetector  # noqa: E402
+from transforms.watchlist import Watchlist  # noqa: E402
 from warehouse import database  # noqa: E402
 from warehouse.loads import RunTables, load_run  # noqa: E402
 from warehouse.snapshot import publish_snapshot, replace_snapshot  # noqa: E402
@@ -70,15 +78,48 @@ STAGES = ("feeds", "pages", "extract", "detect", "load", "alerts", "report", "pu
 FILES = ("presswatch.duckdb", "presswatch.snapshot.duckdb")
 
 
+def page_paragraphs() -> list[list[str]]:
+    """Each demo newsroom page's article paragraphs as plain text, in order."""
+    pages = []
+    for page in sorted((ROOT / "seeds" / "demo" / "site").rglob("*.html")):
+        found = PARAGRAPH.finditer(page.read_text(encoding="utf-8", errors="replace"))
+        pages.append([" ".join(html.unescape(TAG.sub("", match.group(1))).split()) for match in found])
+    return pages
+
+
 def paragraphs() -> list[str]:
     """The demo newsroom's article paragraphs as plain text: the words history's articles are made of."""
-    found: set[str] = set()
-    for page in sorted((ROOT / "seeds" / "demo" / "site").rglob("*.html")):
-        for match in PARAGRAPH.finditer(page.read_text(encoding="utf-8", errors="replace")):
-            text = " ".join(html.unescape(TAG.sub("", match.group(1))).split())
-            if len(text) > 60:
-                found.add(text)
-    return sorted(found)
+    return sorted({text for page in page_paragraphs() for text in page if len(text) > 60})
+
+
+Named = tuple[str, int, int, int]  # person, start and end in the paragraph, the sentence's number in it
+
+
+def shared_sentences(watchlist: Watchlist) -> tuple[dict[str, list[Named]], float]:
+    """The people the demo pages name together in one sentence, by paragraph (each page read whole, as a run
+    reads it, so a surname finds its introduction), and how many such sentences a page has on average: the new
+    hour's pages are these pages, so history's articles made of their paragraphs name the same people together."""
+    detector = MentionDetector(watchlist)
+    named: dict[str, list[Named]] = {}
+    sentences = 0
+    pages = page_paragraphs()
+    for page in pages:
+        text = "\n".join(page)
+        offsets = list(itertools.accumulate((len(part) + 1 for part in page), initial=0))
+        found = detector.detect(text, AS_OF)
+        people = {
+            sentence: {mention.person_id for mention in found if mention.sentence_index == sentence}
+            for sentence in {mention.sentence_index for mention in found}
+        }
+        shared = {sentence for sentence, who in people.items() if len(who) > 1}
+        sentences += len(shared)
+        for mention in found:
+            if mention.sentence_index in shared:
+                number = bisect.bisect_right(offsets, mention.char_start) - 1
+                start = mention.char_start - offsets[number]
+                end = start + mention.char_end - mention.char_start
+                named.setdefault(page[number], []).append((mention.person_id, start, end, mention.sentence_index))
+    return {text: sorted(set(where)) for text, where in named.items()}, sentences / max(len(pages), 1)
 
 
 class History:
@@ -91,6 +132,7 @@ class History:
         self.people = [person.person_id for person in watchlist.people]
         self.topics = [topic.topic_id for topic in watchlist.topics]
         self.watchlist = watchlist
+        self.shared, self.shared_per_page = shared_sentences(watchlist)
 
     def day(self, days_back: int) -> RunTables:
         """The day that starts `days_back` days before AS_OF: the same rows whichever warehouse it goes into."""
@@ -107,6 +149,7 @@ class History:
             picked = random.integers(0, len(self.pool), int(random.integers(4, 11)))
             title = self.pool[int(picked[0])][:80]
             text = title + "\n\n" + "\n".join(self.pool[int(number)] for number in picked)
+            mentions += self.named_together(text, article_id, run_ids[hour])
             seen_at = hours[hour] + timedelta(minutes=int(random.integers(0, 60)))
             articles.append({
                 "article_id": article_id, "source_id": outlet, "url": url, "guid": url, "title": title,
@@ -148,12 +191,28 @@ class History:
             "topics": run_rows.topics_frame(self.watchlist, hours[-1]),
             "articles": pl.DataFrame(articles, schema_overrides={"story_signature": pl.Binary}),
             "feed_fetches": self.fetches(run_ids, hours),
-            "mentions": pl.DataFrame(mentions),
+            "mentions": pl.DataFrame(mentions).unique(["article_id", "person_id", "char_start"], keep="first"),
             "topic_mentions": pl.DataFrame(topics),
             "quotes": quotes_frame(quotes),
             "alerts": self.alerts(random, run_ids, hours),
             "runs": self.runs(run_ids, hours),
         })  # fmt: skip
+
+    def named_together(self, text: str, article_id: str, run_id: str) -> list[dict[str, Any]]:
+        """The mentions of people named together in one sentence of the demo paragraphs the text is made of, as
+        detection finds them there (numbered past the one-person sentences so they never merge with one)."""
+        rows = []
+        at = text.find("\n\n") + 2
+        for number, paragraph in enumerate(text[at:].split("\n")):
+            for person, start, end, sentence in self.shared.get(paragraph, []):
+                rows.append({
+                    "article_id": article_id, "char_start": at + start, "char_end": at + end,
+                    "matched_text": paragraph[start:end], "sentence_index": 1000 * (number + 1) + sentence,
+                    "run_id": run_id, "person_id": person, "kind": "full",
+                    "snippet": paragraph[max(start - 80, 0) : end + 80],
+                })  # fmt: skip
+            at += len(paragraph) + 1
+        return rows
 
     @staticmethod
     def fetches(run_ids: list[str], hours: list[datetime]) -> pl.DataFrame:
@@ -325,9 +384,12 @@ def measure_run(folder: Path, feeds: Path) -> dict[str, Any]:
             f"select {', '.join(stages.STAGE_COLUMNS.values())}, articles_new from runs where run_id = ?",
             [summary.run_id],
         ).fetchall()[0]
+        fired = con.execute("select event, subject from alerts where run_id = ? order by all", [summary.run_id])
+        alerts = [f"{event} {subject}" for event, subject in fired.fetchall()]
     return {
         "seconds": dict(zip(STAGES, row[:-1], strict=True)),
         "articles": row[-1],
+        "alerts": alerts,
         "total": total,
         "notice": summary.publish_notice,
         "full copy": full_copy_seconds(db),
@@ -396,6 +458,12 @@ def main() -> None:
         print(f"(built in {built:.0f} s; load average {os.getloadavg()[0]:.1f})", flush=True)
 
         history = History(options.per_day)
+        together = history.day(1).mentions.filter(pl.col("sentence_index") >= 1000)
+        per_article = together.select(pl.struct("article_id", "sentence_index").n_unique()).item() / options.per_day
+        print(
+            f"sentences naming two or more tracked people: {per_article:.2f} per article of history's last day, "
+            f"{history.shared_per_page:.2f} per demo page (the new hour's pages)"
+        )
         alone = {days: publish_alone(work, days, history, options.hour, options.samples) for days in sizes}
         print(f"\npublish alone, an hour of {options.hour} articles loaded before each (median of {options.samples}):")
         print(f"{'':<26}{header}")
@@ -437,6 +505,12 @@ def main() -> None:
                 f"{days} days: the run with a full copy instead of the sync would take {before:.2f} s "
                 f"({ratio(before, now)}x)"
             )
+        print("alerts fired by the run (the same at every size, or the sizes compare different work):")
+        for days in sizes:
+            fired = {", ".join(r["alerts"]) or "none" for r in runs[days]}
+            print(f"  {days:>4} days: " + " | ".join(sorted(fired)))
+        same = len({tuple(r["alerts"]) for values in runs.values() for r in values}) == 1
+        print("  the same alerts at every size" if same else "  NOT the same alerts at every size")
         notices = {r["notice"] for values in runs.values() for r in values} - {""}
         print("publish notices: " + ("; ".join(sorted(notices)) if notices else "none (every run synced in place)"))
         print(
