@@ -46,18 +46,24 @@ def test_staging_on_an_s3_endpoint_from_the_settings(tmp_path: Path) -> None:
     assert shown["PRESSWATCH_STAGING_SECRET_KEY"] == "<hidden>" and SECRET not in " ".join(shown.values())
 
 
-def test_a_failing_shard_is_recorded_failed_and_the_run_partial(tmp_path: Path) -> None:
-    """The shard's feeds file is gone on its worker: the shard stages a `failed` status and raises; the
-    finaliser records the shard `failed` and the run `partial`."""
+def failed_shard(tmp_path: Path) -> tuple[Settings, Path, Path, Staging, ShardPlan]:
+    """A one-shard run whose shard failed on worker-a (its feeds file is gone there), not yet finalised."""
     db = tmp_path / "w.duckdb"
     feeds = tmp_path / "feeds.csv"
     feeds.write_text("source_id,name,feed_url\nlocal,Local,http://127.0.0.1:9/feed.xml\n", encoding="utf-8")
     settings = Settings(db=db, report_dir=tmp_path / "reports")
     staging = Staging.from_settings(settings)
     plan = plan_run(settings, feeds, db, 1, staging)
-
     with pytest.raises(Exception, match=r"missing\.csv"):
         run_shard(settings, tmp_path / "missing.csv", staging, plan, 0, "worker-a", 0)
+    return settings, feeds, db, staging, plan
+
+
+def test_a_failing_shard_is_recorded_failed_and_the_run_partial(tmp_path: Path) -> None:
+    """The shard's feeds file is gone on its worker: the shard stages a `failed` status and raises; the
+    finaliser records the shard `failed` and the run `partial`."""
+    settings, feeds, db, staging, plan = failed_shard(tmp_path)
+
     finalise(settings, feeds, db, staging, plan)
 
     with duckdb.connect(str(db), read_only=True) as con:
@@ -70,14 +76,7 @@ def test_a_failing_shard_is_recorded_failed_and_the_run_partial(tmp_path: Path) 
 def test_a_failed_shards_status_leaves_the_staging_once_recorded(tmp_path: Path) -> None:
     """Once the finaliser has recorded the failed shard, its status row is gone from staging: a later finalise
     reads nothing of it, and the shard stays recorded `failed`."""
-    db = tmp_path / "w.duckdb"
-    feeds = tmp_path / "feeds.csv"
-    feeds.write_text("source_id,name,feed_url\nlocal,Local,http://127.0.0.1:9/feed.xml\n", encoding="utf-8")
-    settings = Settings(db=db, report_dir=tmp_path / "reports")
-    staging = Staging.from_settings(settings)
-    plan = plan_run(settings, feeds, db, 1, staging)
-    with pytest.raises(Exception, match=r"missing\.csv"):
-        run_shard(settings, tmp_path / "missing.csv", staging, plan, 0, "worker-a", 0)
+    settings, feeds, db, staging, plan = failed_shard(tmp_path)
 
     finalise(settings, feeds, db, staging, plan)
     left = staging.area().read(STATUS_TABLE).height
