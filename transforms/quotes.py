@@ -31,7 +31,7 @@ from itertools import islice, pairwise
 from typing import NamedTuple
 
 from transforms.records import Mention, Quote
-from transforms.sentences import SentenceSplit
+from transforms.sentences import SentenceSplit, literal_first_matches
 from transforms.watchlist import SeedError
 
 CUE_KINDS = ("verb", "participle", "phrase", "platform")
@@ -331,9 +331,7 @@ class _Article:
         """Quote segments of every paragraph, open quotes linked to the next paragraph that continues them."""
         # Every opening mark of the text, one search per kind of mark; only paragraphs holding one are scanned.
         text = self.text
-        openers = sorted(
-            match.start() for mark, pattern in _OPENERS if mark in text for match in pattern.finditer(text)
-        )
+        openers = [match.start() for match in literal_first_matches(_OPENERS, text)]
         segments: list[_Segment] = []
         pending: _Segment | None = None  # an open quote at the end of the previous paragraph
         at = 0

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import heapq
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 ABBREVIATIONS = frozenset(
     {
@@ -51,7 +51,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     line_end = text.find("\n")
     # One scan of the whole text: no boundary spans a line break (no part of the pattern matches one), so these
     # are the boundaries found line by line; the line breaks passed on the way end sentences too.
-    for boundary in _boundaries(text):
+    for boundary in literal_first_matches(_BOUNDARIES, text):
         position = boundary.start()
         while 0 <= line_end < position:
             if 0 < line_end - start <= MAX_SENTENCE_CHARS and not (
@@ -78,9 +78,11 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     return spans
 
 
-def _boundaries(text: str) -> Iterator[re.Match[str]]:
-    """Every sentence boundary in text, in order: each mark's pattern searched alone, their matches merged."""
-    found = [pattern.finditer(text) for mark, pattern in _BOUNDARIES if mark in text]
+def literal_first_matches(patterns: Sequence[tuple[str, re.Pattern[str]]], text: str) -> Iterator[re.Match[str]]:
+    """The matches in text of patterns that each open with their mark as a literal, in order: each searched alone
+    (the engine skips from mark to mark, where a class costs a test per character), their matches merged. Sentence
+    boundaries and quotes' opening marks are found this way."""
+    found = [pattern.finditer(text) for mark, pattern in patterns if mark in text]
     return found[0] if len(found) == 1 else heapq.merge(*found, key=_start)
 
 
