@@ -13,6 +13,7 @@ from pathlib import Path
 
 import polars as pl
 
+from flows.stages import stored_by_url
 from transforms.revisions import StoredArticle, headline_changed
 from warehouse import database
 
@@ -38,11 +39,7 @@ def settle_stored(rows: dict[str, pl.DataFrame], db: Path) -> tuple[dict[str, pl
     with database.opened(db, read_only=True) as con:
         con.register("candidate_urls", fresh.select("url").unique().to_arrow())
         stored = database.query_frame(con, "known_articles")
-    by_url = {
-        row["url"]: StoredArticle(row["article_id"], row["feed_title"], int(row["revision_count"]),
-                                  row["first_seen_at"])
-        for row in stored.iter_rows(named=True)
-    }  # fmt: skip
+    by_url = stored_by_url(stored)
     known: list[str] = []
     revised: dict[str, StoredArticle] = {}
     for row in fresh.select("article_id", "url", "feed_title").iter_rows(named=True):

@@ -187,14 +187,18 @@ def candidate_entries(
 
 def pick_from_known(first_by_url: Mapping[str, tuple[str, FeedEntry]], known: pl.DataFrame) -> list[NewEntry]:
     """The entries to fetch, given the stored articles among their URLs (the known_articles query's rows)."""
-    stored = {
+    stored = {url: article for url, article in stored_by_url(known).items() if url in first_by_url}
+    return revisions.pick_new_entries(first_by_url, stored)
+
+
+def stored_by_url(known: pl.DataFrame) -> dict[str, revisions.StoredArticle]:
+    """The known_articles query's rows as the stored articles revisions are judged against, by URL."""
+    return {
         row["url"]: revisions.StoredArticle(
             row["article_id"], row["feed_title"], int(row["revision_count"]), row["first_seen_at"]
         )
         for row in known.iter_rows(named=True)
-        if row["url"] in first_by_url
     }
-    return revisions.pick_new_entries(first_by_url, stored)
 
 
 def run_page_fetches(
