@@ -95,15 +95,16 @@ def finalise_locked(
     order = [source.source_id for source in seeds.parse_feeds_file(feeds_path)]
     rows, copies = one_copy_per_article(rows, order)
     rows, settled = settle_stored(rows, db)
+    not_new = copies + settled.known + settled.revised  # counted new by a shard, not by one machine
     totals = totals_of(this_run)
-    totals.articles_new -= copies + settled.known + settled.revised
+    totals.articles_new -= not_new
     totals.articles_failed -= settled.failed_known
     totals.mentions_new, totals.topic_mentions_new = rows["mentions"].height, rows["topic_mentions"].height
     counts = load_staged(settings, db, context, rows, pending, shard_rows, totals)
     summary.stage_seconds["load"] = round(time.perf_counter() - started, 3)
     with forgetting_loaded(area, pending, plan.run_id, failing):
         summarise(summary, this_run, rows, counts)
-        summary.articles_new -= copies + settled.known + settled.revised
+        summary.articles_new -= not_new
         summary.articles_revised += settled.revised
         summary.articles_failed -= settled.failed_known
         lost = shard_rows.filter(pl.col("status") != "completed")["shard"].to_list()

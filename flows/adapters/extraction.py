@@ -225,8 +225,6 @@ def _worker_main(receiver: Connection, sender: Connection, memory_limit_mb: int)
     # limit nor in a page's memory budget, which is added to the size the worker has once it is loaded.
     extract_page("<html><body><p>A first page.</p></body></html>", url="")
     _limit_memory(memory_limit_mb)
-    import trafilatura  # noqa: F401  # its import (transforms/text.py loads it on use) is not on a page's time limit
-
     print_text("a first print before any page")  # numpy's first calls are slow: not on a page's time limit
     sender.send(("ready", None))
     while True:
